@@ -1,0 +1,58 @@
+# make help lists the targets. The venv is rebuilt only when pyproject.toml changes.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+PO_FILES := $(wildcard translations/*/LC_MESSAGES/messages.po)
+MO_FILES := $(PO_FILES:.po=.mo)
+HOST ?= 127.0.0.1
+PORT ?= 5000
+
+.DEFAULT_GOAL := help
+.PHONY: help setup run test lint format translations bench clean
+
+help: ## Show the targets and what they do
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 16
+
+$(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit("Python 3.11 or newer is needed") if sys.version_info < (3, 11) else None'
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[dev,postgres,redis]"
+	touch $(STAMP)
+
+%.mo: %.po $(STAMP)
+	$(BIN)/pybabel compile --statistics -i $< -o $@
+
+setup: $(STAMP) $(MO_FILES) ## Create .venv, install, compile translations
+
+run: setup ## Set up, migrate, create the demo account, serve on http://127.0.0.1:5000
+	$(BIN)/flask --app wsgi migrate
+	$(BIN)/flask --app wsgi seed-demo
+	@echo "Portal:      http://$(HOST):$(PORT)/"
+	@echo "Back office: http://$(HOST):$(PORT)/staff/login"
+	$(BIN)/flask --app wsgi run --host $(HOST) --port $(PORT)
+
+test: setup lint ## Set up, lint, run the whole test suite (SQLite and PostgreSQL)
+	$(BIN)/python -m pytest
+
+lint: $(STAMP) ## ruff: lint and format check
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(STAMP) ## Apply ruff's formatting and safe fixes
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+translations: $(STAMP) ## Extract messages.pot, update catalogues, compile
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output \
+		-o translations/messages.pot .
+	$(BIN)/pybabel update -i translations/messages.pot -d translations --ignore-obsolete
+	$(BIN)/pybabel compile -d translations --statistics
+
+bench: setup ## Print the benchmarks' numbers
+	$(BIN)/python -m bench
+
+clean: ## Remove the venv, caches and compiled translations (keeps instance/)
+	rm -rf $(VENV) .pytest_cache .ruff_cache *.egg-info
+	find . -name '*.mo' -delete

@@ -1,0 +1,34 @@
+"""The back office for the FJC team. Every route denies by default."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Flask
+from flask_babel import lazy_gettext as _l
+
+from backoffice.access import enforce_permission
+from core.models import IntakeKind, IntakeStatus
+
+bp = Blueprint("backoffice", __name__, url_prefix="/staff", template_folder="templates")
+bp.before_request(enforce_permission)
+
+KIND_LABELS = {
+    IntakeKind.CONTACT: _l("Asks to be contacted"),
+    IntakeKind.QUESTION: _l("Anonymous question"),
+    IntakeKind.REFERRAL: _l("Referral by a professional"),
+}
+STATUS_LABELS = {
+    IntakeStatus.NEW: _l("New"),
+    IntakeStatus.IN_PROGRESS: _l("In progress"),
+    IntakeStatus.CLOSED: _l("Closed"),
+}
+
+
+@bp.context_processor
+def _labels():
+    return {"kind_labels": KIND_LABELS, "status_labels": STATUS_LABELS}
+
+
+def init_app(app: Flask) -> None:
+    from backoffice import auth, intakes  # noqa: F401 - registers the views on bp
+
+    app.register_blueprint(bp)

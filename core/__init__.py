@@ -1,0 +1,51 @@
+"""The shared kernel: the application factory and the subsystems both faces use."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from flask import Flask, jsonify
+from sqlalchemy import text
+
+from core.config import PROJECT_ROOT, ConfigError, load_config
+
+__all__ = ["ConfigError", "create_app"]
+
+
+def create_app(config: Mapping[str, Any] | None = None) -> Flask:
+    """Build the app from FJC_* variables; `config` overrides them (tests)."""
+    settings = load_config(overrides=config)
+    app = Flask(
+        __name__,
+        static_folder=str(PROJECT_ROOT / "static"),
+        instance_path=settings["INSTANCE_DIR"],
+    )
+    app.config.update(settings)
+
+    from core import cli, crypto, i18n, logs, security
+    from core.db import db
+
+    crypto.init_app(app)
+    db.init_app(app)
+    i18n.init_app(app)
+    security.init_app(app)
+    logs.init_app(app)
+    cli.init_app(app)
+
+    import backoffice
+    import portal
+
+    portal.init_app(app)
+    backoffice.init_app(app)
+
+    @app.get("/healthz")
+    def healthz():
+        try:
+            db.session.execute(text("SELECT 1"))
+        except Exception:  # noqa: BLE001 - any failure means "not healthy"
+            app.logger.exception("health check: database unreachable")
+            return jsonify(status="error", database="unreachable"), 503
+        return jsonify(status="ok", database="ok")
+
+    return app

@@ -1,0 +1,91 @@
+"""Response headers, CSRF, rate limits and calm error pages for both faces."""
+
+from __future__ import annotations
+
+from flask import Flask, render_template, request
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
+from flask_wtf.csrf import CSRFError, CSRFProtect
+
+csrf = CSRFProtect()
+# The client address only keys the in-memory (or Redis) counters; it is never
+# stored with a request or written to a log.
+limiter = Limiter(key_func=get_remote_address, default_limits=[])
+
+CONTENT_SECURITY_POLICY = "; ".join(
+    [
+        "default-src 'none'",
+        "script-src 'self'",
+        "style-src 'self'",
+        "img-src 'self'",
+        "connect-src 'self'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+        "base-uri 'none'",
+    ]
+)
+BASE_HEADERS = {
+    "Content-Security-Policy": CONTENT_SECURITY_POLICY,
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "same-origin",
+    "Permissions-Policy": "camera=(), microphone=(), geolocation=(), payment=(), usb=()",
+    "Cross-Origin-Opener-Policy": "same-origin",
+    "Cross-Origin-Resource-Policy": "same-origin",
+    "X-Frame-Options": "DENY",
+}
+
+
+def init_app(app: Flask) -> None:
+    app.config.setdefault("RATELIMIT_STORAGE_URI", app.config["FJC_REDIS_URL"] or "memory://")
+    app.config.setdefault("RATELIMIT_HEADERS_ENABLED", False)
+    csrf.init_app(app)
+    limiter.init_app(app)
+    production = app.config["FJC_ENV"] == "production"
+
+    @app.after_request
+    def _security_headers(response):
+        for name, value in BASE_HEADERS.items():
+            response.headers.setdefault(name, value)
+        if production:
+            response.headers["Strict-Transport-Security"] = "max-age=63072000; includeSubDomains"
+        # Only the static files may be cached: every page may show or take
+        # personal data, and a cached copy would outlive a quick exit.
+        if not request.path.startswith("/static/"):
+            response.headers["Cache-Control"] = "no-store"
+            response.headers["Pragma"] = "no-cache"
+        return response
+
+    def _error(code: int, template_status: str):
+        return render_template("error.html", status=template_status, code=code), code
+
+    @app.errorhandler(CSRFError)
+    def _csrf_error(_exc):
+        return _error(400, "csrf")
+
+    @app.errorhandler(400)
+    def _bad_request(_exc):
+        return _error(400, "bad_request")
+
+    @app.errorhandler(403)
+    def _forbidden(_exc):
+        return _error(403, "forbidden")
+
+    @app.errorhandler(404)
+    def _not_found(_exc):
+        return _error(404, "not_found")
+
+    @app.errorhandler(405)
+    def _method_not_allowed(_exc):
+        return _error(405, "not_found")
+
+    @app.errorhandler(413)
+    def _too_large(_exc):
+        return _error(413, "too_large")
+
+    @app.errorhandler(429)
+    def _too_many(_exc):
+        return _error(429, "too_many")
+
+    @app.errorhandler(500)
+    def _server_error(_exc):
+        return _error(500, "server_error")

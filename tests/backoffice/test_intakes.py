@@ -1,0 +1,52 @@
+"""The vertical slice: a request sent on the portal is seen by staff."""
+
+from sqlalchemy import select
+
+from core.db import db
+from core.models import AuditEvent, Intake
+
+
+def test_a_portal_request_appears_in_the_queue_and_on_its_page(app, client, signed_in):
+    client.submit(
+        "/fr/contact",
+        {"phone": "+32 470 11 22 33", "may_call": "no", "email": "", "story": "Appelez-moi pas."},
+    )
+    staff_id = signed_in("case_director")
+    with app.app_context():
+        intake_id = db.session.scalar(select(Intake.id))
+    queue = client.get("/staff/")
+    assert queue.status_code == 200
+    links = [a.get("href") for a in queue.page.iter("a")]
+    assert f"/staff/intakes/{intake_id}" in links
+    detail = client.get(f"/staff/intakes/{intake_id}")
+    body = detail.get_data(as_text=True)
+    assert "+32 470 11 22 33" in body
+    assert "Appelez-moi pas." in body
+    assert "Français" in body
+    # "May we call?" answered no: the page says not to call, in bold.
+    strong = [el.text for el in detail.page.iter("strong")]
+    assert any(text and ("call" in text.lower() or "bel" in text.lower()) for text in strong)
+    with app.app_context():
+        viewed = db.session.scalars(
+            select(AuditEvent).where(AuditEvent.action == "intake.viewed")
+        ).one()
+    assert (viewed.actor_id, viewed.target_id) == (staff_id, intake_id)
+
+
+def test_the_queue_lists_the_newest_first_and_pages(app, client, signed_in):
+    for n in range(3):
+        client.submit("/nl/contact", {"email": f"n{n}@example.be"})
+    signed_in("coordinator")
+    queue = client.get("/staff/")
+    hrefs = [
+        a.get("href")
+        for a in queue.page.iter("a")
+        if (a.get("href") or "").startswith("/staff/intakes/")
+    ]
+    ids = [int(h.rsplit("/", 1)[1]) for h in hrefs]
+    assert ids == sorted(ids, reverse=True) and len(ids) == 3
+
+
+def test_an_unknown_intake_is_not_found(client, signed_in):
+    signed_in("coordinator")
+    assert client.get("/staff/intakes/999999").status_code == 404

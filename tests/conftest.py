@@ -1,0 +1,166 @@
+"""Fixtures: every database test runs once on SQLite and once on PostgreSQL.
+
+PostgreSQL comes from FJC_TEST_DATABASE_URL (default: database `test` on
+127.0.0.1:5432). Each run works in a schema of its own, dropped afterwards.
+When PostgreSQL cannot be reached those tests are skipped with a message,
+except under CI (CI=true), where that is a failure.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Iterator
+
+import pytest
+from cryptography.fernet import Fernet
+from sqlalchemy import delete, text
+from sqlalchemy.engine import make_url
+
+from core import create_app
+from core.centres import ensure_default_centre
+from core.db import db, make_engine
+from core.migrations import upgrade
+from core.models import Base, Centre
+from core.staff import create_staff
+from tests.pages import CheckingClient
+
+DEFAULT_PG_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+TEST_DATA_KEY = Fernet.generate_key().decode("ascii")
+TEST_PASSWORD = "correct horse battery staple"
+UNDER_CI = os.environ.get("CI", "").lower() == "true"
+
+
+def pg_base_url() -> str:
+    return os.environ.get("FJC_TEST_DATABASE_URL") or DEFAULT_PG_URL
+
+
+class Backend:
+    """Makes empty databases of one kind and removes them at the end."""
+
+    def __init__(self, name: str, tmp_path_factory):
+        self.name = name
+        self._tmp = tmp_path_factory
+        self._schemas: list[str] = []
+
+    def new_database_url(self) -> str:
+        if self.name == "sqlite":
+            path = self._tmp.mktemp("sqlite") / "fjc.sqlite3"
+            return f"sqlite:///{path}"
+        schema = f"fjc_test_{secrets.token_hex(6)}"
+        admin = make_engine(pg_base_url())
+        with admin.begin() as connection:
+            connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+        admin.dispose()
+        self._schemas.append(schema)
+        url = make_url(pg_base_url()).update_query_dict({"options": f"-csearch_path={schema}"})
+        return url.render_as_string(hide_password=False)
+
+    def cleanup(self) -> None:
+        if not self._schemas:
+            return
+        admin = make_engine(pg_base_url())
+        with admin.begin() as connection:
+            for schema in self._schemas:
+                connection.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
+        admin.dispose()
+
+
+def _postgres_reachable() -> str | None:
+    """None when reachable, else why not."""
+    try:
+        engine = make_engine(pg_base_url())
+        with engine.connect() as connection:
+            connection.execute(text("SELECT 1"))
+        engine.dispose()
+    except Exception as exc:  # noqa: BLE001 - any failure to connect is reported
+        return f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}"
+    return None
+
+
+@pytest.fixture(scope="session", params=["sqlite", "postgresql"])
+def backend(request, tmp_path_factory) -> Iterator[Backend]:
+    if request.param == "postgresql":
+        problem = _postgres_reachable()
+        if problem:
+            message = (
+                f"PostgreSQL at {make_url(pg_base_url()).render_as_string()} is not reachable "
+                f"({problem}); set FJC_TEST_DATABASE_URL or start PostgreSQL"
+            )
+            if UNDER_CI:
+                pytest.fail(f"CI needs the PostgreSQL run: {message}")
+            pytest.skip(f"skipping the PostgreSQL run: {message}")
+    created = Backend(request.param, tmp_path_factory)
+    yield created
+    created.cleanup()
+
+
+@pytest.fixture(scope="session")
+def database_url(backend) -> str:
+    """A database of the current backend, migrated to head, shared by a run."""
+    url = backend.new_database_url()
+    engine = make_engine(url)
+    upgrade(engine)
+    engine.dispose()
+    return url
+
+
+def make_test_app(database_url: str, tmp_path, **overrides):
+    config = {
+        "FJC_ENV": "test",
+        "FJC_DATABASE_URL": database_url,
+        "SECRET_KEY": "test-secret-" + secrets.token_hex(8),
+        "FJC_DATA_KEYS": [TEST_DATA_KEY],
+        "FJC_INDEX_KEY": "test-index-key",
+        "INSTANCE_DIR": str(tmp_path / "instance"),
+        "FJC_EXIT_URL": "https://exit.example/",
+    }
+    config.update(overrides)
+    return create_app(config)
+
+
+@pytest.fixture
+def app(database_url, tmp_path):
+    app = make_test_app(database_url, tmp_path)
+    app.test_client_class = CheckingClient
+    with app.app_context(), db.writing() as session:
+        ensure_default_centre(session)
+    yield app
+    with app.app_context():
+        with db.writing() as session:
+            for table in reversed(Base.metadata.sorted_tables):
+                if table.name != Centre.__tablename__:
+                    session.execute(delete(table))
+        db.get_engine().dispose()
+
+
+@pytest.fixture
+def client(app):
+    test_client = app.test_client()
+    # Staff pages follow the browser's language; tests read them in English.
+    test_client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
+    return test_client
+
+
+@pytest.fixture
+def make_staff(app):
+    def _make(role: str = "coordinator", email: str | None = None, name: str = "Test Staff"):
+        email = email or f"{role}-{secrets.token_hex(3)}@fjc.example"
+        with app.app_context(), db.writing() as session:
+            staff = create_staff(session, email=email, name=name, role=role, password=TEST_PASSWORD)
+            return staff.id, email
+
+    return _make
+
+
+@pytest.fixture
+def signed_in(client, make_staff):
+    """Sign a new account of the given role in on `client`; returns its id."""
+
+    def _sign_in(role: str = "coordinator") -> int:
+        staff_id, email = make_staff(role)
+        response = client.submit("/staff/login", {"email": email, "password": TEST_PASSWORD})
+        assert response.status_code == 302, response.get_data(as_text=True)
+        return staff_id
+
+    return _sign_in

@@ -1,0 +1,72 @@
+from sqlalchemy import select
+
+from core.cli import DEMO_EMAIL
+from core.db import db
+from core.models import AuditEvent, Staff
+from tests.conftest import TEST_PASSWORD
+
+
+def test_create_staff_reads_the_password_from_stdin_and_hashes_it_with_argon2id(app):
+    result = app.test_cli_runner().invoke(
+        args=[
+            "create-staff",
+            "Ann@FJC.example",
+            "--name",
+            "Ann Peeters",
+            "--role",
+            "case_director",
+        ],
+        input=TEST_PASSWORD + "\n",
+    )
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+        staff = db.session.scalar(select(Staff).where(Staff.email == "ann@fjc.example"))
+        assert staff.name == "Ann Peeters"
+        assert staff.role == "case_director"
+        assert staff.password_hash.startswith("$argon2id$")
+        assert TEST_PASSWORD not in staff.password_hash
+        actions = db.session.scalars(select(AuditEvent.action)).all()
+        assert "staff.created" in actions
+
+
+def test_create_staff_refuses_an_existing_email_with_status_1(app):
+    runner = app.test_cli_runner()
+    args = ["create-staff", "ann@fjc.example", "--name", "Ann", "--role", "coordinator"]
+    assert runner.invoke(args=args, input=TEST_PASSWORD + "\n").exit_code == 0
+    again = runner.invoke(args=args, input=TEST_PASSWORD + "\n")
+    assert again.exit_code == 1
+    assert "already exists" in again.output
+
+
+def test_create_staff_refuses_a_short_password_and_an_unknown_role(app):
+    runner = app.test_cli_runner()
+    short = runner.invoke(
+        args=["create-staff", "a@fjc.example", "--name", "A", "--role", "admin"], input="short\n"
+    )
+    assert short.exit_code == 1 and "at least 12" in short.output
+    role = runner.invoke(
+        args=["create-staff", "b@fjc.example", "--name", "B", "--role", "boss"],
+        input=TEST_PASSWORD + "\n",
+    )
+    assert role.exit_code == 2
+    with app.app_context():
+        assert db.session.scalars(select(Staff)).all() == []
+
+
+def test_seed_demo_prints_a_working_account_and_the_same_one_again(app, client):
+    runner = app.test_cli_runner()
+    first = runner.invoke(args=["seed-demo"])
+    second = runner.invoke(args=["seed-demo"])
+    assert first.exit_code == 0 and second.exit_code == 0
+    assert first.output == second.output
+    password = first.output.split("password:")[1].strip()
+    assert DEMO_EMAIL in first.output
+    response = client.submit("/staff/login", {"email": DEMO_EMAIL, "password": password})
+    assert response.status_code == 302
+    assert response.headers["Location"].endswith("/staff/")
+
+
+def test_migrate_command_creates_the_centre(app):
+    result = app.test_cli_runner().invoke(args=["migrate"])
+    assert result.exit_code == 0
+    assert "up to date" in result.output

@@ -1,0 +1,102 @@
+import os
+import stat
+import subprocess
+import sys
+
+import pytest
+from cryptography.fernet import Fernet
+
+from core.config import PROJECT_ROOT, ConfigError, load_config
+
+KEY = Fernet.generate_key().decode()
+
+
+def test_production_refuses_to_start_without_secrets_and_names_them(tmp_path):
+    with pytest.raises(ConfigError) as caught:
+        load_config({"FJC_ENV": "production"}, {"INSTANCE_DIR": tmp_path})
+    message = str(caught.value)
+    assert "FJC_SECRET_KEY" in message
+    assert "FJC_DATA_KEYS" in message
+    assert "FJC_DATABASE_URL" in message
+    assert "\n" not in message
+    assert not (tmp_path / "secrets.json").exists(), "production must not generate secrets"
+
+
+def test_production_needs_an_explicit_database_url(tmp_path):
+    env = {"FJC_ENV": "production", "FJC_SECRET_KEY": "s" * 40, "FJC_DATA_KEYS": KEY}
+    with pytest.raises(ConfigError, match="FJC_DATABASE_URL"):
+        load_config(env, {"INSTANCE_DIR": tmp_path})
+
+
+def test_production_starts_with_secrets_and_hardened_cookies(tmp_path):
+    env = {
+        "FJC_ENV": "production",
+        "FJC_SECRET_KEY": "s" * 40,
+        "FJC_DATA_KEYS": f"{KEY}, {Fernet.generate_key().decode()}",
+        "FJC_DATABASE_URL": "postgresql+psycopg://fjc@db/fjc",
+    }
+    config = load_config(env, {"INSTANCE_DIR": tmp_path})
+    assert config["FJC_DATA_KEYS"][0] == KEY
+    assert len(config["FJC_DATA_KEYS"]) == 2
+    assert config["SESSION_COOKIE_SECURE"] is True
+    assert config["SESSION_COOKIE_NAME"].startswith("__Host-")
+
+
+def test_development_generates_secrets_once_into_instance(tmp_path):
+    first = load_config({}, {"INSTANCE_DIR": tmp_path})
+    second = load_config({}, {"INSTANCE_DIR": tmp_path})
+    secrets_file = tmp_path / "secrets.json"
+    assert secrets_file.exists()
+    assert stat.S_IMODE(secrets_file.stat().st_mode) == 0o600
+    assert first["SECRET_KEY"] == second["SECRET_KEY"]
+    assert first["FJC_DATA_KEYS"] == second["FJC_DATA_KEYS"]
+    assert first["FJC_DATABASE_URL"] == f"sqlite:///{tmp_path / 'fjc.sqlite3'}"
+
+
+def test_environment_variables_are_read(tmp_path):
+    env = {
+        "FJC_EXIT_URL": "https://weather.example/",
+        "FJC_LANGUAGES": "nl, en",
+        "FJC_RATELIMIT_ENABLED": "false",
+        "FJC_RETENTION_DAYS": "30",
+        "FJC_REDIS_URL": "redis://127.0.0.1:6379/3",
+    }
+    config = load_config(env, {"INSTANCE_DIR": tmp_path})
+    assert config["FJC_EXIT_URL"] == "https://weather.example/"
+    assert config["FJC_LANGUAGES"] == ["nl", "en"]
+    assert config["RATELIMIT_ENABLED"] is False
+    assert config["FJC_RETENTION_DAYS"] == 30
+    assert config["FJC_REDIS_URL"] == "redis://127.0.0.1:6379/3"
+
+
+@pytest.mark.parametrize(
+    ("env", "fragment"),
+    [
+        ({"FJC_ENV": "staging"}, "FJC_ENV"),
+        ({"FJC_DATA_KEYS": "not-a-key"}, "Fernet"),
+        ({"FJC_RETENTION_DAYS": "a year"}, "FJC_RETENTION_DAYS"),
+        ({"FJC_RATELIMIT_ENABLED": "maybe"}, "true or false"),
+        ({"FJC_LANGUAGES": "fr,en"}, "nl"),
+    ],
+)
+def test_bad_values_are_refused_with_a_reason(tmp_path, env, fragment):
+    env = {"FJC_SECRET_KEY": "x" * 40, **env}
+    with pytest.raises(ConfigError, match=fragment):
+        load_config(env, {"INSTANCE_DIR": tmp_path})
+
+
+def test_wsgi_exits_with_one_line_in_production_without_secrets(tmp_path):
+    env = {k: v for k, v in os.environ.items() if not k.startswith("FJC_")}
+    env["FJC_ENV"] = "production"
+    result = subprocess.run(
+        [sys.executable, "-c", "import wsgi"],
+        cwd=PROJECT_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 1
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert "FJC configuration error: production needs FJC_SECRET_KEY" in lines[0]

@@ -1,0 +1,81 @@
+"""A test client that checks every HTML page it fetches, and fills in forms.
+
+Checks, as GOV.UK Notify's client_request does: the page parses as HTML
+without errors, has a <title>, <html lang dir>, no duplicate ids, and every
+POST form carries a CSRF token. Portal pages also need the quick exit.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from xml.etree.ElementTree import Element
+
+import html5lib
+from flask.testing import FlaskClient
+
+
+class PageProblem(AssertionError):
+    pass
+
+
+def parse_html(body: str) -> Element:
+    parser = html5lib.HTMLParser(strict=True, namespaceHTMLElements=False)
+    try:
+        return parser.parse(body)
+    except html5lib.html5parser.ParseError as exc:
+        raise PageProblem(f"the page is not valid HTML: {exc}") from None
+
+
+def check_page(body: str, path: str) -> Element:
+    root = parse_html(body)
+    if not root.get("lang") or root.get("dir") not in ("ltr", "rtl"):
+        raise PageProblem(f"{path}: <html> needs lang and dir, has {root.attrib}")
+    title = root.find("./head/title")
+    if title is None or not (title.text or "").strip():
+        raise PageProblem(f"{path}: the page has no <title>")
+    ids = Counter(el.get("id") for el in root.iter() if el.get("id"))
+    duplicated = sorted(name for name, count in ids.items() if count > 1)
+    if duplicated:
+        raise PageProblem(f"{path}: duplicate ids {duplicated}")
+    for form in root.iter("form"):
+        if (form.get("method") or "get").lower() != "post":
+            continue
+        names = {el.get("name") for el in form.iter("input")}
+        if "csrf_token" not in names:
+            raise PageProblem(f"{path}: a POST form has no csrf_token field")
+    if not path.startswith("/staff"):
+        exits = [a for a in root.iter("a") if a.get("href") == "/exit"]
+        if not exits:
+            raise PageProblem(f"{path}: the portal page has no quick exit link to /exit")
+    return root
+
+
+def form_values(root: Element, action: str | None = None) -> dict[str, str]:
+    """The hidden fields of the POST form that posts to `action` (or the first)."""
+    for form in root.iter("form"):
+        if (form.get("method") or "").lower() != "post":
+            continue
+        if action is not None and form.get("action") != action:
+            continue
+        return {
+            el.get("name"): el.get("value") or ""
+            for el in form.iter("input")
+            if el.get("type") == "hidden" and el.get("name")
+        }
+    raise PageProblem(f"no POST form to {action}")
+
+
+class CheckingClient(FlaskClient):
+    def open(self, *args, **kwargs):
+        response = super().open(*args, **kwargs)
+        if response.mimetype == "text/html" and not 300 <= response.status_code < 400:
+            response.page = check_page(response.get_data(as_text=True), response.request.path)
+        return response
+
+    def submit(self, path: str, data: dict[str, str], *, form_page: str | None = None):
+        """Fetch the form page, then post `data` with the form's hidden fields."""
+        page = self.get(form_page or path)
+        assert page.status_code == 200, f"GET {form_page or path}: {page.status_code}"
+        values = form_values(page.page, action=path)
+        values.update(data)
+        return self.post(path, data=values)
