@@ -13,6 +13,7 @@ MIN_LENGTH = 12
 MAX_LENGTH = 128
 
 _hasher = PasswordHasher()
+PARAMETERS = f"t={_hasher.time_cost}, m={_hasher.memory_cost // 1024} MiB, p={_hasher.parallelism}"
 # Verified against when the e-mail is unknown, so both failures cost the same time.
 _DUMMY_HASH = _hasher.hash("not a real password, only spends time")
 

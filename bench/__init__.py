@@ -1,0 +1,1 @@
+"""Benchmarks that print numbers (`make bench`); they never pass or fail."""

@@ -1,0 +1,7 @@
+"""Run every benchmark: `python -m bench` (or `make bench`)."""
+
+from bench import page_weight, server_time
+
+if __name__ == "__main__":
+    page_weight.main()
+    server_time.main()
