@@ -47,7 +47,7 @@ format: $(STAMP) ## Apply ruff's formatting and safe fixes
 translations: $(STAMP) ## Extract messages.pot, update catalogues, compile
 	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output \
 		-o translations/messages.pot .
-	$(BIN)/pybabel update -i translations/messages.pot -d translations --ignore-obsolete
+	$(BIN)/pybabel update -i translations/messages.pot -d translations --ignore-obsolete --no-fuzzy-matching
 	$(BIN)/pybabel compile -d translations --statistics
 
 bench: setup ## Print the benchmarks' numbers

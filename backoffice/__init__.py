@@ -6,6 +6,7 @@ from flask import Blueprint, Flask
 from flask_babel import lazy_gettext as _l
 
 from backoffice.access import enforce_permission
+from core.labels import ALL_LABELS
 from core.models import IntakeKind, IntakeStatus
 
 bp = Blueprint("backoffice", __name__, url_prefix="/staff", template_folder="templates")
@@ -19,13 +20,15 @@ KIND_LABELS = {
 STATUS_LABELS = {
     IntakeStatus.NEW: _l("New"),
     IntakeStatus.IN_PROGRESS: _l("In progress"),
+    IntakeStatus.CONTACT_ATTEMPTED: _l("Tried to reach"),
     IntakeStatus.CLOSED: _l("Closed"),
+    IntakeStatus.ERASED: _l("Deleted by the requester"),
 }
 
 
 @bp.context_processor
 def _labels():
-    return {"kind_labels": KIND_LABELS, "status_labels": STATUS_LABELS}
+    return {"kind_labels": KIND_LABELS, "status_labels": STATUS_LABELS, **ALL_LABELS}
 
 
 def init_app(app: Flask) -> None:

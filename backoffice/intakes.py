@@ -1,17 +1,28 @@
-"""The queue of requests and one request's page."""
+"""The queue of requests and one request's page, with the portal mailbox."""
 
 from __future__ import annotations
 
-from flask import abort, g, render_template, request
+from flask import abort, flash, g, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 
 from backoffice import bp
 from backoffice.access import requires
+from backoffice.forms import ReplyForm
 from core import audit
 from core.db import db
 from core.intakes import count_intakes, get_intake, newest_intakes
+from core.mailbox import add_staff_reply
+from core.models import Intake, IntakeStatus
 from core.permissions import Permission
 
 PAGE_SIZE = 50
+
+
+def _intake_or_404(intake_id: int) -> Intake:
+    found = get_intake(db.session, intake_id)
+    if found is None:
+        abort(404)
+    return found
 
 
 @bp.get("/")
@@ -32,9 +43,7 @@ def queue():
 @bp.get("/intakes/<int:intake_id>")
 @requires(Permission.VIEW_INTAKES)
 def intake(intake_id: int):
-    found = get_intake(db.session, intake_id)
-    if found is None:
-        abort(404)
+    found = _intake_or_404(intake_id)
     # Reading a request is recorded: who looked at which file, and when.
     with db.writing() as session:
         audit.record(
@@ -44,4 +53,27 @@ def intake(intake_id: int):
             target_type="intake",
             target_id=found.id,
         )
-    return render_template("backoffice/intake.html", intake=found)
+    return render_template("backoffice/intake.html", intake=found, reply_form=ReplyForm())
+
+
+@bp.post("/intakes/<int:intake_id>/reply")
+@requires(Permission.REPLY_TO_REQUESTER)
+def reply(intake_id: int):
+    found = _intake_or_404(intake_id)
+    if found.status == IntakeStatus.ERASED:
+        abort(404)
+    form = ReplyForm()
+    if not form.validate_on_submit():
+        return render_template("backoffice/intake.html", intake=found, reply_form=form)
+    message = add_staff_reply(db.session, found, g.staff, form.body.data.strip())
+    audit.record(
+        db.session,
+        "intake.replied",
+        actor_id=g.staff.id,
+        target_type="intake",
+        target_id=found.id,
+        detail=f"message {message.id}",
+    )
+    db.session.commit()
+    flash(_("Your reply is in the portal mailbox. The person reads it with their code."))
+    return redirect(url_for("backoffice.intake", intake_id=found.id), code=303)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import json
 
 from cryptography.fernet import Fernet, MultiFernet
 from sqlalchemy import Text
@@ -72,3 +73,20 @@ class EncryptedText(TypeDecorator):
         if value is None:
             return None
         return keyring().decrypt(value)
+
+
+class EncryptedJSON(TypeDecorator):
+    """A JSON value (lists, dicts) stored as one Fernet token."""
+
+    impl = Text
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if value is None:
+            return None
+        return keyring().encrypt(json.dumps(value, ensure_ascii=False, sort_keys=True))
+
+    def process_result_value(self, value, dialect):
+        if value is None:
+            return None
+        return json.loads(keyring().decrypt(value))

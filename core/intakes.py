@@ -1,43 +1,145 @@
-"""Requests from the portal: creating them and reading them back for staff."""
+"""Requests from the portal's three doors: creating them and reading them back."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from core import return_codes
+from core.blind_index import email_index, phone_index
 from core.centres import current_centre
 from core.crypto import keyring
-from core.models import Intake, IntakeKind, IntakeStatus
+from core.models import Intake, IntakeKind, IntakeStatus, Referral
 
 _SUBMISSION_PURPOSE = "submission"
+
+DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+TIMES = ("morning", "afternoon", "evening")
+CHILDREN_ANSWERS = ("yes", "no", "unknown")
+URGENCIES = ("today", "this_week", "normal")
+CONSENT_ANSWERS = ("agrees", "no_consent")
+LEGAL_BASES = ("danger", "case_consultation")
+# Well-known risk factors, in our own words (see DOMAIN.md).
+RISK_CONCERNS = (
+    "separation",
+    "strangulation",
+    "threats_to_kill",
+    "weapons",
+    "escalation",
+    "stalking",
+    "pregnancy",
+    "children_witness",
+    "substance_abuse",
+    "suicide_threats",
+)
 
 
 class AlreadySubmitted(Exception):
     """The same form was sent twice (a double tap, a reload): one request only."""
 
 
-@dataclass(frozen=True)
-class ContactRequest:
-    language: str
-    phone: str | None
-    email: str | None
-    may_call: bool | None
-    story: str | None
-    submission_id: str | None = None
-
-
-def _blank_to_none(value: str | None) -> str | None:
+def blank_to_none(value: str | None) -> str | None:
     if value is None:
         return None
     stripped = value.strip()
     return stripped or None
 
 
-def submit_contact_request(session: Session, data: ContactRequest) -> tuple[Intake, str]:
+@dataclass(frozen=True)
+class SafeContact:
+    """How the team may reach a person. None means "not said", never "yes"."""
+
+    name: str | None = None
+    phone: str | None = None
+    email: str | None = None
+    may_call: bool | None = None
+    may_text: bool | None = None
+    may_voicemail: bool | None = None
+    phone_say_who: bool | None = None
+    email_say_who: bool | None = None
+    safe_days: tuple[str, ...] = ()
+    safe_times: tuple[str, ...] = ()
+    safe_word: str | None = None
+    contact_language: str | None = None
+    interpreter_needed: bool | None = None
+
+
+@dataclass(frozen=True)
+class ReferralDetails:
+    organisation: str
+    name: str
+    client_consent: str
+    urgency: str
+    role: str | None = None
+    phone: str | None = None
+    email: str | None = None
+    contact_via_referrer: bool = False
+    legal_basis: str | None = None
+    basis_note: str | None = None
+    risk_concerns: tuple[str, ...] = ()
+    risk_text: str | None = None
+
+
+@dataclass(frozen=True)
+class Submission:
+    kind: IntakeKind
+    language: str
+    contact: SafeContact = field(default_factory=SafeContact)
+    municipality_id: int | None = None
+    children_involved: str | None = None
+    danger_now: bool = False
+    story: str | None = None
+    referral: ReferralDetails | None = None
+    submission_id: str | None = None
+
+
+def _codes(values: tuple[str, ...], allowed: tuple[str, ...]) -> str | None:
+    chosen = [value for value in allowed if value in values]
+    return ",".join(chosen) or None
+
+
+def _apply_contact(intake: Intake, contact: SafeContact) -> None:
+    phone = blank_to_none(contact.phone)
+    email = blank_to_none(contact.email)
+    intake.name = blank_to_none(contact.name)
+    intake.phone = phone
+    intake.email = email
+    # Permissions only mean something for a channel that was given.
+    intake.may_call = contact.may_call if phone else None
+    intake.may_text = contact.may_text if phone else None
+    intake.may_voicemail = contact.may_voicemail if phone else None
+    intake.phone_say_who = contact.phone_say_who if phone else None
+    intake.email_say_who = contact.email_say_who if email else None
+    intake.safe_days = _codes(contact.safe_days, DAYS)
+    intake.safe_times = _codes(contact.safe_times, TIMES)
+    intake.safe_word = blank_to_none(contact.safe_word)
+    intake.contact_language = contact.contact_language
+    intake.interpreter_needed = contact.interpreter_needed
+    intake.phone_index = phone_index(phone)
+    intake.email_index = email_index(email)
+
+
+def _referral(details: ReferralDetails) -> Referral:
+    return Referral(
+        organisation=details.organisation.strip(),
+        role=blank_to_none(details.role),
+        name=details.name.strip(),
+        phone=blank_to_none(details.phone),
+        email=blank_to_none(details.email),
+        contact_via_referrer=details.contact_via_referrer,
+        client_consent=details.client_consent,
+        legal_basis=details.legal_basis if details.client_consent == "no_consent" else None,
+        basis_note=blank_to_none(details.basis_note),
+        risk_concerns=[code for code in RISK_CONCERNS if code in details.risk_concerns],
+        risk_text=blank_to_none(details.risk_text),
+        urgency=details.urgency,
+    )
+
+
+def submit(session: Session, data: Submission) -> tuple[Intake, str]:
     """Store the request; return it with its return code (shown once, never stored)."""
     submission_key = (
         keyring().lookup_key(_SUBMISSION_PURPOSE, data.submission_id)
@@ -51,16 +153,19 @@ def submit_contact_request(session: Session, data: ContactRequest) -> tuple[Inta
     code = return_codes.generate()
     intake = Intake(
         centre_id=current_centre(session).id,
-        kind=IntakeKind.CONTACT,
+        kind=data.kind,
         status=IntakeStatus.NEW,
         language=data.language,
-        phone=_blank_to_none(data.phone),
-        email=_blank_to_none(data.email),
-        may_call=data.may_call,
-        story=_blank_to_none(data.story),
+        municipality_id=data.municipality_id,
+        children_involved=data.children_involved,
+        danger_now=data.danger_now,
+        story=blank_to_none(data.story),
         return_code_key=return_codes.lookup_key(code),
         submission_key=submission_key,
     )
+    _apply_contact(intake, data.contact)
+    if data.referral is not None:
+        intake.referral = _referral(data.referral)
     session.add(intake)
     try:
         session.flush()

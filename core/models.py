@@ -15,11 +15,13 @@ from sqlalchemy import (
     MetaData,
     String,
     Text,
+    UniqueConstraint,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.sql.expression import false
 from sqlalchemy.types import TypeDecorator
 
-from core.crypto import EncryptedText
+from core.crypto import EncryptedJSON, EncryptedText
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -68,7 +70,15 @@ class IntakeKind(StrEnum):
 class IntakeStatus(StrEnum):
     NEW = "new"
     IN_PROGRESS = "in_progress"
+    CONTACT_ATTEMPTED = "contact_attempted"
     CLOSED = "closed"
+    # The requester deleted it: the personal data are gone, the row stays for figures.
+    ERASED = "erased"
+
+
+class MessageDirection(StrEnum):
+    FROM_REQUESTER = "from_requester"
+    FROM_STAFF = "from_staff"
 
 
 class Role(StrEnum):
@@ -87,6 +97,19 @@ class Centre(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
+class Municipality(Base):
+    """The municipalities a centre serves: data (data/centre.json), not code."""
+
+    __tablename__ = "municipalities"
+    __table_args__ = (UniqueConstraint("centre_id", "name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    centre_id: Mapped[int] = mapped_column(ForeignKey("centres.id"), index=True)
+    name: Mapped[str] = mapped_column(String(100))
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
 class Staff(Base):
     __tablename__ = "staff"
 
@@ -102,6 +125,8 @@ class Staff(Base):
     session_version: Mapped[int] = mapped_column(Integer, default=1)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Second factor (TOTP). The secret is encrypted; the factor counts only once
+    # confirmed with a code. The last used time step makes each code single-use.
 
     centre: Mapped[Centre] = relationship()
 
@@ -116,12 +141,31 @@ class Intake(Base):
     kind: Mapped[str] = mapped_column(String(20))
     status: Mapped[str] = mapped_column(String(20), default=IntakeStatus.NEW, index=True)
     priority: Mapped[int] = mapped_column(Integer, default=0)
+    # The portal language the request was written in.
     language: Mapped[str] = mapped_column(String(8))
+    name: Mapped[str | None] = mapped_column(EncryptedText)
     phone: Mapped[str | None] = mapped_column(EncryptedText)
     email: Mapped[str | None] = mapped_column(EncryptedText)
-    # None: the person did not say. Only True allows a call.
+    # Safe contact. None means the person did not say: treat it as "no".
     may_call: Mapped[bool | None] = mapped_column(Boolean)
+    may_text: Mapped[bool | None] = mapped_column(Boolean)
+    may_voicemail: Mapped[bool | None] = mapped_column(Boolean)
+    phone_say_who: Mapped[bool | None] = mapped_column(Boolean)
+    email_say_who: Mapped[bool | None] = mapped_column(Boolean)
+    # Comma-separated codes: days "mon".."sun", times "morning", "afternoon", "evening".
+    safe_days: Mapped[str | None] = mapped_column(String(40))
+    safe_times: Mapped[str | None] = mapped_column(String(40))
+    safe_word: Mapped[str | None] = mapped_column(EncryptedText)
+    contact_language: Mapped[str | None] = mapped_column(String(8))
+    interpreter_needed: Mapped[bool | None] = mapped_column(Boolean)
+    municipality_id: Mapped[int | None] = mapped_column(ForeignKey("municipalities.id"))
+    # "yes", "no" or "unknown"; None when not asked or not answered.
+    children_involved: Mapped[str | None] = mapped_column(String(8))
+    danger_now: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     story: Mapped[str | None] = mapped_column(EncryptedText)
+    # Blind indexes (keyed hashes of normalised values) for matching without decrypting.
+    phone_index: Mapped[str | None] = mapped_column(String(64), index=True)
+    email_index: Mapped[str | None] = mapped_column(String(64), index=True)
     # HMAC of the return code: the code itself is shown once and never stored.
     return_code_key: Mapped[str] = mapped_column(String(64), unique=True)
     # HMAC of the form's one-time submission id, so a resent form is not a new request.
@@ -129,6 +173,61 @@ class Intake(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
     first_contact_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    erased_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    municipality: Mapped[Municipality | None] = relationship()
+    referral: Mapped[Referral | None] = relationship(
+        back_populates="intake", cascade="all, delete-orphan", uselist=False
+    )
+    messages: Mapped[list[Message]] = relationship(
+        back_populates="intake", cascade="all, delete-orphan", order_by="Message.id"
+    )
+
+
+class Referral(Base):
+    """What a professional adds when they refer someone (door 3)."""
+
+    __tablename__ = "referrals"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    intake_id: Mapped[int] = mapped_column(ForeignKey("intakes.id"), unique=True)
+    organisation: Mapped[str] = mapped_column(EncryptedText)
+    role: Mapped[str | None] = mapped_column(EncryptedText)
+    name: Mapped[str] = mapped_column(EncryptedText)
+    phone: Mapped[str | None] = mapped_column(EncryptedText)
+    email: Mapped[str | None] = mapped_column(EncryptedText)
+    # The client is best reached through the referrer, not directly.
+    contact_via_referrer: Mapped[bool] = mapped_column(
+        Boolean, default=False, server_default=false()
+    )
+    # "agrees" (the client knows and agrees) or "no_consent".
+    client_consent: Mapped[str] = mapped_column(String(20))
+    # Without consent: "danger" (acute danger) or "case_consultation" (art. 458ter).
+    legal_basis: Mapped[str | None] = mapped_column(String(20))
+    basis_note: Mapped[str | None] = mapped_column(EncryptedText)
+    risk_concerns: Mapped[list[str] | None] = mapped_column(EncryptedJSON)
+    risk_text: Mapped[str | None] = mapped_column(EncryptedText)
+    # "today", "this_week" or "normal".
+    urgency: Mapped[str] = mapped_column(String(12))
+
+    intake: Mapped[Intake] = relationship(back_populates="referral")
+
+
+class Message(Base):
+    """The portal mailbox: what the requester and the team write to each other."""
+
+    __tablename__ = "messages"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    intake_id: Mapped[int] = mapped_column(ForeignKey("intakes.id"), index=True)
+    direction: Mapped[str] = mapped_column(String(20))
+    body: Mapped[str] = mapped_column(EncryptedText)
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # For messages from the requester: when a team member marked it read.
+    read_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    intake: Mapped[Intake] = relationship(back_populates="messages")
 
 
 class AuditEvent(Base):

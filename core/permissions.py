@@ -9,19 +9,26 @@ from core.models import Role
 
 
 class Permission(StrEnum):
-    # Reachable without signing in (the sign-in page itself).
+    # Reachable without signing in (the sign-in steps, accepting an invitation).
     PUBLIC = "public"
-    # Any signed-in account, whatever its role.
+    # Any signed-in account, whatever its role (its own account pages, sign-out).
     SIGNED_IN = "signed_in"
     VIEW_INTAKES = "view_intakes"
+    REPLY_TO_REQUESTER = "reply_to_requester"
     MANAGE_STAFF = "manage_staff"
+    VIEW_AUDIT = "view_audit"
 
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
-    Role.CASE_DIRECTOR: frozenset({Permission.VIEW_INTAKES}),
-    Role.COORDINATOR: frozenset({Permission.VIEW_INTAKES}),
+    # Case directors see the queue of requests. Case files (not built yet) will be
+    # decided per file: only those they are assigned to or invited into.
+    Role.CASE_DIRECTOR: frozenset({Permission.VIEW_INTAKES, Permission.REPLY_TO_REQUESTER}),
+    # The operational lead sees everything, assigns work and reads the audit trail.
+    Role.COORDINATOR: frozenset(
+        {Permission.VIEW_INTAKES, Permission.REPLY_TO_REQUESTER, Permission.VIEW_AUDIT}
+    ),
     # Admins manage accounts and settings, not the content of requests.
-    Role.ADMIN: frozenset({Permission.MANAGE_STAFF}),
+    Role.ADMIN: frozenset({Permission.MANAGE_STAFF, Permission.VIEW_AUDIT}),
 }
 
 

@@ -25,6 +25,6 @@ def _portal_context():
 
 
 def init_app(app: Flask) -> None:
-    from portal import routes  # noqa: F401 - registers the views on bp
+    from portal import doors, mailbox, routes, safety  # noqa: F401 - register the views on bp
 
     app.register_blueprint(bp)

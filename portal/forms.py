@@ -1,5 +1,5 @@
-"""Portal forms. Messages are plain language and translated; every form keeps
-what the person typed when it comes back with an error."""
+"""Portal forms. Messages are plain language and translated; a form that comes
+back with an error keeps everything the person typed."""
 
 from __future__ import annotations
 
@@ -7,82 +7,331 @@ import re
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, RadioField, SelectChoice, StringField, TextAreaField
-from wtforms.validators import Length, Optional, ValidationError
+from wtforms import (
+    BooleanField,
+    HiddenField,
+    RadioField,
+    SelectChoice,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, Length, Optional, ValidationError
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from core.i18n import LANGUAGE_NAMES
+from core.intakes import RISK_CONCERNS
+from core.labels import (
+    CHILDREN_LABELS,
+    CONSENT_LABELS,
+    DAY_LABELS,
+    LEGAL_BASIS_LABELS,
+    RISK_LABELS,
+    TIME_LABELS,
+    URGENCY_LABELS,
+)
+from core.mailbox import MESSAGE_MAX
 
 PHONE_PATTERN = re.compile(r"^\+?[0-9 ()./-]{6,25}$")
 EMAIL_PATTERN = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s.]{2,}$")
-STORY_MAX = 4000
-
-
+TEXT_MAX = 4000
+SHORT_MAX = 200
 # C0 control characters other than tab and newlines: never meaningful in what a
 # person types, and PostgreSQL refuses NUL in text.
 _CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 def clean_text(value: str | None) -> str | None:
-    return _CONTROL_CHARS.sub("", value) if value is not None else None
+    return _CONTROL_CHARS.sub("", value) if isinstance(value, str) else value
 
 
-def _phone_digits(value: str) -> int:
-    return sum(ch.isdigit() for ch in value)
+def _choices(pairs) -> list[SelectChoice]:
+    return [SelectChoice(value, label) for value, label in pairs]
 
 
-class ContactForm(FlaskForm):
-    phone = StringField(
-        _l("Phone number"),
-        filters=[clean_text],
-        validators=[Optional(), Length(max=25, message=_l("This phone number is too long."))],
+def _too_long(limit: int):
+    return Length(max=limit, message=_l("Please keep this under %(max)d characters.", max=limit))
+
+
+def _text(label, limit: int = SHORT_MAX, **kwargs) -> StringField:
+    return StringField(
+        label, filters=[clean_text], validators=[Optional(), _too_long(limit)], **kwargs
     )
-    may_call = RadioField(
-        _l("May we call this number?"),
-        validate_choice=False,
-        choices=[
-            SelectChoice("yes", _l("Yes, you may call")),
-            SelectChoice("no", _l("No, do not call")),
-        ],
+
+
+def _required_text(label, message, limit: int = SHORT_MAX) -> StringField:
+    return StringField(
+        label, filters=[clean_text], validators=[DataRequired(message=message), _too_long(limit)]
     )
-    email = StringField(
-        _l("E-mail address"),
-        filters=[clean_text],
-        validators=[Optional(), Length(max=254, message=_l("This e-mail address is too long."))],
+
+
+def _long_text(label, limit: int = TEXT_MAX) -> TextAreaField:
+    return TextAreaField(label, filters=[clean_text], validators=[Optional(), _too_long(limit)])
+
+
+class CheckboxesField(SelectMultipleField):
+    """A group of checkboxes; the macro renders it as a fieldset."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+    def pre_validate(self, form):
+        allowed = {choice.value for choice in self.choices}
+        if any(value not in allowed for value in self.data or []):
+            raise ValidationError(_l("Choose from the list."))
+
+
+def _radio(label, pairs) -> RadioField:
+    return RadioField(label, choices=_choices(pairs), validate_choice=False)
+
+
+def _check_radio(field) -> None:
+    if field.data not in (None, "", *[choice.value for choice in field.choices]):
+        raise ValidationError(_l("Choose one of the answers."))
+
+
+def filled(field) -> bool:
+    return bool((field.data or "").strip())
+
+
+def check_phone(field) -> None:
+    value = (field.data or "").strip()
+    if value and (not PHONE_PATTERN.match(value) or sum(c.isdigit() for c in value) < 6):
+        raise ValidationError(_l("Type a phone number with digits only, like 0470 12 34 56."))
+
+
+def check_email(field) -> None:
+    value = (field.data or "").strip()
+    if value and not EMAIL_PATTERN.match(value):
+        raise ValidationError(_l("Type an e-mail address like name@example.be."))
+
+
+PHONE_PERMISSION_CHOICES = [
+    ("call", _l("You may call")),
+    ("text", _l("You may send a text message")),
+    ("voicemail", _l("You may leave a voicemail")),
+    ("say_who", _l("You may say that you are from the Family Justice Center")),
+]
+OTHER_MUNICIPALITY = "other"
+
+
+class HoneypotMixin:
+    # Invisible to people (hidden by CSS and from screen readers); bots fill it.
+    website = StringField(_l("Leave this field empty"))
+
+    def is_bot(self) -> bool:
+        return bool((self.website.data or "").strip())
+
+
+class SafeContactForm(HoneypotMixin, FlaskForm):
+    """The safe-contact questions, shared by door 1 and door 3."""
+
+    name = _text(_l("What may we call you? (optional)"))
+    phone = _text(_l("Phone number"), limit=25)
+    phone_permissions = CheckboxesField(
+        _l("What may we do with this number?"), choices=_choices(PHONE_PERMISSION_CHOICES)
     )
-    story = TextAreaField(
-        _l("What would you like to tell us? (optional)"),
-        filters=[clean_text],
-        validators=[
-            Optional(),
-            Length(
-                max=STORY_MAX,
-                message=_l("Please keep this under %(max)d characters.", max=STORY_MAX),
-            ),
-        ],
+    email = _text(_l("E-mail address"), limit=254)
+    email_say_who = BooleanField(_l("You may say in the e-mail that it is from the FJC"))
+    safe_days = CheckboxesField(
+        _l("On which days is it safe?"), choices=_choices(DAY_LABELS.items())
     )
+    safe_times = CheckboxesField(
+        _l("At what times is it safe?"), choices=_choices(TIME_LABELS.items())
+    )
+    safe_word = _text(_l("A safe word or question (optional)"), limit=100)
+    contact_language = SelectField(
+        _l("In which language do you want to talk?"), validate_choice=False
+    )
+    interpreter_needed = BooleanField(_l("I would like an interpreter"))
+    municipality = SelectField(_l("Where do you live?"), validate_choice=False)
+    children_involved = _radio(_l("Are there children in the family?"), CHILDREN_LABELS.items())
     # A one-time id per form, so a double tap or a reload makes one request, not two.
     submission_id = HiddenField()
 
+    def __init__(self, *args, languages=(), municipalities=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.contact_language.choices = _choices(
+            (code, LANGUAGE_NAMES.get(code, code)) for code in languages
+        )
+        self.municipality.choices = [
+            SelectChoice("", _l("Choose")),
+            *(SelectChoice(str(m.id), m.name) for m in municipalities),
+            SelectChoice(OTHER_MUNICIPALITY, _l("Another municipality, or I would rather not say")),
+        ]
+
     def validate_phone(self, field):
-        value = (field.data or "").strip()
-        if value and (not PHONE_PATTERN.match(value) or _phone_digits(value) < 6):
-            raise ValidationError(_l("Type a phone number with digits only, like 0470 12 34 56."))
+        check_phone(field)
 
     def validate_email(self, field):
-        value = (field.data or "").strip()
-        if value and not EMAIL_PATTERN.match(value):
-            raise ValidationError(_l("Type an e-mail address like name@example.be."))
+        check_email(field)
 
-    def validate_may_call(self, field):
-        if field.data not in (None, "", "yes", "no"):
-            raise ValidationError(_l("Choose one of the answers."))
-        if (self.phone.data or "").strip() and not field.data:
-            raise ValidationError(_l("Tell us if we may call this number."))
+    def validate_phone_permissions(self, field):
+        chosen = set(field.data or [])
+        if filled(self.phone) and not chosen & {"call", "text", "voicemail"}:
+            raise ValidationError(
+                _l("Tell us how we may use this number: call, text or voicemail.")
+            )
+
+    def validate_municipality(self, field):
+        allowed = {choice.value for choice in field.choices}
+        if field.data is not None and field.data not in allowed:
+            raise ValidationError(_l("Choose from the list."))
+
+    def validate_children_involved(self, field):
+        _check_radio(field)
+
+    def validate_contact_language(self, field):
+        if field.data not in (None, "", *[choice.value for choice in field.choices]):
+            raise ValidationError(_l("Choose from the list."))
+
+    def has_a_way_to_reach(self) -> bool:
+        return filled(self.phone) or filled(self.email)
+
+    def municipality_id(self) -> int | None:
+        value = self.municipality.data or ""
+        return int(value) if value.isdigit() else None
+
+
+class ContactForm(SafeContactForm):
+    """Door 1: ask to be contacted."""
+
+    danger_now = _radio(_l("Are you in danger right now?"), [("yes", _l("Yes")), ("no", _l("No"))])
+    story = _long_text(_l("What would you like to tell us? (optional)"))
+
+    def validate_danger_now(self, field):
+        _check_radio(field)
 
     def validate(self, extra_validators=None) -> bool:
         valid = super().validate(extra_validators)
-        if not (self.phone.data or "").strip() and not (self.email.data or "").strip():
+        if not self.has_a_way_to_reach():
             self.phone.errors = [
                 *self.phone.errors,
                 _l("Give a phone number or an e-mail address, so we can reach you."),
             ]
             return False
         return valid
+
+
+class QuestionForm(HoneypotMixin, FlaskForm):
+    """Door 2: a question without any contact details."""
+
+    question = TextAreaField(
+        _l("Your question"), filters=[clean_text], validators=[_too_long(TEXT_MAX)]
+    )
+    submission_id = HiddenField()
+
+    def validate_question(self, field):
+        if not filled(field):
+            raise ValidationError(_l("Type your question."))
+
+
+CLIENT_LABELS = {
+    "name": _l("What may we call the client? (optional)"),
+    "phone": _l("The client's phone number"),
+    "email": _l("The client's e-mail address"),
+    "contact_language": _l("In which language does the client want to talk?"),
+    "interpreter_needed": _l("The client needs an interpreter"),
+    "municipality": _l("Where does the client live?"),
+}
+
+
+class ReferralForm(SafeContactForm):
+    """Door 3: a professional refers someone."""
+
+    referrer_organisation = _required_text(
+        _l("Your organisation"), _l("Type the name of your organisation.")
+    )
+    referrer_role = _text(_l("Your role (optional)"))
+    referrer_name = _required_text(_l("Your name"), _l("Type your name."))
+    referrer_phone = _text(_l("Your phone number"), limit=25)
+    # Not Optional(): its check must also run when it is empty (phone or e-mail).
+    referrer_email = StringField(
+        _l("Your e-mail address"), filters=[clean_text], validators=[_too_long(254)]
+    )
+    contact_via_referrer = BooleanField(_l("Contact the client through me, not directly"))
+    client_consent = _radio(
+        _l("Does the client know about this referral and agree?"),
+        CONSENT_LABELS.items(),
+    )
+    legal_basis = _radio(
+        _l("Without consent: on what basis do you refer?"),
+        LEGAL_BASIS_LABELS.items(),
+    )
+    basis_note = _long_text(_l("Explain the basis (optional)"), limit=1000)
+    risk_concerns = CheckboxesField(
+        _l("Which risks do you see?"),
+        choices=_choices((code, RISK_LABELS[code]) for code in RISK_CONCERNS),
+    )
+    risk_text = _long_text(_l("Other concerns (optional)"))
+    urgency = _radio(
+        _l("How urgent is it?"),
+        URGENCY_LABELS.items(),
+    )
+    story = _long_text(_l("What should the team know? (optional)"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, label in CLIENT_LABELS.items():
+            self[name].label.text = label
+
+    def validate_referrer_phone(self, field):
+        check_phone(field)
+
+    def validate_referrer_email(self, field):
+        check_email(field)
+        if not filled(field) and not filled(self.referrer_phone):
+            raise ValidationError(_l("Give your phone number or your e-mail address."))
+
+    def validate_client_consent(self, field):
+        _check_radio(field)
+        if not field.data:
+            raise ValidationError(_l("Tell us if the client knows and agrees."))
+
+    def validate_legal_basis(self, field):
+        _check_radio(field)
+        if self.client_consent.data == "no_consent" and not field.data:
+            raise ValidationError(_l("Without consent, choose the basis for this referral."))
+
+    def validate_urgency(self, field):
+        _check_radio(field)
+        if not field.data:
+            raise ValidationError(_l("Tell us how urgent it is."))
+
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        if not self.has_a_way_to_reach() and not self.contact_via_referrer.data:
+            self.phone.errors = [
+                *self.phone.errors,
+                _l(
+                    "Give the client's phone number or e-mail address, or tick "
+                    "'Contact the client through me'."
+                ),
+            ]
+            return False
+        return valid
+
+
+class ReturnCodeForm(FlaskForm):
+    code = StringField(_l("Your return code"), filters=[clean_text], validators=[_too_long(40)])
+
+    def validate_code(self, field):
+        if not filled(field):
+            raise ValidationError(_l("Type the 16 digits of your return code."))
+
+
+class AddInformationForm(FlaskForm):
+    body = TextAreaField(
+        _l("Add information or ask something"),
+        filters=[clean_text],
+        validators=[_too_long(MESSAGE_MAX)],
+    )
+
+    def validate_body(self, field):
+        if not filled(field):
+            raise ValidationError(_l("Type your message first."))
+
+
+class ConfirmForm(FlaskForm):
+    """Only a CSRF token: a button that confirms an action."""

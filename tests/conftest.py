@@ -21,7 +21,7 @@ from core import create_app
 from core.centres import ensure_default_centre
 from core.db import db, make_engine
 from core.migrations import upgrade
-from core.models import Base, Centre
+from core.models import Base, Centre, Municipality
 from core.staff import create_staff
 from tests.pages import CheckingClient
 
@@ -29,6 +29,8 @@ DEFAULT_PG_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 TEST_DATA_KEY = Fernet.generate_key().decode("ascii")
 TEST_PASSWORD = "correct horse battery staple"
 UNDER_CI = os.environ.get("CI", "").lower() == "true"
+# Reference data that `migrate` loads; every other table is emptied after a test.
+KEPT_TABLES = {Centre.__tablename__, Municipality.__tablename__}
 
 
 def pg_base_url() -> str:
@@ -129,7 +131,7 @@ def app(database_url, tmp_path):
     with app.app_context():
         with db.writing() as session:
             for table in reversed(Base.metadata.sorted_tables):
-                if table.name != Centre.__tablename__:
+                if table.name not in KEPT_TABLES:
                     session.execute(delete(table))
         db.get_engine().dispose()
 

@@ -51,24 +51,35 @@ def check_page(body: str, path: str) -> Element:
 
 
 def form_values(root: Element, action: str | None = None) -> dict[str, str]:
-    """The hidden fields of the POST form that posts to `action` (or the first)."""
+    """What a browser sends untouched from the POST form to `action` (or the first)."""
     for form in root.iter("form"):
         if (form.get("method") or "").lower() != "post":
             continue
         if action is not None and form.get("action") != action:
             continue
-        return {
+        values = {
             el.get("name"): el.get("value") or ""
             for el in form.iter("input")
             if el.get("type") == "hidden" and el.get("name")
         }
+        # A browser also sends each <select>'s chosen option (or its first).
+        for select in form.iter("select"):
+            options = list(select.iter("option"))
+            chosen = [o for o in options if o.get("selected") is not None] or options[:1]
+            if chosen:
+                values[select.get("name")] = chosen[0].get("value") or ""
+        return values
     raise PageProblem(f"no POST form to {action}")
 
 
 class CheckingClient(FlaskClient):
     def open(self, *args, **kwargs):
         response = super().open(*args, **kwargs)
-        if response.mimetype == "text/html" and not 300 <= response.status_code < 400:
+        if (
+            response.mimetype == "text/html"
+            and response.status_code != 204
+            and not (300 <= response.status_code < 400)
+        ):
             response.page = check_page(response.get_data(as_text=True), response.request.path)
         return response
 

@@ -7,6 +7,7 @@ from backoffice.access import declared_permission
 from core.db import db
 from core.models import Staff
 from core.permissions import Permission
+from tests.pages import form_values
 
 # Every staff GET page and what each role should get (200 or 403).
 GET_MATRIX = {
@@ -98,3 +99,16 @@ def test_a_session_does_not_outlive_a_deactivation_or_password_change(
     with app.app_context(), db.writing() as session:
         session.execute(update(Staff).where(Staff.id == staff_id).values(**change))
     assert client.get("/staff/").status_code == 302
+
+
+@pytest.mark.parametrize(
+    ("role", "expected"), [("case_director", 303), ("coordinator", 303), ("admin", 403)]
+)
+def test_only_the_team_may_reply_to_a_requester(client, signed_in, intake_id, role, expected):
+    signed_in(role)
+    # Every signed-in page carries the session's token in its sign-out form.
+    token = form_values(client.get("/staff/account").page)["csrf_token"]
+    response = client.post(
+        f"/staff/intakes/{intake_id}/reply", data={"csrf_token": token, "body": "Hello"}
+    )
+    assert response.status_code == expected

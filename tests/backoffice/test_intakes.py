@@ -9,7 +9,12 @@ from core.models import AuditEvent, Intake
 def test_a_portal_request_appears_in_the_queue_and_on_its_page(app, client, signed_in):
     client.submit(
         "/fr/contact",
-        {"phone": "+32 470 11 22 33", "may_call": "no", "email": "", "story": "Appelez-moi pas."},
+        {
+            "phone": "+32 470 11 22 33",
+            "phone_permissions": ["text"],
+            "email": "",
+            "story": "Appelez-moi pas.",
+        },
     )
     staff_id = signed_in("case_director")
     with app.app_context():
@@ -23,9 +28,12 @@ def test_a_portal_request_appears_in_the_queue_and_on_its_page(app, client, sign
     assert "+32 470 11 22 33" in body
     assert "Appelez-moi pas." in body
     assert "Français" in body
-    # "May we call?" answered no: the page says not to call, in bold.
-    strong = [el.text for el in detail.page.iter("strong")]
-    assert any(text and ("call" in text.lower() or "bel" in text.lower()) for text in strong)
+    # Calling was not ticked: the page says "No" in bold next to "May we call?".
+    terms = [el.text for el in detail.page.iter("dt")]
+    answers = list(detail.page.iter("dd"))
+    may_call = answers[terms.index("May we call?")]
+    assert may_call.find("strong").text == "No"
+    assert answers[terms.index("May we text?")].text == "Yes"
     with app.app_context():
         viewed = db.session.scalars(
             select(AuditEvent).where(AuditEvent.action == "intake.viewed")

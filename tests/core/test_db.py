@@ -3,8 +3,8 @@ import threading
 from sqlalchemy import Column, Integer, MetaData, Table, func, select, text
 
 from core.db import _Bound, db, make_engine
-from core.intakes import ContactRequest, submit_contact_request
-from core.models import Intake
+from core.intakes import SafeContact, Submission, submit
+from core.models import Intake, IntakeKind
 
 
 def test_sqlite_runs_with_wal_foreign_keys_and_a_busy_timeout(tmp_path):
@@ -68,14 +68,12 @@ def test_concurrent_submissions_are_all_stored_once(app):
             with app.app_context():
                 try:
                     with db.writing() as session:
-                        submit_contact_request(
+                        submit(
                             session,
-                            ContactRequest(
+                            Submission(
+                                kind=IntakeKind.CONTACT,
                                 language="nl",
-                                phone=None,
-                                email=f"w{worker}n{n}@example.be",
-                                may_call=None,
-                                story=None,
+                                contact=SafeContact(email=f"w{worker}n{n}@example.be"),
                                 submission_id=f"{worker}-{n}",
                             ),
                         )

@@ -4,8 +4,8 @@ from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
 from core.db import db
-from core.intakes import ContactRequest, submit_contact_request
-from core.models import Intake
+from core.intakes import ReferralDetails, SafeContact, Submission, submit
+from core.models import Intake, IntakeKind, Message, MessageDirection
 
 MARKER = "MARKER-7f3a-plain-text-must-not-leak"
 
@@ -13,24 +13,41 @@ MARKER = "MARKER-7f3a-plain-text-must-not-leak"
 def test_personal_fields_are_stored_encrypted_and_read_back_plain(app):
     with app.app_context():
         with db.writing() as session:
-            intake, code = submit_contact_request(
+            intake, code = submit(
                 session,
-                ContactRequest(
+                Submission(
+                    kind=IntakeKind.REFERRAL,
                     language="nl",
-                    phone=f"0470 {MARKER}",
-                    email=f"{MARKER}@example.be",
-                    may_call=True,
+                    contact=SafeContact(
+                        name=f"name {MARKER}",
+                        phone=f"0470 {MARKER}",
+                        email=f"{MARKER}@example.be",
+                        may_call=True,
+                        safe_word=f"word {MARKER}",
+                    ),
                     story=f"story {MARKER}",
+                    referral=ReferralDetails(
+                        organisation=f"org {MARKER}",
+                        name=f"referrer {MARKER}",
+                        phone=f"03 {MARKER}",
+                        email=f"ref{MARKER}@example.be",
+                        client_consent="agrees",
+                        urgency="normal",
+                        basis_note=f"note {MARKER}",
+                        risk_concerns=("stalking",),
+                        risk_text=f"risk {MARKER}",
+                    ),
                 ),
             )
+            session.add(
+                Message(intake=intake, direction=MessageDirection.FROM_REQUESTER, body=MARKER)
+            )
             intake_id = intake.id
-        raw = db.session.execute(
-            text("SELECT phone, email, story, return_code_key FROM intakes WHERE id = :id"),
-            {"id": intake_id},
-        ).one()
-        for value in raw:
-            assert MARKER not in value
-            assert code not in value
+        for table in ("intakes", "referrals", "messages"):
+            for row in db.session.execute(text(f"SELECT * FROM {table}")):  # noqa: S608
+                for value in row:
+                    assert MARKER not in str(value), table
+                    assert code not in str(value), table
         stored = db.session.get(Intake, intake_id)
         assert stored.phone == f"0470 {MARKER}"
         assert stored.story == f"story {MARKER}"

@@ -6,6 +6,7 @@ from sqlalchemy import func, select
 from core import return_codes
 from core.db import db
 from core.models import Intake, IntakeKind, IntakeStatus
+from tests.portal.helpers import municipality_id
 
 CODE_PATTERN = re.compile(r"\b(\d{4} \d{4} \d{4} \d{4})\b")
 
@@ -24,7 +25,21 @@ def _count(app) -> int:
 def test_a_contact_request_is_stored_and_a_return_code_shown_once(app, client):
     response = client.submit(
         "/nl/contact",
-        {"phone": "0470 12 34 56", "may_call": "yes", "email": "", "story": "Ik wil praten."},
+        {
+            "danger_now": "no",
+            "name": "Sam",
+            "phone": "0470 12 34 56",
+            "phone_permissions": ["call", "text"],
+            "email": "",
+            "safe_days": ["mon", "wed"],
+            "safe_times": ["morning"],
+            "safe_word": "blue umbrella",
+            "contact_language": "fr",
+            "interpreter_needed": "y",
+            "municipality": municipality_id(app, "Lier"),
+            "children_involved": "yes",
+            "story": "Ik wil praten.",
+        },
     )
     assert response.status_code == 200
     shown = _code_on(response)
@@ -37,6 +52,20 @@ def test_a_contact_request_is_stored_and_a_return_code_shown_once(app, client):
         assert intake.phone == "0470 12 34 56"
         assert intake.email is None
         assert intake.may_call is True
+        assert intake.may_text is True
+        assert intake.may_voicemail is False, "not ticked means no"
+        assert intake.phone_say_who is False
+        assert intake.email_say_who is None, "no e-mail, so no e-mail permission"
+        assert intake.name == "Sam"
+        assert intake.safe_days == "mon,wed"
+        assert intake.safe_times == "morning"
+        assert intake.safe_word == "blue umbrella"
+        assert intake.contact_language == "fr"
+        assert intake.interpreter_needed is True
+        assert intake.municipality.name == "Lier"
+        assert intake.children_involved == "yes"
+        assert intake.danger_now is False
+        assert intake.phone_index is not None and intake.email_index is None
         assert intake.story == "Ik wil praten."
         code = shown.replace(" ", "")
         assert intake.return_code_key == return_codes.lookup_key(code)
@@ -80,7 +109,7 @@ def test_errors_are_summarised_and_linked_to_their_fields(client):
     )
     page = response.page
     summary_links = [a.get("href") for a in page.iter("a") if a.get("href", "").startswith("#")]
-    assert "#email" in summary_links and "#may_call" in summary_links
+    assert "#email" in summary_links and "#phone_permissions" in summary_links
     email = next(el for el in page.iter("input") if el.get("name") == "email")
     assert email.get("value") == "not-an-address"
     assert email.get("aria-invalid") == "true"
@@ -153,3 +182,34 @@ def test_too_many_submissions_get_a_calm_translated_page(app, client):
 def test_a_huge_body_is_refused(client):
     response = client.post("/nl/contact", data={"story": "x" * 100_000})
     assert response.status_code == 413
+
+
+def test_a_person_in_danger_sees_112_and_101_and_the_request_is_still_taken(app, client):
+    response = client.submit("/en/contact", {"danger_now": "yes", "email": "safe@example.be"})
+    assert response.status_code == 200
+    _code_on(response)
+    box = next(el for el in response.page.iter("div") if el.get("class") == "danger-box")
+    numbers = {a.get("href") for a in box.iter("a")}
+    assert numbers == {"tel:112", "tel:101"}
+    with app.app_context():
+        assert db.session.scalars(select(Intake)).one().danger_now is True
+
+
+def test_a_bot_that_fills_the_hidden_field_gets_a_page_but_nothing_is_stored(app, client):
+    response = client.submit("/en/contact", {"email": "bot@example.be", "website": "spam"})
+    assert response.status_code == 200
+    assert _count(app) == 0
+
+
+def test_the_municipalities_come_from_the_centre_file(app, client):
+    page = client.get("/nl/contact").page
+    select_element = next(el for el in page.iter("select") if el.get("name") == "municipality")
+    names = [option.text for option in select_element.iter("option")]
+    assert "Mechelen" in names and "Bornem" in names
+    assert len(names) == 12 + 2, "the twelve municipalities, 'choose' and 'another one'"
+
+
+def test_an_unknown_municipality_is_refused(app, client):
+    response = client.submit("/en/contact", {"email": "x@example.be", "municipality": "99999"})
+    assert "Choose from the list." in response.get_data(as_text=True)
+    assert _count(app) == 0

@@ -42,11 +42,19 @@ def test_security_headers_are_on_every_page(client, path):
 def test_quick_exit_ends_the_session_and_clears_site_data(client):
     client.get("/nl/contact")  # the form puts a CSRF token in the session
     assert client.get_cookie("fjc") is not None
-    for method in (client.get, client.post):
-        response = method("/exit")
-        assert response.status_code == 303
-        assert response.headers["Location"] == "https://exit.example/"
-        assert response.headers["Clear-Site-Data"] == '"cache", "cookies", "storage"'
+    response = client.get("/exit")
+    assert response.status_code == 303
+    assert response.headers["Location"] == "https://exit.example/"
+    assert response.headers["Clear-Site-Data"] == '"cache", "cookies", "storage"'
+    assert client.get_cookie("fjc") is None
+
+
+def test_the_exit_beacon_ends_the_session_without_a_redirect(client):
+    client.get("/nl/contact")
+    assert client.get_cookie("fjc") is not None
+    response = client.post("/exit")
+    assert response.status_code == 204
+    assert response.headers["Clear-Site-Data"] == '"cache", "cookies", "storage"'
     assert client.get_cookie("fjc") is None
 
 

@@ -1,0 +1,147 @@
+"""The three doors: ask to be contacted, ask a question, refer someone."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Callable
+
+from flask import current_app, g, render_template, request
+
+from core import return_codes
+from core.centres import active_municipalities, current_centre
+from core.db import db
+from core.intakes import AlreadySubmitted, ReferralDetails, SafeContact, Submission, submit
+from core.models import IntakeKind
+from core.security import limiter
+from portal import bp
+from portal.forms import ContactForm, QuestionForm, ReferralForm, SafeContactForm
+
+SUBMIT_LIMIT = "10 per minute; 60 per hour"
+
+
+def _safe_contact_form(form_class: type[SafeContactForm]) -> SafeContactForm:
+    session = db.session
+    return form_class(
+        languages=current_app.config["FJC_LANGUAGES"],
+        municipalities=active_municipalities(session, current_centre(session)),
+    )
+
+
+def _safe_contact(form: SafeContactForm) -> SafeContact:
+    phone_permissions = set(form.phone_permissions.data or [])
+    return SafeContact(
+        name=form.name.data,
+        phone=form.phone.data,
+        email=form.email.data,
+        may_call="call" in phone_permissions,
+        may_text="text" in phone_permissions,
+        may_voicemail="voicemail" in phone_permissions,
+        phone_say_who="say_who" in phone_permissions,
+        email_say_who=bool(form.email_say_who.data),
+        safe_days=tuple(form.safe_days.data or ()),
+        safe_times=tuple(form.safe_times.data or ()),
+        safe_word=form.safe_word.data,
+        contact_language=form.contact_language.data,
+        interpreter_needed=bool(form.interpreter_needed.data),
+    )
+
+
+def _handle(form, template: str, kind: IntakeKind, build: Callable[[], Submission]):
+    """The flow all doors share: show, validate, store once, show the code once."""
+    if request.method == "GET":
+        form.submission_id.data = secrets.token_urlsafe(16)
+        if hasattr(form, "contact_language"):
+            form.contact_language.data = g.lang
+    if not form.validate_on_submit():
+        return render_template(template, form=form)
+    if form.is_bot():
+        # Look the same to a bot; store nothing.
+        code = return_codes.generate()
+        return render_template(
+            "portal/sent.html", kind=kind, danger=False, return_code=return_codes.display(code)
+        )
+    data = build()
+    try:
+        _intake, code = submit(db.session, data)
+        db.session.commit()
+    except AlreadySubmitted:
+        return render_template("portal/already_sent.html")
+    # Shown in this response only: the code is not stored, nor put in a URL or cookie.
+    return render_template(
+        "portal/sent.html",
+        kind=kind,
+        danger=data.danger_now,
+        return_code=return_codes.display(code),
+    )
+
+
+@bp.route("/<lang:lang>/contact", methods=["GET", "POST"])
+@limiter.limit(SUBMIT_LIMIT, methods=["POST"])
+def contact():
+    form = _safe_contact_form(ContactForm)
+    return _handle(
+        form,
+        "portal/contact.html",
+        IntakeKind.CONTACT,
+        lambda: Submission(
+            kind=IntakeKind.CONTACT,
+            language=g.lang,
+            contact=_safe_contact(form),
+            municipality_id=form.municipality_id(),
+            children_involved=form.children_involved.data or None,
+            danger_now=form.danger_now.data == "yes",
+            story=form.story.data,
+            submission_id=form.submission_id.data or None,
+        ),
+    )
+
+
+@bp.route("/<lang:lang>/question", methods=["GET", "POST"])
+@limiter.limit(SUBMIT_LIMIT, methods=["POST"])
+def question():
+    form = QuestionForm()
+    return _handle(
+        form,
+        "portal/question.html",
+        IntakeKind.QUESTION,
+        lambda: Submission(
+            kind=IntakeKind.QUESTION,
+            language=g.lang,
+            story=form.question.data,
+            submission_id=form.submission_id.data or None,
+        ),
+    )
+
+
+@bp.route("/<lang:lang>/referral", methods=["GET", "POST"])
+@limiter.limit(SUBMIT_LIMIT, methods=["POST"])
+def referral():
+    form = _safe_contact_form(ReferralForm)
+    return _handle(
+        form,
+        "portal/referral.html",
+        IntakeKind.REFERRAL,
+        lambda: Submission(
+            kind=IntakeKind.REFERRAL,
+            language=g.lang,
+            contact=_safe_contact(form),
+            municipality_id=form.municipality_id(),
+            children_involved=form.children_involved.data or None,
+            story=form.story.data,
+            submission_id=form.submission_id.data or None,
+            referral=ReferralDetails(
+                organisation=form.referrer_organisation.data,
+                role=form.referrer_role.data,
+                name=form.referrer_name.data,
+                phone=form.referrer_phone.data,
+                email=form.referrer_email.data,
+                contact_via_referrer=bool(form.contact_via_referrer.data),
+                client_consent=form.client_consent.data,
+                legal_basis=form.legal_basis.data or None,
+                basis_note=form.basis_note.data,
+                risk_concerns=tuple(form.risk_concerns.data or ()),
+                risk_text=form.risk_text.data,
+                urgency=form.urgency.data,
+            ),
+        ),
+    )

@@ -1,0 +1,130 @@
+"""Coming back with a return code: status, replies, more information, deletion.
+
+The opened mailbox lives in the session only as an encrypted, expiring token:
+the code itself is never kept, and a quick exit (which clears the session)
+closes the mailbox.
+"""
+
+from __future__ import annotations
+
+import time
+
+from cryptography.fernet import InvalidToken
+from flask import abort, flash, redirect, render_template, session, url_for
+from flask_babel import gettext as _
+
+from core.crypto import keyring
+from core.db import db
+from core.mailbox import add_requester_message, erase, find_by_code, requester_status
+from core.models import Intake, IntakeStatus
+from core.security import limiter
+from portal import bp
+from portal.forms import AddInformationForm, ConfirmForm, ReturnCodeForm
+
+MAILBOX_KEY = "mailbox"
+MAILBOX_IDLE_SECONDS = 30 * 60
+# Per client, and for everyone together: 16 digits are only safe while guessing is slow.
+CODE_LIMIT_PER_CLIENT = "10 per minute; 30 per hour"
+CODE_LIMIT_GLOBAL = "1000 per hour"
+
+
+def _global_key() -> str:
+    return "return-code-everyone"
+
+
+def _open_mailbox(intake: Intake) -> None:
+    session[MAILBOX_KEY] = keyring().encrypt(f"{intake.id}:{int(time.time())}")
+
+
+def _close_mailbox() -> None:
+    session.pop(MAILBOX_KEY, None)
+
+
+def _opened_intake() -> Intake | None:
+    token = session.get(MAILBOX_KEY)
+    if not token:
+        return None
+    try:
+        intake_id, opened_at = (int(part) for part in keyring().decrypt(token).split(":"))
+    except (InvalidToken, ValueError):
+        _close_mailbox()
+        return None
+    if time.time() - opened_at > MAILBOX_IDLE_SECONDS:
+        _close_mailbox()
+        return None
+    intake = db.session.get(Intake, intake_id)
+    if intake is None or intake.status == IntakeStatus.ERASED:
+        _close_mailbox()
+        return None
+    _open_mailbox(intake)  # sliding expiry
+    return intake
+
+
+def _mailbox_page(intake: Intake, form: AddInformationForm | None = None):
+    return render_template(
+        "portal/mailbox.html",
+        intake=intake,
+        status=requester_status(intake),
+        form=form or AddInformationForm(),
+    )
+
+
+@bp.get("/<lang:lang>/return")
+def return_visit():
+    intake = _opened_intake()
+    if intake is not None:
+        return _mailbox_page(intake)
+    return render_template("portal/return.html", form=ReturnCodeForm())
+
+
+@bp.post("/<lang:lang>/return")
+@limiter.limit(CODE_LIMIT_PER_CLIENT)
+@limiter.limit(CODE_LIMIT_GLOBAL, key_func=_global_key)
+def open_mailbox():
+    form = ReturnCodeForm()
+    if form.validate_on_submit():
+        intake = find_by_code(db.session, form.code.data or "")
+        if intake is not None:
+            _open_mailbox(intake)
+            return redirect(url_for("portal.return_visit"), code=303)
+        # The same words for a code that never existed and one that was deleted.
+        form.code.errors = [
+            _("We could not open a request with this code. Check the 16 digits and try again.")
+        ]
+    return render_template("portal/return.html", form=form)
+
+
+@bp.post("/<lang:lang>/return/message")
+def add_information():
+    intake = _opened_intake()
+    if intake is None:
+        return redirect(url_for("portal.return_visit"), code=303)
+    form = AddInformationForm()
+    if not form.validate_on_submit():
+        return _mailbox_page(intake, form)
+    add_requester_message(db.session, intake, form.body.data.strip())
+    db.session.commit()
+    flash(_("Thank you. We added your message to your request."))
+    return redirect(url_for("portal.return_visit"), code=303)
+
+
+@bp.route("/<lang:lang>/return/delete", methods=["GET", "POST"])
+def delete_request():
+    intake = _opened_intake()
+    if intake is None:
+        return redirect(url_for("portal.return_visit"), code=303)
+    form = ConfirmForm()
+    if not form.validate_on_submit():
+        return render_template("portal/delete.html", form=form)
+    erase(db.session, intake)
+    db.session.commit()
+    _close_mailbox()
+    return render_template("portal/deleted.html")
+
+
+@bp.post("/<lang:lang>/return/close")
+def close_mailbox():
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    _close_mailbox()
+    return redirect(url_for("portal.home"), code=303)

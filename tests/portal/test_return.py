@@ -1,0 +1,158 @@
+"""Coming back with a return code: the whole journey of door 1, 2 and 3."""
+
+import re
+
+import pytest
+from sqlalchemy import func, select
+
+from core.db import db
+from core.models import Intake, IntakeStatus, Message, MessageDirection
+from portal import mailbox as portal_mailbox
+from tests.conftest import TEST_PASSWORD
+
+CODE = re.compile(r"\b(\d{4} \d{4} \d{4} \d{4})\b")
+NOT_OPENED = "We could not open a request with this code."
+
+
+def _send(client, door: str, data: dict) -> str:
+    response = client.submit(f"/en/{door}", data)
+    return CODE.findall(response.get_data(as_text=True))[0]
+
+
+def _open(client, code: str):
+    return client.submit("/en/return", {"code": code})
+
+
+def _staff_reply(app, staff_account, text: str) -> None:
+    """A coordinator replies from another browser; the requester's session stays."""
+    with app.app_context():
+        intake_id = db.session.scalar(select(Intake.id))
+    staff = app.test_client()
+    staff.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
+    _, email = staff_account
+    response = staff.submit("/staff/login", {"email": email, "password": TEST_PASSWORD})
+    assert response.status_code == 302
+    reply = staff.submit(
+        f"/staff/intakes/{intake_id}/reply",
+        {"body": text},
+        form_page=f"/staff/intakes/{intake_id}",
+    )
+    assert reply.status_code == 303
+
+
+@pytest.fixture
+def coordinator(make_staff):
+    return make_staff("coordinator")
+
+
+@pytest.mark.parametrize(
+    ("door", "data"),
+    [
+        ("contact", {"email": "safe@example.be", "story": "First story."}),
+        ("question", {"question": "First story."}),
+        (
+            "referral",
+            {
+                "referrer_organisation": "CAW",
+                "referrer_name": "Ann",
+                "referrer_email": "ann@caw.example",
+                "client_consent": "agrees",
+                "urgency": "normal",
+                "contact_via_referrer": "y",
+                "story": "First story.",
+            },
+        ),
+    ],
+)
+def test_each_door_end_to_end(app, client, coordinator, door, data):
+    code = _send(client, door, data)
+    # Typed without spaces: it still opens.
+    mailbox = _open(client, code.replace(" ", ""))
+    assert mailbox.status_code == 303
+    page = client.get("/en/return")
+    body = page.get_data(as_text=True)
+    assert "We received your message." in body
+    assert "First story." in body
+    assert code not in body, "the code is never shown again"
+
+    _staff_reply(app, coordinator, "Hello, we read your message. Call 1712 any time.")
+    body = client.get("/en/return").get_data(as_text=True)
+    assert "We answered." in body
+    assert "Call 1712 any time." in body
+
+    added = client.submit("/en/return/message", {"body": "One more thing."}, form_page="/en/return")
+    assert added.status_code == 303
+    body = client.get("/en/return").get_data(as_text=True)
+    assert "We added your message to your request." in body
+    assert "One more thing." in body
+    with app.app_context():
+        assert db.session.scalar(select(func.count(Intake.id))) == 1, "never a new request"
+        directions = db.session.scalars(select(Message.direction).order_by(Message.id)).all()
+    assert directions == [MessageDirection.FROM_STAFF, MessageDirection.FROM_REQUESTER]
+
+    confirm = client.get("/en/return/delete")
+    assert "This cannot be undone." in confirm.get_data(as_text=True)
+    deleted = client.submit("/en/return/delete", {})
+    assert "Your request is deleted" in deleted.get_data(as_text=True)
+    with app.app_context():
+        intake = db.session.scalars(select(Intake)).one()
+        assert intake.status == IntakeStatus.ERASED
+        assert (intake.name, intake.phone, intake.email, intake.story) == (None,) * 4
+        assert intake.referral is None
+        assert db.session.scalar(select(func.count(Message.id))) == 0
+    again = _open(client, code)
+    assert NOT_OPENED in again.get_data(as_text=True)
+
+
+def test_a_deleted_code_and_an_unknown_code_get_the_same_answer(app, client):
+    code = _send(client, "question", {"question": "Q"})
+    _open(client, code)
+    client.submit("/en/return/delete", {})
+    deleted = _open(client, code)
+    unknown = _open(client, "0000 0000 0000 0000")
+    for response in (deleted, unknown):
+        assert response.status_code == 200
+        errors = [p.text for p in response.page.iter("p") if p.get("class") == "error-message"]
+        assert errors == [NOT_OPENED + " Check the 16 digits and try again. "]
+
+
+def test_guessing_codes_is_rate_limited(client):
+    statuses = [_open(client, f"{n:016d}").status_code for n in range(11)]
+    assert statuses[:10] == [200] * 10
+    assert statuses[10] == 429
+
+
+def test_the_session_never_holds_the_code_and_the_mailbox_closes(app, client):
+    code = _send(client, "question", {"question": "Q"})
+    _open(client, code)
+    with client.session_transaction() as session:
+        stored = repr(dict(session))
+    assert code.replace(" ", "") not in stored and code not in stored
+    closed = client.submit("/en/return/close", {}, form_page="/en/return")
+    assert closed.status_code == 303
+    page = client.get("/en/return")
+    assert any(el.get("name") == "code" for el in page.page.iter("input"))
+
+
+def test_an_idle_mailbox_closes_after_thirty_minutes(app, client, monkeypatch):
+    code = _send(client, "question", {"question": "Q"})
+    _open(client, code)
+    now = portal_mailbox.time.time()
+    monkeypatch.setattr(portal_mailbox.time, "time", lambda: now + 31 * 60)
+    page = client.get("/en/return")
+    assert any(el.get("name") == "code" for el in page.page.iter("input"))
+
+
+def test_quick_exit_closes_the_mailbox(client):
+    code = _send(client, "question", {"question": "Q"})
+    _open(client, code)
+    client.get("/exit")
+    page = client.get("/en/return")
+    assert any(el.get("name") == "code" for el in page.page.iter("input"))
+
+
+def test_adding_information_needs_text_and_keeps_nothing_else_open(client):
+    code = _send(client, "question", {"question": "Q"})
+    _open(client, code)
+    response = client.submit("/en/return/message", {"body": "  "}, form_page="/en/return")
+    assert "Type your message first." in response.get_data(as_text=True)
