@@ -10,10 +10,13 @@ import click
 from flask import Flask, current_app
 from flask.cli import with_appcontext
 
-from core import audit, migrations, passwords
+from core import audit, migrations, passwords, retention, rotation
+from core.backup import BackupError
+from core.backup import backup as make_backup
+from core.backup import restore as restore_backup
 from core.centres import ensure_default_centre
 from core.db import db
-from core.models import Role
+from core.models import Base, Role
 from core.staff import StaffExists, create_staff, find_by_email, set_password
 
 DEMO_EMAIL = "demo@fjc.example"
@@ -102,11 +105,118 @@ def audit_verify_command() -> None:
     click.echo("audit trail intact")
 
 
+@click.command("rotate-keys")
+@with_appcontext
+@click.option(
+    "--batch-size",
+    default=rotation.DEFAULT_BATCH_SIZE,
+    show_default=True,
+    type=click.IntRange(min=1),
+    help="Rows per transaction.",
+)
+def rotate_keys_command(batch_size: int) -> None:
+    """Re-encrypt every encrypted field under the newest key in FJC_DATA_KEYS.
+
+    Safe while the app runs and safe to interrupt: run it again and it goes on
+    where it stopped. Remove an old key only after a run that ends without error.
+    """
+    keys = list(current_app.config["FJC_DATA_KEYS"])
+    try:
+        report = rotation.rotate(db.get_engine(), keys, Base.metadata, batch_size=batch_size)
+    except rotation.RotationError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(1)
+    for name, counts in report.tables.items():
+        click.echo(
+            f"{name}: {counts.rows} rows, {counts.rotated} values re-encrypted, "
+            f"{counts.current} already under the newest key"
+        )
+    with db.writing() as session:
+        audit.record(
+            session,
+            "keys.rotated",
+            detail=f"rotated={report.rotated} current={report.current} keys={len(keys)}",
+        )
+    click.echo(f"done: {report.rotated} values re-encrypted; every value is under the newest key")
+
+
+@click.command("purge")
+@with_appcontext
+@click.option("--dry-run", is_flag=True, help="Only count what would be erased.")
+def purge_command(dry_run: bool) -> None:
+    """Erase the personal data of records whose retention period has run out.
+
+    Idempotent: a second run erases nothing more. Only counts are printed.
+    """
+    config = current_app.config
+    report = retention.purge(db.writing, config, dry_run=dry_run)
+    verb = "would be erased" if dry_run else "erased"
+    for rule in retention.RULES:
+        click.echo(
+            f"{rule.name}: {report.erased[rule.name]} {verb} "
+            f"({rule.setting}={config[rule.setting]})"
+        )
+    for name, setting in retention.PENDING_RULES.items():
+        click.echo(f"{name}: none stored yet ({setting}={config[setting]} will apply)")
+    if not dry_run:
+        with db.writing() as session:
+            detail = " ".join(f"{name}={count}" for name, count in report.erased.items())
+            audit.record(session, "retention.purged", detail=detail)
+
+
+@click.command("backup")
+@with_appcontext
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+def backup_command(path: Path) -> None:
+    """Write an encrypted backup of the database to PATH (safe while the app runs)."""
+    keys = list(current_app.config["FJC_DATA_KEYS"])
+    try:
+        info = make_backup(db.get_engine(), keys, path)
+    except (BackupError, OSError) as exc:
+        click.echo(f"error: {_one_line(exc)}", err=True)
+        sys.exit(1)
+    click.echo(
+        f"backup written: {path} ({info.size} bytes, {info.backend}, "
+        f"schema revision {info.revision}, encrypted with the newest data key)"
+    )
+
+
+@click.command("restore")
+@with_appcontext
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--force", is_flag=True, help="Replace a database that already holds data.")
+def restore_command(path: Path, force: bool) -> None:
+    """Replace the database with the backup in PATH. Stop the app first."""
+    keys = list(current_app.config["FJC_DATA_KEYS"])
+    try:
+        info = restore_backup(db.get_engine(), keys, path, force=force)
+    except (BackupError, OSError) as exc:
+        click.echo(f"error: {_one_line(exc)}", err=True)
+        sys.exit(1)
+    with db.writing() as session:
+        audit.record(session, "backup.restored", detail=f"made={info.created_at}")
+    click.echo(
+        f"restored the backup made {info.created_at} (schema revision {info.revision}); "
+        "run `flask --app wsgi migrate` if this code is newer"
+    )
+
+
+def _one_line(exc: Exception) -> str:
+    if isinstance(exc, OSError) and exc.strerror:
+        return f"{exc.filename}: {exc.strerror}" if exc.filename else exc.strerror
+    text = str(exc)
+    return text.splitlines()[0] if text else type(exc).__name__
+
+
 def init_app(app: Flask) -> None:
     for command in (
         migrate_command,
         create_staff_command,
         seed_demo_command,
         audit_verify_command,
+        rotate_keys_command,
+        purge_command,
+        backup_command,
+        restore_command,
     ):
         app.cli.add_command(command)

@@ -19,9 +19,16 @@ from cryptography.fernet import Fernet
 ENVIRONMENTS = ("development", "production", "test")
 DEFAULT_LANGUAGES = ("nl", "fr", "en")
 DEFAULT_EXIT_URL = "https://www.google.be/"
+# The portal's browser tab says only this, so a glance at the tab or the
+# history list does not tell what the site is about.
+DEFAULT_SITE_TITLE = "Info"
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 INSTANCE_DIR = PROJECT_ROOT / "instance"
 SECRETS_FILE = "secrets.json"
+# Requests that never became a case: erased this many days after closing.
+DEFAULT_RETENTION_DAYS = 365
+# Closed case files: kept this many years (docs/privacy.md says why five).
+DEFAULT_CASE_RETENTION_YEARS = 5
 
 
 class ConfigError(Exception):
@@ -37,6 +44,20 @@ def _flag(value: str | None, default: bool) -> bool:
     if lowered in ("0", "false", "no", "off"):
         return False
     raise ConfigError(f"expected true or false, got {value!r}")
+
+
+def _whole_number(env: Mapping[str, str], name: str, default: int, unit: str) -> int:
+    """A retention period: a positive whole number, so a typo cannot mean "erase now"."""
+    raw = env.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ConfigError(f"{name} must be a whole number of {unit}") from None
+    if value < 1:
+        raise ConfigError(f"{name} must be a whole number of {unit}, 1 or more")
+    return value
 
 
 def _split(value: str) -> list[str]:
@@ -114,10 +135,10 @@ def load_config(
         database_url = f"sqlite:///{instance_dir / 'fjc.sqlite3'}"
 
     languages = _split(env.get("FJC_LANGUAGES", "")) or list(DEFAULT_LANGUAGES)
-    try:
-        retention_days = int(env.get("FJC_RETENTION_DAYS", "365"))
-    except ValueError:
-        raise ConfigError("FJC_RETENTION_DAYS must be a whole number of days") from None
+    retention_days = _whole_number(env, "FJC_RETENTION_DAYS", DEFAULT_RETENTION_DAYS, "days")
+    case_retention_years = _whole_number(
+        env, "FJC_CASE_RETENTION_YEARS", DEFAULT_CASE_RETENTION_YEARS, "years"
+    )
 
     config: dict[str, Any] = {
         "FJC_ENV": fjc_env,
@@ -131,8 +152,10 @@ def load_config(
         "FJC_REDIS_URL": env.get("FJC_REDIS_URL") or None,
         "RATELIMIT_ENABLED": _flag(env.get("FJC_RATELIMIT_ENABLED"), True),
         "FJC_EXIT_URL": env.get("FJC_EXIT_URL") or DEFAULT_EXIT_URL,
+        "FJC_SITE_TITLE": env.get("FJC_SITE_TITLE") or DEFAULT_SITE_TITLE,
         "FJC_LANGUAGES": languages,
         "FJC_RETENTION_DAYS": retention_days,
+        "FJC_CASE_RETENTION_YEARS": case_retention_years,
         "INSTANCE_DIR": str(instance_dir),
         "MAX_CONTENT_LENGTH": 64 * 1024,
         "SESSION_COOKIE_HTTPONLY": True,

@@ -16,7 +16,17 @@ from flask import Flask, g, request
 logger = logging.getLogger("fjc.request")
 
 
+# SQLAlchemy logs result rows at DEBUG after the column types decrypted them.
+# It keeps its own top logger at WARN, but a logging set-up that turns
+# "sqlalchemy" to DEBUG while looking into a problem would write names and
+# stories to the log; these stay at WARNING unless set explicitly.
+QUIET_LOGGERS = ("sqlalchemy.engine", "sqlalchemy.pool", "sqlalchemy.orm")
+
+
 def init_app(app: Flask) -> None:
+    for name in QUIET_LOGGERS:
+        if logging.getLogger(name).level == logging.NOTSET:
+            logging.getLogger(name).setLevel(logging.WARNING)
     if not logger.handlers:
         handler = logging.StreamHandler()
         handler.setFormatter(logging.Formatter("%(message)s"))

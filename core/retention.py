@@ -1,0 +1,161 @@
+"""Erasure and retention: what is removed when a request is deleted, and when.
+
+One function, `erase_intake`, removes a request's personal data; both the
+requester's "delete my request" (core.mailbox.erase) and the retention purge
+call it, so the two can never drift apart. The row itself stays, holding only
+non-identifying facts (door, language, municipality, dates, status "erased"),
+so the centre's figures stay right after the people behind them are gone.
+
+The purge is a list of rules, one per kind of record. Only intakes exist now;
+the case file (FJC_CASE_RETENTION_YEARS) gets its rule when the Case model
+lands, and the intake rule must then leave intakes that became a case alone.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import Select, func, select
+from sqlalchemy.orm import Session
+
+from core.models import Intake, IntakeStatus, utcnow
+
+# Every intake column that says something about a person, or could help find
+# them again. Everything else on the row is kept for the figures.
+INTAKE_PERSONAL_FIELDS = (
+    "name",
+    "phone",
+    "email",
+    "safe_word",
+    "story",
+    "phone_index",
+    "email_index",
+    "submission_key",
+    "safe_days",
+    "safe_times",
+    "contact_language",
+    "interpreter_needed",
+    "may_call",
+    "may_text",
+    "may_voicemail",
+    "phone_say_who",
+    "email_say_who",
+)
+# What an erased intake still holds, for the privacy documentation and a test
+# that fails when a new column is added without deciding which side it is on.
+INTAKE_KEPT_FIELDS = (
+    "id",
+    "centre_id",
+    "kind",
+    "status",
+    "priority",
+    "language",
+    "municipality_id",
+    "children_involved",
+    "danger_now",
+    "return_code_key",  # replaced by a random value that opens nothing
+    "created_at",
+    "first_contact_at",
+    "closed_at",
+    "erased_at",
+)
+ERASED_CODE_PREFIX = "erased-"
+DEFAULT_BATCH_SIZE = 200
+
+
+def erase_intake(session: Session, intake: Intake, *, now: datetime | None = None) -> None:
+    """Remove every personal field, message and referral of one request, for good."""
+    for column in INTAKE_PERSONAL_FIELDS:
+        setattr(intake, column, None)
+    # delete-orphan cascades: the rows are deleted, not just unlinked.
+    intake.messages.clear()
+    intake.referral = None
+    # The code must open nothing any more; the column is unique and required.
+    intake.return_code_key = ERASED_CODE_PREFIX + secrets.token_hex(28)
+    intake.status = IntakeStatus.ERASED
+    now = now or utcnow()
+    intake.erased_at = now
+    intake.closed_at = intake.closed_at or now
+    session.flush()
+
+
+@dataclass(frozen=True)
+class RetentionRule:
+    """One kind of record: which ones are due at `now`, and how to erase one."""
+
+    name: str
+    setting: str
+    due: Callable[[Mapping[str, Any], datetime], Select]
+    erase: Callable[[Session, Any, datetime], None]
+
+
+def _intakes_due(config: Mapping[str, Any], now: datetime) -> Select:
+    cutoff = now - timedelta(days=int(config["FJC_RETENTION_DAYS"]))
+    # Only closed requests: an open one is still being worked on, however old.
+    # Erased ones are already done, which is what makes the purge idempotent.
+    return (
+        select(Intake.id)
+        .where(Intake.status == IntakeStatus.CLOSED, Intake.closed_at < cutoff)
+        .order_by(Intake.id)
+    )
+
+
+def _erase_intake_by_id(session: Session, intake_id: int, now: datetime) -> None:
+    intake = session.get(Intake, intake_id)
+    if intake is not None and intake.status == IntakeStatus.CLOSED:
+        erase_intake(session, intake, now=now)
+
+
+RULES: tuple[RetentionRule, ...] = (
+    RetentionRule("intakes", "FJC_RETENTION_DAYS", _intakes_due, _erase_intake_by_id),
+)
+# Settings that are read and checked already but have no records to act on yet.
+PENDING_RULES = {"cases": "FJC_CASE_RETENTION_YEARS"}
+
+
+@dataclass
+class PurgeReport:
+    erased: dict[str, int]
+    dry_run: bool
+
+    @property
+    def total(self) -> int:
+        return sum(self.erased.values())
+
+
+def purge(
+    session_factory: Callable[[], Any],
+    config: Mapping[str, Any],
+    *,
+    now: datetime | None = None,
+    dry_run: bool = False,
+    batch_size: int = DEFAULT_BATCH_SIZE,
+) -> PurgeReport:
+    """Erase every record whose retention ran out at `now`; return counts only.
+
+    `session_factory` gives a context manager yielding a write session that
+    commits on exit (db.writing). A batch is one transaction, so a long purge
+    never holds the write lock for long and an interrupted one keeps its work.
+    """
+    now = now or utcnow()
+    erased: dict[str, int] = {}
+    for rule in RULES:
+        count = 0
+        while True:
+            with session_factory() as session:
+                if dry_run:
+                    due = rule.due(config, now).subquery()
+                    count = session.scalar(select(func.count()).select_from(due)) or 0
+                    break
+                ids = list(session.scalars(rule.due(config, now).limit(batch_size)))
+                for record_id in ids:
+                    rule.erase(session, record_id, now)
+                count += len(ids)
+            if len(ids) < batch_size:
+                break
+        erased[rule.name] = count
+    return PurgeReport(erased=erased, dry_run=dry_run)
