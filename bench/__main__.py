@@ -1,7 +1,8 @@
 """Run every benchmark: `python -m bench` (or `make bench`)."""
 
-from bench import page_weight, server_time
+from bench import exit_latency, page_weight, server_time
 
 if __name__ == "__main__":
     page_weight.main()
     server_time.main()
+    exit_latency.main()
