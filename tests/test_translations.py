@@ -90,3 +90,26 @@ def test_placeholders_match_between_msgid_and_msgstr(path):
 def test_a_catalogue_says_whether_a_native_speaker_reviewed_it(path):
     header = path.read_text(encoding="utf-8").split("msgid", 1)[0]
     assert re.search(r"^# Review status: ", header, re.MULTILINE), path
+
+
+SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
+MAX_WORDS = 19  # plain language (A2-B1): every sentence under 20 words
+
+
+@pytest.mark.parametrize("language", ["en", "nl"])
+def test_sentences_are_short_in_plain_language(language):
+    path = (
+        TRANSLATIONS / "messages.pot"
+        if language == "en"
+        else TRANSLATIONS / "nl/LC_MESSAGES/messages.po"
+    )
+    long_ones = []
+    for message in _read(path):
+        if not message.id:
+            continue
+        texts = message.id if language == "en" else message.string
+        for text in texts if isinstance(texts, tuple) else (texts,):
+            for sentence in SENTENCE_END.split(text):
+                if len(sentence.split()) > MAX_WORDS:
+                    long_ones.append(sentence)
+    assert long_ones == []
