@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Flask
+from flask import Blueprint, Flask, g
 from flask_babel import lazy_gettext as _l
 
 from backoffice.access import enforce_permission
 from core.labels import ALL_LABELS
 from core.models import IntakeKind, IntakeStatus
+from core.permissions import Permission, role_allows
 
 bp = Blueprint("backoffice", __name__, url_prefix="/staff", template_folder="templates")
 bp.before_request(enforce_permission)
@@ -26,12 +27,30 @@ STATUS_LABELS = {
 }
 
 
+ROLE_LABELS = {
+    "case_director": _l("Case director"),
+    "coordinator": _l("Coordinator"),
+    "admin": _l("Administrator"),
+}
+
+
+def _can(permission: str) -> bool:
+    staff = g.get("staff")
+    return staff is not None and role_allows(staff.role, Permission(permission))
+
+
 @bp.context_processor
 def _labels():
-    return {"kind_labels": KIND_LABELS, "status_labels": STATUS_LABELS, **ALL_LABELS}
+    return {
+        "kind_labels": KIND_LABELS,
+        "status_labels": STATUS_LABELS,
+        "role_labels": ROLE_LABELS,
+        "can": _can,
+        **ALL_LABELS,
+    }
 
 
 def init_app(app: Flask) -> None:
-    from backoffice import auth, intakes  # noqa: F401 - registers the views on bp
+    from backoffice import account, admin, auth, intakes  # noqa: F401 - registers the views on bp
 
     app.register_blueprint(bp)

@@ -2,15 +2,21 @@
 
 The check runs before every request to the blueprint, so a view that forgot
 its declaration is refused at run time, and a test walking the URL map fails.
+It also ends sessions: idle for 30 minutes, 12 hours old, ended on the server
+(sign-out, sign out everywhere), or outlived by the account (deactivated,
+password changed, second factor reset).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import UTC, datetime
 from typing import TypeVar
 
-from flask import abort, current_app, g, redirect, request, session, url_for
+from flask import abort, current_app, flash, g, redirect, request, session, url_for
+from flask_babel import gettext as _
 
+from core import clock, staff_sessions, two_factor
 from core.db import db
 from core.models import Staff
 from core.permissions import Permission, role_allows
@@ -31,29 +37,81 @@ def declared_permission(view: Callable) -> Permission | None:
     return getattr(view, PERMISSION_ATTR, None)
 
 
-def sign_in(staff: Staff) -> None:
+def _stamp(at: datetime) -> int:
+    return int(at.timestamp())
+
+
+def _from_stamp(value) -> datetime | None:
+    return datetime.fromtimestamp(value, UTC) if isinstance(value, int) else None
+
+
+def sign_in(staff: Staff, token: str) -> None:
     # A fresh session at sign-in: nothing from before it (a planted id) survives.
     session.clear()
     session["staff_id"] = staff.id
     session["staff_version"] = staff.session_version
+    session["sid"] = token
+    session["seen"] = _stamp(clock.now())
 
 
 def sign_out() -> None:
     session.clear()
 
 
-def _signed_in_staff() -> Staff | None:
-    staff_id = session.get("staff_id")
-    if staff_id is None:
+def begin_pending(staff: Staff, *, must_enrol: bool) -> None:
+    """The password was right; the second factor is still to come (not signed in)."""
+    session.clear()
+    session["pending_staff_id"] = staff.id
+    session["pending_version"] = staff.session_version
+    session["pending_at"] = _stamp(clock.now())
+    session["must_enrol"] = must_enrol
+
+
+def pending_staff(*, must_enrol: bool) -> Staff | None:
+    """The account between password and second factor, for at most 5 minutes."""
+    started = _from_stamp(session.get("pending_at"))
+    if started is None or session.get("must_enrol") is not must_enrol:
         return None
-    staff = db.session.get(Staff, staff_id)
+    if clock.now() - started > staff_sessions.PENDING_TIMEOUT:
+        session.clear()
+        return None
+    staff = db.session.get(Staff, session.get("pending_staff_id"))
     if (
         staff is None
         or not staff.is_active
-        or staff.session_version != session.get("staff_version")
+        or staff.session_version != session.get("pending_version")
     ):
         session.clear()
         return None
+    return staff
+
+
+def _signed_in_staff() -> Staff | None:
+    staff_id, token = session.get("staff_id"), session.get("sid")
+    seen = _from_stamp(session.get("seen"))
+    if staff_id is None:
+        return None
+    staff = db.session.get(Staff, staff_id)
+    live = staff_sessions.find_live(db.session, token, staff_id) if token and staff else None
+    at = clock.now()
+    if (
+        staff is None
+        or live is None
+        or seen is None
+        or not staff.is_active
+        or staff.session_version != session.get("staff_version")
+        or (
+            current_app.config["FJC_REQUIRE_SECOND_FACTOR"]
+            and not two_factor.has_second_factor(staff)
+        )
+    ):
+        session.clear()
+        return None
+    if staff_sessions.is_expired(live.created_at, seen, at):
+        session.clear()
+        flash(_("You were signed out because the session ran out. Please sign in again."))
+        return None
+    session["seen"] = _stamp(at)
     return staff
 
 

@@ -1,26 +1,59 @@
-"""Signing in and out."""
+"""Signing in (password, then the second factor), invitations, signing out."""
 
 from __future__ import annotations
 
-from flask import g, redirect, render_template, url_for
+from flask import current_app, flash, g, redirect, render_template, session, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from backoffice import bp
-from backoffice.access import requires, sign_in, sign_out
-from backoffice.forms import LoginForm
-from core import audit
+from backoffice.access import begin_pending, pending_staff, requires, sign_in, sign_out
+from backoffice.forms import PASSWORD_PROBLEMS, AcceptInviteForm, CodeForm, LoginForm
+from core import audit, clock, invites, passwords, signin, staff_sessions, two_factor
 from core.db import db
+from core.models import Staff
 from core.permissions import Permission, role_allows
 from core.security import limiter
-from core.staff import authenticate
+from core.staff import accept_invite
+from core.throttle import Verdict
 
 LOGIN_LIMIT = "10 per minute; 50 per hour"
 
 
-def _landing_for(role: str) -> str:
+def landing_for(role: str) -> str:
     if role_allows(role, Permission.VIEW_INTAKES):
         return url_for("backoffice.queue")
     return url_for("backoffice.account")
+
+
+def refusal_message(verdict: Verdict) -> str:
+    if verdict.locked:
+        return _(
+            "This account is locked after too many attempts. "
+            "Ask an administrator of your centre to unlock it."
+        )
+    return ngettext(
+        "Too many attempts. Wait %(num)d second, then try again.",
+        "Too many attempts. Wait %(num)d seconds, then try again.",
+        verdict.wait_seconds,
+    )
+
+
+def _problems(result: signin.StepResult, wrong: str) -> list[str]:
+    """What the form says: wrong (the same words for a wrong e-mail or password),
+    then, when the next attempt must wait or the account is now locked, that."""
+    if result.verdict.locked:
+        return [refusal_message(result.verdict)]
+    problems = [wrong] if result.checked else []
+    if result.verdict.wait_seconds:
+        problems.append(refusal_message(result.verdict))
+    return problems
+
+
+def finish_sign_in(staff: Staff, method: str) -> None:
+    token = signin.complete(db.session, staff, clock.now(), method)
+    db.session.commit()
+    sign_in(staff, token)
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -28,33 +61,103 @@ def _landing_for(role: str) -> str:
 @limiter.limit(LOGIN_LIMIT, methods=["POST"])
 def login():
     if g.staff is not None:
-        return redirect(_landing_for(g.staff.role))
+        return redirect(landing_for(g.staff.role))
     form = LoginForm()
     if form.validate_on_submit():
-        staff = authenticate(db.session, form.email.data, form.password.data)
-        if staff is not None:
-            audit.record(db.session, "staff.login", actor_id=staff.id)
+        result = signin.password_step(db.session, form.email.data, form.password.data, clock.now())
+        staff = result.staff
+        if staff is not None and two_factor.has_second_factor(staff):
             db.session.commit()
-            sign_in(staff)
-            return redirect(_landing_for(staff.role))
-        audit.record(db.session, "staff.login_failed")
+            begin_pending(staff, must_enrol=False)
+            return redirect(url_for("backoffice.login_code"))
+        if staff is not None and current_app.config["FJC_REQUIRE_SECOND_FACTOR"]:
+            db.session.commit()
+            begin_pending(staff, must_enrol=True)
+            return redirect(url_for("backoffice.login_enrol"))
+        if staff is not None:
+            finish_sign_in(staff, "password")
+            return redirect(landing_for(staff.role))
         db.session.commit()
-        # The same words whether the e-mail or the password was wrong.
-        form.password.errors = [_("The e-mail address or the password is not right.")]
+        form.password.errors = _problems(
+            result, _("The e-mail address or the password is not right.")
+        )
     form.password.data = ""
     return render_template("backoffice/login.html", form=form)
+
+
+@bp.route("/login/code", methods=["GET", "POST"])
+@requires(Permission.PUBLIC)
+@limiter.limit(LOGIN_LIMIT, methods=["POST"])
+def login_code():
+    staff = pending_staff(must_enrol=False)
+    if staff is None:
+        return redirect(url_for("backoffice.login"))
+    form = CodeForm()
+    if form.validate_on_submit():
+        result = signin.code_step(db.session, staff, form.code.data, clock.now())
+        if result.ok:
+            finish_sign_in(staff, result.method)
+            if result.method == "recovery_code":
+                left = two_factor.recovery_codes_left(db.session, staff)
+                flash(
+                    ngettext(
+                        "You used a recovery code. %(num)d is left.",
+                        "You used a recovery code. %(num)d are left.",
+                        left,
+                    )
+                )
+            return redirect(landing_for(staff.role))
+        db.session.commit()
+        if result.verdict.locked:
+            sign_out()
+            flash(refusal_message(result.verdict))
+            return redirect(url_for("backoffice.login"))
+        form.code.errors = _problems(result, _("This code is not right, or it was already used."))
+    form.code.data = ""
+    return render_template("backoffice/login_code.html", form=form)
+
+
+@bp.route("/login/enrol", methods=["GET", "POST"])
+@requires(Permission.PUBLIC)
+@limiter.limit(LOGIN_LIMIT, methods=["POST"])
+def login_enrol():
+    """In production an account without a second factor can only set one up."""
+    staff = pending_staff(must_enrol=True)
+    if staff is None:
+        return redirect(url_for("backoffice.login"))
+    from backoffice.account import enrolment
+
+    return enrolment(staff, pending=True)
 
 
 @bp.post("/logout")
 @requires(Permission.SIGNED_IN)
 def logout():
+    staff_sessions.end(db.session, session["sid"], clock.now())
     audit.record(db.session, "staff.logout", actor_id=g.staff.id)
     db.session.commit()
     sign_out()
     return redirect(url_for("backoffice.login"))
 
 
-@bp.get("/account")
-@requires(Permission.SIGNED_IN)
-def account():
-    return render_template("backoffice/account.html")
+@bp.route("/invite/<token>", methods=["GET", "POST"])
+@requires(Permission.PUBLIC)
+@limiter.limit(LOGIN_LIMIT, methods=["POST"])
+def accept_invitation(token: str):
+    secret_key = current_app.config["SECRET_KEY"]
+    staff = invites.invited_staff(db.session, secret_key, token, clock.now())
+    if staff is None:
+        return render_template("backoffice/invite_invalid.html"), 404
+    form = AcceptInviteForm()
+    if form.validate_on_submit():
+        try:
+            accept_invite(staff, form.new_password.data)
+        except passwords.PasswordRejected as exc:
+            form.new_password.errors = [PASSWORD_PROBLEMS[exc.code]]
+        else:
+            audit.record(db.session, "staff.invite_accepted", actor_id=staff.id)
+            db.session.commit()
+            sign_out()
+            flash(_("Your account is ready. Sign in with your e-mail address and new password."))
+            return redirect(url_for("backoffice.login"))
+    return render_template("backoffice/invite.html", form=form, invited=staff)

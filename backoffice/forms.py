@@ -2,8 +2,17 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import EmailField, PasswordField, TextAreaField
-from wtforms.validators import DataRequired, Length
+from wtforms import (
+    EmailField,
+    PasswordField,
+    RadioField,
+    SelectChoice,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, Length, Regexp
+
+from core.passwords import MAX_LENGTH, MIN_LENGTH
 
 
 class LoginForm(FlaskForm):
@@ -30,4 +39,76 @@ class ReplyForm(FlaskForm):
             DataRequired(message=_l("Type a reply first.")),
             Length(max=4000, message=_l("Please keep this under %(max)d characters.", max=4000)),
         ],
+    )
+
+
+def _new_password_field(label):
+    return PasswordField(
+        label,
+        validators=[
+            DataRequired(message=_l("Choose a password.")),
+            Length(max=MAX_LENGTH, message=_l("This password is too long.")),
+        ],
+    )
+
+
+EMAIL_PATTERN = r"^[^@\s]{1,64}@[^@\s]+\.[^@\s.]{2,}$"
+# What the policy's refusals (core.passwords.PasswordRejected.code) say to a person.
+PASSWORD_PROBLEMS = {
+    "too_short": _l("Use at least %(min)d characters.", min=MIN_LENGTH),
+    "too_long": _l("Use at most %(max)d characters.", max=MAX_LENGTH),
+    "common": _l("This password is one of the most used ones. Choose another."),
+    "personal": _l("Your password cannot be your e-mail address or your name."),
+}
+
+
+class CodeForm(FlaskForm):
+    code = StringField(
+        _l("Code"),
+        validators=[
+            DataRequired(message=_l("Type the code.")),
+            Length(max=40, message=_l("This code is too long.")),
+        ],
+    )
+
+
+class PasswordChangeForm(FlaskForm):
+    current_password = PasswordField(
+        _l("Current password"),
+        validators=[
+            DataRequired(message=_l("Type your current password.")),
+            Length(max=MAX_LENGTH, message=_l("This password is too long.")),
+        ],
+    )
+    new_password = _new_password_field(_l("New password"))
+
+
+class AcceptInviteForm(FlaskForm):
+    new_password = _new_password_field(_l("Choose a password"))
+
+
+class InviteForm(FlaskForm):
+    email = EmailField(
+        _l("E-mail address"),
+        validators=[
+            DataRequired(message=_l("Type an e-mail address.")),
+            Regexp(EMAIL_PATTERN, message=_l("This is not an e-mail address.")),
+            Length(max=254, message=_l("This e-mail address is too long.")),
+        ],
+    )
+    name = StringField(
+        _l("Name"),
+        validators=[
+            DataRequired(message=_l("Type a name.")),
+            Length(max=200, message=_l("Please keep this under %(max)d characters.", max=200)),
+        ],
+    )
+    role = RadioField(
+        _l("Role"),
+        choices=[
+            SelectChoice("case_director", _l("Case director")),
+            SelectChoice("coordinator", _l("Coordinator")),
+            SelectChoice("admin", _l("Administrator")),
+        ],
+        validators=[DataRequired(message=_l("Choose a role."))],
     )

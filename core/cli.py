@@ -15,6 +15,7 @@ from core.backup import BackupError
 from core.backup import backup as make_backup
 from core.backup import restore as restore_backup
 from core.centres import ensure_default_centre
+from core.cli_staff import reset_two_step_command, unlock_staff_command
 from core.db import db
 from core.models import Base, Role
 from core.staff import StaffExists, create_staff, find_by_email, set_password
@@ -218,5 +219,7 @@ def init_app(app: Flask) -> None:
         purge_command,
         backup_command,
         restore_command,
+        unlock_staff_command,
+        reset_two_step_command,
     ):
         app.cli.add_command(command)

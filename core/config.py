@@ -160,9 +160,13 @@ def load_config(
         "MAX_CONTENT_LENGTH": 64 * 1024,
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
-        "SESSION_COOKIE_SECURE": fjc_env == "production",
+        # Secure everywhere but a developer's plain-http machine.
+        "SESSION_COOKIE_SECURE": fjc_env != "development",
         "SESSION_COOKIE_NAME": "__Host-fjc" if fjc_env == "production" else "fjc",
         "WTF_CSRF_TIME_LIMIT": None,
+        # Every staff account needs a second factor (TOTP) in production; in
+        # development and tests it is optional.
+        "FJC_REQUIRE_SECOND_FACTOR": fjc_env == "production",
         "TESTING": fjc_env == "test",
     }
     config.update(overrides)

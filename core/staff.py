@@ -1,13 +1,15 @@
-"""Staff accounts: creating them and signing in."""
+"""Staff accounts: creating and inviting them, passwords, signing in, deactivating."""
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from datetime import datetime
+
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from core import passwords
+from core import passwords, throttle
 from core.centres import current_centre
-from core.models import Role, Staff, utcnow
+from core.models import Role, Staff, StaffSession
 
 
 class StaffExists(ValueError):
@@ -22,9 +24,8 @@ def find_by_email(session: Session, email: str) -> Staff | None:
     return session.scalar(select(Staff).where(Staff.email == normalise_email(email)))
 
 
-def create_staff(session: Session, *, email: str, name: str, role: str, password: str) -> Staff:
+def _new_staff(session: Session, *, email: str, name: str, role: str, password_hash: str) -> Staff:
     role = Role(role)  # ValueError on an unknown role
-    passwords.check_policy(password)
     if find_by_email(session, email) is not None:
         raise StaffExists(email)
     staff = Staff(
@@ -32,17 +33,67 @@ def create_staff(session: Session, *, email: str, name: str, role: str, password
         email=normalise_email(email),
         name=name.strip(),
         role=role,
-        password_hash=passwords.hash_password(password),
+        password_hash=password_hash,
+        is_active=bool(password_hash),
+        session_version=1,
     )
     session.add(staff)
+    # An address tried before the account existed starts with a clean slate.
+    throttle.clear(session, staff.email)
     session.flush()
     return staff
 
 
+def create_staff(session: Session, *, email: str, name: str, role: str, password: str) -> Staff:
+    Role(role)
+    passwords.check_policy(password, email=email, name=name)
+    return _new_staff(
+        session, email=email, name=name, role=role, password_hash=passwords.hash_password(password)
+    )
+
+
+def invite_staff(session: Session, *, email: str, name: str, role: str) -> Staff:
+    """An account without a password, inactive until the invitation is accepted."""
+    return _new_staff(session, email=email, name=name, role=role, password_hash="")
+
+
+def is_invited(staff: Staff) -> bool:
+    """Invited and not yet accepted: no password has been chosen."""
+    return not staff.password_hash
+
+
+def accept_invite(staff: Staff, password: str) -> None:
+    set_password(staff, password)
+    staff.is_active = True
+
+
 def set_password(staff: Staff, password: str) -> None:
-    passwords.check_policy(password)
+    """A new password ends every session of the account."""
+    passwords.check_policy(password, email=staff.email, name=staff.name)
     staff.password_hash = passwords.hash_password(password)
     staff.session_version += 1
+
+
+def end_all_sessions(session: Session, staff: Staff, at: datetime) -> None:
+    staff.session_version += 1
+    session.execute(
+        update(StaffSession)
+        .where(StaffSession.staff_id == staff.id, StaffSession.ended_at.is_(None))
+        .values(ended_at=at)
+    )
+
+
+def deactivate(session: Session, staff: Staff, at: datetime) -> None:
+    staff.is_active = False
+    end_all_sessions(session, staff, at)
+
+
+def activate(staff: Staff) -> bool:
+    """Only an account that has a password can be active again."""
+    if is_invited(staff):
+        return False
+    staff.is_active = True
+    return True
 
 
 def authenticate(session: Session, email: str, password: str) -> Staff | None:
@@ -50,6 +101,7 @@ def authenticate(session: Session, email: str, password: str) -> Staff | None:
 
     Unknown e-mail, wrong password and inactive account all cost one argon2
     verification, so the answer and its timing do not reveal which it was.
+    A hash made with older parameters is made again with the current ones.
     """
     staff = find_by_email(session, email)
     ok = passwords.verify_password(staff.password_hash if staff else None, password)
@@ -57,5 +109,4 @@ def authenticate(session: Session, email: str, password: str) -> Staff | None:
         return None
     if passwords.needs_rehash(staff.password_hash):
         staff.password_hash = passwords.hash_password(password)
-    staff.last_login_at = utcnow()
     return staff

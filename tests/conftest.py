@@ -166,3 +166,28 @@ def signed_in(client, make_staff):
         return staff_id
 
     return _sign_in
+
+
+class FakeClock:
+    """core.clock.now under the test's control: time moves only when told."""
+
+    def __init__(self, start):
+        self.current = start
+
+    def __call__(self):
+        return self.current
+
+    def advance(self, **kwargs) -> None:
+        from datetime import timedelta
+
+        self.current += timedelta(**kwargs)
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    """Freeze core.clock at the real time now; `clock.advance(minutes=31)` moves it."""
+    from core import clock as core_clock
+
+    fake = FakeClock(core_clock.now())
+    monkeypatch.setattr(core_clock, "now", fake)
+    return fake

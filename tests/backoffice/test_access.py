@@ -1,24 +1,67 @@
-"""Deny by default, proven over the whole URL map and per role."""
+"""Deny by default, proven over the whole URL map and per role.
+
+MATRIX lists every staff route, GET and POST, with the roles it allows. A new
+route that is not in it fails test_the_matrix_lists_every_staff_route; each
+role then tries each route over HTTP.
+"""
 
 import pytest
-from sqlalchemy import update
+from sqlalchemy import select, update
 
 from backoffice.access import declared_permission
 from core.db import db
-from core.models import Staff
-from core.permissions import Permission
+from core.models import Intake, Staff
+from core.permissions import Permission, role_allows
 from tests.pages import form_values
 
-# Every staff GET page and what each role should get (200 or 403).
-GET_MATRIX = {
-    "/staff/": {"case_director": 200, "coordinator": 200, "admin": 403},
-    "/staff/intakes/{intake_id}": {"case_director": 200, "coordinator": 200, "admin": 403},
-    "/staff/account": {"case_director": 200, "coordinator": 200, "admin": 200},
+ROLES = ("case_director", "coordinator", "admin")
+PUBLIC = "public"
+EVERYONE = frozenset(ROLES)
+TEAM = frozenset({"case_director", "coordinator"})
+ADMIN = frozenset({"admin"})
+AUDIT = frozenset({"admin", "coordinator"})
+
+MATRIX = {
+    ("GET", "/staff/login"): PUBLIC,
+    ("POST", "/staff/login"): PUBLIC,
+    ("GET", "/staff/login/code"): PUBLIC,
+    ("POST", "/staff/login/code"): PUBLIC,
+    ("GET", "/staff/login/enrol"): PUBLIC,
+    ("POST", "/staff/login/enrol"): PUBLIC,
+    ("GET", "/staff/invite/<token>"): PUBLIC,
+    ("POST", "/staff/invite/<token>"): PUBLIC,
+    ("GET", "/staff/"): TEAM,
+    ("GET", "/staff/intakes/<int:intake_id>"): TEAM,
+    ("POST", "/staff/intakes/<int:intake_id>/reply"): TEAM,
+    ("GET", "/staff/account"): EVERYONE,
+    ("GET", "/staff/account/two-step"): EVERYONE,
+    ("POST", "/staff/account/two-step"): EVERYONE,
+    ("POST", "/staff/account/recovery-codes"): EVERYONE,
+    ("GET", "/staff/account/password"): EVERYONE,
+    ("POST", "/staff/account/password"): EVERYONE,
+    ("GET", "/staff/admin/staff"): ADMIN,
+    ("GET", "/staff/admin/staff/invite"): ADMIN,
+    ("POST", "/staff/admin/staff/invite"): ADMIN,
+    ("POST", "/staff/admin/staff/<int:staff_id>/deactivate"): ADMIN,
+    ("POST", "/staff/admin/staff/<int:staff_id>/activate"): ADMIN,
+    ("POST", "/staff/admin/staff/<int:staff_id>/reset-two-step"): ADMIN,
+    ("POST", "/staff/admin/staff/<int:staff_id>/unlock"): ADMIN,
+    ("GET", "/staff/admin/audit"): AUDIT,
+    # These end the session: tried last, each after a fresh sign-in.
+    ("POST", "/staff/account/sign-out-everywhere"): EVERYONE,
+    ("POST", "/staff/logout"): EVERYONE,
 }
+ENDS_SESSION = {"/staff/account/sign-out-everywhere", "/staff/logout"}
 
 
 def _staff_rules(app):
     return [rule for rule in app.url_map.iter_rules() if rule.endpoint.startswith("backoffice.")]
+
+
+def _routes(app):
+    for rule in _staff_rules(app):
+        for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+            yield method, rule
 
 
 def test_every_staff_endpoint_declares_a_permission(app):
@@ -42,39 +85,101 @@ def test_a_staff_endpoint_without_a_declared_permission_is_refused(app, signed_i
     assert "secret" not in response.get_data(as_text=True)
 
 
-def test_the_matrix_covers_every_staff_page(app):
-    get_rules = {
-        rule.rule.replace("<int:intake_id>", "{intake_id}")
-        for rule in _staff_rules(app)
-        if "GET" in rule.methods
-        and declared_permission(app.view_functions[rule.endpoint]) is not Permission.PUBLIC
-    }
-    assert get_rules == set(GET_MATRIX)
+def test_the_matrix_lists_every_staff_route(app):
+    routes = {(method, rule.rule) for method, rule in _routes(app)}
+    assert routes - set(MATRIX) == set(), "a staff route is missing from MATRIX"
+    assert set(MATRIX) - routes == set(), "MATRIX lists a route that does not exist"
+
+
+def test_each_declared_permission_gives_what_the_matrix_says(app):
+    for method, rule in _routes(app):
+        permission = declared_permission(app.view_functions[rule.endpoint])
+        expected = MATRIX[(method, rule.rule)]
+        if expected == PUBLIC:
+            assert permission is Permission.PUBLIC, rule.rule
+            continue
+        assert permission is not Permission.PUBLIC, rule.rule
+        allowed = {role for role in ROLES if role_allows(role, permission)}
+        assert allowed == expected, (method, rule.rule)
 
 
 @pytest.fixture
 def intake_id(app, client):
     client.submit("/nl/contact", {"email": "matrix@example.be"})
     with app.app_context():
-        from sqlalchemy import select
-
-        from core.models import Intake
-
         return db.session.scalar(select(Intake.id))
 
 
-@pytest.mark.parametrize("role", ["case_director", "coordinator", "admin"])
-def test_each_role_gets_what_the_matrix_says(client, signed_in, intake_id, role):
+@pytest.fixture
+def other_staff_id(make_staff):
+    staff_id, _ = make_staff("case_director")
+    return staff_id
+
+
+def _path(rule: str, intake_id: int, staff_id: int) -> str:
+    return (
+        rule.replace("<int:intake_id>", str(intake_id))
+        .replace("<int:staff_id>", str(staff_id))
+        .replace("<token>", "not-a-real-token")
+    )
+
+
+def _token(client) -> str:
+    # Every signed-in page carries the session's token in its sign-out form.
+    return form_values(client.get("/staff/account").page)["csrf_token"]
+
+
+def _try(client, method, path, token):
+    if method == "GET":
+        return client.get(path)
+    return client.post(path, data={"csrf_token": token})
+
+
+def _allowed(response) -> bool:
+    if response.status_code == 403:
+        return False
+    # Refused routes never send a signed-in person to the sign-in page.
+    assert response.headers.get("Location") != "/staff/login" or response.status_code != 302
+    return True
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_each_role_gets_what_the_matrix_says_over_http(
+    client, signed_in, intake_id, other_staff_id, role
+):
     signed_in(role)
-    for path, expected in GET_MATRIX.items():
-        response = client.get(path.format(intake_id=intake_id))
-        assert response.status_code == expected[role], (role, path)
+    token = _token(client)
+    for (method, rule), expected in MATRIX.items():
+        if expected == PUBLIC or rule in ENDS_SESSION:
+            continue
+        response = _try(client, method, _path(rule, intake_id, other_staff_id), token)
+        assert _allowed(response) == (role in expected), (role, method, rule, response.status)
+    for rule in ENDS_SESSION:
+        token = _token(client)
+        response = _try(client, "POST", rule, token)
+        assert response.status_code in (302, 303), (role, rule)
+        assert client.get("/staff/account").status_code == 302, f"{rule} ended the session"
+        signed_in(role)
 
 
-def test_without_signing_in_every_staff_page_sends_to_the_login(client, intake_id):
-    for path in GET_MATRIX:
-        response = client.get(path.format(intake_id=intake_id))
-        assert response.status_code == 302, path
+def test_public_routes_are_reachable_without_signing_in(client, intake_id, other_staff_id):
+    token = form_values(client.get("/staff/login").page)["csrf_token"]
+    for (method, rule), expected in MATRIX.items():
+        if expected != PUBLIC:
+            continue
+        response = _try(client, method, _path(rule, intake_id, other_staff_id), token)
+        assert response.status_code != 403, (method, rule)
+
+
+def test_without_signing_in_every_other_staff_route_sends_to_the_login(
+    client, intake_id, other_staff_id
+):
+    token = form_values(client.get("/staff/login").page)["csrf_token"]
+    for (method, rule), expected in MATRIX.items():
+        if expected == PUBLIC:
+            continue
+        response = _try(client, method, _path(rule, intake_id, other_staff_id), token)
+        assert response.status_code == 302, (method, rule)
         assert response.headers["Location"] == "/staff/login"
 
 
@@ -106,9 +211,7 @@ def test_a_session_does_not_outlive_a_deactivation_or_password_change(
 )
 def test_only_the_team_may_reply_to_a_requester(client, signed_in, intake_id, role, expected):
     signed_in(role)
-    # Every signed-in page carries the session's token in its sign-out form.
-    token = form_values(client.get("/staff/account").page)["csrf_token"]
     response = client.post(
-        f"/staff/intakes/{intake_id}/reply", data={"csrf_token": token, "body": "Hello"}
+        f"/staff/intakes/{intake_id}/reply", data={"csrf_token": _token(client), "body": "Hello"}
     )
     assert response.status_code == expected

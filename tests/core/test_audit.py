@@ -46,3 +46,18 @@ def test_audit_verify_command_exits_1_on_tampering(app):
         session.execute(text("UPDATE audit_events SET action = 'x' WHERE action = 'staff.login'"))
     result = runner.invoke(args=["audit-verify"])
     assert result.exit_code == 1
+
+
+def test_staff_actions_over_http_are_chained_and_a_change_is_found(app, client, signed_in):
+    signed_in("admin")
+    client.get("/staff/admin/audit")
+    client.submit("/staff/logout", {}, form_page="/staff/account")
+    with app.app_context(), db.writing() as session:
+        actions = session.execute(text("SELECT action FROM audit_events ORDER BY id")).scalars()
+        assert list(actions) == ["staff.login", "audit.viewed", "staff.logout"]
+        assert audit.verify(session) == []
+        session.execute(
+            text("UPDATE audit_events SET actor_id = NULL WHERE action = 'staff.logout'")
+        )
+    with app.app_context(), db.writing() as session:
+        assert audit.verify(session)

@@ -1,0 +1,139 @@
+"""Account management by admins: invitations, deactivation, resetting the second
+factor, unlocking (see test_throttle), the audit trail page; all audited."""
+
+from sqlalchemy import select
+
+from core.db import db
+from core.models import AuditEvent, Staff
+from tests.backoffice.helpers import enrol, login
+from tests.pages import form_values
+
+
+def _invite(client, email="new.person@fjc.example", role="case_director"):
+    response = client.submit(
+        "/staff/admin/staff/invite", {"name": "New Person", "email": email, "role": role}
+    )
+    assert response.status_code == 200
+    link = response.page.find(".//p[@class='invite-link']/code").text
+    return link.replace("http://localhost", "")
+
+
+def _actions(app):
+    with app.app_context():
+        return db.session.scalars(select(AuditEvent.action).order_by(AuditEvent.id)).all()
+
+
+def test_an_invitation_link_works_once_and_sets_up_the_account(app, client, signed_in):
+    signed_in("admin")
+    path = _invite(client)
+    assert path.startswith("/staff/invite/")
+    client.submit("/staff/logout", {}, form_page="/staff/account")
+    new = app.test_client()
+    new.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
+    assert login(new, "new.person@fjc.example", "").status_code == 200, "no password yet"
+    weak = new.submit(path, {"new_password": "new person"})
+    assert "at least 12 characters" in weak.get_data(as_text=True)
+    personal = new.submit(path, {"new_password": "New.Person@fjc.example"})
+    assert "cannot be your e-mail address or your name" in personal.get_data(as_text=True)
+    done = new.submit(path, {"new_password": "my own long passphrase"})
+    assert done.status_code == 302 and done.headers["Location"] == "/staff/login"
+    assert new.get(path).status_code == 404, "the link works once"
+    assert login(new, "new.person@fjc.example", "my own long passphrase").status_code == 302
+    assert {"staff.invited", "staff.invite_accepted"} <= set(_actions(app))
+
+
+def test_an_invitation_expires_after_24_hours(app, client, signed_in, clock):
+    signed_in("admin")
+    path = _invite(client)
+    clock.advance(hours=24, seconds=1)
+    page = client.get(path)
+    assert page.status_code == 404
+    assert "works once, for 24 hours" in page.get_data(as_text=True)
+
+
+def test_a_tampered_link_and_a_withdrawn_invitation_do_not_work(app, client, signed_in):
+    signed_in("admin")
+    path = _invite(client)
+    assert client.get(path[:-2] + "xx").status_code == 404
+    with app.app_context():
+        staff_id = db.session.scalar(
+            select(Staff.id).where(Staff.email == "new.person@fjc.example")
+        )
+    client.submit(f"/staff/admin/staff/{staff_id}/deactivate", {}, form_page="/staff/admin/staff")
+    assert client.get(path).status_code == 404
+
+
+def test_an_existing_address_cannot_be_invited_twice(client, signed_in, make_staff):
+    _, email = make_staff("coordinator")
+    signed_in("admin")
+    response = client.submit(
+        "/staff/admin/staff/invite", {"name": "X", "email": email, "role": "coordinator"}
+    )
+    assert "There is already an account" in response.get_data(as_text=True)
+
+
+def test_deactivating_ends_the_sessions_and_sign_in_is_refused(app, client, make_staff):
+    target_id, target_email = make_staff("case_director", name="Target")
+    target = app.test_client()
+    assert login(target, target_email).status_code == 302
+    _, admin_email = make_staff("admin")
+    login(client, admin_email)
+    client.submit(f"/staff/admin/staff/{target_id}/deactivate", {}, form_page="/staff/admin/staff")
+    assert target.get("/staff/").status_code == 302
+    assert login(target, target_email).status_code == 200
+    assert "Deactivated" in client.get("/staff/admin/staff").get_data(as_text=True)
+    client.submit(f"/staff/admin/staff/{target_id}/activate", {}, form_page="/staff/admin/staff")
+    assert login(target, target_email).status_code == 302
+    assert {"staff.deactivated", "staff.activated"} <= set(_actions(app))
+
+
+def test_an_admin_cannot_deactivate_themselves(app, client, signed_in):
+    admin_id = signed_in("admin")
+    token_page = client.get("/staff/admin/staff")
+    assert f"/staff/admin/staff/{admin_id}/deactivate" not in token_page.get_data(as_text=True)
+    token = form_values(token_page.page)["csrf_token"]
+    refused = client.post(f"/staff/admin/staff/{admin_id}/deactivate", data={"csrf_token": token})
+    assert refused.status_code == 303
+    page = client.get("/staff/admin/staff")
+    assert page.status_code == 200
+    assert "You cannot deactivate your own account." in page.get_data(as_text=True)
+
+
+def test_resetting_the_second_factor_ends_sessions_and_asks_for_a_new_one(
+    app, client, make_staff, clock
+):
+    target_id, target_email = make_staff("coordinator")
+    enrol(app, target_id, clock())
+    _, admin_email = make_staff("admin")
+    login(client, admin_email)
+    response = client.submit(
+        f"/staff/admin/staff/{target_id}/reset-two-step", {}, form_page="/staff/admin/staff"
+    )
+    assert response.status_code == 303
+    with app.app_context():
+        staff = db.session.get(Staff, target_id)
+        assert staff.totp_secret is None and staff.totp_confirmed_at is None
+    other = app.test_client()
+    assert login(other, target_email).headers["Location"] == "/staff/", "no code asked now"
+    assert "staff.second_factor_reset" in _actions(app)
+
+
+def test_the_audit_trail_page_lists_events_newest_first(app, client, signed_in):
+    signed_in("coordinator")
+    page = client.get("/staff/admin/audit")
+    assert page.status_code == 200
+    cells = [td.text for td in page.page.iter("code")]
+    assert cells[0] == "staff.login"
+    assert "audit.viewed" in _actions(app)
+
+
+def test_no_passwords_codes_or_addresses_in_the_audit_trail(app, client, signed_in):
+    signed_in("admin")
+    path = _invite(client, email="secret.person@fjc.example")
+    token = path.rsplit("/", 1)[1]
+    app.test_client().submit(path, {"new_password": "my own long passphrase"})
+    with app.app_context():
+        rows = db.session.scalars(select(AuditEvent)).all()
+    text = " ".join(f"{r.action} {r.target_type} {r.detail}" for r in rows)
+    for secret in ("secret.person", "my own long passphrase", token, "correct horse"):
+        assert secret not in text
