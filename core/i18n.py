@@ -1,11 +1,13 @@
 """Languages: the portal's language is in its URL; staff pages follow the browser.
 
 English msgids, Dutch the default. Right-to-left languages set dir="rtl".
+A portal page whose URL names no known language (a 404 such as /xx/) is shown
+in the browser's best portal language, so the person can still read it.
 """
 
 from __future__ import annotations
 
-from flask import Flask, g, has_request_context, request
+from flask import Flask, current_app, g, has_request_context, request
 from flask_babel import Babel
 from werkzeug.routing import BaseConverter
 
@@ -33,12 +35,31 @@ LANGUAGE_NAMES = {
 babel = Babel()
 
 
+STAFF_PREFIX = "/staff"
+
+
+def is_staff_path(path: str) -> bool:
+    return path == STAFF_PREFIX or path.startswith(STAFF_PREFIX + "/")
+
+
+def path_language() -> str | None:
+    """The configured language the URL starts with (/fr/...), else None."""
+    first = request.path.lstrip("/").split("/", 1)[0]
+    return first if first in current_app.config["FJC_LANGUAGES"] else None
+
+
 def select_locale() -> str:
     if not has_request_context():
         return DEFAULT_LANGUAGE
     if g.get("lang"):
         return g.lang
-    return request.accept_languages.best_match(STAFF_LANGUAGES, default=DEFAULT_LANGUAGE)
+    if is_staff_path(request.path):
+        return request.accept_languages.best_match(STAFF_LANGUAGES, default=DEFAULT_LANGUAGE)
+    # A portal page that matched no route (a 404): the language in its URL if
+    # that is one of ours, else the browser's best portal language.
+    return path_language() or request.accept_languages.best_match(
+        current_app.config["FJC_LANGUAGES"], default=DEFAULT_LANGUAGE
+    )
 
 
 def text_direction(language: str) -> str:
@@ -69,4 +90,6 @@ def init_app(app: Flask) -> None:
             "page_lang": language,
             "page_dir": text_direction(language),
             "language_names": LANGUAGE_NAMES,
+            "text_direction": text_direction,
+            "url_language": path_language() if has_request_context() else None,
         }

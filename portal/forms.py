@@ -152,9 +152,11 @@ class SafeContactForm(HoneypotMixin, FlaskForm):
 
     def __init__(self, *args, languages=(), municipalities=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.contact_language.choices = _choices(
-            (code, LANGUAGE_NAMES.get(code, code)) for code in languages
-        )
+        # Each language in its own name, marked so screen readers say it right.
+        self.contact_language.choices = [
+            SelectChoice(code, LANGUAGE_NAMES.get(code, code), render_kw={"lang": code})
+            for code in languages
+        ]
         self.municipality.choices = [
             SelectChoice("", _l("Choose")),
             *(SelectChoice(str(m.id), m.name) for m in municipalities),

@@ -77,6 +77,7 @@ def test_environment_variables_are_read(tmp_path):
         ({"FJC_RETENTION_DAYS": "a year"}, "FJC_RETENTION_DAYS"),
         ({"FJC_RATELIMIT_ENABLED": "maybe"}, "true or false"),
         ({"FJC_LANGUAGES": "fr,en"}, "nl"),
+        ({"FJC_LANGUAGES": "nl,xx"}, "unknown language xx"),
     ],
 )
 def test_bad_values_are_refused_with_a_reason(tmp_path, env, fragment):

@@ -1,5 +1,7 @@
 import pytest
 
+from core.config import DEFAULT_LANGUAGES
+
 
 @pytest.mark.parametrize(
     ("accept", "expected"),
@@ -7,7 +9,9 @@ import pytest
         ("fr-BE,fr;q=0.9,en;q=0.5", "/fr/"),
         ("en-GB,en;q=0.8", "/en/"),
         ("nl-BE", "/nl/"),
-        ("de-DE,de;q=0.9", "/nl/"),
+        ("de-DE,de;q=0.9", "/de/"),
+        ("ar-MA,ar;q=0.9,fr;q=0.5", "/ar/"),
+        ("ja-JP,ja;q=0.9", "/nl/"),
         ("", "/nl/"),
     ],
 )
@@ -18,12 +22,12 @@ def test_the_root_sends_people_to_their_language(client, accept, expected):
     assert "Accept-Language" in response.headers["Vary"]
 
 
-@pytest.mark.parametrize("lang", ["nl", "fr", "en"])
+@pytest.mark.parametrize("lang", DEFAULT_LANGUAGES)
 def test_pages_carry_their_language(client, lang):
     response = client.get(f"/{lang}/contact")
     assert response.status_code == 200
     assert response.page.get("lang") == lang
-    assert response.page.get("dir") == "ltr"
+    assert response.page.get("dir") == ("rtl" if lang in ("ar", "fa") else "ltr")
 
 
 def test_an_unknown_language_is_not_found(client):
@@ -34,7 +38,13 @@ def test_an_unknown_language_is_not_found(client):
 def test_the_language_menu_keeps_the_person_on_the_same_page(client):
     page = client.get("/nl/contact").page
     links = {a.get("hreflang"): a.get("href") for a in page.iter("a") if a.get("hreflang")}
-    assert links == {"nl": "/nl/contact", "fr": "/fr/contact", "en": "/en/contact"}
+    assert links == {code: f"/{code}/contact" for code in DEFAULT_LANGUAGES}
+
+
+def test_staff_pages_stay_in_dutch_french_or_english(client):
+    for accept, expected in (("de-DE", "nl"), ("ar", "nl"), ("fr-BE", "fr"), ("en", "en")):
+        page = client.get("/staff/login", headers={"Accept-Language": accept}).page
+        assert (page.get("lang"), page.get("dir")) == (expected, "ltr")
 
 
 def test_french_and_dutch_pages_are_translated(client):
