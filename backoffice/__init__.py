@@ -6,6 +6,12 @@ from flask import Blueprint, Flask, g
 from flask_babel import lazy_gettext as _l
 
 from backoffice.access import enforce_permission
+from backoffice.labels import (
+    ATTEMPT_OUTCOME_LABELS,
+    CHANNEL_LABELS,
+    REASON_LABELS,
+    TRIAGE_OUTCOME_LABELS,
+)
 from core.labels import ALL_LABELS
 from core.models import IntakeKind, IntakeStatus
 from core.permissions import Permission, role_allows
@@ -22,6 +28,7 @@ STATUS_LABELS = {
     IntakeStatus.NEW: _l("New"),
     IntakeStatus.IN_PROGRESS: _l("In progress"),
     IntakeStatus.CONTACT_ATTEMPTED: _l("Tried to reach"),
+    IntakeStatus.DECIDED: _l("Decided: waiting for a case file"),
     IntakeStatus.CLOSED: _l("Closed"),
     IntakeStatus.ERASED: _l("Deleted by the requester"),
 }
@@ -45,12 +52,16 @@ def _labels():
         "kind_labels": KIND_LABELS,
         "status_labels": STATUS_LABELS,
         "role_labels": ROLE_LABELS,
+        "reason_labels": REASON_LABELS,
+        "channel_labels": CHANNEL_LABELS,
+        "attempt_outcome_labels": ATTEMPT_OUTCOME_LABELS,
+        "triage_outcome_labels": TRIAGE_OUTCOME_LABELS,
         "can": _can,
         **ALL_LABELS,
     }
 
 
 def init_app(app: Flask) -> None:
-    from backoffice import account, admin, auth, intakes  # noqa: F401 - registers the views on bp
+    from backoffice import account, admin, auth, intakes, triage  # noqa: F401 - register views
 
     app.register_blueprint(bp)

@@ -1,49 +1,109 @@
-"""The queue of requests and one request's page, with the portal mailbox."""
+"""The triage queue and one request's page, with the portal mailbox."""
 
 from __future__ import annotations
 
-from flask import abort, flash, g, redirect, render_template, request, url_for
+from datetime import timedelta
+
+from flask import abort, current_app, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from sqlalchemy import select
 
 from backoffice import bp
 from backoffice.access import requires
-from backoffice.forms import ReplyForm
-from core import audit
+from backoffice.forms import AssignForm, AttemptForm, DecisionForm, ReplyForm
+from core import audit, clock
+from core import queue as triage_queue
+from core.centres import active_municipalities, current_centre
 from core.db import db
-from core.intakes import count_intakes, get_intake, newest_intakes
+from core.intakes import get_intake
 from core.mailbox import add_staff_reply
-from core.models import Intake, IntakeStatus
+from core.models import ContactAttempt, Intake, IntakeKind, IntakeStatus, Role, Staff
 from core.permissions import Permission
+from core.safe_window import SafeTimes, is_safe_now, next_safe_start
+from core.triage import OPEN_STATUSES, linked_ids, matches
 
-PAGE_SIZE = 50
 
-
-def _intake_or_404(intake_id: int) -> Intake:
+def intake_or_404(intake_id: int) -> Intake:
     found = get_intake(db.session, intake_id)
     if found is None:
         abort(404)
     return found
 
 
+def first_contact_target() -> timedelta:
+    return timedelta(hours=current_app.config["FJC_FIRST_CONTACT_TARGET_HOURS"])
+
+
 @bp.get("/")
 @requires(Permission.VIEW_INTAKES)
 def queue():
-    page = max(request.args.get("page", 1, type=int), 1)
-    intakes = newest_intakes(db.session, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE)
-    total = count_intakes(db.session)
+    filters = triage_queue.QueueFilters.from_args(request.args)
+    session = db.session
+    page = triage_queue.load(
+        session, filters, staff_id=g.staff.id, now=clock.now(), target=first_contact_target()
+    )
+    holders = {
+        s.id: s.name
+        for s in session.scalars(
+            select(Staff).where(Staff.id.in_({r.intake.assigned_to_id for r in page.rows}))
+        )
+    }
     return render_template(
         "backoffice/queue.html",
-        intakes=intakes,
         page=page,
-        has_next=page * PAGE_SIZE < total,
-        total=total,
+        filters=filters,
+        holders=holders,
+        kinds=list(IntakeKind),
+        statuses=[*OPEN_STATUSES, IntakeStatus.DECIDED],
+        municipalities=active_municipalities(session, current_centre(session)),
+        target_hours=current_app.config["FJC_FIRST_CONTACT_TARGET_HOURS"],
+        page_args={k: v for k, v in request.args.items() if k != "page"},
+    )
+
+
+def render_intake(found: Intake, **forms):
+    """The request's page, with any form that came back with an error."""
+    session = db.session
+    centre = current_centre(session)
+    safe = SafeTimes.from_codes(found.safe_days, found.safe_times)
+    now = clock.now()
+    assign_form = forms.get("assign_form") or AssignForm(prefix="assign")
+    assign_form.staff_id.choices = [("", _("Nobody (back to the queue)"))] + [
+        (str(s.id), s.name)
+        for s in session.scalars(
+            select(Staff)
+            .where(Staff.is_active.is_(True), Staff.role != Role.ADMIN)
+            .order_by(Staff.name)
+        )
+    ]
+    return render_template(
+        "backoffice/intake.html",
+        intake=found,
+        reply_form=forms.get("reply_form") or ReplyForm(),
+        attempt_form=forms.get("attempt_form") or AttemptForm(prefix="attempt"),
+        decision_form=forms.get("decision_form") or DecisionForm(prefix="decision"),
+        assign_form=assign_form,
+        attempt_warning=forms.get("attempt_warning"),
+        holder=session.get(Staff, found.assigned_to_id) if found.assigned_to_id else None,
+        safe_now=is_safe_now(safe, now, centre.timezone),
+        next_safe=next_safe_start(safe, now, centre.timezone),
+        any_time=safe.any_time,
+        centre_timezone=centre.timezone,
+        matches=matches(session, found),
+        attempts=session.scalars(
+            select(ContactAttempt)
+            .where(ContactAttempt.intake_id == found.id)
+            .order_by(ContactAttempt.created_at.desc(), ContactAttempt.id.desc())
+        ).all(),
+        linked=linked_ids(session, found),
+        is_open=found.status in OPEN_STATUSES,
     )
 
 
 @bp.get("/intakes/<int:intake_id>")
 @requires(Permission.VIEW_INTAKES)
 def intake(intake_id: int):
-    found = _intake_or_404(intake_id)
+    found = intake_or_404(intake_id)
     # Reading a request is recorded: who looked at which file, and when.
     with db.writing() as session:
         audit.record(
@@ -53,18 +113,18 @@ def intake(intake_id: int):
             target_type="intake",
             target_id=found.id,
         )
-    return render_template("backoffice/intake.html", intake=found, reply_form=ReplyForm())
+    return render_intake(found)
 
 
 @bp.post("/intakes/<int:intake_id>/reply")
 @requires(Permission.REPLY_TO_REQUESTER)
 def reply(intake_id: int):
-    found = _intake_or_404(intake_id)
+    found = intake_or_404(intake_id)
     if found.status == IntakeStatus.ERASED:
         abort(404)
     form = ReplyForm()
     if not form.validate_on_submit():
-        return render_template("backoffice/intake.html", intake=found, reply_form=form)
+        return render_intake(found, reply_form=form)
     message = add_staff_reply(db.session, found, g.staff, form.body.data.strip())
     audit.record(
         db.session,

@@ -1,8 +1,9 @@
 """Run every benchmark: `python -m bench` (or `make bench`)."""
 
-from bench import exit_latency, page_weight, server_time
+from bench import exit_latency, page_weight, queue_time, server_time
 
 if __name__ == "__main__":
     page_weight.main()
     server_time.main()
+    queue_time.main()
     exit_latency.main()

@@ -17,7 +17,7 @@ from core.db import db
 from core.migrations import upgrade
 
 
-def bench_app():
+def bench_app(**overrides):
     # One log line per request would drown the numbers.
     logging.getLogger("fjc.request").disabled = True
     workdir = Path(tempfile.mkdtemp(prefix="fjc-bench-"))
@@ -31,6 +31,7 @@ def bench_app():
             "INSTANCE_DIR": str(workdir),
             "RATELIMIT_ENABLED": False,
             "TESTING": False,
+            **overrides,
         }
     )
     with app.app_context():

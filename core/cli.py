@@ -14,7 +14,7 @@ from core import audit, migrations, passwords, retention, rotation
 from core.backup import BackupError
 from core.backup import backup as make_backup
 from core.backup import restore as restore_backup
-from core.centres import ensure_default_centre
+from core.centres import ensure_default_centre, load_centre_file
 from core.cli_staff import reset_two_step_command, unlock_staff_command
 from core.db import db
 from core.models import Base, Role
@@ -37,7 +37,7 @@ def migrate_command() -> None:
     """Apply the database migrations (and make sure the centre exists)."""
     migrations.upgrade(db.get_engine())
     with db.writing() as session:
-        ensure_default_centre(session)
+        ensure_default_centre(session, load_centre_file(current_app.config["FJC_CENTRE_FILE"]))
     click.echo("database is up to date")
 
 

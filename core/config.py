@@ -17,7 +17,10 @@ from typing import Any
 from cryptography.fernet import Fernet
 
 ENVIRONMENTS = ("development", "production", "test")
-DEFAULT_LANGUAGES = ("nl", "fr", "en")
+# The portal's twelve languages, in the order of the language menu: Dutch (the
+# default), Belgium's other official languages and English, then the languages
+# most spoken by people the centres see. Staff pages stay nl/fr/en (core.i18n).
+DEFAULT_LANGUAGES = ("nl", "fr", "de", "en", "ar", "tr", "pl", "ro", "bg", "uk", "ru", "fa")
 DEFAULT_EXIT_URL = "https://www.google.be/"
 # The portal's browser tab says only this, so a glance at the tab or the
 # history list does not tell what the site is about.
@@ -156,6 +159,17 @@ def load_config(
         "FJC_LANGUAGES": languages,
         "FJC_RETENTION_DAYS": retention_days,
         "FJC_CASE_RETENTION_YEARS": case_retention_years,
+        # The team's promise for a first contact; the queue flags requests past it.
+        "FJC_FIRST_CONTACT_TARGET_HOURS": _whole_number(
+            env, "FJC_FIRST_CONTACT_TARGET_HOURS", 24, "hours"
+        ),
+        # Optional: a short notice (no personal data) to the team for urgent requests.
+        "FJC_SMTP_HOST": env.get("FJC_SMTP_HOST") or None,
+        "FJC_SMTP_PORT": _whole_number(env, "FJC_SMTP_PORT", 25, "port"),
+        "FJC_MAIL_FROM": env.get("FJC_MAIL_FROM") or "fjc-portal@localhost",
+        "FJC_TEAM_EMAIL": _split(env.get("FJC_TEAM_EMAIL", "")),
+        # The centre and its municipalities, loaded by `migrate` (core.centres).
+        "FJC_CENTRE_FILE": env.get("FJC_CENTRE_FILE") or None,
         "INSTANCE_DIR": str(instance_dir),
         "MAX_CONTENT_LENGTH": 64 * 1024,
         "SESSION_COOKIE_HTTPONLY": True,
@@ -177,4 +191,11 @@ def load_config(
     _check_data_keys(list(config["FJC_DATA_KEYS"]))
     if "nl" not in config["FJC_LANGUAGES"]:
         raise ConfigError("FJC_LANGUAGES must include nl, the default language")
+    # A code without a catalogue would show English under another language's name.
+    unknown = [code for code in config["FJC_LANGUAGES"] if code not in DEFAULT_LANGUAGES]
+    if unknown:
+        raise ConfigError(
+            f"FJC_LANGUAGES has unknown language {', '.join(unknown)}; "
+            f"choose from {','.join(DEFAULT_LANGUAGES)}"
+        )
     return config

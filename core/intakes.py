@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from core import return_codes
+from core import priority, return_codes
 from core.blind_index import email_index, phone_index
 from core.centres import current_centre
 from core.crypto import keyring
@@ -166,6 +166,7 @@ def submit(session: Session, data: Submission) -> tuple[Intake, str]:
     _apply_contact(intake, data.contact)
     if data.referral is not None:
         intake.referral = _referral(data.referral)
+    intake.priority = priority.static_priority(intake)
     session.add(intake)
     try:
         session.flush()

@@ -8,9 +8,10 @@ from enum import StrEnum
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from core import return_codes
+from core import priority, return_codes
 from core.models import Intake, IntakeStatus, Message, MessageDirection, Staff, utcnow
 from core.retention import erase_intake
+from core.triage import set_status
 
 MESSAGE_MAX = 4000
 
@@ -55,6 +56,8 @@ def add_requester_message(session: Session, intake: Intake, body: str) -> Messag
     """More information from the requester: always on the same request."""
     message = Message(intake=intake, direction=MessageDirection.FROM_REQUESTER, body=body)
     session.add(message)
+    # An unread message raises the request in the queue until someone reads it.
+    intake.priority = priority.static_priority(intake, unread_messages=True)
     session.flush()
     return message
 
@@ -65,7 +68,7 @@ def add_staff_reply(session: Session, intake: Intake, author: Staff, body: str) 
     )
     session.add(message)
     if intake.status == IntakeStatus.NEW:
-        intake.status = IntakeStatus.IN_PROGRESS
+        set_status(session, intake, IntakeStatus.IN_PROGRESS, author)
     if intake.first_contact_at is None:
         intake.first_contact_at = utcnow()
     session.flush()

@@ -71,6 +71,8 @@ class IntakeStatus(StrEnum):
     NEW = "new"
     IN_PROGRESS = "in_progress"
     CONTACT_ATTEMPTED = "contact_attempted"
+    # Track 2 or 3 was chosen: the request waits for its joint case file.
+    DECIDED = "decided"
     CLOSED = "closed"
     # The requester deleted it: the personal data are gone, the row stays for figures.
     ERASED = "erased"
@@ -177,6 +179,12 @@ class Intake(Base):
     first_contact_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     erased_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Triage: who took it, and what was decided (see core/triage.py).
+    assigned_to_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"), index=True)
+    claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The latest triage outcome (TriageOutcome); the full history is in triage_decisions.
+    outcome: Mapped[str | None] = mapped_column(String(20))
 
     municipality: Mapped[Municipality | None] = relationship()
     referral: Mapped[Referral | None] = relationship(
@@ -289,3 +297,71 @@ class LoginThrottle(Base):
     window_start: Mapped[datetime] = mapped_column(UTCDateTime)
     last_failure_at: Mapped[datetime] = mapped_column(UTCDateTime)
     locked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class TriageOutcome(StrEnum):
+    TRACK_1 = "track_1"  # advice, consultation, referral to regular services
+    TRACK_2 = "track_2"  # outreaching trajectory by a case director
+    TRACK_3 = "track_3"  # chain approach with a joint risk assessment
+    OUT_OF_SCOPE = "out_of_scope"  # referred to the right service
+    COULD_NOT_REACH = "could_not_reach"
+
+
+class ContactAttempt(Base):
+    """One try to reach a person: how, with what result, and whether it was safe."""
+
+    __tablename__ = "contact_attempts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    intake_id: Mapped[int] = mapped_column(ForeignKey("intakes.id"), index=True)
+    staff_id: Mapped[int] = mapped_column(ForeignKey("staff.id"))
+    channel: Mapped[str] = mapped_column(String(20))
+    outcome: Mapped[str] = mapped_column(String(20))
+    note: Mapped[str | None] = mapped_column(EncryptedText)
+    # Recorded although outside the person's safe times, or by a channel they did
+    # not allow, after the staff member confirmed it was safe (e.g. they asked).
+    outside_safe_time: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    channel_not_allowed: Mapped[bool] = mapped_column(
+        Boolean, default=False, server_default=false()
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class TriageDecision(Base):
+    __tablename__ = "triage_decisions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    intake_id: Mapped[int] = mapped_column(ForeignKey("intakes.id"), index=True)
+    staff_id: Mapped[int] = mapped_column(ForeignKey("staff.id"))
+    outcome: Mapped[str] = mapped_column(String(20))
+    # Track 1 and out of scope: the service the person was referred to.
+    referred_to: Mapped[str | None] = mapped_column(EncryptedText)
+    note: Mapped[str | None] = mapped_column(EncryptedText)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class IntakeStatusChange(Base):
+    """Every status change with its time, so the centre can measure the time to
+    first contact and to a decision without reading any request."""
+
+    __tablename__ = "intake_status_changes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    intake_id: Mapped[int] = mapped_column(ForeignKey("intakes.id"), index=True)
+    from_status: Mapped[str | None] = mapped_column(String(20))
+    to_status: Mapped[str] = mapped_column(String(20))
+    staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class IntakeLink(Base):
+    """Two requests from the same person, linked by staff after a match."""
+
+    __tablename__ = "intake_links"
+    __table_args__ = (UniqueConstraint("intake_id", "linked_intake_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    intake_id: Mapped[int] = mapped_column(ForeignKey("intakes.id"), index=True)
+    linked_intake_id: Mapped[int] = mapped_column(ForeignKey("intakes.id"), index=True)
+    staff_id: Mapped[int] = mapped_column(ForeignKey("staff.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

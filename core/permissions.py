@@ -15,6 +15,10 @@ class Permission(StrEnum):
     SIGNED_IN = "signed_in"
     VIEW_INTAKES = "view_intakes"
     REPLY_TO_REQUESTER = "reply_to_requester"
+    # Take a request, log contact attempts, decide the track, link matches.
+    TRIAGE = "triage"
+    # Give a request to someone else (the operational lead's job).
+    ASSIGN = "assign"
     MANAGE_STAFF = "manage_staff"
     VIEW_AUDIT = "view_audit"
 
@@ -22,10 +26,18 @@ class Permission(StrEnum):
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     # Case directors see the queue of requests. Case files (not built yet) will be
     # decided per file: only those they are assigned to or invited into.
-    Role.CASE_DIRECTOR: frozenset({Permission.VIEW_INTAKES, Permission.REPLY_TO_REQUESTER}),
+    Role.CASE_DIRECTOR: frozenset(
+        {Permission.VIEW_INTAKES, Permission.REPLY_TO_REQUESTER, Permission.TRIAGE}
+    ),
     # The operational lead sees everything, assigns work and reads the audit trail.
     Role.COORDINATOR: frozenset(
-        {Permission.VIEW_INTAKES, Permission.REPLY_TO_REQUESTER, Permission.VIEW_AUDIT}
+        {
+            Permission.VIEW_INTAKES,
+            Permission.REPLY_TO_REQUESTER,
+            Permission.TRIAGE,
+            Permission.ASSIGN,
+            Permission.VIEW_AUDIT,
+        }
     ),
     # Admins manage accounts and settings, not the content of requests.
     Role.ADMIN: frozenset({Permission.MANAGE_STAFF, Permission.VIEW_AUDIT}),

@@ -19,10 +19,17 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, delete, func, or_, select
 from sqlalchemy.orm import Session
 
-from core.models import Intake, IntakeStatus, utcnow
+from core.models import (
+    ContactAttempt,
+    Intake,
+    IntakeLink,
+    IntakeStatus,
+    TriageDecision,
+    utcnow,
+)
 
 # Every intake column that says something about a person, or could help find
 # them again. Everything else on the row is kept for the figures.
@@ -62,6 +69,11 @@ INTAKE_KEPT_FIELDS = (
     "first_contact_at",
     "closed_at",
     "erased_at",
+    # Triage facts without personal data: who handled it, when, and the outcome.
+    "assigned_to_id",
+    "claimed_at",
+    "decided_at",
+    "outcome",
 )
 ERASED_CODE_PREFIX = "erased-"
 DEFAULT_BATCH_SIZE = 200
@@ -74,6 +86,15 @@ def erase_intake(session: Session, intake: Intake, *, now: datetime | None = Non
     # delete-orphan cascades: the rows are deleted, not just unlinked.
     intake.messages.clear()
     intake.referral = None
+    # Notes of contact attempts and decisions may name people; links point at
+    # another request of the same person. Status changes hold only times.
+    for model in (ContactAttempt, TriageDecision):
+        session.execute(delete(model).where(model.intake_id == intake.id))
+    session.execute(
+        delete(IntakeLink).where(
+            or_(IntakeLink.intake_id == intake.id, IntakeLink.linked_intake_id == intake.id)
+        )
+    )
     # The code must open nothing any more; the column is unique and required.
     intake.return_code_key = ERASED_CODE_PREFIX + secrets.token_hex(28)
     intake.status = IntakeStatus.ERASED

@@ -12,6 +12,7 @@ from core.centres import active_municipalities, current_centre
 from core.db import db
 from core.intakes import AlreadySubmitted, ReferralDetails, SafeContact, Submission, submit
 from core.models import IntakeKind
+from core.notify import notify_team_if_urgent
 from core.security import limiter
 from portal import bp
 from portal.forms import ContactForm, QuestionForm, ReferralForm, SafeContactForm
@@ -62,10 +63,11 @@ def _handle(form, template: str, kind: IntakeKind, build: Callable[[], Submissio
         )
     data = build()
     try:
-        _intake, code = submit(db.session, data)
+        intake, code = submit(db.session, data)
         db.session.commit()
     except AlreadySubmitted:
         return render_template("portal/already_sent.html")
+    notify_team_if_urgent(current_app.config, intake)
     # Shown in this response only: the code is not stored, nor put in a URL or cookie.
     return render_template(
         "portal/sent.html",

@@ -122,18 +122,33 @@ def make_test_app(database_url: str, tmp_path, **overrides):
 
 
 @pytest.fixture
-def app(database_url, tmp_path):
-    app = make_test_app(database_url, tmp_path)
-    app.test_client_class = CheckingClient
-    with app.app_context(), db.writing() as session:
-        ensure_default_centre(session)
-    yield app
-    with app.app_context():
-        with db.writing() as session:
+def app_factory(database_url, tmp_path):
+    """Apps on this run's database with settings of the test's own; the data
+    they leave behind is removed afterwards."""
+    made = []
+
+    def _make(**overrides):
+        app = make_test_app(database_url, tmp_path / f"app{len(made)}", **overrides)
+        app.test_client_class = CheckingClient
+        with app.app_context(), db.writing() as session:
+            ensure_default_centre(session)
+        made.append(app)
+        return app
+
+    yield _make
+    if made:
+        with made[0].app_context(), db.writing() as session:
             for table in reversed(Base.metadata.sorted_tables):
                 if table.name not in KEPT_TABLES:
                     session.execute(delete(table))
-        db.get_engine().dispose()
+    for app in made:
+        with app.app_context():
+            db.get_engine().dispose()
+
+
+@pytest.fixture
+def app(app_factory):
+    return app_factory()
 
 
 @pytest.fixture

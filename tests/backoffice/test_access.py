@@ -20,6 +20,7 @@ EVERYONE = frozenset(ROLES)
 TEAM = frozenset({"case_director", "coordinator"})
 ADMIN = frozenset({"admin"})
 AUDIT = frozenset({"admin", "coordinator"})
+COORDINATOR = frozenset({"coordinator"})
 
 MATRIX = {
     ("GET", "/staff/login"): PUBLIC,
@@ -33,6 +34,12 @@ MATRIX = {
     ("GET", "/staff/"): TEAM,
     ("GET", "/staff/intakes/<int:intake_id>"): TEAM,
     ("POST", "/staff/intakes/<int:intake_id>/reply"): TEAM,
+    ("POST", "/staff/intakes/<int:intake_id>/claim"): TEAM,
+    ("POST", "/staff/intakes/<int:intake_id>/assign"): COORDINATOR,
+    ("POST", "/staff/intakes/<int:intake_id>/attempts"): TEAM,
+    ("POST", "/staff/intakes/<int:intake_id>/decision"): TEAM,
+    ("POST", "/staff/intakes/<int:intake_id>/messages/<int:message_id>/read"): TEAM,
+    ("POST", "/staff/intakes/<int:intake_id>/links"): TEAM,
     ("GET", "/staff/account"): EVERYONE,
     ("GET", "/staff/account/two-step"): EVERYONE,
     ("POST", "/staff/account/two-step"): EVERYONE,
@@ -120,6 +127,7 @@ def _path(rule: str, intake_id: int, staff_id: int) -> str:
     return (
         rule.replace("<int:intake_id>", str(intake_id))
         .replace("<int:staff_id>", str(staff_id))
+        .replace("<int:message_id>", "1")
         .replace("<token>", "not-a-real-token")
     )
 

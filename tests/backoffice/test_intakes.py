@@ -41,7 +41,7 @@ def test_a_portal_request_appears_in_the_queue_and_on_its_page(app, client, sign
     assert (viewed.actor_id, viewed.target_id) == (staff_id, intake_id)
 
 
-def test_the_queue_lists_the_newest_first_and_pages(app, client, signed_in):
+def test_among_equally_urgent_requests_the_oldest_comes_first(app, client, signed_in):
     for n in range(3):
         client.submit("/nl/contact", {"email": f"n{n}@example.be"})
     signed_in("coordinator")
@@ -52,7 +52,7 @@ def test_the_queue_lists_the_newest_first_and_pages(app, client, signed_in):
         if (a.get("href") or "").startswith("/staff/intakes/")
     ]
     ids = [int(h.rsplit("/", 1)[1]) for h in hrefs]
-    assert ids == sorted(ids, reverse=True) and len(ids) == 3
+    assert ids == sorted(ids) and len(ids) == 3
 
 
 def test_an_unknown_intake_is_not_found(client, signed_in):

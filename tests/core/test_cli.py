@@ -70,3 +70,28 @@ def test_migrate_command_creates_the_centre(app):
     result = app.test_cli_runner().invoke(args=["migrate"])
     assert result.exit_code == 0
     assert "up to date" in result.output
+
+
+def test_migrate_loads_the_municipalities_from_the_centre_file(app_factory, tmp_path):
+    import json
+
+    from core.models import Municipality
+
+    centre_file = tmp_path / "centre.json"
+    centre_file.write_text(
+        json.dumps(
+            {
+                "name": "Veilig Huis Test",
+                "timezone": "Europe/Brussels",
+                "municipalities": ["Lier", "Zemst"],
+            }
+        ),
+        encoding="utf-8",
+    )
+    app = app_factory(FJC_CENTRE_FILE=str(centre_file))
+    assert app.test_cli_runner().invoke(args=["migrate"]).exit_code == 0
+    with app.app_context():
+        active = db.session.scalars(
+            select(Municipality.name).where(Municipality.active.is_(True))
+        ).all()
+    assert sorted(active) == ["Lier", "Zemst"], "the others stay, hidden from the forms"

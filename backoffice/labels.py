@@ -1,0 +1,38 @@
+"""Words for the triage codes, shown to staff only (nl, fr, en)."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+
+REASON_LABELS = {
+    "danger_now": _l("In danger now"),
+    "urgent_today": _l("Urgent today (professional)"),
+    "urgent_this_week": _l("Urgent this week (professional)"),
+    "high_risk_factor": _l("High-risk factor: choking, threats to kill or weapons"),
+    "risk_factors": _l("Other risk factors"),
+    "children": _l("Children in the family"),
+    "unread_message": _l("New message from the person"),
+    "overdue": _l("Waiting longer than the target"),
+    "long_overdue": _l("Waiting more than twice the target"),
+}
+CHANNEL_LABELS = {
+    "call": _l("Phone call"),
+    "text": _l("Text message"),
+    "voicemail": _l("Voicemail"),
+    "email": _l("E-mail"),
+    "portal": _l("Portal mailbox"),
+}
+ATTEMPT_OUTCOME_LABELS = {
+    "reached": _l("Reached the person"),
+    "no_answer": _l("No answer"),
+    "message_left": _l("Left a message"),
+    "not_safe_now": _l("The person said it is not safe now"),
+    "wrong_person": _l("Someone else answered"),
+}
+TRIAGE_OUTCOME_LABELS = {
+    "track_1": _l("Track 1: advice or referral to regular services"),
+    "track_2": _l("Track 2: outreach by a case director"),
+    "track_3": _l("Track 3: chain approach with partners"),
+    "out_of_scope": _l("Out of scope: referred to the right service"),
+    "could_not_reach": _l("Could not reach the person"),
+}

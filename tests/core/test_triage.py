@@ -1,0 +1,250 @@
+"""Triage rules on both databases: claiming, contact attempts, decisions,
+status history, unread messages and matching."""
+
+import threading
+from datetime import UTC, datetime
+
+import pytest
+from sqlalchemy import select
+
+from core import triage
+from core.db import db
+from core.intakes import ReferralDetails, SafeContact, Submission, submit
+from core.mailbox import add_requester_message
+from core.models import (
+    Intake,
+    IntakeKind,
+    IntakeStatus,
+    IntakeStatusChange,
+    Staff,
+    TriageOutcome,
+)
+from core.safe_window import Channel
+
+BRUSSELS = "Europe/Brussels"
+MONDAY_MORNING = datetime(2026, 11, 30, 8, 30, tzinfo=UTC)  # 09:30 in Brussels
+
+
+def _submit(session, **contact) -> Intake:
+    intake, _code = submit(
+        session,
+        Submission(
+            kind=IntakeKind.CONTACT,
+            language="nl",
+            contact=SafeContact(**{"email": "x@example.be", **contact}),
+        ),
+    )
+    return intake
+
+
+@pytest.fixture
+def two_staff(app, make_staff):
+    first, _ = make_staff("case_director", name="Ann")
+    second, _ = make_staff("case_director", name="Bram")
+    return first, second
+
+
+def test_two_people_claiming_at_once_exactly_one_wins(app, two_staff):
+    with app.app_context(), db.writing() as session:
+        intake_id = _submit(session).id
+    results: list[triage.ClaimResult] = []
+    errors: list[BaseException] = []
+    start = threading.Barrier(2)
+
+    def claim(staff_id: int):
+        with app.app_context():
+            try:
+                start.wait()
+                with db.writing() as session:
+                    results.append(triage.claim(session, intake_id, session.get(Staff, staff_id)))
+            except BaseException as exc:  # noqa: BLE001 - asserted below
+                errors.append(exc)
+
+    threads = [threading.Thread(target=claim, args=(staff_id,)) for staff_id in two_staff]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert sorted(result.won for result in results) == [False, True]
+    winner = next(result.holder for result in results if result.won)
+    loser = next(result for result in results if not result.won)
+    assert loser.holder.id == winner.id, "the loser is told who has it"
+    with app.app_context():
+        intake = db.session.get(Intake, intake_id)
+        assert intake.assigned_to_id == winner.id
+        assert intake.status == IntakeStatus.IN_PROGRESS
+        changes = db.session.scalars(select(IntakeStatusChange)).all()
+    assert [(c.from_status, c.to_status) for c in changes] == [("new", "in_progress")]
+
+
+def test_many_claims_of_many_requests_never_double_assign(app, two_staff):
+    with app.app_context(), db.writing() as session:
+        ids = [_submit(session, email=f"n{n}@example.be").id for n in range(10)]
+    wins: dict[int, list[int]] = {staff_id: [] for staff_id in two_staff}
+    start = threading.Barrier(2)
+
+    def claim_all(staff_id: int):
+        with app.app_context():
+            start.wait()
+            for intake_id in ids:
+                with db.writing() as session:
+                    if triage.claim(session, intake_id, session.get(Staff, staff_id)).won:
+                        wins[staff_id].append(intake_id)
+
+    threads = [threading.Thread(target=claim_all, args=(s,)) for s in two_staff]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    first, second = (set(w) for w in wins.values())
+    assert first | second == set(ids) and not first & second
+
+
+def test_a_contact_attempt_outside_safe_times_needs_confirmation(app, clock, two_staff):
+    clock.current = MONDAY_MORNING
+    with app.app_context(), db.writing() as session:
+        intake = _submit(
+            session,
+            phone="0470 11 22 33",
+            may_call=True,
+            safe_days=("tue",),
+            safe_times=("evening",),
+        )
+        staff = session.get(Staff, two_staff[0])
+        with pytest.raises(triage.TriageError):
+            triage.record_attempt(
+                session,
+                intake,
+                staff,
+                channel=Channel.CALL,
+                outcome=triage.AttemptOutcome.NO_ANSWER,
+                note=None,
+                timezone=BRUSSELS,
+            )
+        attempt = triage.record_attempt(
+            session,
+            intake,
+            staff,
+            channel=Channel.CALL,
+            outcome=triage.AttemptOutcome.NO_ANSWER,
+            note="asked by phone",
+            timezone=BRUSSELS,
+            confirmed_unsafe=True,
+        )
+        assert attempt.outside_safe_time is True and attempt.channel_not_allowed is False
+        assert intake.status == IntakeStatus.CONTACT_ATTEMPTED
+        assert intake.first_contact_at is None
+
+
+def test_a_channel_the_person_did_not_allow_needs_confirmation(app, clock, two_staff):
+    clock.current = MONDAY_MORNING
+    with app.app_context(), db.writing() as session:
+        intake = _submit(session, phone="0470 11 22 33", may_call=True, may_text=False)
+        check = triage.check_attempt(intake, Channel.TEXT, BRUSSELS)
+        assert check.channel_not_allowed and not check.outside_safe_time
+        assert triage.check_attempt(intake, Channel.CALL, BRUSSELS).safe
+
+
+def test_reaching_the_person_sets_the_first_contact_time(app, clock, two_staff):
+    clock.current = MONDAY_MORNING
+    with app.app_context(), db.writing() as session:
+        intake = _submit(session, phone="0470 11 22 33", may_call=True)
+        staff = session.get(Staff, two_staff[0])
+        triage.record_attempt(
+            session,
+            intake,
+            staff,
+            channel=Channel.CALL,
+            outcome=triage.AttemptOutcome.REACHED,
+            note=None,
+            timezone=BRUSSELS,
+        )
+        assert intake.first_contact_at == MONDAY_MORNING
+        assert intake.status == IntakeStatus.IN_PROGRESS
+
+
+@pytest.mark.parametrize(
+    ("outcome", "status"),
+    [
+        (TriageOutcome.TRACK_1, IntakeStatus.CLOSED),
+        (TriageOutcome.TRACK_2, IntakeStatus.DECIDED),
+        (TriageOutcome.TRACK_3, IntakeStatus.DECIDED),
+        (TriageOutcome.OUT_OF_SCOPE, IntakeStatus.CLOSED),
+        (TriageOutcome.COULD_NOT_REACH, IntakeStatus.CLOSED),
+    ],
+)
+def test_every_decision_sets_its_status_and_times(app, clock, two_staff, outcome, status):
+    clock.current = MONDAY_MORNING
+    with app.app_context(), db.writing() as session:
+        intake = _submit(session)
+        staff = session.get(Staff, two_staff[0])
+        triage.decide(session, intake, staff, outcome=outcome, referred_to="CAW Mechelen")
+        assert intake.status == status
+        assert intake.outcome == outcome
+        assert intake.decided_at == MONDAY_MORNING
+        assert (intake.closed_at is not None) == (status == IntakeStatus.CLOSED)
+        with pytest.raises(triage.TriageError):
+            triage.decide(session, intake, staff, outcome=TriageOutcome.TRACK_2)
+        changes = session.scalars(
+            select(IntakeStatusChange).where(IntakeStatusChange.intake_id == intake.id)
+        ).all()
+        assert [(c.to_status, c.created_at) for c in changes] == [(status, MONDAY_MORNING)]
+
+
+def test_a_referral_to_another_service_must_name_it(app, two_staff):
+    with app.app_context(), db.writing() as session:
+        intake = _submit(session)
+        staff = session.get(Staff, two_staff[0])
+        with pytest.raises(triage.TriageError):
+            triage.decide(session, intake, staff, outcome=TriageOutcome.TRACK_1, referred_to=" ")
+
+
+def test_a_new_message_raises_the_request_until_it_is_read(app, two_staff):
+    with app.app_context(), db.writing() as session:
+        intake = _submit(session)
+        assert intake.priority == 0
+        message = add_requester_message(session, intake, "More information")
+        assert intake.priority == 25
+        triage.mark_read(message, read=True)
+        assert intake.priority == 0
+        triage.mark_read(message, read=False)
+        assert intake.priority == 25
+
+
+def test_requests_of_the_same_person_are_found_by_blind_index(app, two_staff):
+    with app.app_context(), db.writing() as session:
+        first = _submit(session, phone="+32 470 12 34 56", email=None)
+        same_phone = _submit(session, phone="0470/12.34.56", email=None)
+        same_email = _submit(session, phone=None, email="Sam@Example.be ")
+        other = _submit(session, phone=None, email="sam@example.be")
+        unrelated = _submit(session, phone="0499 99 99 99", email=None)
+        assert [i.id for i in triage.matches(session, first)] == [same_phone.id]
+        assert [i.id for i in triage.matches(session, same_email)] == [other.id]
+        assert triage.matches(session, unrelated) == []
+        staff = session.get(Staff, two_staff[0])
+        triage.link(session, first, same_phone, staff)
+        triage.link(session, same_phone, first, staff)  # a second link is a no-op
+        assert triage.linked_ids(session, first) == {same_phone.id}
+        assert triage.linked_ids(session, same_phone) == {first.id}
+
+
+def test_a_referral_gets_its_priority_when_it_arrives(app):
+    with app.app_context(), db.writing() as session:
+        intake, _ = submit(
+            session,
+            Submission(
+                kind=IntakeKind.REFERRAL,
+                language="nl",
+                contact=SafeContact(email="c@example.be"),
+                children_involved="yes",
+                referral=ReferralDetails(
+                    organisation="CAW",
+                    name="Ann",
+                    client_consent="agrees",
+                    urgency="today",
+                    risk_concerns=("strangulation",),
+                ),
+            ),
+        )
+        assert intake.priority == 80 + 40 + 20
