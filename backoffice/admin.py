@@ -25,6 +25,10 @@ def _staff_or_404(staff_id: int) -> Staff:
     return staff
 
 
+def _audit_staff(action: str, staff: Staff) -> None:
+    audit.record(db.session, action, actor_id=g.staff.id, target_type="staff", target_id=staff.id)
+
+
 def _done(message: str):
     db.session.commit()
     flash(message)
@@ -79,13 +83,7 @@ def admin_deactivate(staff_id: int):
         flash(_("You cannot deactivate your own account."))
         return redirect(url_for("backoffice.admin_staff"), code=303)
     deactivate(db.session, staff, clock.now())
-    audit.record(
-        db.session,
-        "staff.deactivated",
-        actor_id=g.staff.id,
-        target_type="staff",
-        target_id=staff.id,
-    )
+    _audit_staff("staff.deactivated", staff)
     return _done(_("%(name)s can no longer sign in.", name=staff.name))
 
 
@@ -95,13 +93,7 @@ def admin_activate(staff_id: int):
     staff = _staff_or_404(staff_id)
     if not activate(staff):
         abort(404)
-    audit.record(
-        db.session,
-        "staff.activated",
-        actor_id=g.staff.id,
-        target_type="staff",
-        target_id=staff.id,
-    )
+    _audit_staff("staff.activated", staff)
     return _done(_("%(name)s can sign in again.", name=staff.name))
 
 
@@ -111,13 +103,7 @@ def admin_reset_second_factor(staff_id: int):
     staff = _staff_or_404(staff_id)
     two_factor.reset(db.session, staff)
     end_all_sessions(db.session, staff, clock.now())
-    audit.record(
-        db.session,
-        "staff.second_factor_reset",
-        actor_id=g.staff.id,
-        target_type="staff",
-        target_id=staff.id,
-    )
+    _audit_staff("staff.second_factor_reset", staff)
     return _done(
         _("%(name)s sets up two-step sign-in again at their next sign-in.", name=staff.name)
     )
@@ -128,13 +114,7 @@ def admin_reset_second_factor(staff_id: int):
 def admin_unlock(staff_id: int):
     staff = _staff_or_404(staff_id)
     throttle.unlock(db.session, staff.email)
-    audit.record(
-        db.session,
-        "staff.unlocked",
-        actor_id=g.staff.id,
-        target_type="staff",
-        target_id=staff.id,
-    )
+    _audit_staff("staff.unlocked", staff)
     return _done(_("%(name)s can try to sign in again.", name=staff.name))
 
 

@@ -47,6 +47,19 @@ def _safe_contact(form: SafeContactForm) -> SafeContact:
     )
 
 
+def _safe_contact_submission(form: SafeContactForm, kind: IntakeKind) -> dict:
+    """What door 1 and door 3 both send: the safe-contact answers and the story."""
+    return {
+        "kind": kind,
+        "language": g.lang,
+        "contact": _safe_contact(form),
+        "municipality_id": form.municipality_id(),
+        "children_involved": form.children_involved.data or None,
+        "story": form.story.data,
+        "submission_id": form.submission_id.data or None,
+    }
+
+
 def _handle(form, template: str, kind: IntakeKind, build: Callable[[], Submission]):
     """The flow all doors share: show, validate, store once, show the code once."""
     if request.method == "GET":
@@ -86,14 +99,8 @@ def contact():
         "portal/contact.html",
         IntakeKind.CONTACT,
         lambda: Submission(
-            kind=IntakeKind.CONTACT,
-            language=g.lang,
-            contact=_safe_contact(form),
-            municipality_id=form.municipality_id(),
-            children_involved=form.children_involved.data or None,
+            **_safe_contact_submission(form, IntakeKind.CONTACT),
             danger_now=form.danger_now.data == "yes",
-            story=form.story.data,
-            submission_id=form.submission_id.data or None,
         ),
     )
 
@@ -124,13 +131,7 @@ def referral():
         "portal/referral.html",
         IntakeKind.REFERRAL,
         lambda: Submission(
-            kind=IntakeKind.REFERRAL,
-            language=g.lang,
-            contact=_safe_contact(form),
-            municipality_id=form.municipality_id(),
-            children_involved=form.children_involved.data or None,
-            story=form.story.data,
-            submission_id=form.submission_id.data or None,
+            **_safe_contact_submission(form, IntakeKind.REFERRAL),
             referral=ReferralDetails(
                 organisation=form.referrer_organisation.data,
                 role=form.referrer_role.data,
