@@ -8,7 +8,11 @@ from flask_babel import lazy_gettext as _l
 from backoffice.access import enforce_permission
 from backoffice.labels import (
     ATTEMPT_OUTCOME_LABELS,
+    CASE_EVENT_LABELS,
+    CASE_STATUS_LABELS,
     CHANNEL_LABELS,
+    CLOSURE_REASON_LABELS,
+    PERSON_ROLE_LABELS,
     REASON_LABELS,
     TRIAGE_OUTCOME_LABELS,
 )
@@ -56,12 +60,16 @@ def _labels():
         "channel_labels": CHANNEL_LABELS,
         "attempt_outcome_labels": ATTEMPT_OUTCOME_LABELS,
         "triage_outcome_labels": TRIAGE_OUTCOME_LABELS,
+        "closure_reason_labels": CLOSURE_REASON_LABELS,
+        "person_role_labels": PERSON_ROLE_LABELS,
+        "case_event_labels": CASE_EVENT_LABELS,
+        "case_status_labels": CASE_STATUS_LABELS,
         "can": _can,
         **ALL_LABELS,
     }
 
 
 def init_app(app: Flask) -> None:
-    from backoffice import account, admin, auth, intakes, triage  # noqa: F401 - register views
+    from backoffice import account, admin, auth, cases, intakes, triage  # noqa: F401 - views
 
     app.register_blueprint(bp)

@@ -13,6 +13,7 @@ from backoffice.access import requires
 from backoffice.forms import AssignForm, AttemptForm, DecisionForm, ReplyForm
 from core import audit, clock
 from core import queue as triage_queue
+from core.cases import case_of
 from core.centres import active_municipalities, current_centre
 from core.db import db
 from core.intakes import get_intake
@@ -97,6 +98,7 @@ def render_intake(found: Intake, **forms):
         ).all(),
         linked=linked_ids(session, found),
         is_open=found.status in OPEN_STATUSES,
+        case=case_of(session, found),
     )
 
 

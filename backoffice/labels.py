@@ -36,3 +36,23 @@ TRIAGE_OUTCOME_LABELS = {
     "out_of_scope": _l("Out of scope: referred to the right service"),
     "could_not_reach": _l("Could not reach the person"),
 }
+CLOSURE_REASON_LABELS = {
+    "goals_reached": _l("Goals reached"),
+    "client_stopped": _l("The client stopped"),
+    "moved": _l("The client moved away"),
+    "referred": _l("Referred to another service"),
+    "other": _l("Other reason"),
+}
+PERSON_ROLE_LABELS = {
+    "victim": _l("Victim"),
+    "child": _l("Child"),
+    "other_adult": _l("Other adult"),
+    "person_causing_harm": _l("Person causing harm"),
+}
+CASE_EVENT_LABELS = {
+    "case.opened": _l("Case file opened"),
+    "case.member_added": _l("Colleague invited"),
+    "case.closed": _l("Case file closed"),
+    "case.reopened": _l("Case file opened again"),
+}
+CASE_STATUS_LABELS = {"open": _l("Open"), "closed": _l("Closed")}

@@ -365,3 +365,95 @@ class IntakeLink(Base):
     linked_intake_id: Mapped[int] = mapped_column(ForeignKey("intakes.id"), index=True)
     staff_id: Mapped[int] = mapped_column(ForeignKey("staff.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class CaseStatus(StrEnum):
+    OPEN = "open"
+    CLOSED = "closed"
+
+
+class Case(Base):
+    """The joint case file ("gezamenlijk dossier") that partners work from."""
+
+    __tablename__ = "cases"
+    __table_args__ = (UniqueConstraint("centre_id", "year", "sequence"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    centre_id: Mapped[int] = mapped_column(ForeignKey("centres.id"), index=True)
+    year: Mapped[int] = mapped_column(Integer)
+    sequence: Mapped[int] = mapped_column(Integer)
+    # "2026-0042": the number people say on the phone and in meetings.
+    number: Mapped[str] = mapped_column(String(16), unique=True)
+    track: Mapped[str] = mapped_column(String(20))
+    status: Mapped[str] = mapped_column(String(12), default=CaseStatus.OPEN, index=True)
+    director_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"), index=True)
+    opened_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    closure_reason: Mapped[str | None] = mapped_column(String(30))
+    closure_note: Mapped[str | None] = mapped_column(EncryptedText)
+
+    intakes: Mapped[list[Intake]] = relationship(
+        secondary="case_intakes", order_by="Intake.created_at"
+    )
+    people: Mapped[list[CasePerson]] = relationship(
+        back_populates="case", cascade="all, delete-orphan", order_by="CasePerson.id"
+    )
+    events: Mapped[list[CaseEvent]] = relationship(
+        back_populates="case", cascade="all, delete-orphan", order_by="CaseEvent.id.desc()"
+    )
+
+
+class CaseIntake(Base):
+    """The requests a case was opened from: one request belongs to one case."""
+
+    __tablename__ = "case_intakes"
+
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), primary_key=True)
+    intake_id: Mapped[int] = mapped_column(ForeignKey("intakes.id"), primary_key=True, unique=True)
+
+
+class CasePerson(Base):
+    __tablename__ = "case_people"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    # victim, child, other_adult, person_causing_harm
+    role: Mapped[str] = mapped_column(String(24))
+    name: Mapped[str | None] = mapped_column(EncryptedText)
+    phone: Mapped[str | None] = mapped_column(EncryptedText)
+    email: Mapped[str | None] = mapped_column(EncryptedText)
+    # How to reach this person safely, in words (carried over from the request).
+    contact_safety: Mapped[str | None] = mapped_column(EncryptedText)
+    notes: Mapped[str | None] = mapped_column(EncryptedText)
+
+    case: Mapped[Case] = relationship(back_populates="people")
+
+
+class CaseMember(Base):
+    """Staff invited into a case besides its case director: access is decided per
+    case, not per role, so partners can be added the same way later."""
+
+    __tablename__ = "case_members"
+    __table_args__ = (UniqueConstraint("case_id", "staff_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    staff_id: Mapped[int] = mapped_column(ForeignKey("staff.id"), index=True)
+    added_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
+    added_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class CaseEvent(Base):
+    """The case's timeline: what happened, when, by whom. No personal data in
+    `action`; a short free-text detail is encrypted."""
+
+    __tablename__ = "case_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
+    action: Mapped[str] = mapped_column(String(40))
+    detail: Mapped[str | None] = mapped_column(EncryptedText)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    case: Mapped[Case] = relationship(back_populates="events")

@@ -19,6 +19,8 @@ class Permission(StrEnum):
     TRIAGE = "triage"
     # Give a request to someone else (the operational lead's job).
     ASSIGN = "assign"
+    # Case files; which ones is decided per file (core.cases.can_view).
+    CASES = "cases"
     MANAGE_STAFF = "manage_staff"
     VIEW_AUDIT = "view_audit"
 
@@ -27,7 +29,12 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     # Case directors see the queue of requests. Case files (not built yet) will be
     # decided per file: only those they are assigned to or invited into.
     Role.CASE_DIRECTOR: frozenset(
-        {Permission.VIEW_INTAKES, Permission.REPLY_TO_REQUESTER, Permission.TRIAGE}
+        {
+            Permission.VIEW_INTAKES,
+            Permission.REPLY_TO_REQUESTER,
+            Permission.TRIAGE,
+            Permission.CASES,
+        }
     ),
     # The operational lead sees everything, assigns work and reads the audit trail.
     Role.COORDINATOR: frozenset(
@@ -36,6 +43,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.REPLY_TO_REQUESTER,
             Permission.TRIAGE,
             Permission.ASSIGN,
+            Permission.CASES,
             Permission.VIEW_AUDIT,
         }
     ),

@@ -23,6 +23,8 @@ from sqlalchemy import Select, delete, func, or_, select
 from sqlalchemy.orm import Session
 
 from core.models import (
+    CaseIntake,
+    CasePerson,
     ContactAttempt,
     Intake,
     IntakeLink,
@@ -95,6 +97,14 @@ def erase_intake(session: Session, intake: Intake, *, now: datetime | None = Non
             or_(IntakeLink.intake_id == intake.id, IntakeLink.linked_intake_id == intake.id)
         )
     )
+    # What the case file copied from this request goes too: the person asked
+    # for their data to be deleted, and the file must not keep a copy.
+    for person in session.scalars(
+        select(CasePerson)
+        .join(CaseIntake, CaseIntake.case_id == CasePerson.case_id)
+        .where(CaseIntake.intake_id == intake.id, CasePerson.role == "victim")
+    ):
+        person.name = person.phone = person.email = None
     # The code must open nothing any more; the column is unique and required.
     intake.return_code_key = ERASED_CODE_PREFIX + secrets.token_hex(28)
     intake.status = IntakeStatus.ERASED
@@ -118,9 +128,14 @@ def _intakes_due(config: Mapping[str, Any], now: datetime) -> Select:
     cutoff = now - timedelta(days=int(config["FJC_RETENTION_DAYS"]))
     # Only closed requests: an open one is still being worked on, however old.
     # Erased ones are already done, which is what makes the purge idempotent.
+    # A request that became a case file lives as long as the case does.
     return (
         select(Intake.id)
-        .where(Intake.status == IntakeStatus.CLOSED, Intake.closed_at < cutoff)
+        .where(
+            Intake.status == IntakeStatus.CLOSED,
+            Intake.closed_at < cutoff,
+            Intake.id.not_in(select(CaseIntake.intake_id)),
+        )
         .order_by(Intake.id)
     )
 

@@ -26,12 +26,9 @@ def choose_language():
 @limiter.exempt
 def quick_exit():
     session.clear()
-    if request.method == "POST":
-        # The beacon sent by exit.js while the page itself leaves: nothing to
-        # follow (a redirect elsewhere would only be blocked by connect-src).
-        response = current_app.response_class(status=204)
-    else:
-        response = redirect(current_app.config["FJC_EXIT_URL"], code=303)
+    # GET and POST alike answer 303 to the neutral site (the URL contract). The
+    # beacon that exit.js sends does not follow it: the session is already over.
+    response = redirect(current_app.config["FJC_EXIT_URL"], code=303)
     response.headers["Clear-Site-Data"] = CLEAR_SITE_DATA
     response.delete_cookie(current_app.config["SESSION_COOKIE_NAME"])
     return response

@@ -40,6 +40,12 @@ MATRIX = {
     ("POST", "/staff/intakes/<int:intake_id>/decision"): TEAM,
     ("POST", "/staff/intakes/<int:intake_id>/messages/<int:message_id>/read"): TEAM,
     ("POST", "/staff/intakes/<int:intake_id>/links"): TEAM,
+    ("POST", "/staff/intakes/<int:intake_id>/case"): TEAM,
+    ("GET", "/staff/cases"): TEAM,
+    ("GET", "/staff/cases/<int:case_id>"): TEAM,
+    ("POST", "/staff/cases/<int:case_id>/members"): TEAM,
+    ("POST", "/staff/cases/<int:case_id>/close"): TEAM,
+    ("POST", "/staff/cases/<int:case_id>/reopen"): TEAM,
     ("GET", "/staff/account"): EVERYONE,
     ("GET", "/staff/account/two-step"): EVERYONE,
     ("POST", "/staff/account/two-step"): EVERYONE,
@@ -128,6 +134,7 @@ def _path(rule: str, intake_id: int, staff_id: int) -> str:
         rule.replace("<int:intake_id>", str(intake_id))
         .replace("<int:staff_id>", str(staff_id))
         .replace("<int:message_id>", "1")
+        .replace("<int:case_id>", "999999")
         .replace("<token>", "not-a-real-token")
     )
 

@@ -158,13 +158,15 @@ def test_purge_command_reports_counts_and_records_them_in_the_audit_trail(app):
     first = runner.invoke(args=["purge"])
     assert first.exit_code == 0, first.output
     assert "intakes: 1 erased (FJC_RETENTION_DAYS=365)" in first.output
-    assert "cases: none stored yet (FJC_CASE_RETENTION_YEARS=5 will apply)" in first.output
+    assert "cases: kept, their purge is not built yet (FJC_CASE_RETENTION_YEARS=5)" in first.output
     assert MARKER not in first.output
     second = runner.invoke(args=["purge"])
     assert "intakes: 0 erased" in second.output
     with app.app_context():
         details = db.session.scalars(
-            select(AuditEvent.detail).where(AuditEvent.action == "retention.purged")
+            select(AuditEvent.detail)
+            .where(AuditEvent.action == "retention.purged")
+            .order_by(AuditEvent.id)
         ).all()
     assert details == ["intakes=1", "intakes=0"]
 

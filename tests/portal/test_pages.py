@@ -49,11 +49,12 @@ def test_quick_exit_ends_the_session_and_clears_site_data(client):
     assert client.get_cookie("fjc") is None
 
 
-def test_the_exit_beacon_ends_the_session_without_a_redirect(client):
+def test_the_exit_beacon_post_ends_the_session_too(client):
     client.get("/nl/contact")
     assert client.get_cookie("fjc") is not None
     response = client.post("/exit")
-    assert response.status_code == 204
+    assert response.status_code == 303
+    assert response.headers["Location"] == "https://exit.example/"
     assert response.headers["Clear-Site-Data"] == '"cache", "cookies", "storage"'
     assert client.get_cookie("fjc") is None
 

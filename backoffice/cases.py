@@ -1,0 +1,150 @@
+"""Case files: the list, one file, opening from a request, members, closure."""
+
+from __future__ import annotations
+
+from flask import abort, flash, g, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from backoffice import bp
+from backoffice.access import requires
+from backoffice.intakes import intake_or_404
+from core import audit, cases
+from core.db import db
+from core.models import Case, CaseMember, IntakeStatus, Role, Staff, TriageOutcome
+from core.permissions import Permission
+
+
+def _case_or_404(case_id: int) -> Case:
+    case = db.session.get(Case, case_id)
+    if case is None:
+        abort(404)
+    # Deny by default per file: the role allows case files, membership this one.
+    if not cases.can_view(g.staff, case, db.session):
+        abort(403)
+    return case
+
+
+def _back(case: Case):
+    return redirect(url_for("backoffice.case", case_id=case.id), code=303)
+
+
+def _audit(action: str, case: Case, detail: str | None = None) -> None:
+    audit.record(
+        db.session,
+        action,
+        actor_id=g.staff.id,
+        target_type="case",
+        target_id=case.id,
+        detail=detail,
+    )
+
+
+@bp.get("/cases")
+@requires(Permission.CASES)
+def case_list():
+    return render_template("backoffice/cases.html", cases=cases.visible_cases(db.session, g.staff))
+
+
+@bp.post("/intakes/<int:intake_id>/case")
+@requires(Permission.CASES)
+def open_case(intake_id: int):
+    intake = intake_or_404(intake_id)
+    track = intake.outcome if intake.status == IntakeStatus.DECIDED else None
+    if track not in cases.CASE_TRACKS:
+        flash(_("Decide track 2 or 3 first; then open the case file."))
+        return redirect(url_for("backoffice.intake", intake_id=intake.id), code=303)
+    try:
+        case = cases.open_case(
+            db.session,
+            cases.intakes_to_open_with(db.session, intake),
+            g.staff,
+            track=TriageOutcome(track),
+        )
+    except cases.CaseError:
+        flash(_("This request already belongs to a case file."))
+        return redirect(url_for("backoffice.intake", intake_id=intake.id), code=303)
+    _audit("case.opened", case, detail=f"from intake {intake.id}")
+    db.session.commit()
+    flash(_("Case file %(number)s is open.", number=case.number))
+    return _back(case)
+
+
+@bp.get("/cases/<int:case_id>")
+@requires(Permission.CASES)
+def case(case_id: int):
+    found = _case_or_404(case_id)
+    with db.writing() as session:
+        audit.record(
+            session, "case.viewed", actor_id=g.staff.id, target_type="case", target_id=found.id
+        )
+    session = db.session
+    member_ids = set(
+        session.scalars(select(CaseMember.staff_id).where(CaseMember.case_id == found.id))
+    )
+    staff_by_id = {s.id: s for s in session.scalars(select(Staff))}
+    return render_template(
+        "backoffice/case.html",
+        case=found,
+        director=staff_by_id.get(found.director_id),
+        members=[staff_by_id[i] for i in sorted(member_ids) if i in staff_by_id],
+        candidates=[
+            s
+            for s in staff_by_id.values()
+            if s.role == Role.CASE_DIRECTOR
+            and s.is_active
+            and s.id not in member_ids
+            and s.id != found.director_id
+        ],
+        staff_by_id=staff_by_id,
+        reasons=cases.CLOSURE_REASONS,
+    )
+
+
+@bp.post("/cases/<int:case_id>/members")
+@requires(Permission.CASES)
+def add_case_member(case_id: int):
+    found = _case_or_404(case_id)
+    value = request.form.get("staff_id", "")
+    member = db.session.get(Staff, int(value)) if value.isdigit() else None
+    if member is None:
+        abort(400)
+    try:
+        cases.add_member(db.session, found, member, g.staff)
+    except cases.CaseError:
+        abort(400)
+    _audit("case.member_added", found, detail=f"staff {member.id}")
+    db.session.commit()
+    flash(_("%(name)s can now open this case file.", name=member.name))
+    return _back(found)
+
+
+@bp.post("/cases/<int:case_id>/close")
+@requires(Permission.CASES)
+def close_case(case_id: int):
+    found = _case_or_404(case_id)
+    try:
+        cases.close(
+            db.session, found, g.staff, request.form.get("reason", ""), request.form.get("note")
+        )
+    except cases.CaseError:
+        flash(_("Choose a reason to close the case file."))
+        return _back(found)
+    _audit("case.closed", found, detail=found.closure_reason)
+    db.session.commit()
+    flash(_("The case file is closed."))
+    return _back(found)
+
+
+@bp.post("/cases/<int:case_id>/reopen")
+@requires(Permission.CASES)
+def reopen_case(case_id: int):
+    found = _case_or_404(case_id)
+    try:
+        cases.reopen(db.session, found, g.staff)
+    except cases.CaseError:
+        abort(400)
+    _audit("case.reopened", found)
+    db.session.commit()
+    flash(_("The case file is open again."))
+    return _back(found)
