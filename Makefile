@@ -9,7 +9,7 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 
 .DEFAULT_GOAL := help
-.PHONY: help setup run test lint format translations bench clean
+.PHONY: help setup run serve-prod test lint format translations bench bench-load clean
 
 help: ## Show the targets and what they do
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 16
@@ -33,6 +33,13 @@ run: setup ## Set up, migrate, create the demo account, serve on http://127.0.0.
 	@echo "Back office: http://$(HOST):$(PORT)/staff/login"
 	$(BIN)/flask --app wsgi run --host $(HOST) --port $(PORT)
 
+serve-prod: setup ## Migrate, then serve with gunicorn (FJC_ENV=production; needs FJC_* set)
+	@test -n "$$FJC_DATABASE_URL" -a -n "$$FJC_REDIS_URL" || { \
+		echo "serve-prod needs FJC_DATABASE_URL (PostgreSQL) and FJC_REDIS_URL, plus"; \
+		echo "FJC_SECRET_KEY, FJC_DATA_KEYS and FJC_INDEX_KEY: see docs/performance.md"; exit 1; }
+	FJC_ENV=production $(BIN)/flask --app wsgi migrate
+	FJC_ENV=production $(BIN)/gunicorn -c gunicorn.conf.py wsgi:app
+
 test: setup lint ## Set up, lint, run the whole test suite (SQLite and PostgreSQL)
 	$(BIN)/python -m pytest
 
@@ -52,6 +59,11 @@ translations: $(STAMP) ## Extract messages.pot, update catalogues, compile
 
 bench: setup ## Print the benchmarks' numbers
 	$(BIN)/python -m bench
+
+bench-load: setup ## Install wrk (Debian) when missing, then run only the load benchmark
+	@command -v wrk >/dev/null || { \
+		apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q wrk; }
+	$(BIN)/python -m bench.load
 
 clean: ## Remove the venv, caches and compiled translations (keeps instance/)
 	rm -rf $(VENV) .pytest_cache .ruff_cache *.egg-info

@@ -1,9 +1,10 @@
 """Run every benchmark: `python -m bench` (or `make bench`)."""
 
-from bench import exit_latency, page_weight, queue_time, server_time
+from bench import exit_latency, load, page_weight, queue_time, server_time
 
 if __name__ == "__main__":
     page_weight.main()
     server_time.main()
     queue_time.main()
     exit_latency.main()
+    load.main()

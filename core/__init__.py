@@ -32,6 +32,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     security.init_app(app)
     logs.init_app(app)
     cli.init_app(app)
+    _behind_proxies(app)
 
     import backoffice
     import portal
@@ -49,3 +50,20 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         return jsonify(status="ok", database="ok")
 
     return app
+
+
+def _behind_proxies(app: Flask) -> None:
+    """Trust X-Forwarded-For/Proto/Host from exactly FJC_PROXY_COUNT proxies, and
+    say at start when rate limits cannot be shared between processes."""
+    proxies = app.config["FJC_PROXY_COUNT"]
+    if proxies:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)
+    if app.config["FJC_ENV"] == "production" and not app.config["FJC_REDIS_URL"]:
+        # Not refused: the sign-in throttle lives in the database and holds anyway;
+        # but each worker then counts the portal's limits on its own.
+        app.logger.warning(
+            "FJC_REDIS_URL is not set: rate-limit counters are kept per worker process, "
+            "so with N workers a client gets N times the limits"
+        )

@@ -63,6 +63,16 @@ def _whole_number(env: Mapping[str, str], name: str, default: int, unit: str) ->
     return value
 
 
+def _count(env: Mapping[str, str], name: str) -> int:
+    """A whole number of 0 or more (0 when unset)."""
+    raw = (env.get(name) or "").strip()
+    if not raw:
+        return 0
+    if not raw.isdigit():
+        raise ConfigError(f"{name} must be a whole number, 0 or more")
+    return int(raw)
+
+
 def _split(value: str) -> list[str]:
     return [part.strip() for part in value.split(",") if part.strip()]
 
@@ -153,6 +163,10 @@ def load_config(
         "FJC_INDEX_KEY": index_key,
         "FJC_DATABASE_URL": database_url,
         "FJC_REDIS_URL": env.get("FJC_REDIS_URL") or None,
+        # How many reverse proxies in front of the app to trust for X-Forwarded-*
+        # (For, Proto, Host). 0: none, so a client cannot name its own address
+        # in X-Forwarded-For and get fresh rate-limit counters.
+        "FJC_PROXY_COUNT": _count(env, "FJC_PROXY_COUNT"),
         "RATELIMIT_ENABLED": _flag(env.get("FJC_RATELIMIT_ENABLED"), True),
         "FJC_EXIT_URL": env.get("FJC_EXIT_URL") or DEFAULT_EXIT_URL,
         "FJC_SITE_TITLE": env.get("FJC_SITE_TITLE") or DEFAULT_SITE_TITLE,

@@ -1,0 +1,386 @@
+"""Load: wrk (Debian's package) replays recorded journeys against gunicorn with
+the production settings (gunicorn.conf.py, FJC_ENV=production behind one
+proxy), then the same for a minimal Flask app served the same way: the ceiling
+of this machine. Prints requests per second, p50/p95/p99 latency, the ratio to
+the ceiling and the peak resident memory of a worker (VmHWM), and the peak
+memory after a burst of simultaneous sign-ins (argon2id).
+
+Runs on SQLite, and on PostgreSQL too when FJC_TEST_DATABASE_URL (default: the
+test database on 127.0.0.1) answers. Rate limits are off (FJC_RATELIMIT_ENABLED=
+false): all the load comes from one address. `python -m bench.load`.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import secrets
+import shutil
+import subprocess
+import tempfile
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+from cryptography.fernet import Fernet
+from sqlalchemy import text
+from sqlalchemy.engine import make_url
+
+from bench.serving import (
+    DOORS,
+    Browser,
+    Server,
+    door_fields,
+    peak_rss_mib,
+    production_env,
+)
+
+DURATION_S = int(os.environ.get("FJC_BENCH_SECONDS", "10"))
+CONNECTIONS = 16
+VISITORS = 32
+RETURNING = 100  # requests made beforehand, whose codes the return visits use
+BACKGROUND = 2_000  # closed requests, so the queue is not empty
+DEFAULT_PG_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+PASSWORD = "bench password that is long enough"  # noqa: S105 - a throwaway bench account
+
+LUA = r"""
+local entries = {ENTRIES}
+local i = 0
+local n = 0
+local made = 0
+function setup(thread)
+  made = made + 1
+  thread:set("tid", made)
+end
+function request()
+  i = i % #entries + 1
+  n = n + 1
+  local e = entries[i]
+  local body = e[4]
+  if body ~= nil then body = body:gsub("__SID__", "t" .. tid .. "-" .. n) end
+  return wrk.format(e[1], e[2], e[3], body)
+end
+function done(summary, latency, requests)
+  local e = summary.errors
+  io.write(string.format("FJC-RESULT %d %d %d %d %f %f %f\n",
+    summary.requests, summary.duration, e.connect + e.read + e.write + e.timeout, e.status,
+    latency:percentile(50), latency:percentile(95), latency:percentile(99)))
+end
+"""
+
+
+def _lua_string(value: str) -> str:
+    return "[==[" + value + "]==]"
+
+
+def _script(entries: list[tuple[str, str, dict[str, str], str | None]]) -> str:
+    rendered = []
+    for method, path, headers, body in entries:
+        header_lua = ", ".join(
+            f"[ {_lua_string(k)} ] = {_lua_string(v)}" for k, v in headers.items()
+        )
+        body_lua = _lua_string(body) if body is not None else "nil"
+        rendered.append(
+            f"{{{_lua_string(method)}, {_lua_string(path)}, {{{header_lua}}}, {body_lua}}}"
+        )
+    return LUA.replace("{ENTRIES}", "{" + ",\n".join(rendered) + "}")
+
+
+def _headers(browser: Browser, path: str | None = None) -> dict[str, str]:
+    headers = {
+        "X-Forwarded-For": browser.client_address,
+        "X-Forwarded-Proto": "https",
+        "Cookie": "; ".join(f"{k}={v}" for k, v in browser.cookies.items()),
+    }
+    if path is not None:
+        headers["Content-Type"] = "application/x-www-form-urlencoded"
+        headers["Referer"] = f"https://127.0.0.1:{browser.port}{path}"
+    return headers
+
+
+def _form(fields: dict[str, str]) -> str:
+    from urllib.parse import urlencode
+
+    return urlencode(fields)
+
+
+def _wrk(port: int, entries, workdir: Path) -> dict[str, float]:
+    script = workdir / f"s{secrets.token_hex(4)}.lua"
+    script.write_text(_script(entries), encoding="utf-8")
+    result = subprocess.run(  # noqa: S603 - fixed arguments
+        [
+            shutil.which("wrk") or "wrk",
+            "-t1",
+            f"-c{CONNECTIONS}",
+            f"-d{DURATION_S}s",
+            "--timeout",
+            "10s",
+            "-s",
+            str(script),
+            f"http://127.0.0.1:{port}/",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=DURATION_S + 60,
+        check=True,
+    )
+    found = re.search(r"FJC-RESULT (\S+) (\S+) (\S+) (\S+) (\S+) (\S+) (\S+)", result.stdout)
+    if not found:
+        raise RuntimeError(f"wrk printed no result:\n{result.stdout}\n{result.stderr}")
+    requests, duration_us, broken, status_errors, p50, p95, p99 = map(float, found.groups())
+    return {
+        "rps": requests / (duration_us / 1e6),
+        "p50": p50 / 1000,
+        "p95": p95 / 1000,
+        "p99": p99 / 1000,
+        "errors": broken + status_errors,
+    }
+
+
+def _peak_worker_mib(server: Server) -> float:
+    return max((peak_rss_mib(pid) or 0.0) for pid in server.worker_pids())
+
+
+def _seed(database_url: str, data_key: str, workdir: Path) -> tuple[list[str], list[int], str]:
+    """Migrate, add the centre, requests with known codes and a staff account
+    with a second factor; return the codes, some request ids and a recovery code."""
+    from sqlalchemy import insert, select
+
+    from core import clock, create_app, two_factor
+    from core.centres import ensure_default_centre
+    from core.db import db
+    from core.intakes import SafeContact, Submission, submit
+    from core.migrations import upgrade
+    from core.models import Centre, Intake, IntakeKind, IntakeStatus
+    from core.return_codes import display
+    from core.staff import create_staff
+
+    app = create_app(
+        {
+            "FJC_ENV": "test",
+            "FJC_DATABASE_URL": database_url,
+            "SECRET_KEY": "bench",
+            "FJC_DATA_KEYS": [data_key],
+            "FJC_INDEX_KEY": "test-index-key",
+            "INSTANCE_DIR": str(workdir),
+        }
+    )
+    with app.app_context():
+        upgrade(db.get_engine())
+        with db.writing() as session:
+            ensure_default_centre(session)
+            centre_id = session.scalar(select(Centre.id))
+            session.execute(
+                insert(Intake),
+                [
+                    {
+                        "centre_id": centre_id,
+                        "kind": IntakeKind.CONTACT,
+                        "status": IntakeStatus.CLOSED,
+                        "language": "nl",
+                        "danger_now": False,
+                        "return_code_key": f"bench-{n}",
+                    }
+                    for n in range(BACKGROUND)
+                ],
+            )
+            codes, ids = [], []
+            for n in range(RETURNING):
+                intake, code = submit(
+                    session,
+                    Submission(
+                        kind=IntakeKind.CONTACT,
+                        language="nl",
+                        contact=SafeContact(email=f"r{n}@example.be"),
+                        story="Bench request",
+                    ),
+                )
+                session.flush()
+                codes.append(display(code))
+                ids.append(intake.id)
+            staff = create_staff(
+                session,
+                email="bench@fjc.example",
+                name="Bench",
+                role="coordinator",
+                password=PASSWORD,
+            )
+            two_factor.begin_enrolment(staff)
+            staff.totp_confirmed_at = clock.now()
+            recovery = two_factor.new_recovery_codes(session, staff)[0]
+        db.get_engine().dispose()
+    return codes, ids, recovery
+
+
+def _scenarios(port: int, codes: list[str], ids: list[int], recovery: str):
+    visitors = []
+    for n in range(VISITORS):
+        browser = Browser(port, client_address=f"198.51.100.{n + 1}")
+        tokens = {door: browser.csrf_token(f"/nl/{door}") for door in DOORS}
+        tokens["return"] = browser.csrf_token("/nl/return")
+        visitors.append((browser, tokens))
+    staff = Browser(port, client_address="198.51.100.200")
+    token = staff.csrf_token("/staff/login")
+    staff.post(
+        "/staff/login", {"csrf_token": token, "email": "bench@fjc.example", "password": PASSWORD}
+    )
+    token = staff.csrf_token("/staff/login/code")
+    status, _ = staff.post("/staff/login/code", {"csrf_token": token, "code": recovery})
+    if status != 302:
+        raise RuntimeError(f"bench staff could not sign in ({status})")
+
+    pages = ["/nl/", "/nl/contact", "/nl/question", "/nl/referral", "/nl/return", "/nl/safety"]
+    portal = [("GET", p, _headers(b), None) for b, _ in visitors for p in pages]
+
+    def door_post(browser, tokens, door):
+        fields = {"csrf_token": tokens[door], "submission_id": "__SID__"}
+        fields |= door_fields(door, "bench-__SID__")
+        return ("POST", f"/nl/{door}", _headers(browser, f"/nl/{door}"), _form(fields))
+
+    doors = [door_post(b, t, door) for b, t in visitors for door in DOORS]
+
+    def return_post(n, browser, tokens):
+        body = _form({"csrf_token": tokens["return"], "code": codes[n % len(codes)]})
+        return ("POST", "/nl/return", _headers(browser, "/nl/return"), body)
+
+    returns = []
+    for n, (browser, tokens) in enumerate(visitors):
+        returns += [("GET", "/nl/return", _headers(browser), None), return_post(n, browser, tokens)]
+    queue = []
+    for n in range(20):
+        queue += [
+            ("GET", "/staff/", _headers(staff), None),
+            ("GET", f"/staff/?page={n % 3 + 1}", _headers(staff), None),
+            ("GET", f"/staff/intakes/{ids[n]}", _headers(staff), None),
+        ]
+    # A visitor's journey: landing, the form, sending it, coming back with a code;
+    # now and then a staff member looks at the queue.
+    journey = []
+    for n, (browser, tokens) in enumerate(visitors):
+        door = DOORS[n % 3]
+        journey += [
+            ("GET", "/nl/", _headers(browser), None),
+            ("GET", f"/nl/{door}", _headers(browser), None),
+            door_post(browser, tokens, door),
+            ("GET", "/nl/return", _headers(browser), None),
+            return_post(n, browser, tokens),
+            ("GET", "/staff/", _headers(staff), None),
+        ]
+    return [
+        ("portal pages (6 GETs)", portal),
+        ("the three doors (POST)", doors),
+        ("return visits", returns),
+        ("staff queue + request", queue),
+        ("mixed journey", journey),
+    ]
+
+
+def _login_burst(server: Server) -> float:
+    """2 x workers sign-ins at the same moment (unknown e-mails: the same argon2
+    work as a real one); the peak resident memory of a worker afterwards."""
+    count = 2 * server.workers
+    prepared = []
+    for n in range(count):
+        browser = Browser(server.port, client_address=f"198.51.100.{150 + n}")
+        prepared.append((browser, browser.csrf_token("/staff/login")))
+
+    def _login(item):
+        browser, token = item
+        fields = {"csrf_token": token, "email": f"nobody{secrets.token_hex(3)}@x.be"}
+        return browser.post("/staff/login", fields | {"password": "wrong password, long"})[0]
+
+    with ThreadPoolExecutor(max_workers=count) as pool:
+        statuses = list(pool.map(_login, prepared))
+    assert all(status == 200 for status in statuses), statuses
+    return _peak_worker_mib(server)
+
+
+def _print_row(label: str, figures: dict[str, float], ceiling: float | None, peak: float) -> None:
+    ratio = f"{figures['rps'] / ceiling:>6.0%}" if ceiling else "     -"
+    print(
+        f"  {label:<26}{figures['rps']:>8.0f}{figures['p50']:>8.1f}{figures['p95']:>8.1f}"
+        f"{figures['p99']:>8.1f}{int(figures['errors']):>7}{ratio}{peak:>8.0f}"
+    )
+
+
+def _run_backend(name: str, database_url: str, workdir: Path, workers: int) -> None:
+    data_key = Fernet.generate_key().decode()
+    codes, ids, recovery = _seed(database_url, data_key, workdir)
+    env = production_env(database_url, data_key, redis_url=None)
+    env["FJC_RATELIMIT_ENABLED"] = "false"
+    ceiling_server = Server(
+        {"FJC_ENV": "production"},
+        workers=workers,
+        app="bench.minimal_app:app",
+        log_path=workdir / "minimal.log",
+    )
+    try:
+        ceiling = _wrk(ceiling_server.port, [("GET", "/", {}, None)], workdir)
+        ceiling_peak = _peak_worker_mib(ceiling_server)
+    finally:
+        ceiling_server.stop()
+    server = Server(env, workers=workers, log_path=workdir / f"{name}.log")
+    try:
+        print(
+            f"\nload on {name}: wrk, {DURATION_S} s per scenario, {CONNECTIONS} connections, "
+            f"{workers} gunicorn sync workers, production settings"
+        )
+        print(
+            f"  {'scenario':<26}{'req/s':>8}{'p50 ms':>8}{'p95 ms':>8}{'p99 ms':>8}"
+            f"{'errors':>7}{'ratio':>6}{'RSS MiB':>8}"
+        )
+        _print_row("minimal Flask (ceiling)", ceiling, None, ceiling_peak)
+        for label, entries in _scenarios(server.port, codes, ids, recovery):
+            figures = _wrk(server.port, entries, workdir)
+            _print_row(label, figures, ceiling["rps"], _peak_worker_mib(server))
+        peak = _login_burst(server)
+        print(
+            f"  {2 * workers} sign-ins at once (argon2id, 64 MiB each, at most one per worker): "
+            f"peak RSS of a worker {peak:.0f} MiB, all {workers} workers at most "
+            f"{peak * workers:.0f} MiB"
+        )
+    finally:
+        server.stop()
+
+
+def _postgres_schema() -> tuple[str, object] | None:
+    from core.db import make_engine
+
+    base = os.environ.get("FJC_TEST_DATABASE_URL") or DEFAULT_PG_URL
+    try:
+        admin = make_engine(base)
+        schema = f"fjc_bench_{secrets.token_hex(4)}"
+        with admin.begin() as connection:
+            connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+    except Exception as exc:  # noqa: BLE001 - reported, then skipped
+        print(f"\nload on PostgreSQL: skipped, {base} not reachable ({type(exc).__name__})")
+        return None
+    url = make_url(base).update_query_dict({"options": f"-csearch_path={schema}"})
+    return url.render_as_string(hide_password=False), (admin, schema)
+
+
+def main() -> None:
+    if shutil.which("wrk") is None:
+        print(
+            "\nload: skipped, wrk is not installed "
+            "(`apt-get install wrk`, or `make bench-load` installs it)"
+        )
+        return
+    workers = 2 * (os.cpu_count() or 1) + 1  # gunicorn.conf.py's default
+    workdir = Path(tempfile.mkdtemp(prefix="fjc-load-"))
+    try:
+        _run_backend("SQLite", f"sqlite:///{workdir / 'load.sqlite3'}", workdir, workers)
+        postgres = _postgres_schema()
+        if postgres is not None:
+            url, (admin, schema) = postgres
+            try:
+                _run_backend("PostgreSQL", url, workdir, workers)
+            finally:
+                with admin.begin() as connection:
+                    connection.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
+                admin.dispose()
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

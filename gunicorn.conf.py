@@ -1,0 +1,47 @@
+"""Production serving: `gunicorn -c gunicorn.conf.py wsgi:app` (make serve-prod).
+
+Command-line options win over this file (`-b 0.0.0.0:8000`, `-w 8`).
+docs/performance.md has the measurements behind these numbers.
+"""
+
+import os
+
+# Where to listen; behind a reverse proxy on the same host, loopback is enough.
+bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
+
+# Sync workers: one request at a time per process. The work is CPU-bound
+# (templates, Fernet, an argon2id hash at sign-in), so more threads would only
+# queue on the GIL. It also bounds memory: at most `workers` argon2 hashes
+# (64 MiB each) run at once, however many people sign in together.
+# WEB_CONCURRENCY is gunicorn's usual variable for the count.
+workers = int(os.environ.get("WEB_CONCURRENCY") or 2 * (os.cpu_count() or 1) + 1)
+worker_class = "sync"
+
+# Longer than SQLite's busy_timeout (15 s), so a worker waiting for the write
+# lock is not killed while it waits; short enough that a stuck worker is replaced.
+timeout = 30
+graceful_timeout = 30
+# Sync workers close the connection after each response; the proxy keeps the
+# clients' connections open.
+keepalive = 2
+
+# A worker is replaced, gracefully, after about this many requests: a slow
+# leak cannot grow without bound. The jitter keeps workers from all restarting
+# at once.
+max_requests = 5000
+max_requests_jitter = 500
+
+# No --preload: create_app builds the database engine and the rate-limit
+# storage client, and their connections must not be shared across fork().
+# Loading in each worker also lets `kill -HUP` pick up new code.
+preload_app = False
+
+# The app alone reads X-Forwarded-* (FJC_PROXY_COUNT, werkzeug's ProxyFix), so
+# gunicorn must not turn X-Forwarded-Proto into https on its own.
+secure_scheme_headers = {}
+
+# Errors to stderr; no access log: the app writes its own request lines, which
+# leave out addresses and paths (core/logs.py).
+accesslog = None
+errorlog = "-"
+loglevel = "info"
