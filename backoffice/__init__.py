@@ -14,6 +14,9 @@ from backoffice.labels import (
     CLOSURE_REASON_LABELS,
     PERSON_ROLE_LABELS,
     REASON_LABELS,
+    RISK_ANSWER_LABELS,
+    RISK_LEVEL_LABELS,
+    RISK_SOURCE_LABELS,
     TRIAGE_OUTCOME_LABELS,
 )
 from core.labels import ALL_LABELS
@@ -64,6 +67,9 @@ def _labels():
         "person_role_labels": PERSON_ROLE_LABELS,
         "case_event_labels": CASE_EVENT_LABELS,
         "case_status_labels": CASE_STATUS_LABELS,
+        "risk_level_labels": RISK_LEVEL_LABELS,
+        "risk_answer_labels": RISK_ANSWER_LABELS,
+        "risk_source_labels": RISK_SOURCE_LABELS,
         "can": _can,
         **ALL_LABELS,
     }
@@ -73,3 +79,7 @@ def init_app(app: Flask) -> None:
     from backoffice import account, admin, auth, cases, intakes, triage  # noqa: F401 - views
 
     app.register_blueprint(bp)
+    # A broken instrument file stops the start, naming the file, not a case page later.
+    from core import risk
+
+    risk.current(app.config.get("FJC_RISK_INSTRUMENT", "fjc-risk"))

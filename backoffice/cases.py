@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, g, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, g, redirect, render_template, request, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from sqlalchemy import select
 
 from backoffice import bp
 from backoffice.access import requires
 from backoffice.intakes import intake_or_404
-from core import audit, cases
+from core import audit, cases, risk
 from core.db import db
-from core.models import Case, CaseMember, IntakeStatus, Role, Staff, TriageOutcome
+from core.models import Case, CaseMember, CaseStatus, IntakeStatus, Role, Staff, TriageOutcome
 from core.permissions import Permission
 
 
@@ -78,6 +79,10 @@ def case(case_id: int):
         audit.record(
             session, "case.viewed", actor_id=g.staff.id, target_type="case", target_id=found.id
         )
+    return _render_case(found)
+
+
+def _render_case(found: Case, risk_form: dict | None = None):
     session = db.session
     member_ids = set(
         session.scalars(select(CaseMember.staff_id).where(CaseMember.case_id == found.id))
@@ -98,7 +103,69 @@ def case(case_id: int):
         ],
         staff_by_id=staff_by_id,
         reasons=cases.CLOSURE_REASONS,
+        **_risk_context(found, risk_form),
     )
+
+
+def _risk_instrument() -> risk.Instrument:
+    return risk.current(current_app.config.get("FJC_RISK_INSTRUMENT", "fjc-risk"))
+
+
+def _risk_context(found: Case, risk_form: dict | None) -> dict:
+    language = str(get_locale() or "en")
+    return {
+        "risk_instrument": _risk_instrument(),
+        "risk_history": risk.history(db.session, found),
+        "risk_instruments": risk.instruments(),
+        "risk_form": risk_form or {"answers": {}, "judged": "", "reason": "", "errors": {}},
+        "risk_levels": risk.LEVELS,
+        "risk_answers": risk.ANSWERS,
+        "risk_sources": risk.SOURCES,
+        "language": language.split("_")[0],
+    }
+
+
+# What staff read when a rule refuses an assessment.
+def _risk_error(code: str) -> str:
+    return {
+        "answers": _("Answer every question: yes, no or unknown."),
+        "sources": _("Say where each yes or no answer comes from."),
+        "reason": _("Give a reason to set the level lower than the computed level."),
+    }.get(code, _("Choose a level."))
+
+
+@bp.post("/cases/<int:case_id>/risk")
+@requires(Permission.CASES)
+def assess_risk(case_id: int):
+    found = _case_or_404(case_id)
+    if found.status != CaseStatus.OPEN:
+        abort(400)
+    instrument = _risk_instrument()
+    answers = {
+        item.code: {
+            "answer": request.form.get(f"answer-{item.code}", ""),
+            "source": request.form.get(f"source-{item.code}", ""),
+        }
+        for item in instrument.items
+    }
+    judged = request.form.get("judged_level", "")
+    reason = request.form.get("judgement_reason", "")
+    try:
+        assessment = risk.assess(
+            db.session, found, g.staff, instrument, answers, judged or None, reason
+        )
+    except risk.AssessmentError as error:
+        form = {
+            "answers": answers,
+            "judged": judged,
+            "reason": reason,
+            "errors": {error.code: _risk_error(error.code)},
+        }
+        return _render_case(found, form)
+    _audit("case.risk_assessed", found, detail=f"{instrument.key} {assessment.final_level}")
+    db.session.commit()
+    flash(_("The risk assessment is saved."))
+    return redirect(url_for("backoffice.case", case_id=found.id, _anchor="risk"), code=303)
 
 
 @bp.post("/cases/<int:case_id>/members")

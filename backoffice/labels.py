@@ -54,5 +54,17 @@ CASE_EVENT_LABELS = {
     "case.member_added": _l("Colleague invited"),
     "case.closed": _l("Case file closed"),
     "case.reopened": _l("Case file opened again"),
+    "case.risk_assessed": _l("Risk assessed"),
 }
 CASE_STATUS_LABELS = {"open": _l("Open"), "closed": _l("Closed")}
+RISK_LEVEL_LABELS = {
+    "standard": _l("Standard risk"),
+    "elevated": _l("Elevated risk"),
+    "high": _l("High risk"),
+}
+RISK_ANSWER_LABELS = {"yes": _l("Yes"), "no": _l("No"), "unknown": _l("Unknown")}
+RISK_SOURCE_LABELS = {
+    "victim": _l("The victim"),
+    "professional": _l("A professional"),
+    "file": _l("Records"),
+}

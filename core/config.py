@@ -184,6 +184,8 @@ def load_config(
         "FJC_TEAM_EMAIL": _split(env.get("FJC_TEAM_EMAIL", "")),
         # The centre and its municipalities, loaded by `migrate` (core.centres).
         "FJC_CENTRE_FILE": env.get("FJC_CENTRE_FILE") or None,
+        # The risk instrument (data/instruments/*.json) new assessments use.
+        "FJC_RISK_INSTRUMENT": env.get("FJC_RISK_INSTRUMENT") or "fjc-risk",
         "INSTANCE_DIR": str(instance_dir),
         "MAX_CONTENT_LENGTH": 64 * 1024,
         "SESSION_COOKIE_HTTPONLY": True,

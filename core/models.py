@@ -457,3 +457,24 @@ class CaseEvent(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     case: Mapped[Case] = relationship(back_populates="events")
+
+
+class RiskAssessment(Base):
+    """One risk assessment of a case with an instrument (data/instruments). Kept
+    for good: a reassessment adds a row, so the history shows how risk moved."""
+
+    __tablename__ = "risk_assessments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    instrument_id: Mapped[str] = mapped_column(String(40))
+    instrument_version: Mapped[int] = mapped_column(Integer)
+    # {item code: {"answer": yes|no|unknown, "source": victim|professional|file|None}}
+    answers: Mapped[dict] = mapped_column(EncryptedJSON)
+    score: Mapped[int] = mapped_column(Integer)
+    computed_level: Mapped[str] = mapped_column(String(12))
+    judged_level: Mapped[str] = mapped_column(String(12))
+    final_level: Mapped[str] = mapped_column(String(12))
+    judgement_reason: Mapped[str | None] = mapped_column(EncryptedText)
+    staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

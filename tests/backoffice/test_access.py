@@ -46,6 +46,7 @@ MATRIX = {
     ("POST", "/staff/cases/<int:case_id>/members"): TEAM,
     ("POST", "/staff/cases/<int:case_id>/close"): TEAM,
     ("POST", "/staff/cases/<int:case_id>/reopen"): TEAM,
+    ("POST", "/staff/cases/<int:case_id>/risk"): TEAM,
     ("GET", "/staff/account"): EVERYONE,
     ("GET", "/staff/account/two-step"): EVERYONE,
     ("POST", "/staff/account/two-step"): EVERYONE,

@@ -1,0 +1,129 @@
+"""Risk assessment on a case file over HTTP: history, the judgement rule, access."""
+
+from sqlalchemy import select
+
+from core import cases, risk, triage
+from core.db import db
+from core.intakes import SafeContact, Submission, submit
+from core.models import Case, IntakeKind, RiskAssessment, Staff, TriageOutcome
+from tests.conftest import TEST_PASSWORD
+from tests.pages import form_values
+
+
+def _login(app, staff):
+    client = app.test_client()
+    client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
+    _, email = staff
+    assert (
+        client.submit("/staff/login", {"email": email, "password": TEST_PASSWORD}).status_code
+        == 302
+    )
+    return client
+
+
+def _case(app, director_id) -> int:
+    with app.app_context(), db.writing() as session:
+        staff = session.get(Staff, director_id)
+        intake, _ = submit(
+            session,
+            Submission(
+                kind=IntakeKind.CONTACT,
+                language="nl",
+                contact=SafeContact(name="Sam", phone="0470 12 34 56", may_call=True),
+                story="Mijn verhaal.",
+            ),
+        )
+        triage.decide(session, intake, staff, outcome=TriageOutcome.TRACK_2)
+        return cases.open_case(session, [intake], staff, track=TriageOutcome.TRACK_2).id
+
+
+def _form(yes=(), **extra):
+    data = {}
+    for item in risk.current("fjc-risk").items:
+        data[f"answer-{item.code}"] = "yes" if item.code in yes else "no"
+        data[f"source-{item.code}"] = "victim"
+    data.update(extra)
+    return data
+
+
+def test_an_assessment_is_saved_and_shown_in_the_history(app, make_staff):
+    ann = make_staff("case_director", name="Ann")
+    case_id = _case(app, ann[0])
+    director = _login(app, ann)
+    page = f"/staff/cases/{case_id}"
+    body = director.get(page).get_data(as_text=True)
+    assert "No risk assessment yet." in body
+    assert "choked or strangled" in body
+
+    saved = director.submit(
+        f"{page}/risk",
+        _form(("strangulation", "threats_to_kill")),
+        form_page=page,
+    )
+    assert saved.status_code == 303
+    body = director.get(page).get_data(as_text=True)
+    assert "The risk assessment is saved." in body
+    assert "Elevated risk" in body and "Risk assessed" in body
+
+    raised = director.submit(
+        f"{page}/risk", _form(("separation",), judged_level="high"), form_page=page
+    )
+    assert raised.status_code == 303
+    with app.app_context():
+        rows = risk.history(db.session, db.session.get(Case, case_id))
+        assert [(a.score, a.computed_level, a.final_level) for a in rows] == [
+            (2, "standard", "high"),
+            (6, "elevated", "elevated"),
+        ]
+        assert rows[1].answers["strangulation"] == {"answer": "yes", "source": "victim"}
+
+
+def test_lowering_without_a_reason_keeps_what_was_typed_and_stores_nothing(app, make_staff):
+    ann = make_staff("case_director", name="Ann")
+    case_id = _case(app, ann[0])
+    director = _login(app, ann)
+    page = f"/staff/cases/{case_id}"
+    refused = director.submit(
+        f"{page}/risk",
+        _form(
+            ("strangulation", "threats_to_kill", "weapons", "escalation"), judged_level="standard"
+        ),
+        form_page=page,
+    )
+    assert refused.status_code == 200
+    body = refused.get_data(as_text=True)
+    assert "Give a reason to set the level lower than the computed level." in body
+    assert 'id="risk-weapons-yes" name="answer-weapons" value="yes" checked' in body
+    assert 'id="risk-judged-standard" name="judged_level" value="standard" checked' in body
+
+    missing = director.submit(f"{page}/risk", {**_form(), "source-pregnancy": ""}, form_page=page)
+    assert "Say where each yes or no answer comes from." in missing.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.scalars(select(RiskAssessment)).all() == []
+
+    lowered = director.submit(
+        f"{page}/risk",
+        _form(
+            ("strangulation", "threats_to_kill", "weapons", "escalation"),
+            judged_level="standard",
+            judgement_reason="He is in prison for five years.",
+        ),
+        form_page=page,
+    )
+    assert lowered.status_code == 303
+    body = director.get(page).get_data(as_text=True)
+    assert "He is in prison for five years." in body and "Standard risk" in body
+
+
+def test_a_case_director_not_on_the_file_cannot_assess(app, make_staff):
+    ann = make_staff("case_director", name="Ann")
+    case_id = _case(app, ann[0])
+    bram = _login(app, make_staff("case_director", name="Bram"))
+    page = f"/staff/cases/{case_id}"
+    # A valid token from a page Bram may see, so only the file rule can refuse.
+    token = form_values(bram.get("/staff/cases").page)["csrf_token"]
+    refused = bram.post(f"{page}/risk", data={**_form(), "csrf_token": token})
+    assert refused.status_code == 403
+    assert bram.get(page).status_code == 403
+    with app.app_context():
+        assert db.session.scalars(select(RiskAssessment)).all() == []
