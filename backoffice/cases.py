@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
 from flask import abort, current_app, flash, g, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
@@ -10,9 +13,18 @@ from sqlalchemy import select
 from backoffice import bp
 from backoffice.access import requires
 from backoffice.intakes import intake_or_404
-from core import audit, cases, risk
+from core import audit, cases, clock, partners, risk
 from core.db import db
-from core.models import Case, CaseMember, CaseStatus, IntakeStatus, Role, Staff, TriageOutcome
+from core.models import (
+    Case,
+    CaseMember,
+    CasePartner,
+    CaseStatus,
+    IntakeStatus,
+    Role,
+    Staff,
+    TriageOutcome,
+)
 from core.permissions import Permission
 
 
@@ -82,7 +94,7 @@ def case(case_id: int):
     return _render_case(found)
 
 
-def _render_case(found: Case, risk_form: dict | None = None):
+def _render_case(found: Case, risk_form: dict | None = None, partner_form: dict | None = None):
     session = db.session
     member_ids = set(
         session.scalars(select(CaseMember.staff_id).where(CaseMember.case_id == found.id))
@@ -104,6 +116,7 @@ def _render_case(found: Case, risk_form: dict | None = None):
         staff_by_id=staff_by_id,
         reasons=cases.CLOSURE_REASONS,
         **_risk_context(found, risk_form),
+        **_partner_context(found, partner_form),
     )
 
 
@@ -166,6 +179,103 @@ def assess_risk(case_id: int):
     db.session.commit()
     flash(_("The risk assessment is saved."))
     return redirect(url_for("backoffice.case", case_id=found.id, _anchor="risk"), code=303)
+
+
+def _local_zone() -> ZoneInfo:
+    return ZoneInfo(current_app.config.get("BABEL_DEFAULT_TIMEZONE", "Europe/Brussels"))
+
+
+def _today() -> date:
+    return clock.now().astimezone(_local_zone()).date()
+
+
+def _partner_context(found: Case, partner_form: dict | None) -> dict:
+    listed = partners.partners_of(db.session, found)
+    return {
+        "partners": [(p, sorted(partners.may_see(p), key=partners.PARTS.index)) for p in listed],
+        "partner_kinds": partners.KINDS,
+        "partner_bases": partners.BASES,
+        "partner_parts": partners.PARTS,
+        "partner_form": partner_form
+        or {"scope": [], "given_on": _today().isoformat(), "errors": {}},
+    }
+
+
+# What staff read when a rule refuses a partner.
+def _partner_error(code: str) -> str:
+    return {
+        "kind": _("Choose the kind of organisation."),
+        "organisation": _("Name the organisation."),
+        "basis": _("Choose the basis for sharing: consent or a case consultation."),
+        "scope": _("Tick what the client agreed may be shared."),
+        "given_at": _("Give the date the client gave consent; it cannot be in the future."),
+    }.get(code, _("Check the partner's details."))
+
+
+def _given_at(value: str) -> datetime | None:
+    """The date from the form, as the start of that day where the centre is."""
+    try:
+        day = date.fromisoformat(value.strip())
+    except ValueError:
+        return None
+    return datetime(day.year, day.month, day.day, tzinfo=_local_zone())
+
+
+@bp.post("/cases/<int:case_id>/partners")
+@requires(Permission.CASES)
+def add_case_partner(case_id: int):
+    found = _case_or_404(case_id)
+    if found.status != CaseStatus.OPEN:
+        abort(400)
+    form = {
+        "kind": request.form.get("kind", ""),
+        "organisation": request.form.get("organisation", ""),
+        "contact_name": request.form.get("contact_name", ""),
+        "contact_details": request.form.get("contact_details", ""),
+        "basis": request.form.get("basis", ""),
+        "scope": request.form.getlist("scope"),
+        "given_on": request.form.get("consent_given_on", ""),
+        "errors": {},
+    }
+    try:
+        partner = partners.add_partner(
+            db.session,
+            found,
+            g.staff,
+            kind=form["kind"],
+            organisation=form["organisation"],
+            basis=form["basis"],
+            contact_name=form["contact_name"],
+            contact_details=form["contact_details"],
+            scope=form["scope"],
+            consent_given_at=_given_at(form["given_on"]),
+        )
+    except partners.PartnerError as error:
+        form["errors"] = {error.code: _partner_error(error.code)}
+        return _render_case(found, partner_form=form)
+    _audit(
+        "case.partner_added", found, detail=f"partner {partner.id} {partner.kind} {partner.basis}"
+    )
+    db.session.commit()
+    flash(_("The partner is added."))
+    return redirect(url_for("backoffice.case", case_id=found.id, _anchor="partners"), code=303)
+
+
+@bp.post("/cases/<int:case_id>/partners/<int:partner_id>/withdraw")
+@requires(Permission.CASES)
+def withdraw_partner_consent(case_id: int, partner_id: int):
+    found = _case_or_404(case_id)
+    partner = db.session.get(CasePartner, partner_id)
+    if partner is None or partner.case_id != found.id:
+        abort(404)
+    try:
+        partners.withdraw_consent(db.session, found, partner, g.staff)
+    except partners.PartnerError:
+        abort(400)
+    _audit("case.consent_withdrawn", found, detail=f"partner {partner.id} {partner.kind}")
+    db.session.commit()
+    flash(_("Consent is withdrawn: this partner may see nothing any more."))
+    return redirect(url_for("backoffice.case", case_id=found.id, _anchor="partners"), code=303)
 
 
 @bp.post("/cases/<int:case_id>/members")

@@ -55,6 +55,8 @@ CASE_EVENT_LABELS = {
     "case.closed": _l("Case file closed"),
     "case.reopened": _l("Case file opened again"),
     "case.risk_assessed": _l("Risk assessed"),
+    "case.partner_added": _l("Partner added"),
+    "case.consent_withdrawn": _l("Consent withdrawn"),
 }
 CASE_STATUS_LABELS = {"open": _l("Open"), "closed": _l("Closed")}
 RISK_LEVEL_LABELS = {
@@ -67,4 +69,25 @@ RISK_SOURCE_LABELS = {
     "victim": _l("The victim"),
     "professional": _l("A professional"),
     "file": _l("Records"),
+}
+PARTNER_KIND_LABELS = {
+    "police": _l("Police zone"),
+    "prosecutor": _l("Public prosecutor (parket)"),
+    "caw": _l("CAW (general welfare work)"),
+    "youth_care": _l("Youth care"),
+    "mental_health": _l("Mental health care"),
+    "lawyer": _l("Lawyer"),
+    "doctor": _l("Doctor"),
+    "school": _l("School"),
+    "other": _l("Other organisation"),
+}
+PARTNER_BASIS_LABELS = {
+    "consent": _l("The client's consent"),
+    "case_consultation": _l("Case consultation (art. 458ter Sw.)"),
+}
+PARTNER_PART_LABELS = {
+    "contact_details": _l("Contact details"),
+    "story": _l("The story"),
+    "risk_assessment": _l("Risk assessment"),
+    "safety_plan": _l("Safety plan"),
 }

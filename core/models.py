@@ -478,3 +478,28 @@ class RiskAssessment(Base):
     judgement_reason: Mapped[str | None] = mapped_column(EncryptedText)
     staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class CasePartner(Base):
+    """An organisation involved in a case (police zone, parket, CAW, ...) and the
+    basis on which it may hear from the file: the client's consent for a scope,
+    or a case consultation under art. 458ter Sw. Kept after a withdrawal, so the
+    file shows who could see what, and until when."""
+
+    __tablename__ = "case_partners"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    # police, prosecutor, caw, youth_care, mental_health, lawyer, doctor, school, other
+    kind: Mapped[str] = mapped_column(String(24))
+    organisation: Mapped[str] = mapped_column(EncryptedText)
+    contact_name: Mapped[str | None] = mapped_column(EncryptedText)
+    contact_details: Mapped[str | None] = mapped_column(EncryptedText)
+    # consent, case_consultation
+    basis: Mapped[str] = mapped_column(String(20))
+    # What the client agreed may be shared: codes from core.partners.PARTS.
+    consent_scope: Mapped[list | None] = mapped_column(EncryptedJSON)
+    consent_given_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    consent_withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    added_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
+    added_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -47,6 +47,8 @@ MATRIX = {
     ("POST", "/staff/cases/<int:case_id>/close"): TEAM,
     ("POST", "/staff/cases/<int:case_id>/reopen"): TEAM,
     ("POST", "/staff/cases/<int:case_id>/risk"): TEAM,
+    ("POST", "/staff/cases/<int:case_id>/partners"): TEAM,
+    ("POST", "/staff/cases/<int:case_id>/partners/<int:partner_id>/withdraw"): TEAM,
     ("GET", "/staff/account"): EVERYONE,
     ("GET", "/staff/account/two-step"): EVERYONE,
     ("POST", "/staff/account/two-step"): EVERYONE,
@@ -135,6 +137,7 @@ def _path(rule: str, intake_id: int, staff_id: int) -> str:
         rule.replace("<int:intake_id>", str(intake_id))
         .replace("<int:staff_id>", str(staff_id))
         .replace("<int:message_id>", "1")
+        .replace("<int:partner_id>", "1")
         .replace("<int:case_id>", "999999")
         .replace("<token>", "not-a-real-token")
     )

@@ -1,0 +1,125 @@
+"""Partners in a case file: the basis for sharing and what each may see."""
+
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select
+
+from core import cases, partners, triage
+from core.db import db
+from core.intakes import SafeContact, Submission, submit
+from core.models import Case, CaseEvent, CasePartner, IntakeKind, Staff, TriageOutcome
+
+
+def _case(session, staff):
+    intake, _ = submit(
+        session,
+        Submission(
+            kind=IntakeKind.CONTACT,
+            language="nl",
+            contact=SafeContact(name="Sam", phone="0470 12 34 56", may_call=True),
+            story="Mijn verhaal.",
+        ),
+    )
+    triage.decide(session, intake, staff, outcome=TriageOutcome.TRACK_3)
+    return cases.open_case(session, [intake], staff, track=TriageOutcome.TRACK_3)
+
+
+@pytest.fixture
+def case_and_staff(app, make_staff):
+    staff_id, _ = make_staff("case_director")
+    with app.app_context(), db.writing() as session:
+        staff = session.get(Staff, staff_id)
+        case_id = _case(session, staff).id
+    return case_id, staff_id
+
+
+def _add(session, case_id, staff_id, **fields):
+    case = session.get(Case, case_id)
+    data = {"kind": "caw", "organisation": "CAW Oost-Vlaanderen", "basis": "consent"}
+    data.update(fields)
+    return partners.add_partner(session, case, session.get(Staff, staff_id), **data)
+
+
+@pytest.mark.parametrize(
+    ("fields", "code"),
+    [
+        ({"scope": [], "consent_given_at": "now"}, "scope"),
+        ({"scope": ["story", "passwords"], "consent_given_at": "now"}, "scope"),
+        ({"scope": ["story"]}, "given_at"),
+        ({"scope": ["story"], "consent_given_at": "tomorrow"}, "given_at"),
+        ({"kind": "neighbour", "scope": ["story"], "consent_given_at": "now"}, "kind"),
+        ({"organisation": "  ", "scope": ["story"], "consent_given_at": "now"}, "organisation"),
+        ({"basis": "hunch"}, "basis"),
+    ],
+)
+def test_consent_needs_a_scope_and_a_date_not_in_the_future(
+    app, case_and_staff, clock, fields, code
+):
+    case_id, staff_id = case_and_staff
+    when = {"now": clock(), "tomorrow": clock() + timedelta(days=1)}
+    if "consent_given_at" in fields:
+        fields = {**fields, "consent_given_at": when[fields["consent_given_at"]]}
+    with app.app_context(), db.writing() as session:
+        with pytest.raises(partners.PartnerError) as refused:
+            _add(session, case_id, staff_id, **fields)
+        assert refused.value.code == code
+
+
+def test_a_consent_partner_sees_the_scope_until_consent_is_withdrawn(app, case_and_staff, clock):
+    case_id, staff_id = case_and_staff
+    given = clock()
+    with app.app_context(), db.writing() as session:
+        partner = _add(
+            session,
+            case_id,
+            staff_id,
+            scope=["story", "contact_details", "story"],
+            consent_given_at=given,
+        )
+        assert partner.consent_scope == ["contact_details", "story"]
+        assert partners.may_see(partner) == {"contact_details", "story"}
+        assert partners.may_see(partner, given - timedelta(minutes=1)) == set()
+        clock.advance(days=3)
+        staff = session.get(Staff, staff_id)
+        partners.withdraw_consent(session, session.get(Case, case_id), partner, staff)
+        assert partners.may_see(partner) == set()
+        # Before the withdrawal the partner could see the scope: the file shows it.
+        assert partners.may_see(partner, given + timedelta(days=1)) == {"contact_details", "story"}
+        with pytest.raises(partners.PartnerError):
+            partners.withdraw_consent(session, session.get(Case, case_id), partner, staff)
+        partner_id = partner.id
+    with app.app_context():
+        stored = db.session.get(CasePartner, partner_id)
+        assert stored.organisation == "CAW Oost-Vlaanderen"
+        assert partners.may_see(stored) == set()
+        actions = [
+            (e.action, e.detail)
+            for e in db.session.scalars(select(CaseEvent).where(CaseEvent.case_id == case_id))
+        ]
+        assert ("case.partner_added", "caw, consent") in actions
+        assert ("case.consent_withdrawn", "caw") in actions
+        # No organisation name in the timeline.
+        assert not any("Oost" in (detail or "") for _, detail in actions)
+
+
+def test_a_case_consultation_partner_sees_every_part_and_cannot_be_withdrawn(app, case_and_staff):
+    case_id, staff_id = case_and_staff
+    with app.app_context(), db.writing() as session:
+        partner = _add(
+            session,
+            case_id,
+            staff_id,
+            kind="police",
+            organisation="PZ Gent",
+            basis="case_consultation",
+            scope=["story"],
+        )
+        assert partner.consent_scope is None and partner.consent_given_at is None
+        assert partners.may_see(partner) == set(partners.PARTS)
+        with pytest.raises(partners.PartnerError) as refused:
+            partners.withdraw_consent(
+                session, session.get(Case, case_id), partner, session.get(Staff, staff_id)
+            )
+        assert refused.value.code == "basis"
+        assert partners.may_see(partner) == set(partners.PARTS)
