@@ -33,3 +33,34 @@ def send_code(client, code: str):
 
 def messages(response) -> str:
     return " ".join(" ".join(response.get_data(as_text=True).split()).split())
+
+
+def staff_client(app, staff):
+    """A browser of its own, signed in as `staff` (the (id, email) of make_staff)."""
+    client = app.test_client()
+    client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
+    _, email = staff
+    assert login(client, email).status_code == 302
+    return client
+
+
+def open_test_case(app, director_id: int, track=None) -> int:
+    """A case file opened from one decided request, as a case director would."""
+    from core import cases, triage
+    from core.intakes import SafeContact, Submission, submit
+    from core.models import IntakeKind, TriageOutcome
+
+    track = track or TriageOutcome.TRACK_2
+    with app.app_context(), db.writing() as session:
+        staff = session.get(Staff, director_id)
+        intake, _ = submit(
+            session,
+            Submission(
+                kind=IntakeKind.CONTACT,
+                language="nl",
+                contact=SafeContact(name="Sam", phone="0470 12 34 56", may_call=True),
+                story="Mijn verhaal.",
+            ),
+        )
+        triage.decide(session, intake, staff, outcome=track)
+        return cases.open_case(session, [intake], staff, track=track).id

@@ -4,18 +4,7 @@ from sqlalchemy import select
 
 from core.db import db
 from core.models import Case, Intake
-from tests.conftest import TEST_PASSWORD
-
-
-def _login(app, staff):
-    client = app.test_client()
-    client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
-    _, email = staff
-    assert (
-        client.submit("/staff/login", {"email": email, "password": TEST_PASSWORD}).status_code
-        == 302
-    )
-    return client
+from tests.backoffice.helpers import staff_client
 
 
 def test_a_request_becomes_a_case_file_without_asking_again(app, client, make_staff):
@@ -31,7 +20,7 @@ def test_a_request_becomes_a_case_file_without_asking_again(app, client, make_st
     with app.app_context():
         intake_id = db.session.scalar(select(Intake.id))
     ann = make_staff("case_director", name="Ann")
-    director = _login(app, ann)
+    director = staff_client(app, ann)
     page = f"/staff/intakes/{intake_id}"
     director.submit(f"{page}/decision", {"decision-outcome": "track_2"}, form_page=page)
     opened = director.submit(f"{page}/case", {}, form_page=page)
@@ -45,7 +34,7 @@ def test_a_request_becomes_a_case_file_without_asking_again(app, client, make_st
     assert f"/staff/cases/{case.id}" in director.get(page).get_data(as_text=True)
 
     bram = make_staff("case_director", name="Bram")
-    other = _login(app, bram)
+    other = staff_client(app, bram)
     assert other.get(f"/staff/cases/{case.id}").status_code == 403
     assert case.number not in other.get("/staff/cases").get_data(as_text=True)
     director.submit(

@@ -4,39 +4,14 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
 
-from core import cases, triage
 from core.db import db
-from core.intakes import SafeContact, Submission, submit
-from core.models import AuditEvent, CasePartner, IntakeKind, Staff, TriageOutcome
-from tests.conftest import TEST_PASSWORD
+from core.models import AuditEvent, CasePartner, TriageOutcome
+from tests.backoffice.helpers import open_test_case, staff_client
 from tests.pages import form_values
 
 
-def _login(app, staff):
-    client = app.test_client()
-    client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
-    _, email = staff
-    assert (
-        client.submit("/staff/login", {"email": email, "password": TEST_PASSWORD}).status_code
-        == 302
-    )
-    return client
-
-
 def _case(app, director_id) -> int:
-    with app.app_context(), db.writing() as session:
-        staff = session.get(Staff, director_id)
-        intake, _ = submit(
-            session,
-            Submission(
-                kind=IntakeKind.CONTACT,
-                language="nl",
-                contact=SafeContact(name="Sam", phone="0470 12 34 56", may_call=True),
-                story="Mijn verhaal.",
-            ),
-        )
-        triage.decide(session, intake, staff, outcome=TriageOutcome.TRACK_3)
-        return cases.open_case(session, [intake], staff, track=TriageOutcome.TRACK_3).id
+    return open_test_case(app, director_id, TriageOutcome.TRACK_3)
 
 
 def _partner(**extra):
@@ -56,7 +31,7 @@ def _partner(**extra):
 def test_a_consent_partner_may_see_its_scope_until_consent_is_withdrawn(app, make_staff):
     ann = make_staff("case_director", name="Ann")
     case_id = _case(app, ann[0])
-    director = _login(app, ann)
+    director = staff_client(app, ann)
     page = f"/staff/cases/{case_id}"
     body = director.get(page).get_data(as_text=True)
     assert "No partners yet." in body
@@ -91,7 +66,7 @@ def test_a_consent_partner_may_see_its_scope_until_consent_is_withdrawn(app, mak
 def test_a_case_consultation_partner_may_see_every_part(app, make_staff):
     ann = make_staff("case_director", name="Ann")
     case_id = _case(app, ann[0])
-    director = _login(app, ann)
+    director = staff_client(app, ann)
     page = f"/staff/cases/{case_id}"
     added = director.submit(
         f"{page}/partners",
@@ -107,7 +82,7 @@ def test_a_case_consultation_partner_may_see_every_part(app, make_staff):
 def test_a_refused_partner_keeps_what_was_typed(app, make_staff):
     ann = make_staff("case_director", name="Ann")
     case_id = _case(app, ann[0])
-    director = _login(app, ann)
+    director = staff_client(app, ann)
     page = f"/staff/cases/{case_id}"
     refused = director.submit(f"{page}/partners", _partner(scope=[]), form_page=page)
     assert refused.status_code == 200
@@ -122,13 +97,13 @@ def test_a_refused_partner_keeps_what_was_typed(app, make_staff):
 def test_a_case_director_not_on_the_file_cannot_add_or_withdraw(app, make_staff):
     ann = make_staff("case_director", name="Ann")
     case_id = _case(app, ann[0])
-    director = _login(app, ann)
+    director = staff_client(app, ann)
     page = f"/staff/cases/{case_id}"
     director.submit(f"{page}/partners", _partner(), form_page=page)
     with app.app_context():
         partner_id = db.session.scalar(select(CasePartner.id))
 
-    bram = _login(app, make_staff("case_director", name="Bram"))
+    bram = staff_client(app, make_staff("case_director", name="Bram"))
     # A valid token from a page Bram may see, so only the file rule can refuse.
     token = form_values(bram.get("/staff/cases").page)["csrf_token"]
     refused = bram.post(f"{page}/partners", data={**_partner(), "csrf_token": token})

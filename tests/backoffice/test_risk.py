@@ -2,39 +2,15 @@
 
 from sqlalchemy import select
 
-from core import cases, risk, triage
+from core import risk
 from core.db import db
-from core.intakes import SafeContact, Submission, submit
-from core.models import Case, IntakeKind, RiskAssessment, Staff, TriageOutcome
-from tests.conftest import TEST_PASSWORD
+from core.models import Case, RiskAssessment, TriageOutcome
+from tests.backoffice.helpers import open_test_case, staff_client
 from tests.pages import form_values
 
 
-def _login(app, staff):
-    client = app.test_client()
-    client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
-    _, email = staff
-    assert (
-        client.submit("/staff/login", {"email": email, "password": TEST_PASSWORD}).status_code
-        == 302
-    )
-    return client
-
-
 def _case(app, director_id) -> int:
-    with app.app_context(), db.writing() as session:
-        staff = session.get(Staff, director_id)
-        intake, _ = submit(
-            session,
-            Submission(
-                kind=IntakeKind.CONTACT,
-                language="nl",
-                contact=SafeContact(name="Sam", phone="0470 12 34 56", may_call=True),
-                story="Mijn verhaal.",
-            ),
-        )
-        triage.decide(session, intake, staff, outcome=TriageOutcome.TRACK_2)
-        return cases.open_case(session, [intake], staff, track=TriageOutcome.TRACK_2).id
+    return open_test_case(app, director_id, TriageOutcome.TRACK_2)
 
 
 def _form(yes=(), **extra):
@@ -49,7 +25,7 @@ def _form(yes=(), **extra):
 def test_an_assessment_is_saved_and_shown_in_the_history(app, make_staff):
     ann = make_staff("case_director", name="Ann")
     case_id = _case(app, ann[0])
-    director = _login(app, ann)
+    director = staff_client(app, ann)
     page = f"/staff/cases/{case_id}"
     body = director.get(page).get_data(as_text=True)
     assert "No risk assessment yet." in body
@@ -81,7 +57,7 @@ def test_an_assessment_is_saved_and_shown_in_the_history(app, make_staff):
 def test_lowering_without_a_reason_keeps_what_was_typed_and_stores_nothing(app, make_staff):
     ann = make_staff("case_director", name="Ann")
     case_id = _case(app, ann[0])
-    director = _login(app, ann)
+    director = staff_client(app, ann)
     page = f"/staff/cases/{case_id}"
     refused = director.submit(
         f"{page}/risk",
@@ -118,7 +94,7 @@ def test_lowering_without_a_reason_keeps_what_was_typed_and_stores_nothing(app, 
 def test_a_case_director_not_on_the_file_cannot_assess(app, make_staff):
     ann = make_staff("case_director", name="Ann")
     case_id = _case(app, ann[0])
-    bram = _login(app, make_staff("case_director", name="Bram"))
+    bram = staff_client(app, make_staff("case_director", name="Bram"))
     page = f"/staff/cases/{case_id}"
     # A valid token from a page Bram may see, so only the file rule can refuse.
     token = form_values(bram.get("/staff/cases").page)["csrf_token"]
