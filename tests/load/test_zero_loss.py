@@ -11,6 +11,7 @@ was), but never twice and never in part.
 
 from __future__ import annotations
 
+import http.client
 import os
 import secrets
 import signal
@@ -42,11 +43,17 @@ def _prepare(port: int, n: int, run: str) -> tuple[Browser, str, str, str]:
     return browser, door, f"{run}-{n:04d}", browser.csrf_token(f"/en/{door}")
 
 
+BROKEN = (OSError, http.client.HTTPException)
+
+
 def _post(browser: Browser, door: str, marker: str, token: str) -> Outcome:
     fields = {"csrf_token": token, "submission_id": f"sid-{marker}", **door_fields(door, marker)}
     try:
         status, body = browser.post(f"/en/{door}", fields)
-    except OSError:
+    except BROKEN:
+        # A refused connection or an answer cut off mid-body (the worker was
+        # killed while sending it): the person saw no return code, so it is
+        # not an acknowledgement.
         return Outcome(marker, door, None, False)
     return Outcome(marker, door, status, status == 200 and bool(RETURN_CODE_RE.search(body)))
 
@@ -55,7 +62,7 @@ def _visit(port: int, n: int, run: str) -> Outcome:
     """One visitor: fetch the form, send it."""
     try:
         browser, door, marker, token = _prepare(port, n, run)
-    except (OSError, RuntimeError):
+    except (*BROKEN, RuntimeError):
         return Outcome(f"{run}-{n:04d}", DOORS[n % len(DOORS)], None, False)
     return _post(browser, door, marker, token)
 
