@@ -6,7 +6,6 @@ from collections.abc import Mapping
 from typing import Any
 
 from flask import Flask, jsonify
-from sqlalchemy import text
 
 from core.config import PROJECT_ROOT, ConfigError, load_config
 
@@ -23,7 +22,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     )
     app.config.update(settings)
 
-    from core import cli, crypto, i18n, logs, security
+    from core import cli, crypto, health, i18n, logs, security
     from core.db import db
 
     crypto.init_app(app)
@@ -42,12 +41,8 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
     @app.get("/healthz")
     def healthz():
-        try:
-            db.session.execute(text("SELECT 1"))
-        except Exception:  # noqa: BLE001 - any failure means "not healthy"
-            app.logger.exception("health check: database unreachable")
-            return jsonify(status="error", database="unreachable"), 503
-        return jsonify(status="ok", database="ok")
+        body, status = health.report(app)
+        return jsonify(body), status
 
     return app
 
