@@ -82,7 +82,17 @@ def _labels():
 
 
 def init_app(app: Flask) -> None:
-    from backoffice import account, admin, auth, cases, intakes, triage  # noqa: F401 - views
+    from backoffice import (  # noqa: F401 - views
+        account,
+        admin,
+        auth,
+        case_people,
+        case_plans,
+        case_print,
+        cases,
+        intakes,
+        triage,
+    )
 
     app.register_blueprint(bp)
     # A broken instrument file stops the start, naming the file, not a case page later.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
@@ -13,6 +14,7 @@ from sqlalchemy import select
 from backoffice import bp
 from backoffice.access import requires
 from backoffice.intakes import intake_or_404
+from backoffice.labels import PARTNER_PART_LABELS
 from core import audit, cases, clock, partners, risk
 from core.db import db
 from core.models import (
@@ -27,8 +29,19 @@ from core.models import (
 )
 from core.permissions import Permission
 
+# Sections of the case page that live in modules of their own (people, plans,
+# consultations) register a function here: given the case and the forms of a
+# refused POST (by name), it returns the template context of its section.
+CaseSection = Callable[[Case, dict], dict]
+CASE_SECTIONS: list[CaseSection] = []
 
-def _case_or_404(case_id: int) -> Case:
+
+def case_section(section: CaseSection) -> CaseSection:
+    CASE_SECTIONS.append(section)
+    return section
+
+
+def case_or_404(case_id: int) -> Case:
     case = db.session.get(Case, case_id)
     if case is None:
         abort(404)
@@ -38,11 +51,21 @@ def _case_or_404(case_id: int) -> Case:
     return case
 
 
-def _back(case: Case):
-    return redirect(url_for("backoffice.case", case_id=case.id), code=303)
+def back_to_case(case: Case, anchor: str | None = None):
+    """After a change: the case page, at the part that changed."""
+    return redirect(url_for("backoffice.case", case_id=case.id, _anchor=anchor), code=303)
 
 
-def _audit(action: str, case: Case, detail: str | None = None) -> None:
+def refuse_if_closed(case: Case):
+    """A closed file shows no forms, but a page opened before it closed may
+    still send one: nothing changes, and the case page says why."""
+    if case.status == CaseStatus.OPEN:
+        return None
+    flash(_("This case file is closed. Open it again to make changes."))
+    return back_to_case(case)
+
+
+def audit_case(action: str, case: Case, detail: str | None = None) -> None:
     audit.record(
         db.session,
         action,
@@ -56,7 +79,21 @@ def _audit(action: str, case: Case, detail: str | None = None) -> None:
 @bp.get("/cases")
 @requires(Permission.CASES)
 def case_list():
-    return render_template("backoffice/cases.html", cases=cases.visible_cases(db.session, g.staff))
+    status = request.args.get("status", "")
+    status = status if status in (CaseStatus.OPEN, CaseStatus.CLOSED) else ""
+    number = request.args.get("page", "1")
+    page = cases.case_page(
+        db.session,
+        g.staff,
+        status=status or None,
+        page=int(number) if number.isdigit() else 1,
+    )
+    director_ids = {case.director_id for case in page.cases}
+    directors = {
+        staff.id: staff.name
+        for staff in db.session.scalars(select(Staff).where(Staff.id.in_(director_ids)))
+    }
+    return render_template("backoffice/cases.html", page=page, status=status, directors=directors)
 
 
 @bp.post("/intakes/<int:intake_id>/case")
@@ -77,25 +114,34 @@ def open_case(intake_id: int):
     except cases.CaseError:
         flash(_("This request already belongs to a case file."))
         return redirect(url_for("backoffice.intake", intake_id=intake.id), code=303)
-    _audit("case.opened", case, detail=f"from intake {intake.id}")
+    audit_case("case.opened", case, detail=f"from intake {intake.id}")
     db.session.commit()
     flash(_("Case file %(number)s is open.", number=case.number))
-    return _back(case)
+    return back_to_case(case)
 
 
 @bp.get("/cases/<int:case_id>")
 @requires(Permission.CASES)
 def case(case_id: int):
-    found = _case_or_404(case_id)
+    found = case_or_404(case_id)
     with db.writing() as session:
         audit.record(
             session, "case.viewed", actor_id=g.staff.id, target_type="case", target_id=found.id
         )
-    return _render_case(found)
+    return render_case(found)
 
 
-def _render_case(found: Case, risk_form: dict | None = None, partner_form: dict | None = None):
+def render_case(
+    found: Case,
+    risk_form: dict | None = None,
+    partner_form: dict | None = None,
+    **forms: dict,
+):
+    """The case page; a refused form comes back in `forms` with what was typed."""
     session = db.session
+    sections: dict = {}
+    for section in CASE_SECTIONS:
+        sections.update(section(found, forms))
     member_ids = set(
         session.scalars(select(CaseMember.staff_id).where(CaseMember.case_id == found.id))
     )
@@ -117,6 +163,7 @@ def _render_case(found: Case, risk_form: dict | None = None, partner_form: dict 
         reasons=cases.CLOSURE_REASONS,
         **_risk_context(found, risk_form),
         **_partner_context(found, partner_form),
+        **sections,
     )
 
 
@@ -150,9 +197,9 @@ def _risk_error(code: str) -> str:
 @bp.post("/cases/<int:case_id>/risk")
 @requires(Permission.CASES)
 def assess_risk(case_id: int):
-    found = _case_or_404(case_id)
-    if found.status != CaseStatus.OPEN:
-        abort(400)
+    found = case_or_404(case_id)
+    if (refused := refuse_if_closed(found)) is not None:
+        return refused
     instrument = _risk_instrument()
     answers = {
         item.code: {
@@ -174,19 +221,19 @@ def assess_risk(case_id: int):
             "reason": reason,
             "errors": {error.code: _risk_error(error.code)},
         }
-        return _render_case(found, form)
-    _audit("case.risk_assessed", found, detail=f"{instrument.key} {assessment.final_level}")
+        return render_case(found, form)
+    audit_case("case.risk_assessed", found, detail=f"{instrument.key} {assessment.final_level}")
     db.session.commit()
     flash(_("The risk assessment is saved."))
-    return redirect(url_for("backoffice.case", case_id=found.id, _anchor="risk"), code=303)
+    return back_to_case(found, "risk")
 
 
-def _local_zone() -> ZoneInfo:
+def centre_zone() -> ZoneInfo:
     return ZoneInfo(current_app.config.get("BABEL_DEFAULT_TIMEZONE", "Europe/Brussels"))
 
 
-def _today() -> date:
-    return clock.now().astimezone(_local_zone()).date()
+def centre_today() -> date:
+    return clock.now().astimezone(centre_zone()).date()
 
 
 def _partner_context(found: Case, partner_form: dict | None) -> dict:
@@ -196,8 +243,9 @@ def _partner_context(found: Case, partner_form: dict | None) -> dict:
         "partner_kinds": partners.KINDS,
         "partner_bases": partners.BASES,
         "partner_parts": partners.PARTS,
+        "partner_part_labels": PARTNER_PART_LABELS,
         "partner_form": partner_form
-        or {"scope": [], "given_on": _today().isoformat(), "errors": {}},
+        or {"scope": [], "given_on": centre_today().isoformat(), "errors": {}},
     }
 
 
@@ -209,7 +257,24 @@ def _partner_error(code: str) -> str:
         "basis": _("Choose the basis for sharing: consent or a case consultation."),
         "scope": _("Tick what the client agreed may be shared."),
         "given_at": _("Give the date the client gave consent; it cannot be in the future."),
+        "organisation_length": _(
+            "Keep the organisation's name to %(max)s characters or fewer.",
+            max=partners.FIELD_MAX["organisation"],
+        ),
+        "contact_name_length": _(
+            "Keep the contact person to %(max)s characters or fewer.",
+            max=partners.FIELD_MAX["contact_name"],
+        ),
+        "contact_details_length": _(
+            "Keep the contact details to %(max)s characters or fewer.",
+            max=partners.FIELD_MAX["contact_details"],
+        ),
     }.get(code, _("Check the partner's details."))
+
+
+def _partner_errors(error: partners.PartnerError) -> dict[str, str]:
+    """The refusal keyed by the field it is about, so the form marks that field."""
+    return {error.code.removesuffix("_length"): _partner_error(error.code)}
 
 
 def _given_at(value: str) -> datetime | None:
@@ -218,15 +283,15 @@ def _given_at(value: str) -> datetime | None:
         day = date.fromisoformat(value.strip())
     except ValueError:
         return None
-    return datetime(day.year, day.month, day.day, tzinfo=_local_zone())
+    return datetime(day.year, day.month, day.day, tzinfo=centre_zone())
 
 
 @bp.post("/cases/<int:case_id>/partners")
 @requires(Permission.CASES)
 def add_case_partner(case_id: int):
-    found = _case_or_404(case_id)
-    if found.status != CaseStatus.OPEN:
-        abort(400)
+    found = case_or_404(case_id)
+    if (refused := refuse_if_closed(found)) is not None:
+        return refused
     form = {
         "kind": request.form.get("kind", ""),
         "organisation": request.form.get("organisation", ""),
@@ -251,37 +316,109 @@ def add_case_partner(case_id: int):
             consent_given_at=_given_at(form["given_on"]),
         )
     except partners.PartnerError as error:
-        form["errors"] = {error.code: _partner_error(error.code)}
-        return _render_case(found, partner_form=form)
-    _audit(
+        form["errors"] = _partner_errors(error)
+        return render_case(found, partner_form=form)
+    audit_case(
         "case.partner_added", found, detail=f"partner {partner.id} {partner.kind} {partner.basis}"
     )
     db.session.commit()
     flash(_("The partner is added."))
-    return redirect(url_for("backoffice.case", case_id=found.id, _anchor="partners"), code=303)
+    return back_to_case(found, "partners")
+
+
+def partner_or_404(found: Case, partner_id: int) -> CasePartner:
+    """A partner of this case file; a partner of another file is not found."""
+    partner = db.session.get(CasePartner, partner_id)
+    if partner is None or partner.case_id != found.id:
+        abort(404)
+    return partner
+
+
+def _render_partner(found: Case, partner: CasePartner, form: dict):
+    return render_template(
+        "backoffice/partner.html",
+        case=found,
+        partner=partner,
+        visible=sorted(partners.may_see(partner), key=partners.PARTS.index),
+        partner_kinds=partners.KINDS,
+        partner_part_labels=PARTNER_PART_LABELS,
+        form=form,
+    )
+
+
+@bp.get("/cases/<int:case_id>/partners/<int:partner_id>")
+@requires(Permission.CASES)
+def case_partner(case_id: int, partner_id: int):
+    found = case_or_404(case_id)
+    partner = partner_or_404(found, partner_id)
+    form = {
+        "kind": partner.kind,
+        "organisation": partner.organisation,
+        "contact_name": partner.contact_name or "",
+        "contact_details": partner.contact_details or "",
+        "errors": {},
+    }
+    return _render_partner(found, partner, form)
+
+
+@bp.post("/cases/<int:case_id>/partners/<int:partner_id>")
+@requires(Permission.CASES)
+def update_case_partner(case_id: int, partner_id: int):
+    found = case_or_404(case_id)
+    partner = partner_or_404(found, partner_id)
+    if (refused := refuse_if_closed(found)) is not None:
+        return refused
+    form = {
+        "kind": request.form.get("kind", ""),
+        "organisation": request.form.get("organisation", ""),
+        "contact_name": request.form.get("contact_name", ""),
+        "contact_details": request.form.get("contact_details", ""),
+        "errors": {},
+    }
+    try:
+        changed = partners.update_partner(
+            db.session,
+            found,
+            partner,
+            g.staff,
+            kind=form["kind"],
+            organisation=form["organisation"],
+            contact_name=form["contact_name"],
+            contact_details=form["contact_details"],
+        )
+    except partners.PartnerError as error:
+        form["errors"] = _partner_errors(error)
+        return _render_partner(found, partner, form)
+    if changed:
+        audit_case("case.partner_updated", found, detail=f"partner {partner.id}")
+        db.session.commit()
+        flash(_("The partner's details are saved."))
+    else:
+        flash(_("Nothing was changed."))
+    return redirect(
+        url_for("backoffice.case", case_id=found.id, _anchor=f"partner-{partner.id}"), code=303
+    )
 
 
 @bp.post("/cases/<int:case_id>/partners/<int:partner_id>/withdraw")
 @requires(Permission.CASES)
 def withdraw_partner_consent(case_id: int, partner_id: int):
-    found = _case_or_404(case_id)
-    partner = db.session.get(CasePartner, partner_id)
-    if partner is None or partner.case_id != found.id:
-        abort(404)
+    found = case_or_404(case_id)
+    partner = partner_or_404(found, partner_id)
     try:
         partners.withdraw_consent(db.session, found, partner, g.staff)
     except partners.PartnerError:
         abort(400)
-    _audit("case.consent_withdrawn", found, detail=f"partner {partner.id} {partner.kind}")
+    audit_case("case.consent_withdrawn", found, detail=f"partner {partner.id} {partner.kind}")
     db.session.commit()
     flash(_("Consent is withdrawn: this partner may see nothing any more."))
-    return redirect(url_for("backoffice.case", case_id=found.id, _anchor="partners"), code=303)
+    return back_to_case(found, "partners")
 
 
 @bp.post("/cases/<int:case_id>/members")
 @requires(Permission.CASES)
 def add_case_member(case_id: int):
-    found = _case_or_404(case_id)
+    found = case_or_404(case_id)
     value = request.form.get("staff_id", "")
     member = db.session.get(Staff, int(value)) if value.isdigit() else None
     if member is None:
@@ -290,38 +427,38 @@ def add_case_member(case_id: int):
         cases.add_member(db.session, found, member, g.staff)
     except cases.CaseError:
         abort(400)
-    _audit("case.member_added", found, detail=f"staff {member.id}")
+    audit_case("case.member_added", found, detail=f"staff {member.id}")
     db.session.commit()
     flash(_("%(name)s can now open this case file.", name=member.name))
-    return _back(found)
+    return back_to_case(found)
 
 
 @bp.post("/cases/<int:case_id>/close")
 @requires(Permission.CASES)
 def close_case(case_id: int):
-    found = _case_or_404(case_id)
+    found = case_or_404(case_id)
     try:
         cases.close(
             db.session, found, g.staff, request.form.get("reason", ""), request.form.get("note")
         )
     except cases.CaseError:
         flash(_("Choose a reason to close the case file."))
-        return _back(found)
-    _audit("case.closed", found, detail=found.closure_reason)
+        return back_to_case(found)
+    audit_case("case.closed", found, detail=found.closure_reason)
     db.session.commit()
     flash(_("The case file is closed."))
-    return _back(found)
+    return back_to_case(found)
 
 
 @bp.post("/cases/<int:case_id>/reopen")
 @requires(Permission.CASES)
 def reopen_case(case_id: int):
-    found = _case_or_404(case_id)
+    found = case_or_404(case_id)
     try:
         cases.reopen(db.session, found, g.staff)
     except cases.CaseError:
         abort(400)
-    _audit("case.reopened", found)
+    audit_case("case.reopened", found)
     db.session.commit()
     flash(_("The case file is open again."))
-    return _back(found)
+    return back_to_case(found)

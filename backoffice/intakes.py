@@ -38,6 +38,9 @@ def first_contact_target() -> timedelta:
 @bp.get("/")
 @requires(Permission.VIEW_INTAKES)
 def queue():
+    # Imported here: backoffice.case_plans imports backoffice.cases, which imports this module.
+    from backoffice.case_plans import overdue_on_home
+
     filters = triage_queue.QueueFilters.from_args(request.args)
     session = db.session
     page = triage_queue.load(
@@ -59,6 +62,7 @@ def queue():
         municipalities=active_municipalities(session, current_centre(session)),
         target_hours=current_app.config["FJC_FIRST_CONTACT_TARGET_HOURS"],
         page_args={k: v for k, v in request.args.items() if k != "page"},
+        **overdue_on_home(),
     )
 
 

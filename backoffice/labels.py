@@ -56,7 +56,18 @@ CASE_EVENT_LABELS = {
     "case.reopened": _l("Case file opened again"),
     "case.risk_assessed": _l("Risk assessed"),
     "case.partner_added": _l("Partner added"),
+    "case.partner_updated": _l("Partner details changed"),
     "case.consent_withdrawn": _l("Consent withdrawn"),
+    "case.person_added": _l("Person added"),
+    "case.person_updated": _l("Details of a person changed"),
+    "case.person_removed": _l("Person removed"),
+    "case.relation_added": _l("Relation added"),
+    "case.relation_removed": _l("Relation removed"),
+    "case.safety_plan_saved": _l("Safety plan saved"),
+    "case.action_added": _l("Action added"),
+    "case.action_updated": _l("Action changed"),
+    "case.consultation_recorded": _l("Case consultation recorded"),
+    "case.printed": _l("Print view made"),
 }
 CASE_STATUS_LABELS = {"open": _l("Open"), "closed": _l("Closed")}
 RISK_LEVEL_LABELS = {
@@ -90,4 +101,52 @@ PARTNER_PART_LABELS = {
     "story": _l("The story"),
     "risk_assessment": _l("Risk assessment"),
     "safety_plan": _l("Safety plan"),
+    "action_plan": _l("Action plan and case consultations"),
+}
+# Read inside "… is the ___ of …" in the relation forms.
+RELATION_KIND_LABELS = {
+    "partner": _l("partner"),
+    "ex_partner": _l("ex-partner"),
+    "parent": _l("parent"),
+    "child": _l("child"),
+    "sibling": _l("brother or sister"),
+    "other_family": _l("other family member"),
+    "other": _l("other relation"),
+}
+
+RELATION_SENTENCES = {
+    "partner": _l("%(person)s is the partner of %(other)s."),
+    "ex_partner": _l("%(person)s is the ex-partner of %(other)s."),
+    "parent": _l("%(person)s is the parent of %(other)s."),
+    "child": _l("%(person)s is the child of %(other)s."),
+    "sibling": _l("%(person)s is a brother or sister of %(other)s."),
+    "other_family": _l("%(person)s is other family of %(other)s."),
+    "other": _l("%(person)s is related to %(other)s in another way."),
+}
+
+# The parts of a safety plan, in the order staff go through them.
+SAFETY_PLAN_SECTION_LABELS = {
+    "warning_signs": _l("Warning signs that danger is rising"),
+    "safe_places": _l("Safe places to go"),
+    "safe_people": _l("People who can help"),
+    "emergency": _l("What to do in an emergency"),
+    "keep_ready": _l("Things and documents to keep ready"),
+    "children": _l("Agreements for the children"),
+    "staying_in_touch": _l("How we stay in touch safely"),
+}
+
+ACTION_STATUS_LABELS = {
+    "open": _l("Open"),
+    "in_progress": _l("In progress"),
+    "done": _l("Done"),
+    "cancelled": _l("Cancelled"),
+}
+
+# The legal basis of a case consultation.
+LEGAL_BASIS_LABELS = {
+    "art_458ter": _l(
+        "Case consultation under art. 458ter Sw. "
+        "(organised by law or with the prosecutor's reasoned consent)"
+    ),
+    "consent": _l("With the client's consent"),
 }

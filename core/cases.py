@@ -3,7 +3,9 @@ only by the people who work on them, with a timeline of what happened."""
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
+from dataclasses import dataclass
+
+from sqlalchemy import Select, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -51,14 +53,54 @@ def can_view(staff: Staff, case: Case, session: Session) -> bool:
     )
 
 
-def visible_cases(session: Session, staff: Staff) -> list[Case]:
-    query = select(Case).order_by(Case.status.desc(), Case.opened_at.desc())
+def visible_query(staff: Staff) -> Select | None:
+    """The case files `staff` may open, as a query (None: not one)."""
+    query = select(Case)
     if staff.role == Role.CASE_DIRECTOR:
         invited = select(CaseMember.case_id).where(CaseMember.staff_id == staff.id)
-        query = query.where((Case.director_id == staff.id) | Case.id.in_(invited))
-    elif staff.role != Role.COORDINATOR:
+        return query.where((Case.director_id == staff.id) | Case.id.in_(invited))
+    if staff.role == Role.COORDINATOR:
+        return query
+    return None
+
+
+def visible_cases(session: Session, staff: Staff) -> list[Case]:
+    query = visible_query(staff)
+    if query is None:
         return []
-    return list(session.scalars(query))
+    return list(session.scalars(query.order_by(Case.status.desc(), Case.opened_at.desc())))
+
+
+CASE_PAGE_SIZE = 50
+
+
+@dataclass(frozen=True)
+class CasePage:
+    cases: list[Case]
+    total: int
+    page: int
+
+    @property
+    def has_next(self) -> bool:
+        return self.page * CASE_PAGE_SIZE < self.total
+
+
+def case_page(session: Session, staff: Staff, *, status: str | None, page: int) -> CasePage:
+    """One page of the list, open files first and newest first: a centre holds
+    thousands of files, so the list is never loaded whole."""
+    query = visible_query(staff)
+    if query is None:
+        return CasePage([], 0, 1)
+    if status in (CaseStatus.OPEN, CaseStatus.CLOSED):
+        query = query.where(Case.status == status)
+    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    page = max(1, min(page, (total + CASE_PAGE_SIZE - 1) // CASE_PAGE_SIZE or 1))
+    rows = session.scalars(
+        query.order_by(Case.status.desc(), Case.opened_at.desc(), Case.id.desc())
+        .limit(CASE_PAGE_SIZE)
+        .offset((page - 1) * CASE_PAGE_SIZE)
+    )
+    return CasePage(list(rows), total, page)
 
 
 def case_of(session: Session, intake: Intake) -> Case | None:
@@ -199,6 +241,8 @@ def reopen(session: Session, case: Case, staff: Staff) -> None:
     """Survivors may come back after the crisis: the same file opens again."""
     if case.status != CaseStatus.CLOSED:
         raise CaseError("this case is open")
+    if case.erased_at is not None:
+        raise CaseError("this case file was erased at the end of its retention period")
     case.status = CaseStatus.OPEN
     case.closed_at = None
     case.closure_reason = None

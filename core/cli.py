@@ -157,8 +157,6 @@ def purge_command(dry_run: bool) -> None:
             f"{rule.name}: {report.erased[rule.name]} {verb} "
             f"({rule.setting}={config[rule.setting]})"
         )
-    for name, setting in retention.PENDING_RULES.items():
-        click.echo(f"{name}: kept, their purge is not built yet ({setting}={config[setting]})")
     if not dry_run:
         with db.writing() as session:
             detail = " ".join(f"{name}={count}" for name, count in report.erased.items())

@@ -4,11 +4,12 @@ centres can share one installation later without a data migration."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from enum import StrEnum
 
 from sqlalchemy import (
     Boolean,
+    Date,
     DateTime,
     ForeignKey,
     Integer,
@@ -391,6 +392,9 @@ class Case(Base):
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     closure_reason: Mapped[str | None] = mapped_column(String(30))
     closure_note: Mapped[str | None] = mapped_column(EncryptedText)
+    # Set by the retention purge: the file's personal content is gone; the row
+    # keeps track, dates, closure reason and people's roles for the figures.
+    erased_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     intakes: Mapped[list[Intake]] = relationship(
         secondary="case_intakes", order_by="Intake.created_at"
@@ -424,6 +428,13 @@ class CasePerson(Base):
     email: Mapped[str | None] = mapped_column(EncryptedText)
     # How to reach this person safely, in words (carried over from the request).
     contact_safety: Mapped[str | None] = mapped_column(EncryptedText)
+    # Staff must not contact this person directly (e.g. the person causing harm
+    # while the victim is still at home): only through the case director or police.
+    no_direct_contact: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # Children: the year of birth (the age follows from it) and the school, day
+    # care or other care contacts the partners may need to reach.
+    birth_year: Mapped[int | None] = mapped_column(Integer)
+    school_contacts: Mapped[str | None] = mapped_column(EncryptedText)
     notes: Mapped[str | None] = mapped_column(EncryptedText)
 
     case: Mapped[Case] = relationship(back_populates="people")
@@ -503,3 +514,75 @@ class CasePartner(Base):
     consent_withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     added_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
     added_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class CaseRelation(Base):
+    """How two people in a case file are related: `person` is `kind` of `other`
+    (e.g. "parent" of the child, "ex_partner" of the victim)."""
+
+    __tablename__ = "case_relations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("case_people.id"), index=True)
+    other_person_id: Mapped[int] = mapped_column(ForeignKey("case_people.id"), index=True)
+    # partner, ex_partner, parent, child, sibling, other_family, other
+    kind: Mapped[str] = mapped_column(String(24))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class SafetyPlan(Base):
+    """One version of a person's safety plan. Saving adds a row, so earlier
+    versions stay readable; the newest row is the plan."""
+
+    __tablename__ = "safety_plans"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("case_people.id"), index=True)
+    # {section code: text}, e.g. warning_signs, safe_places, safe_people, ...
+    content: Mapped[dict] = mapped_column(EncryptedJSON)
+    staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class CaseConsultation(Base):
+    """A case consultation ("casusoverleg"): when, who took part for which
+    organisation, on what legal basis, and what was decided."""
+
+    __tablename__ = "case_consultations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    held_on: Mapped[date] = mapped_column(Date)
+    # art_458ter, consent
+    legal_basis: Mapped[str] = mapped_column(String(24))
+    # [{"name": ..., "organisation": ...}]
+    participants: Mapped[list] = mapped_column(EncryptedJSON)
+    # [text, ...] in the order they were taken
+    decisions: Mapped[list] = mapped_column(EncryptedJSON)
+    notes: Mapped[str | None] = mapped_column(EncryptedText)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class CaseAction(Base):
+    """One action in the case's action plan: what, who (a staff member or a
+    partner), by when, and how far it is. Status codes carry no personal data,
+    so the home page and the figures can count overdue actions cheaply."""
+
+    __tablename__ = "case_actions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    title: Mapped[str] = mapped_column(EncryptedText)
+    owner_staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"), index=True)
+    owner_partner_id: Mapped[int | None] = mapped_column(ForeignKey("case_partners.id"))
+    due_on: Mapped[date | None] = mapped_column(Date, index=True)
+    # open, in_progress, done, cancelled
+    status: Mapped[str] = mapped_column(String(12), default="open", index=True)
+    # Set when the action came from a decision of a case consultation.
+    consultation_id: Mapped[int | None] = mapped_column(ForeignKey("case_consultations.id"))
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    done_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

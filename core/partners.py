@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from core import clock
 from core.cases import record
-from core.models import Case, CasePartner, Staff
+from core.models import Case, CasePartner, CaseStatus, Staff
 
 KINDS = (
     "police",
@@ -27,7 +27,8 @@ KINDS = (
 )
 BASES = ("consent", "case_consultation")
 # The parts of a case file that can be shared, in the order the page shows them.
-PARTS = ("contact_details", "story", "risk_assessment", "safety_plan")
+# "action_plan" covers the actions and the case consultations.
+PARTS = ("contact_details", "story", "risk_assessment", "safety_plan", "action_plan")
 # A 458ter consultation shares what protecting the person needs: every part.
 CONSULTATION_PARTS = frozenset(PARTS)
 
@@ -40,8 +41,19 @@ class PartnerError(ValueError):
         self.code = code
 
 
+# Longest text kept per field of a partner, so a pasted letter does not end up
+# in the organisation's name.
+FIELD_MAX = {"organisation": 200, "contact_name": 200, "contact_details": 500}
+
+
 def _text(value: str | None) -> str | None:
     return (value or "").strip() or None
+
+
+def _check_lengths(**values: str | None) -> None:
+    for field, value in values.items():
+        if value is not None and len(value.strip()) > FIELD_MAX[field]:
+            raise PartnerError(f"{field}_length", f"{field} is too long")
 
 
 def add_partner(
@@ -65,6 +77,9 @@ def add_partner(
     organisation = _text(organisation)
     if organisation is None:
         raise PartnerError("organisation", "name the organisation")
+    _check_lengths(
+        organisation=organisation, contact_name=contact_name, contact_details=contact_details
+    )
     if basis not in BASES:
         raise PartnerError("basis", "choose the basis for sharing")
     now = clock.now()
@@ -109,6 +124,47 @@ def withdraw_consent(
     partner.consent_withdrawn_at = at or clock.now()
     record(session, case, staff, "case.consent_withdrawn", partner.kind)
     session.flush()
+
+
+def update_partner(
+    session: Session,
+    case: Case,
+    partner: CasePartner,
+    staff: Staff,
+    *,
+    kind: str,
+    organisation: str,
+    contact_name: str | None = None,
+    contact_details: str | None = None,
+) -> bool:
+    """Correct who the partner is and how to reach them; True when something
+    changed. The basis and the consent scope stay as they are: a wider scope is
+    a new consent with its own date, so the file keeps showing who could see
+    what, and since when (withdraw, then add the partner again)."""
+    if partner.case_id != case.id:
+        raise PartnerError("case", "this partner belongs to another case file")
+    if case.status != CaseStatus.OPEN:
+        raise PartnerError("closed", "a closed case file cannot be changed")
+    if kind not in KINDS:
+        raise PartnerError("kind", f"unknown kind of partner {kind!r}")
+    values = {
+        "organisation": _text(organisation),
+        "contact_name": _text(contact_name),
+        "contact_details": _text(contact_details),
+    }
+    if values["organisation"] is None:
+        raise PartnerError("organisation", "name the organisation")
+    _check_lengths(**values)
+    values["kind"] = kind
+    changed = [field for field, value in values.items() if getattr(partner, field) != value]
+    if not changed:
+        return False
+    for field in changed:
+        setattr(partner, field, values[field])
+    # The kind code only: names and details stay in the partner's row.
+    record(session, case, staff, "case.partner_updated", partner.kind)
+    session.flush()
+    return True
 
 
 def may_see(partner: CasePartner, at: datetime | None = None) -> set[str]:

@@ -26,8 +26,8 @@ class Permission(StrEnum):
 
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
-    # Case directors see the queue of requests. Case files (not built yet) will be
-    # decided per file: only those they are assigned to or invited into.
+    # Case directors see the queue of requests. Case files are decided per file:
+    # only those they direct or are invited into (core.cases.can_view).
     Role.CASE_DIRECTOR: frozenset(
         {
             Permission.VIEW_INTAKES,

@@ -6,9 +6,11 @@ call it, so the two can never drift apart. The row itself stays, holding only
 non-identifying facts (door, language, municipality, dates, status "erased"),
 so the centre's figures stay right after the people behind them are gone.
 
-The purge is a list of rules, one per kind of record. Only intakes exist now;
-the case file (FJC_CASE_RETENTION_YEARS) gets its rule when the Case model
-lands, and the intake rule must then leave intakes that became a case alone.
+The purge is a list of rules, one per kind of record: requests
+(FJC_RETENTION_DAYS after closing) and case files (FJC_CASE_RETENTION_YEARS
+after closing). A request that became a case file lives as long as the file,
+and goes with it. `erase_case` keeps, like `erase_intake`, only what the
+figures need and what identifies no one.
 """
 
 from __future__ import annotations
@@ -23,12 +25,21 @@ from sqlalchemy import Select, delete, func, or_, select
 from sqlalchemy.orm import Session
 
 from core.models import (
+    Case,
+    CaseAction,
+    CaseConsultation,
     CaseIntake,
+    CaseMember,
+    CasePartner,
     CasePerson,
+    CaseRelation,
+    CaseStatus,
     ContactAttempt,
     Intake,
     IntakeLink,
     IntakeStatus,
+    RiskAssessment,
+    SafetyPlan,
     TriageDecision,
     utcnow,
 )
@@ -99,11 +110,15 @@ def erase_intake(session: Session, intake: Intake, *, now: datetime | None = Non
     )
     # What the case file copied from this request goes too: the person asked
     # for their data to be deleted, and the file must not keep a copy.
-    for person in session.scalars(
-        select(CasePerson)
+    # That copy is the file's first person (core.cases.open_case); people staff
+    # added later, another victim too, are not from this request.
+    copied = (
+        select(func.min(CasePerson.id))
         .join(CaseIntake, CaseIntake.case_id == CasePerson.case_id)
-        .where(CaseIntake.intake_id == intake.id, CasePerson.role == "victim")
-    ):
+        .where(CaseIntake.intake_id == intake.id)
+        .scalar_subquery()
+    )
+    for person in session.scalars(select(CasePerson).where(CasePerson.id == copied)):
         person.name = person.phone = person.email = None
     # The code must open nothing any more; the column is unique and required.
     intake.return_code_key = ERASED_CODE_PREFIX + secrets.token_hex(28)
@@ -146,11 +161,87 @@ def _erase_intake_by_id(session: Session, intake_id: int, now: datetime) -> None
         erase_intake(session, intake, now=now)
 
 
+# What an erased case file's people still hold: their role, so the figures can
+# count the children in case files. Names, contact details and notes go.
+CASE_PERSON_PERSONAL_FIELDS = (
+    "name",
+    "phone",
+    "email",
+    "contact_safety",
+    "birth_year",
+    "school_contacts",
+    "notes",
+)
+# Rows of a case file that are nothing but its content: deleted whole. Actions
+# go before partners and consultations, which they point at.
+CASE_CONTENT_MODELS = (
+    CaseRelation,
+    SafetyPlan,
+    CaseAction,
+    CaseConsultation,
+    CasePartner,
+    CaseMember,
+)
+
+
+def erase_case(session: Session, case: Case, *, now: datetime | None = None) -> None:
+    """Remove a closed case file's personal content for good, with the requests
+    it was opened from. Kept: number, track, dates, closure reason, director,
+    the people's roles, the risk levels and the timeline's action codes."""
+    now = now or utcnow()
+    for intake in case.intakes:
+        if intake.status != IntakeStatus.ERASED:
+            erase_intake(session, intake, now=now)
+    for person in case.people:
+        for column in CASE_PERSON_PERSONAL_FIELDS:
+            setattr(person, column, None)
+        person.no_direct_contact = False
+    for model in CASE_CONTENT_MODELS:
+        session.execute(delete(model).where(model.case_id == case.id))
+    for assessment in session.scalars(
+        select(RiskAssessment).where(RiskAssessment.case_id == case.id)
+    ):
+        assessment.answers = {}
+        assessment.judgement_reason = None
+    for event in case.events:
+        event.detail = None
+    case.closure_note = None
+    case.erased_at = now
+    session.flush()
+
+
+def _years_before(moment: datetime, years: int) -> datetime:
+    try:
+        return moment.replace(year=moment.year - years)
+    except ValueError:  # 29 February in a year that has none
+        return moment.replace(year=moment.year - years, day=28)
+
+
+def _cases_due(config: Mapping[str, Any], now: datetime) -> Select:
+    cutoff = _years_before(now, int(config["FJC_CASE_RETENTION_YEARS"]))
+    # Only closed files: an open one is being worked on, however old. Erased
+    # ones are done, which keeps the purge idempotent.
+    return (
+        select(Case.id)
+        .where(
+            Case.status == CaseStatus.CLOSED,
+            Case.closed_at < cutoff,
+            Case.erased_at.is_(None),
+        )
+        .order_by(Case.id)
+    )
+
+
+def _erase_case_by_id(session: Session, case_id: int, now: datetime) -> None:
+    case = session.get(Case, case_id)
+    if case is not None and case.status == CaseStatus.CLOSED and case.erased_at is None:
+        erase_case(session, case, now=now)
+
+
 RULES: tuple[RetentionRule, ...] = (
     RetentionRule("intakes", "FJC_RETENTION_DAYS", _intakes_due, _erase_intake_by_id),
+    RetentionRule("cases", "FJC_CASE_RETENTION_YEARS", _cases_due, _erase_case_by_id),
 )
-# Settings that are read and checked already but have no records to act on yet.
-PENDING_RULES = {"cases": "FJC_CASE_RETENTION_YEARS"}
 
 
 @dataclass

@@ -46,21 +46,9 @@ def staff_client(app, staff):
 
 def open_test_case(app, director_id: int, track=None) -> int:
     """A case file opened from one decided request, as a case director would."""
-    from core import cases, triage
-    from core.intakes import SafeContact, Submission, submit
-    from core.models import IntakeKind, TriageOutcome
+    from core.models import TriageOutcome
+    from tests.factories import case_from_request
 
-    track = track or TriageOutcome.TRACK_2
     with app.app_context(), db.writing() as session:
         staff = session.get(Staff, director_id)
-        intake, _ = submit(
-            session,
-            Submission(
-                kind=IntakeKind.CONTACT,
-                language="nl",
-                contact=SafeContact(name="Sam", phone="0470 12 34 56", may_call=True),
-                story="Mijn verhaal.",
-            ),
-        )
-        triage.decide(session, intake, staff, outcome=track)
-        return cases.open_case(session, [intake], staff, track=track).id
+        return case_from_request(session, staff, track or TriageOutcome.TRACK_2).id

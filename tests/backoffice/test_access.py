@@ -49,6 +49,20 @@ MATRIX = {
     ("POST", "/staff/cases/<int:case_id>/risk"): TEAM,
     ("POST", "/staff/cases/<int:case_id>/partners"): TEAM,
     ("POST", "/staff/cases/<int:case_id>/partners/<int:partner_id>/withdraw"): TEAM,
+    ("GET", "/staff/cases/<int:case_id>/partners/<int:partner_id>"): TEAM,
+    ("POST", "/staff/cases/<int:case_id>/partners/<int:partner_id>"): TEAM,
+    ("GET", "/staff/cases/<int:case_id>/print"): TEAM,
+    ("POST", "/staff/cases/<int:case_id>/people"): TEAM,
+    ("GET", "/staff/cases/<int:case_id>/people/<int:person_id>"): TEAM,
+    ("POST", "/staff/cases/<int:case_id>/people/<int:person_id>"): TEAM,
+    ("POST", "/staff/cases/<int:case_id>/people/<int:person_id>/delete"): TEAM,
+    ("GET", "/staff/cases/<int:case_id>/people/<int:person_id>/safety-plan"): TEAM,
+    ("POST", "/staff/cases/<int:case_id>/people/<int:person_id>/safety-plan"): TEAM,
+    ("POST", "/staff/cases/<int:case_id>/relations"): TEAM,
+    ("POST", "/staff/cases/<int:case_id>/relations/<int:relation_id>/delete"): TEAM,
+    ("POST", "/staff/cases/<int:case_id>/actions"): TEAM,
+    ("POST", "/staff/cases/<int:case_id>/actions/<int:action_id>"): TEAM,
+    ("POST", "/staff/cases/<int:case_id>/consultations"): TEAM,
     ("GET", "/staff/account"): EVERYONE,
     ("GET", "/staff/account/two-step"): EVERYONE,
     ("POST", "/staff/account/two-step"): EVERYONE,
@@ -138,6 +152,9 @@ def _path(rule: str, intake_id: int, staff_id: int) -> str:
         .replace("<int:staff_id>", str(staff_id))
         .replace("<int:message_id>", "1")
         .replace("<int:partner_id>", "1")
+        .replace("<int:person_id>", "1")
+        .replace("<int:relation_id>", "1")
+        .replace("<int:action_id>", "1")
         .replace("<int:case_id>", "999999")
         .replace("<token>", "not-a-real-token")
     )

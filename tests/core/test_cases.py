@@ -6,26 +6,22 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import select
 
-from core import cases, retention, triage
+from core import cases, retention
 from core.db import db
-from core.intakes import SafeContact, Submission, submit
-from core.models import Case, CaseStatus, Intake, IntakeKind, IntakeStatus, Staff, TriageOutcome
+from core.models import (
+    Case,
+    CasePerson,
+    CaseStatus,
+    Intake,
+    IntakeStatus,
+    Staff,
+    TriageOutcome,
+)
+from tests.factories import decided_request
 
 
 def _decided(session, staff, **contact) -> Intake:
-    intake, _ = submit(
-        session,
-        Submission(
-            kind=IntakeKind.CONTACT,
-            language="nl",
-            contact=SafeContact(
-                **{"name": "Sam", "phone": "0470 12 34 56", "may_call": True, **contact}
-            ),
-            story="Mijn verhaal.",
-        ),
-    )
-    triage.decide(session, intake, staff, outcome=TriageOutcome.TRACK_2)
-    return intake
+    return decided_request(session, staff, TriageOutcome.TRACK_2, **contact)
 
 
 @pytest.fixture
@@ -144,6 +140,11 @@ def test_deleting_the_request_also_deletes_what_the_case_copied(app, director):
         staff = session.get(Staff, director)
         intake = _decided(session, staff)
         case = cases.open_case(session, [intake], staff, track=TriageOutcome.TRACK_2)
+        added = CasePerson(case_id=case.id, role="victim", name="Mia", phone="0470 99 99 99")
+        session.add(added)
+        session.flush()
         erase(session, intake)
         victim = case.people[0]
         assert (victim.name, victim.phone, victim.email) == (None, None, None)
+        # A victim the staff added later was not copied from this request.
+        assert (added.name, added.phone) == ("Mia", "0470 99 99 99")

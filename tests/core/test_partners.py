@@ -5,24 +5,14 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from core import cases, partners, triage
+from core import cases, partners
 from core.db import db
-from core.intakes import SafeContact, Submission, submit
-from core.models import Case, CaseEvent, CasePartner, IntakeKind, Staff, TriageOutcome
+from core.models import Case, CaseEvent, CasePartner, Staff, TriageOutcome
+from tests.factories import case_from_request
 
 
 def _case(session, staff):
-    intake, _ = submit(
-        session,
-        Submission(
-            kind=IntakeKind.CONTACT,
-            language="nl",
-            contact=SafeContact(name="Sam", phone="0470 12 34 56", may_call=True),
-            story="Mijn verhaal.",
-        ),
-    )
-    triage.decide(session, intake, staff, outcome=TriageOutcome.TRACK_3)
-    return cases.open_case(session, [intake], staff, track=TriageOutcome.TRACK_3)
+    return case_from_request(session, staff, TriageOutcome.TRACK_3)
 
 
 @pytest.fixture
@@ -123,3 +113,104 @@ def test_a_case_consultation_partner_sees_every_part_and_cannot_be_withdrawn(app
             )
         assert refused.value.code == "basis"
         assert partners.may_see(partner) == set(partners.PARTS)
+
+
+def test_the_action_plan_is_a_part_a_consultation_shares_and_consent_may_name(
+    app, case_and_staff, clock
+):
+    case_id, staff_id = case_and_staff
+    assert "action_plan" in partners.PARTS
+    with app.app_context(), db.writing() as session:
+        consultation = _add(session, case_id, staff_id, basis="case_consultation")
+        assert "action_plan" in partners.may_see(consultation)
+        consent = _add(session, case_id, staff_id, scope=["story"], consent_given_at=clock())
+        assert "action_plan" not in partners.may_see(consent)
+        planned = _add(session, case_id, staff_id, scope=["action_plan"], consent_given_at=clock())
+        assert partners.may_see(planned) == {"action_plan"}
+
+
+def _update(session, case_id, staff_id, partner, **fields):
+    data = {"kind": partner.kind, "organisation": partner.organisation}
+    data.update(fields)
+    return partners.update_partner(
+        session, session.get(Case, case_id), partner, session.get(Staff, staff_id), **data
+    )
+
+
+def test_updating_a_partner_changes_who_and_records_the_kind_only(app, case_and_staff, clock):
+    case_id, staff_id = case_and_staff
+    with app.app_context(), db.writing() as session:
+        partner = _add(session, case_id, staff_id, scope=["story"], consent_given_at=clock())
+        changed = _update(
+            session,
+            case_id,
+            staff_id,
+            partner,
+            kind="youth_care",
+            organisation="  Jongerenwelzijn  ",
+            contact_name="Tom",
+            contact_details="",
+        )
+        assert changed is True
+        assert (partner.kind, partner.organisation, partner.contact_name) == (
+            "youth_care",
+            "Jongerenwelzijn",
+            "Tom",
+        )
+        assert partner.contact_details is None
+        # The basis and scope are a consent of their own: untouched.
+        assert partner.basis == "consent" and partner.consent_scope == ["story"]
+        # The same details again change nothing and add no event.
+        assert (
+            _update(
+                session,
+                case_id,
+                staff_id,
+                partner,
+                contact_name="Tom",
+            )
+            is False
+        )
+    with app.app_context():
+        events = db.session.scalars(
+            select(CaseEvent).where(CaseEvent.action == "case.partner_updated")
+        ).all()
+    assert [e.detail for e in events] == ["youth_care"]
+
+
+@pytest.mark.parametrize(
+    ("fields", "code"),
+    [
+        ({"kind": "neighbour"}, "kind"),
+        ({"organisation": " "}, "organisation"),
+        ({"organisation": "x" * 201}, "organisation_length"),
+        ({"contact_name": "x" * 201}, "contact_name_length"),
+        ({"contact_details": "x" * 501}, "contact_details_length"),
+    ],
+)
+def test_updating_a_partner_checks_the_details(app, case_and_staff, fields, code):
+    case_id, staff_id = case_and_staff
+    with app.app_context(), db.writing() as session:
+        partner = _add(session, case_id, staff_id, basis="case_consultation")
+        with pytest.raises(partners.PartnerError) as refused:
+            _update(session, case_id, staff_id, partner, **fields)
+        assert refused.value.code == code
+        assert partner.organisation == "CAW Oost-Vlaanderen" and partner.kind == "caw"
+
+
+def test_a_partner_of_another_or_a_closed_file_cannot_be_updated(app, case_and_staff):
+    case_id, staff_id = case_and_staff
+    with app.app_context(), db.writing() as session:
+        staff = session.get(Staff, staff_id)
+        partner = _add(session, case_id, staff_id, basis="case_consultation")
+        other = _case(session, staff)
+        with pytest.raises(partners.PartnerError) as refused:
+            partners.update_partner(
+                session, other, partner, staff, kind="police", organisation="PZ Gent"
+            )
+        assert refused.value.code == "case"
+        case = session.get(Case, case_id)
+        cases.close(session, case, staff, "goals_reached", None)
+        with pytest.raises(partners.PartnerError) as refused:
+            _update(session, case_id, staff_id, partner, organisation="PZ Gent")
+        assert refused.value.code == "closed"

@@ -4,10 +4,10 @@ import json
 
 import pytest
 
-from core import cases, risk, triage
+from core import risk
 from core.db import db
-from core.intakes import SafeContact, Submission, submit
-from core.models import CaseEvent, IntakeKind, RiskAssessment, Staff, TriageOutcome
+from core.models import CaseEvent, RiskAssessment, Staff
+from tests.factories import case_from_request
 
 
 def _instrument(**changes) -> dict:
@@ -143,17 +143,7 @@ def test_reassessments_are_kept_newest_first(app, make_staff, clock):
     instrument = risk.parse_instrument(_instrument())
     with app.app_context(), db.writing() as session:
         staff = session.get(Staff, staff_id)
-        intake, _ = submit(
-            session,
-            Submission(
-                kind=IntakeKind.CONTACT,
-                language="nl",
-                contact=SafeContact(name="Sam", phone="0470 12 34 56", may_call=True),
-                story="Mijn verhaal.",
-            ),
-        )
-        triage.decide(session, intake, staff, outcome=TriageOutcome.TRACK_2)
-        case = cases.open_case(session, [intake], staff, track=TriageOutcome.TRACK_2)
+        case = case_from_request(session, staff)
         first = risk.assess(session, case, staff, instrument, _answers(("b",)), "high", None)
         clock.advance(days=14)
         with pytest.raises(risk.AssessmentError):

@@ -1,0 +1,221 @@
+"""The print view of a case file, for a case consultation: on paper, with only
+what the reader may see. Staff who may open the file see all of it; a print
+for a partner (`?partner=<id>`) shows what `core.partners.may_see` allows now,
+and says which parts are left out. Every print is audited and on the timeline."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from flask import abort, g, render_template, request
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from backoffice import bp
+from backoffice.access import requires
+from backoffice.cases import case_or_404, centre_today, partner_or_404
+from backoffice.labels import (
+    ACTION_STATUS_LABELS,
+    LEGAL_BASIS_LABELS,
+    PARTNER_PART_LABELS,
+    RELATION_KIND_LABELS,
+    SAFETY_PLAN_SECTION_LABELS,
+)
+from core import audit, cases, clock, partners, risk
+from core.db import db
+from core.models import (
+    Case,
+    CaseAction,
+    CaseConsultation,
+    CaseIntake,
+    CasePartner,
+    CasePerson,
+    CaseRelation,
+    Intake,
+    SafetyPlan,
+    Staff,
+)
+from core.permissions import Permission
+
+# "person is <kind> of other"; the other person reads it the other way round.
+INVERSE_RELATION = {"parent": "child", "child": "parent"}
+# Earlier risk assessments printed under the latest one.
+RISK_HISTORY_ROWS = 5
+
+
+@dataclass
+class PrintedPerson:
+    person: CasePerson
+    age: int | None
+    relations: list[tuple[str, CasePerson]] = field(default_factory=list)
+
+
+@bp.get("/cases/<int:case_id>/print")
+@requires(Permission.CASES)
+def case_print(case_id: int):
+    found = case_or_404(case_id)
+    partner = _partner_asked(found)
+    now = clock.now()
+    withdrawn = (
+        partner is not None
+        and partner.consent_withdrawn_at is not None
+        and now >= partner.consent_withdrawn_at
+    )
+    visible = set(partners.PARTS) if partner is None else partners.may_see(partner, now)
+    _record_print(found, partner)
+    content = {} if withdrawn else _content(db.session, found, visible)
+    return render_template(
+        "backoffice/case_print.html",
+        case=found,
+        partner=partner,
+        withdrawn=withdrawn,
+        visible=visible,
+        shown=[part for part in partners.PARTS if part in visible],
+        left_out=[part for part in partners.PARTS if part not in visible],
+        printed_at=now,
+        part_labels=PARTNER_PART_LABELS,
+        relation_labels=RELATION_KIND_LABELS,
+        action_status_labels=ACTION_STATUS_LABELS,
+        consultation_basis_labels=LEGAL_BASIS_LABELS,
+        **content,
+    )
+
+
+def _partner_asked(found: Case) -> CasePartner | None:
+    """The partner the print is for, from `?partner=<id>`; None for the team."""
+    value = request.args.get("partner")
+    if value is None:
+        return None
+    if not value.isdigit():
+        abort(404)
+    return partner_or_404(found, int(value))
+
+
+def _record_print(found: Case, partner: CasePartner | None) -> None:
+    """Audit trail and timeline, in a write transaction of its own (this is a GET)."""
+    detail = "staff" if partner is None else f"partner {partner.id}"
+    with db.writing() as session:
+        audit.record(
+            session,
+            "case.printed",
+            actor_id=g.staff.id,
+            target_type="case",
+            target_id=found.id,
+            detail=detail,
+        )
+        # On the timeline a print without a partner is the team's: no detail needed.
+        timeline_detail = None if partner is None else detail
+        cases.record(session, session.get(Case, found.id), g.staff, "case.printed", timeline_detail)
+
+
+def _content(session: Session, found: Case, visible: set[str]) -> dict:
+    """What the print shows, one query per kind of row (never one per person)."""
+    people = list(
+        session.scalars(
+            select(CasePerson).where(CasePerson.case_id == found.id).order_by(CasePerson.id)
+        )
+    )
+    staff_ids = {found.director_id}
+    content: dict = {
+        "people": _people(session, found, people),
+        "intakes": _intakes(session, found, visible),
+        "assessments": [],
+        "plans": [],
+        "actions": [],
+        "consultations": [],
+        "owner_partners": {},
+    }
+    if "risk_assessment" in visible:
+        content["assessments"] = risk.history(session, found)[: RISK_HISTORY_ROWS + 1]
+        staff_ids |= {a.staff_id for a in content["assessments"]}
+    if "safety_plan" in visible:
+        content["plans"] = _current_plans(session, found, people)
+    if "action_plan" in visible:
+        content["actions"] = list(
+            session.scalars(
+                select(CaseAction)
+                .where(CaseAction.case_id == found.id)
+                .order_by(CaseAction.due_on.is_(None), CaseAction.due_on, CaseAction.id)
+            )
+        )
+        content["consultations"] = list(
+            session.scalars(
+                select(CaseConsultation)
+                .where(CaseConsultation.case_id == found.id)
+                .order_by(CaseConsultation.held_on.desc(), CaseConsultation.id.desc())
+            )
+        )
+        staff_ids |= {a.owner_staff_id for a in content["actions"]}
+        if any(a.owner_partner_id for a in content["actions"]):
+            content["owner_partners"] = {p.id: p for p in partners.partners_of(session, found)}
+    staff_ids.discard(None)
+    content["staff_names"] = dict(
+        session.execute(select(Staff.id, Staff.name).where(Staff.id.in_(staff_ids))).all()
+    )
+    return content
+
+
+def _people(session: Session, found: Case, people: list[CasePerson]) -> list[PrintedPerson]:
+    this_year = centre_today().year
+    printed = {
+        p.id: PrintedPerson(
+            p,
+            max(this_year - p.birth_year, 0) if p.role == "child" and p.birth_year else None,
+        )
+        for p in people
+    }
+    relations = session.scalars(
+        select(CaseRelation).where(CaseRelation.case_id == found.id).order_by(CaseRelation.id)
+    )
+    for relation in relations:
+        one, other = printed.get(relation.person_id), printed.get(relation.other_person_id)
+        if one is None or other is None:
+            continue
+        one.relations.append((relation.kind, other.person))
+        other.relations.append((INVERSE_RELATION.get(relation.kind, relation.kind), one.person))
+    return list(printed.values())
+
+
+def _intakes(session: Session, found: Case, visible: set[str]) -> list[Intake]:
+    """The requests the file came from: their safe-contact choices belong to the
+    contact details, their stories and messages to the story."""
+    if not visible & {"contact_details", "story"}:
+        return []
+    query = (
+        select(Intake)
+        .join(CaseIntake, CaseIntake.intake_id == Intake.id)
+        .where(CaseIntake.case_id == found.id)
+        .order_by(Intake.created_at, Intake.id)
+    )
+    if "story" in visible:
+        query = query.options(selectinload(Intake.messages))
+    return list(session.scalars(query))
+
+
+def _current_plans(
+    session: Session, found: Case, people: list[CasePerson]
+) -> list[tuple[CasePerson, SafetyPlan, list[tuple[str, str]]]]:
+    """Each person's newest plan version, with its sections in a steady order."""
+    versions = session.scalars(
+        select(SafetyPlan)
+        .where(SafetyPlan.case_id == found.id)
+        .order_by(SafetyPlan.person_id, SafetyPlan.created_at.desc(), SafetyPlan.id.desc())
+    )
+    newest: dict[int, SafetyPlan] = {}
+    for plan in versions:
+        newest.setdefault(plan.person_id, plan)
+    return [
+        (person, newest[person.id], _sections(newest[person.id].content or {}))
+        for person in people
+        if person.id in newest
+    ]
+
+
+def _sections(content: dict) -> list[tuple[str, str]]:
+    known = [code for code in SAFETY_PLAN_SECTION_LABELS if content.get(code)]
+    unknown = sorted(code for code in content if code not in SAFETY_PLAN_SECTION_LABELS)
+    return [
+        (SAFETY_PLAN_SECTION_LABELS.get(code, code), content[code])
+        for code in known + unknown
+        if content[code]
+    ]

@@ -1,0 +1,87 @@
+"""Safety plans: every save is a version; the same plan again adds nothing."""
+
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select
+
+from core import people, safety_plans
+from core.db import db
+from core.models import Case, CaseEvent, SafetyPlan, Staff
+from tests.factories import case_from_request
+
+
+@pytest.fixture
+def case_and_staff(app, make_staff):
+    staff_id, _ = make_staff("case_director")
+    with app.app_context(), db.writing() as session:
+        staff = session.get(Staff, staff_id)
+        case = case_from_request(session, staff)
+        return case.id, staff_id
+
+
+def _save(session, case_id, staff_id, content, person_index=0):
+    case = session.get(Case, case_id)
+    person = case.people[person_index]
+    return safety_plans.save(session, case, person, session.get(Staff, staff_id), content)
+
+
+@pytest.mark.parametrize(
+    ("content", "code", "section"),
+    [
+        ({}, "empty", None),
+        ({"warning_signs": "  \n ", "unknown_part": "text"}, "empty", None),
+        ({"safe_places": "x" * 4001}, "too_long", "safe_places"),
+    ],
+)
+def test_a_plan_needs_at_least_one_filled_part(app, case_and_staff, content, code, section):
+    case_id, staff_id = case_and_staff
+    with app.app_context(), db.writing() as session:
+        with pytest.raises(safety_plans.SafetyPlanError) as refused:
+            _save(session, case_id, staff_id, content)
+        assert (refused.value.code, refused.value.section) == (code, section)
+        assert session.scalars(select(SafetyPlan)).all() == []
+
+
+def test_each_save_adds_a_version_and_the_same_plan_adds_nothing(app, case_and_staff, clock):
+    case_id, staff_id = case_and_staff
+    with app.app_context(), db.writing() as session:
+        first = _save(session, case_id, staff_id, {"safe_places": "Bij oma", "emergency": ""})
+        assert first.content == {"safe_places": "Bij oma"}
+        clock.advance(days=2)
+        second = _save(
+            session, case_id, staff_id, {"safe_places": "Bij oma", "safe_people": "Buurvrouw"}
+        )
+        clock.advance(days=1)
+        # Only spaces differ: the plan is the same, so no version is added.
+        same = _save(
+            session, case_id, staff_id, {"safe_places": " Bij oma ", "safe_people": "Buurvrouw"}
+        )
+        assert same is None
+        person = session.get(Case, case_id).people[0]
+        versions = safety_plans.history(session, person)
+        assert [v.id for v in versions] == [second.id, first.id]
+        assert safety_plans.current(session, person).id == second.id
+        assert versions[0].created_at - versions[1].created_at == timedelta(days=2)
+        saved = session.scalars(
+            select(CaseEvent.detail).where(CaseEvent.action == "case.safety_plan_saved")
+        ).all()
+        assert saved == ["victim", "victim"]
+
+
+def test_the_last_update_of_every_plan_in_a_file_comes_in_one_go(app, case_and_staff, clock):
+    case_id, staff_id = case_and_staff
+    with app.app_context(), db.writing() as session:
+        case = session.get(Case, case_id)
+        staff = session.get(Staff, staff_id)
+        child, _ = people.add_person(
+            session, case, staff, people.PersonDetails(role="child", name="Noor"), 2026
+        )
+        started = clock()
+        _save(session, case_id, staff_id, {"warning_signs": "Hij drinkt"})
+        clock.advance(hours=3)
+        _save(session, case_id, staff_id, {"warning_signs": "Hij drinkt veel"})
+        assert safety_plans.last_updates(session, case) == {
+            case.people[0].id: started + timedelta(hours=3)
+        }
+        assert child.id not in safety_plans.last_updates(session, case)
