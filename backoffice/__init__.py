@@ -91,6 +91,7 @@ def init_app(app: Flask) -> None:
         case_print,
         cases,
         intakes,
+        stats,
         triage,
     )
 

@@ -32,6 +32,8 @@ SECRETS_FILE = "secrets.json"
 DEFAULT_RETENTION_DAYS = 365
 # Closed case files: kept this many years (docs/privacy.md says why five).
 DEFAULT_CASE_RETENTION_YEARS = 5
+# Counts below this are suppressed in figures that leave the coordinator's screen.
+DEFAULT_SMALL_COUNT_THRESHOLD = 5
 
 
 class ConfigError(Exception):
@@ -176,6 +178,13 @@ def load_config(
         # The team's promise for a first contact; the queue flags requests past it.
         "FJC_FIRST_CONTACT_TARGET_HOURS": _whole_number(
             env, "FJC_FIRST_CONTACT_TARGET_HOURS", 24, "hours"
+        ),
+        # The team's promise for a triage decision, for "share within target" on /staff/stats.
+        "FJC_DECISION_TARGET_DAYS": _whole_number(env, "FJC_DECISION_TARGET_DAYS", 7, "days"),
+        # Figures below this count are shown as "<5" to anyone but a coordinator
+        # and in every export, so that no family can be recognised.
+        "FJC_SMALL_COUNT_THRESHOLD": _whole_number(
+            env, "FJC_SMALL_COUNT_THRESHOLD", DEFAULT_SMALL_COUNT_THRESHOLD, "people"
         ),
         # Optional: a short notice (no personal data) to the team for urgent requests.
         "FJC_SMTP_HOST": env.get("FJC_SMTP_HOST") or None,

@@ -21,6 +21,9 @@ class Permission(StrEnum):
     ASSIGN = "assign"
     # Case files; which ones is decided per file (core.cases.can_view).
     CASES = "cases"
+    # Figures (/staff/stats). Coordinators see exact numbers; every other role
+    # that may see figures, and every export, gets small counts suppressed.
+    VIEW_STATS = "view_stats"
     MANAGE_STAFF = "manage_staff"
     VIEW_AUDIT = "view_audit"
 
@@ -34,6 +37,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.REPLY_TO_REQUESTER,
             Permission.TRIAGE,
             Permission.CASES,
+            Permission.VIEW_STATS,
         }
     ),
     # The operational lead sees everything, assigns work and reads the audit trail.
@@ -44,6 +48,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.TRIAGE,
             Permission.ASSIGN,
             Permission.CASES,
+            Permission.VIEW_STATS,
             Permission.VIEW_AUDIT,
         }
     ),

@@ -63,6 +63,8 @@ MATRIX = {
     ("POST", "/staff/cases/<int:case_id>/actions"): TEAM,
     ("POST", "/staff/cases/<int:case_id>/actions/<int:action_id>"): TEAM,
     ("POST", "/staff/cases/<int:case_id>/consultations"): TEAM,
+    ("GET", "/staff/stats"): TEAM,
+    ("GET", "/staff/stats.csv"): TEAM,
     ("GET", "/staff/account"): EVERYONE,
     ("GET", "/staff/account/two-step"): EVERYONE,
     ("POST", "/staff/account/two-step"): EVERYONE,

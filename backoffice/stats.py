@@ -1,0 +1,264 @@
+"""Figures for the team and the funders: /staff/stats and its CSV export.
+
+Coordinators see exact numbers and the case directors' names. Everyone else
+who may see figures gets small counts suppressed and no names; the CSV leaves
+the centre, so it is always suppressed, whoever downloads it.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import date, timedelta
+
+from babel import Locale, UnknownLocaleError
+from flask import Response, current_app, g, render_template, request
+from flask_babel import format_date, format_decimal, get_locale
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from markupsafe import Markup
+from sqlalchemy import select
+
+from backoffice import KIND_LABELS, bp
+from backoffice.access import requires
+from backoffice.cases import centre_today, centre_zone
+from backoffice.labels import CLOSURE_REASON_LABELS
+from core import audit, stats
+from core.charts import Bar, Line, bar_chart, line_chart
+from core.db import db
+from core.models import Role, Staff
+from core.permissions import Permission
+from core.suppression import HIDDEN_MARK, small_mark
+
+CHILDREN_STAT_LABELS = {
+    "yes": _l("Children involved"),
+    "no": _l("No children involved"),
+    "unknown": _l("The person did not want to say"),
+    stats.NOT_GIVEN: _l("Not asked or not answered"),
+}
+TRACK_STAT_LABELS = {
+    "track_2": _l("Track 2: outreach"),
+    "track_3": _l("Track 3: chain approach"),
+}
+NOT_GIVEN_LABEL = _l("Not given")
+PERIOD_ERRORS = {
+    "format": _l("Type a month as year and month, for example 2026-03."),
+    "future": _l("The last month cannot be after this month."),
+    "order": _l("The first month must come before the last month."),
+    "too_long": _l("Choose a period of at most %(months)s months."),
+}
+
+
+def _threshold() -> int:
+    return int(current_app.config.get("FJC_SMALL_COUNT_THRESHOLD", 5))
+
+
+def _figures(period: stats.Period, today: date) -> stats.Figures:
+    config = current_app.config
+    return stats.compute(
+        db.session,
+        period,
+        zone=centre_zone(),
+        today=today,
+        first_contact_target=timedelta(hours=config["FJC_FIRST_CONTACT_TARGET_HOURS"]),
+        decision_target=timedelta(days=config.get("FJC_DECISION_TARGET_DAYS", 7)),
+    )
+
+
+def _period_from_request(today: date) -> tuple[stats.Period, dict[str, str]]:
+    """The period asked for, or the default one with a message per wrong field."""
+    try:
+        return (
+            stats.parse_period(request.args.get("from"), request.args.get("to"), today),
+            {},
+        )
+    except stats.PeriodError as problem:
+        message = PERIOD_ERRORS[problem.code]
+        text = str(message) % {"months": stats.MAX_MONTHS}
+        return stats.default_period(today), {problem.field: text}
+
+
+def _audit(action: str, period: stats.Period) -> None:
+    with db.writing() as session:
+        # The period only: figures are about no one, so there is nothing else to record.
+        audit.record(session, action, actor_id=g.staff.id, detail=period.label)
+
+
+def _month_label(month: stats.Month) -> str:
+    return format_date(month.first_day(), "MMM y")
+
+
+def _language_label(code: str) -> str:
+    try:
+        return Locale.parse(code).get_display_name(get_locale()) or code
+    except (ValueError, UnknownLocaleError):
+        return code
+
+
+def _number(value: float | None, digits: int = 1) -> str | None:
+    if value is None:
+        return None
+    return format_decimal(round(value, digits), format="#,##0." + "0" * digits)
+
+
+def _director_labels(figures: stats.Figures, exact: bool) -> dict[str, str]:
+    """Names for coordinators; numbers in order of caseload for everyone else."""
+    if not exact:
+        return {
+            row: (
+                str(NOT_GIVEN_LABEL)
+                if row == stats.NOT_GIVEN
+                else _("Case director %(number)s", number=index + 1)
+            )
+            for index, row in enumerate(figures.caseload.rows)
+        }
+    ids = [int(r) for r in figures.caseload.rows if r != stats.NOT_GIVEN]
+    names = dict(db.session.execute(select(Staff.id, Staff.name).where(Staff.id.in_(ids))).all())
+    return {
+        row: str(NOT_GIVEN_LABEL) if row == stats.NOT_GIVEN else names.get(int(row), row)
+        for row in figures.caseload.rows
+    }
+
+
+def _bars(table: stats.Table, labels: dict[str, str], threshold: int, shares=False) -> list[Bar]:
+    bars = []
+    for row in table.rows:
+        text = table.text(row, stats.COUNT, threshold)
+        share = table.share(row) if shares else None
+        if share is not None:
+            text = f"{text} ({_number(share, 0)} %)"
+        bars.append(Bar(labels.get(row, row), table.shown(row), text))
+    return bars
+
+
+def _charts(figures: stats.Figures, labels: dict, threshold: int) -> dict[str, Markup]:
+    months = figures.requests_by_month
+    note = (
+        _("Small numbers are hidden; the table below gives every number.")
+        if figures.suppressed_at
+        else _("The table below gives every number.")
+    )
+    return {
+        "months": line_chart(
+            "chart-months",
+            _("Requests per month, by door"),
+            _(
+                "One line for each door, over %(count)s months from %(first)s to %(last)s.",
+                count=len(months.rows),
+                first=labels["months"][months.rows[0]],
+                last=labels["months"][months.rows[-1]],
+            )
+            + " "
+            + note,
+            [labels["months_short"][m] for m in months.rows],
+            [
+                Line(str(KIND_LABELS.get(kind, kind)), [months.shown(m, kind) for m in months.rows])
+                for kind in months.columns
+            ],
+        ),
+        "municipalities": bar_chart(
+            "chart-municipalities",
+            _("Requests by municipality"),
+            _("One bar for each municipality.") + " " + note,
+            _bars(figures.municipalities, labels["municipalities"], threshold),
+        ),
+        "languages": bar_chart(
+            "chart-languages",
+            _("Requests by language"),
+            _("One bar for each language, with its share of all requests.") + " " + note,
+            _bars(figures.languages, labels["languages"], threshold, shares=True),
+        ),
+        "closure_reasons": bar_chart(
+            "chart-closure-reasons",
+            _("Why case files were closed"),
+            _("One bar for each reason.") + " " + note,
+            _bars(figures.closure_reasons, labels["closure_reasons"], threshold),
+        ),
+    }
+
+
+def _labels(figures: stats.Figures, exact: bool) -> dict[str, dict[str, str]]:
+    months = {m.key: _month_label(m) for m in figures.period.months}
+    return {
+        "months": months,
+        "months_short": {
+            m.key: format_date(m.first_day(), "MMM yy") for m in figures.period.months
+        },
+        "kinds": {str(k): str(v) for k, v in KIND_LABELS.items()},
+        "municipalities": {
+            row: str(NOT_GIVEN_LABEL)
+            if row == stats.NOT_GIVEN
+            else figures.municipality_names.get(row, row)
+            for row in figures.municipalities.rows
+        },
+        "languages": {row: _language_label(row) for row in figures.languages.rows},
+        "children": {k: str(v) for k, v in CHILDREN_STAT_LABELS.items()},
+        "tracks": {k: str(v) for k, v in TRACK_STAT_LABELS.items()},
+        "closure_reasons": {
+            **{k: str(v) for k, v in CLOSURE_REASON_LABELS.items()},
+            stats.NOT_GIVEN: str(NOT_GIVEN_LABEL),
+        },
+        "directors": _director_labels(figures, exact),
+    }
+
+
+@bp.get("/stats")
+@requires(Permission.VIEW_STATS)
+def stats_page():
+    today = centre_today()
+    period, errors = _period_from_request(today)
+    exact = g.staff.role == Role.COORDINATOR
+    threshold = _threshold()
+    figures = _figures(period, today)
+    if not exact:
+        figures = figures.suppressed(threshold)
+    _audit("stats.viewed", period)
+    labels = _labels(figures, exact)
+    return render_template(
+        "backoffice/stats.html",
+        figures=figures,
+        exact=exact,
+        threshold=threshold,
+        small=small_mark(threshold),
+        hidden_mark=HIDDEN_MARK,
+        labels=labels,
+        charts=_charts(figures, labels, threshold),
+        typed={"from": request.args.get("from", ""), "to": request.args.get("to", "")},
+        errors=errors,
+        period_from=period.first.key,
+        period_to=period.last.key,
+        hours=lambda seconds: _number(None if seconds is None else seconds / 3600),
+        days=lambda seconds: _number(None if seconds is None else seconds / 86400),
+        percent=lambda value: _number(value, 0),
+        total=stats.TOTAL,
+        count=stats.COUNT,
+        not_given=stats.NOT_GIVEN,
+        first_contact_target_hours=current_app.config["FJC_FIRST_CONTACT_TARGET_HOURS"],
+        decision_target_days=current_app.config.get("FJC_DECISION_TARGET_DAYS", 7),
+    )
+
+
+def csv_body(rows: list[tuple[str, str, str, str]]) -> bytes:
+    """UTF-8 with a byte order mark, so Excel reads accents right; CRLF as RFC 4180."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerows(rows)
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+@bp.get("/stats.csv")
+@requires(Permission.VIEW_STATS)
+def stats_csv():
+    today = centre_today()
+    period, errors = _period_from_request(today)
+    if errors:
+        # A hand-typed address with a wrong month: the page says what is wrong.
+        return stats_page()
+    threshold = _threshold()
+    figures = _figures(period, today).suppressed(threshold)
+    _audit("stats.exported", period)
+    response = Response(csv_body(stats.csv_rows(figures, threshold)), mimetype="text/csv")
+    response.headers["Content-Type"] = "text/csv; charset=utf-8"
+    response.headers["Content-Disposition"] = f'attachment; filename="fjc-figures-{period.key}.csv"'
+    response.headers["Cache-Control"] = "no-store"
+    return response
