@@ -1,0 +1,182 @@
+"""The README's walkthrough, step by step over HTTP: a request on the portal
+becomes a joint case file that partners work from, without asking anything
+twice. If this fails, the README is no longer true."""
+
+import csv
+import io
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import select
+
+from core import risk
+from core.db import db
+from core.models import Case, CasePartner, CasePerson, Intake
+from tests.backoffice.helpers import staff_client
+
+# A Monday, 10:00 in Brussels: inside the safe times the person gives.
+MONDAY_MORNING = datetime(2026, 11, 30, 9, 0, tzinfo=UTC)
+STORY = "He checks my phone and he threatened me last week."
+PHONE = "0470 11 22 33"
+
+
+def _text(response) -> str:
+    return " ".join("".join(response.page.itertext()).split())
+
+
+def _ids(app, model, **where):
+    with app.app_context():
+        query = select(model)
+        for column, value in where.items():
+            query = query.where(getattr(model, column) == value)
+        return {
+            row.name if hasattr(row, "name") else row.organisation: row.id
+            for row in db.session.scalars(query)
+        }
+
+
+def test_a_request_becomes_a_joint_case_file(app, client, make_staff, clock):
+    clock.current = MONDAY_MORNING
+    # 1. The person asks for contact, safely.
+    sent = client.submit(
+        "/en/contact",
+        {
+            "name": "Sam",
+            "phone": PHONE,
+            "phone_permissions": ["call"],
+            "safe_days": ["mon", "tue", "wed", "thu", "fri"],
+            "safe_times": ["morning"],
+            "children_involved": "yes",
+            "story": STORY,
+        },
+    )
+    assert sent.status_code == 200 and "return code" in _text(sent).lower()
+    with app.app_context():
+        intake_id = db.session.scalar(select(Intake.id))
+
+    # 2. The team sees it in the queue, with its reason, and takes it.
+    chris = make_staff("coordinator", name="Chris")
+    team = staff_client(app, chris)
+    assert "Children in the family" in _text(team.get("/staff/"))
+    request_page = f"/staff/intakes/{intake_id}"
+    assert team.submit(f"{request_page}/claim", {}, form_page=request_page).status_code == 303
+
+    # 3. Safe contact first: a call inside the safe times reaches the person.
+    attempt = team.submit(
+        f"{request_page}/attempts",
+        {"attempt-channel": "call", "attempt-outcome": "reached"},
+        form_page=request_page,
+    )
+    assert attempt.status_code == 303
+
+    # 4. Track 3, then the case file: the person and their story are in it.
+    team.submit(f"{request_page}/decision", {"decision-outcome": "track_3"}, form_page=request_page)
+    opened = team.submit(f"{request_page}/case", {}, form_page=request_page)
+    assert opened.status_code == 303
+    case_page = opened.headers["Location"]
+    with app.app_context():
+        case = db.session.scalars(select(Case)).one()
+        number, case_id = case.number, case.id
+    body = _text(team.get(case_page))
+    assert number == "2026-0001" and STORY in body and PHONE in body
+
+    # 5. People and relations, and a safety plan.
+    victim_id = _ids(app, CasePerson, case_id=case_id)["Sam"]
+    added = team.submit(
+        f"{case_page}/people",
+        {
+            "role": "child",
+            "name": "Noor",
+            "birth_year": "2018",
+            "school_contacts": "Basisschool De Klimop",
+            "relation_kind": "child",
+            "relation_to": str(victim_id),
+        },
+        form_page=case_page,
+    )
+    assert added.status_code == 303, _text(added)[-3000:]
+    team.submit(
+        f"{case_page}/people",
+        {"role": "person_causing_harm", "name": "Alex", "no_direct_contact": "yes"},
+        form_page=case_page,
+    )
+    plan_page = f"{case_page}/people/{victim_id}/safety-plan"
+    team.submit(
+        plan_page, {"section-safe_places": "My sister's flat in Mechelen."}, form_page=plan_page
+    )
+    body = _text(team.get(case_page))
+    assert "Noor is the child of Sam." in body and "Do not contact directly" in body
+
+    # 6. Risk assessment: computed, and the professional's judgement.
+    answers = {}
+    for item in risk.current("fjc-risk").items:
+        answers[f"answer-{item.code}"] = "yes" if item.code in {"threats_to_kill"} else "no"
+        answers[f"source-{item.code}"] = "victim"
+    assessed = team.submit(
+        f"{case_page}/risk", {**answers, "judged_level": "high"}, form_page=case_page
+    )
+    assert assessed.status_code == 303
+    assert "High risk" in _text(team.get(case_page))
+
+    # 7. Partners: the police on the 458ter basis, the school with consent.
+    today = MONDAY_MORNING.date().isoformat()
+    team.submit(
+        f"{case_page}/partners",
+        {"kind": "police", "organisation": "PZ Mechelen", "basis": "case_consultation"},
+        form_page=case_page,
+    )
+    team.submit(
+        f"{case_page}/partners",
+        {
+            "kind": "school",
+            "organisation": "Basisschool De Klimop",
+            "basis": "consent",
+            "scope": ["safety_plan"],
+            "consent_given_on": today,
+        },
+        form_page=case_page,
+    )
+    partner = _ids(app, CasePartner, case_id=case_id)
+    police, school = partner["PZ Mechelen"], partner["Basisschool De Klimop"]
+
+    # 8. A case consultation whose decision becomes an action, overdue later.
+    consulted = team.submit(
+        f"{case_page}/consultations",
+        {
+            "held_on": today,
+            "legal_basis": "art_458ter",
+            "participant-1-name": "Chris",
+            "participant-1-organisation": "FJC",
+            "participant-2-name": "Inspector Peeters",
+            "participant-2-organisation": "PZ Mechelen",
+            "decision-1-text": "Patrol near the house at night",
+            "decision-1-owner": f"partner:{police}",
+            "decision-1-due": (MONDAY_MORNING.date() + timedelta(days=7)).isoformat(),
+        },
+        form_page=case_page,
+    )
+    assert consulted.status_code == 303
+    assert "Patrol near the house at night" in _text(team.get(case_page))
+    clock.advance(days=9)
+    team = staff_client(app, chris)  # a new working day, a new sign-in
+    assert "Patrol near the house at night" in _text(team.get("/staff/"))
+
+    # 9. The print view: all of it for staff, only the safety plan for the school.
+    assert STORY in _text(team.get(f"{case_page}/print"))
+    for_school = _text(team.get(f"{case_page}/print?partner={school}"))
+    assert "My sister's flat in Mechelen." in for_school
+    assert STORY not in for_school and PHONE not in for_school
+    team.submit(f"{case_page}/partners/{school}/withdraw", {}, form_page=case_page)
+    assert "My sister's flat in Mechelen." not in _text(
+        team.get(f"{case_page}/print?partner={school}")
+    )
+
+    # 10. Closed with a reason; the figures count it without reading anyone's data.
+    closed = team.submit(f"{case_page}/close", {"reason": "goals_reached"}, form_page=case_page)
+    assert closed.status_code == 303
+    timeline = _text(team.get(case_page))
+    for event in ("Case file opened", "Person added", "Risk assessed", "Case file closed"):
+        assert event in timeline
+    export = team.get("/staff/stats.csv?from=2026-11&to=2026-12")
+    rows = list(csv.reader(io.StringIO(export.get_data(as_text=True).lstrip("\ufeff"))))
+    # One request: in every export a count that small is hidden.
+    assert ["requests_by_door", "2026-11", "contact", "<5"] in rows
