@@ -9,7 +9,7 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 
 .DEFAULT_GOAL := help
-.PHONY: help setup run serve-prod test lint format translations bench bench-load clean
+.PHONY: help setup run serve-prod test lint format translations bench bench-load bench-scale clean
 
 help: ## Show the targets and what they do
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 16
@@ -64,6 +64,9 @@ bench-load: setup ## Install wrk (Debian) when missing, then run only the load b
 	@command -v wrk >/dev/null || { \
 		apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q wrk; }
 	$(BIN)/python -m bench.load
+
+bench-scale: setup ## Only the back office at 100,000 requests and 20,000 case files
+	$(BIN)/python -m bench.scale
 
 clean: ## Remove the venv, caches and compiled translations (keeps instance/)
 	rm -rf $(VENV) .pytest_cache .ruff_cache *.egg-info

@@ -1,10 +1,12 @@
 """Run every benchmark: `python -m bench` (or `make bench`)."""
 
-from bench import exit_latency, load, page_weight, queue_time, server_time
+from bench import exit_latency, load, page_weight, queue_time, scale, server_time, stats_time
 
 if __name__ == "__main__":
     page_weight.main()
     server_time.main()
     queue_time.main()
+    stats_time.main()
+    scale.main()
     exit_latency.main()
     load.main()

@@ -291,22 +291,31 @@ def overdue_for(
     session: Session, staff: Staff, today: date, limit: int | None = None
 ) -> list[OverdueAction]:
     """Overdue actions on the open files `staff` may see, the actions they own
-    first, then the oldest due date. One query, owners included."""
+    first, then the oldest due date; at most `limit`. One query, owners included."""
     if staff.role not in (Role.COORDINATOR, Role.CASE_DIRECTOR):
         return []
-    owner_staff = aliased(Staff)
     mine = CaseAction.owner_staff_id == staff.id
-    query = _visible(
+    order = (sql_case((mine, 0), else_=1), CaseAction.due_on, Case.number, CaseAction.id)
+    # Rank on the narrow rows first, then fetch owners for the ones shown: a
+    # large centre has thousands of overdue actions and shows twenty.
+    ranked = _visible(
+        select(CaseAction.id)
+        .join(Case, Case.id == CaseAction.case_id)
+        .where(*_overdue_condition(today))
+        .order_by(*order),
+        staff,
+    )
+    if limit is not None:
+        ranked = ranked.limit(limit)
+    owner_staff = aliased(Staff)
+    query = (
         select(CaseAction, Case.number, owner_staff.name, CasePartner.organisation)
         .join(Case, Case.id == CaseAction.case_id)
         .outerjoin(owner_staff, owner_staff.id == CaseAction.owner_staff_id)
         .outerjoin(CasePartner, CasePartner.id == CaseAction.owner_partner_id)
-        .where(*_overdue_condition(today))
-        .order_by(sql_case((mine, 0), else_=1), CaseAction.due_on, Case.number, CaseAction.id),
-        staff,
+        .where(CaseAction.id.in_(ranked.scalar_subquery()))
+        .order_by(*order)
     )
-    if limit is not None:
-        query = query.limit(limit)
     return [
         OverdueAction(
             action=action,

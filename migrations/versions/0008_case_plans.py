@@ -54,9 +54,8 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('case_actions', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_case_actions_case_id'), ['case_id'], unique=False)
-        batch_op.create_index(batch_op.f('ix_case_actions_due_on'), ['due_on'], unique=False)
         batch_op.create_index(batch_op.f('ix_case_actions_owner_staff_id'), ['owner_staff_id'], unique=False)
-        batch_op.create_index(batch_op.f('ix_case_actions_status'), ['status'], unique=False)
+        batch_op.create_index('ix_case_actions_status_due_on', ['status', 'due_on'], unique=False)
 
     op.create_table('case_relations',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -122,9 +121,8 @@ def downgrade() -> None:
 
     op.drop_table('case_relations')
     with op.batch_alter_table('case_actions', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_case_actions_status'))
+        batch_op.drop_index('ix_case_actions_status_due_on')
         batch_op.drop_index(batch_op.f('ix_case_actions_owner_staff_id'))
-        batch_op.drop_index(batch_op.f('ix_case_actions_due_on'))
         batch_op.drop_index(batch_op.f('ix_case_actions_case_id'))
 
     op.drop_table('case_actions')
