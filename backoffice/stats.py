@@ -120,14 +120,20 @@ def _director_labels(figures: stats.Figures, exact: bool) -> dict[str, str]:
     }
 
 
-def _bars(table: stats.Table, labels: dict[str, str], threshold: int, shares=False) -> list[Bar]:
+def _bars(
+    table: stats.Table,
+    labels: dict[str, str],
+    threshold: int,
+    shares=False,
+    column: str = stats.COUNT,
+) -> list[Bar]:
     bars = []
     for row in table.rows:
-        text = table.text(row, stats.COUNT, threshold)
+        text = table.text(row, column, threshold)
         share = table.share(row) if shares else None
         if share is not None:
             text = f"{text} ({_number(share, 0)} %)"
-        bars.append(Bar(labels.get(row, row), table.shown(row), text))
+        bars.append(Bar(labels.get(row, row), table.shown(row, column), text))
     return bars
 
 
@@ -159,8 +165,8 @@ def _charts(figures: stats.Figures, labels: dict, threshold: int) -> dict[str, M
         "municipalities": bar_chart(
             "chart-municipalities",
             _("Requests by municipality"),
-            _("One bar for each municipality.") + " " + note,
-            _bars(figures.municipalities, labels["municipalities"], threshold),
+            _("One bar for each municipality: its requests in the whole period.") + " " + note,
+            _bars(figures.municipalities, labels["municipalities"], threshold, column=stats.TOTAL),
         ),
         "languages": bar_chart(
             "chart-languages",

@@ -204,6 +204,44 @@ class Table:
         return replace(self, marks=suppress(cells, self.equations(), threshold))
 
 
+# A cell of one of the figures' tables: (table name, row, column).
+Cell = tuple[str, str, str]
+
+
+def suppress_together(
+    tables: dict[str, Table], shared: dict[Cell, Cell], threshold: int
+) -> dict[str, Table]:
+    """Suppress several tables as one: a cell in `shared` is the same unknown
+    as the cell it points to, so it is hidden in both tables or in neither."""
+
+    def key(name: str, row: str, column: str) -> Cell:
+        return shared.get((name, row, column), (name, row, column))
+
+    values: dict[Cell, int] = {}
+    equations = []
+    for name, table in tables.items():
+        for row in table.all_rows:
+            for column in table.all_columns:
+                values[key(name, row, column)] = table.value(row, column)
+        for (total_row, total_column), parts in table.equations():
+            equations.append(
+                (key(name, total_row, total_column), [key(name, r, c) for r, c in parts])
+            )
+    marks = suppress(values, equations, threshold)
+    return {
+        name: replace(
+            table,
+            marks={
+                (row, column): marks[key(name, row, column)]
+                for row in table.all_rows
+                for column in table.all_columns
+                if key(name, row, column) in marks
+            },
+        )
+        for name, table in tables.items()
+    }
+
+
 def _nth(histogram: list[tuple[int, int]], rank: int) -> int:
     """The rank-th smallest value (1-based) of a sorted histogram of (value, how many)."""
     seen = 0
@@ -280,7 +318,7 @@ class Figures:
     period: Period
     today: date
     requests_by_month: Table  # rows: months, columns: doors
-    municipalities: Table
+    municipalities: Table  # rows: municipality ids (or NOT_GIVEN), columns: months
     languages: Table
     children: Table
     first_contact: Durations
@@ -306,9 +344,37 @@ class Figures:
             "overdue_actions": self.overdue_actions,
         }
 
+    def shared_totals(self) -> dict[Cell, Cell]:
+        """Cells that show the same number as a cell of another table.
+
+        The requests of a month are the total of its row in the door table
+        and of its column in the municipality table; every request breakdown
+        ends in the same grand total; the reasons of closure add up to the
+        closed files. Suppressed apart, one table could show a total the other
+        hid, and a small cell could be worked out from the two together. Only
+        cells that really hold the same number are joined.
+        """
+        months, grand = "requests_by_month", ("requests_by_month", TOTAL, TOTAL)
+        pairs = {("municipalities", TOTAL, m): (months, m, TOTAL) for m in self.period_months}
+        pairs[("municipalities", TOTAL, TOTAL)] = grand
+        pairs[("languages", TOTAL, COUNT)] = grand
+        pairs[("children", TOTAL, COUNT)] = grand
+        pairs[("closure_reasons", TOTAL, COUNT)] = ("cases_by_track", TOTAL, "closed")
+        tables = self.tables()
+
+        def value(cell: Cell) -> int:
+            name, row, column = cell
+            return tables[name].value(row, column)
+
+        return {one: other for one, other in pairs.items() if value(one) == value(other)}
+
+    @property
+    def period_months(self) -> list[str]:
+        return [month.key for month in self.period.months]
+
     def suppressed(self, threshold: int) -> Figures:
         """The same figures with small counts hidden, for anyone but a coordinator."""
-        tables = {name: table.suppressed(threshold) for name, table in self.tables().items()}
+        tables = suppress_together(self.tables(), self.shared_totals(), threshold)
         return replace(
             self,
             **tables,
@@ -385,12 +451,16 @@ def _request_tables(session: Session, period: Period, zone: ZoneInfo) -> dict:
         )
         for kind, count in zip(kinds, counts, strict=True)
     }
-    by_place = Counter(
-        {
-            (NOT_GIVEN if place is None else str(place)): count
-            for place, count in _counts_by(session, in_period, Intake.municipality_id).items()
-        }
-    )
+    # Each local government funds the centre and asks for its own months.
+    by_place_and_month = {
+        (NOT_GIVEN if place is None else str(place), month_key): count
+        for month_key, place, count in session.execute(
+            select(month, Intake.municipality_id, func.count())
+            .where(in_period)
+            .group_by(month, Intake.municipality_id)
+        )
+    }
+    by_place = {place for place, _month in by_place_and_month}
     by_language = _counts_by(session, in_period, Intake.language)
     by_children = Counter(
         {
@@ -404,8 +474,11 @@ def _request_tables(session: Session, period: Period, zone: ZoneInfo) -> dict:
         "requests_by_month": Table(
             [m.key for m in period.months], kinds, by_month, row_totals=True
         ),
-        "municipalities": _one_column(
-            places + ([NOT_GIVEN] if NOT_GIVEN in by_place else []), by_place
+        "municipalities": Table(
+            places + ([NOT_GIVEN] if NOT_GIVEN in by_place else []),
+            [m.key for m in period.months],
+            by_place_and_month,
+            row_totals=True,
         ),
         "municipality_names": names,
         "languages": _one_column(
@@ -563,12 +636,14 @@ def csv_rows(figures: Figures, threshold: int) -> list[tuple[str, str, str, str]
         for row in table.all_rows:
             rows.append((name, period, label(row), table.text(row, COUNT, threshold)))
 
-    one_column(
-        "requests_by_municipality",
-        figures.municipalities,
-        whole,
-        lambda r: figures.municipality_names.get(r, r),
-    )
+    places = figures.municipalities
+    for row in places.all_rows:
+        name = figures.municipality_names.get(row, row)
+        for month in places.columns:
+            rows.append(
+                ("requests_by_municipality", month, name, places.text(row, month, threshold))
+            )
+        rows.append(("requests_by_municipality", whole, name, places.text(row, TOTAL, threshold)))
     one_column("requests_by_language", figures.languages, whole)
     one_column("requests_children_involved", figures.children, whole)
     for name, durations, unit in (

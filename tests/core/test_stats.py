@@ -26,7 +26,7 @@ from core.models import (
 )
 from core.retention import erase_intake, purge
 from core.staff import create_staff
-from core.suppression import HIDDEN, SMALL, suppress
+from core.suppression import HIDDEN, SMALL, determined, suppress
 
 ZONE = ZoneInfo("Europe/Brussels")
 TODAY = date(2026, 3, 15)
@@ -202,11 +202,18 @@ def test_breakdowns_of_the_period(app, dataset):
     figures = compute(app)
     names = figures.municipality_names
     assert [
-        (names[r], figures.municipalities.value(r, "count")) for r in figures.municipalities.rows
+        (names[r], figures.municipalities.value(r, "total")) for r in figures.municipalities.rows
     ] == [
         ("Duffel", 2),
         ("Lier", 7),
         ("Mechelen", 21),
+    ]
+    # Each municipality per month too (columns: January to March, then the total).
+    assert grid(figures.municipalities) == [
+        ["0", "0", "2", "2"],
+        ["0", "0", "7", "7"],
+        ["8", "10", "3", "21"],
+        ["8", "10", "12", "30"],
     ]
     assert [(r, figures.languages.value(r, "count")) for r in figures.languages.rows] == [
         ("nl", 20),
@@ -259,14 +266,22 @@ def test_suppressed_figures_hide_small_counts_and_what_would_give_them_away(app,
     figures = compute(app).suppressed(5)
     # January has one small cell (2 questions) and a shown total: the
     # smallest other cell (6) is hidden too, or 8 - 6 would give the 2 away.
+    # The month totals are also the municipality table's column totals: the two
+    # tables are suppressed together, so a total hidden in one is hidden in both.
     assert grid(figures.requests_by_month) == [
-        ["x", "<5", "0", "8"],
-        ["x", "0", "<5", "10"],
-        ["x", "<5", "6", "12"],
+        ["x", "<5", "0", "x"],
+        ["x", "0", "<5", "x"],
+        ["x", "<5", "6", "x"],
         ["18", "<5", "x", "30"],
     ]
-    table = figures.municipalities
-    assert [table.text(r) for r in table.all_rows] == ["<5", "x", "21", "30"]
+    # Mechelen's 3 in March: January and February are Mechelen's alone (zeros
+    # elsewhere), so 21 - (30 - 12) would give it away; March's total is hidden too.
+    assert grid(figures.municipalities) == [
+        ["0", "0", "<5", "<5"],
+        ["0", "0", "x", "x"],
+        ["x", "x", "<5", "21"],
+        ["x", "x", "x", "30"],
+    ]
     assert [figures.languages.text(r) for r in figures.languages.all_rows] == [
         "20",
         "x",
@@ -377,6 +392,55 @@ def test_no_small_cell_of_the_request_table_can_be_worked_out(app, dataset):
     assert exposed[("2026-01", "question")] == {2}
 
 
+def test_no_small_cell_follows_from_all_the_tables_together(app, dataset):
+    figures = compute(app)
+    tables = figures.tables()
+    shared = figures.shared_totals()
+    joint = stats.suppress_together(tables, shared, 5)
+
+    def key(name, row, column):
+        return shared.get((name, row, column), (name, row, column))
+
+    marks = {
+        key(name, r, c): mark
+        for name, table in joint.items()
+        for (r, c), mark in table.marks.items()
+    }
+    equations = [
+        (key(name, *total), [key(name, *part) for part in parts])
+        for name, table in tables.items()
+        for total, parts in table.equations()
+    ]
+    smalls = {cell for cell, mark in marks.items() if mark == SMALL}
+    assert smalls and not smalls & determined(equations, marks)
+
+
+def test_sums_combined_can_give_a_small_cell_away_and_one_more_cell_is_hidden():
+    # Municipalities by month: A had 8 and 10 in two months and 3 in the third;
+    # B only 7 in the third. Each sum alone has two unknowns once 3 and the
+    # obvious partners are hidden, yet A3 = A - (all - month 3).
+    values = {
+        "a1": 8, "a2": 10, "a3": 3, "a": 21,
+        "b1": 0, "b2": 0, "b3": 7, "b": 7,
+        "m1": 8, "m2": 10, "m3": 10, "all": 28,
+    }  # fmt: skip
+    equations = [
+        ("a", ["a1", "a2", "a3"]),
+        ("b", ["b1", "b2", "b3"]),
+        ("m1", ["a1", "b1"]),
+        ("m2", ["a2", "b2"]),
+        ("m3", ["a3", "b3"]),
+        ("all", ["a", "b"]),
+        ("all", ["m1", "m2", "m3"]),
+    ]
+    per_sum = {"a3": SMALL, "b3": HIDDEN, "b": HIDDEN, "a1": HIDDEN, "m1": HIDDEN}
+    assert "a3" in determined(equations, per_sum)
+    assert _possible_values(values, per_sum, equations, 5, limit=30)["a3"] == {3}
+    marks = suppress(values, equations, 5)
+    assert "a3" not in determined(equations, marks)
+    assert len(_possible_values(values, marks, equations, 5, limit=30)["a3"]) > 1
+
+
 def test_figures_stay_the_same_after_retention_erased_the_requests(app, dataset):
     before = compute(app)
     with app.app_context(), db.writing() as session:
@@ -432,7 +496,9 @@ def test_csv_rows_are_long_form_suppressed_and_nameless(app, dataset):
     lookup = {(r["figure"], r["period"], r["category"]): r["value"] for r in parsed}
     assert lookup[("requests_by_door", "2026-01", "question")] == "<5"
     assert lookup[("requests_by_door", "2026-01", "contact")] == "x"
-    assert lookup[("requests_by_door", "2026-03", "total")] == "12"
+    assert lookup[("requests_by_door", "2026-03", "total")] == "x"
+    assert lookup[("requests_by_municipality", "2026-03", "Mechelen")] == "<5"
+    assert lookup[("requests_by_municipality", "2026-02", "Lier")] == "0"
     assert lookup[("requests_by_door", "2026-01/2026-03", "total")] == "30"
     assert lookup[("requests_by_municipality", "2026-01/2026-03", "Mechelen")] == "21"
     assert lookup[("requests_by_municipality", "2026-01/2026-03", "Duffel")] == "<5"
