@@ -22,6 +22,7 @@ from backoffice.labels import (
     SAFETY_PLAN_SECTION_LABELS,
 )
 from core import audit, cases, clock, partners, risk
+from core import people as people_rules
 from core.db import db
 from core.models import (
     Case,
@@ -160,7 +161,7 @@ def _people(session: Session, found: Case, people: list[CasePerson]) -> list[Pri
     printed = {
         p.id: PrintedPerson(
             p,
-            max(this_year - p.birth_year, 0) if p.role == "child" and p.birth_year else None,
+            people_rules.age(p.birth_year, this_year) if p.role == "child" else None,
         )
         for p in people
     }
