@@ -238,6 +238,10 @@ def test_overdue_actions_are_on_the_home_page_of_who_may_see_the_file(app, make_
         assert len(rows) == 1 and rows[0].startswith(f"{number} Task for ann")
         home = messages(staff_client(app, ann).get("/staff/"))
         assert "These are the 1 most pressing of 2 overdue actions." in home
+        # The requests stay first on the page; a line at the top points to the list.
+        assert "2 actions in the case files are overdue." in home
+        assert home.index("overdue.") < home.index("requests, most urgent first")
+        assert home.index("requests, most urgent first") < home.index("Overdue actions")
 
     # The case page says it in words, not only in colour.
     page = staff_client(app, ann).get(f"/staff/cases/{case_id}")
