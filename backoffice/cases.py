@@ -286,6 +286,14 @@ def _given_at(value: str) -> datetime | None:
     return datetime(day.year, day.month, day.day, tzinfo=centre_zone())
 
 
+# What a partner's details are, on the add form and on the edit page alike.
+PARTNER_DETAILS = ("kind", "organisation", "contact_name", "contact_details")
+
+
+def _partner_details_from_request() -> dict[str, str]:
+    return {name: request.form.get(name, "") for name in PARTNER_DETAILS}
+
+
 @bp.post("/cases/<int:case_id>/partners")
 @requires(Permission.CASES)
 def add_case_partner(case_id: int):
@@ -293,10 +301,7 @@ def add_case_partner(case_id: int):
     if (refused := refuse_if_closed(found)) is not None:
         return refused
     form = {
-        "kind": request.form.get("kind", ""),
-        "organisation": request.form.get("organisation", ""),
-        "contact_name": request.form.get("contact_name", ""),
-        "contact_details": request.form.get("contact_details", ""),
+        **_partner_details_from_request(),
         "basis": request.form.get("basis", ""),
         "scope": request.form.getlist("scope"),
         "given_on": request.form.get("consent_given_on", ""),
@@ -368,13 +373,7 @@ def update_case_partner(case_id: int, partner_id: int):
     partner = partner_or_404(found, partner_id)
     if (refused := refuse_if_closed(found)) is not None:
         return refused
-    form = {
-        "kind": request.form.get("kind", ""),
-        "organisation": request.form.get("organisation", ""),
-        "contact_name": request.form.get("contact_name", ""),
-        "contact_details": request.form.get("contact_details", ""),
-        "errors": {},
-    }
+    form = {**_partner_details_from_request(), "errors": {}}
     try:
         changed = partners.update_partner(
             db.session,
