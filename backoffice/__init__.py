@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, Flask, g
 from flask_babel import lazy_gettext as _l
 
+from backoffice import timeline
 from backoffice.access import enforce_permission
 from backoffice.labels import (
     ATTEMPT_OUTCOME_LABELS,
@@ -77,6 +78,7 @@ def _labels():
         "partner_basis_labels": PARTNER_BASIS_LABELS,
         "partner_part_labels": PARTNER_PART_LABELS,
         "can": _can,
+        "timeline_detail": timeline.describe,
         **ALL_LABELS,
     }
 
@@ -99,4 +101,4 @@ def init_app(app: Flask) -> None:
     # A broken instrument file stops the start, naming the file, not a case page later.
     from core import risk
 
-    risk.current(app.config.get("FJC_RISK_INSTRUMENT", "fjc-risk"))
+    risk.current(app.config["FJC_RISK_INSTRUMENT"])

@@ -16,7 +16,7 @@ from typing import TypeVar
 from flask import abort, current_app, flash, g, redirect, request, session, url_for
 from flask_babel import gettext as _
 
-from core import clock, staff_sessions, two_factor
+from core import audit, clock, staff_sessions, two_factor
 from core.db import db
 from core.models import Staff
 from core.permissions import Permission, role_allows
@@ -128,3 +128,23 @@ def enforce_permission():
     if not role_allows(g.staff.role, permission):
         abort(403)
     return None
+
+
+def record_read(
+    action: str,
+    *,
+    target_type: str | None = None,
+    target_id: int | None = None,
+    detail: str | None = None,
+) -> None:
+    """Audit that the signed-in staff member read something. A GET has no write
+    transaction of its own (reads do not lock SQLite), so this opens one."""
+    with db.writing() as writer:
+        audit.record(
+            writer,
+            action,
+            actor_id=g.staff.id,
+            target_type=target_type,
+            target_id=target_id,
+            detail=detail,
+        )

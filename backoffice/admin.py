@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from backoffice import bp
-from backoffice.access import requires
+from backoffice.access import record_read, requires
 from backoffice.forms import InviteForm
 from core import audit, clock, invites, throttle, two_factor
 from core.db import db
@@ -130,8 +130,7 @@ def admin_audit():
     ).all()
     total = db.session.scalar(select(func.count()).select_from(AuditEvent))
     names = {row.id: row.name for row in db.session.execute(select(Staff.id, Staff.name))}
-    with db.writing() as session:
-        audit.record(session, "audit.viewed", actor_id=g.staff.id, detail=f"page={page}")
+    record_read("audit.viewed", detail=f"page={page}")
     return render_template(
         "backoffice/admin_audit.html",
         events=events,

@@ -12,24 +12,24 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from backoffice import bp
-from backoffice.access import requires
+from backoffice.access import record_read, requires
 from backoffice.cases import (
     audit_case,
     back_to_case,
     case_or_404,
     case_section,
-    centre_today,
     refuse_if_closed,
     render_case,
 )
+from backoffice.centre import centre_today
 from backoffice.labels import (
     PERSON_ROLE_LABELS,
     RELATION_KIND_LABELS,
     RELATION_SENTENCES,
     SAFETY_PLAN_SECTION_LABELS,
 )
-from core import audit, safety_plans
 from core import people as people_rules
+from core import safety_plans
 from core.cases import PERSON_ROLES
 from core.db import db
 from core.models import Case, CasePerson, CaseRelation, Staff
@@ -250,15 +250,9 @@ def _render_person(found: Case, person: CasePerson, form: dict):
 def case_person(case_id: int, person_id: int):
     found = case_or_404(case_id)
     person = _person_or_404(found, person_id)
-    with db.writing() as session:
-        audit.record(
-            session,
-            "case.person_viewed",
-            actor_id=g.staff.id,
-            target_type="case",
-            target_id=found.id,
-            detail=f"person {person.id}",
-        )
+    record_read(
+        "case.person_viewed", target_type="case", target_id=found.id, detail=f"person {person.id}"
+    )
     return _render_person(found, person, _person_form_of(person))
 
 
@@ -391,15 +385,12 @@ def _render_plan(found: Case, person: CasePerson, form: dict):
 def safety_plan(case_id: int, person_id: int):
     found = case_or_404(case_id)
     person = _person_or_404(found, person_id)
-    with db.writing() as session:
-        audit.record(
-            session,
-            "case.safety_plan_viewed",
-            actor_id=g.staff.id,
-            target_type="case",
-            target_id=found.id,
-            detail=f"person {person.id}",
-        )
+    record_read(
+        "case.safety_plan_viewed",
+        target_type="case",
+        target_id=found.id,
+        detail=f"person {person.id}",
+    )
     return _render_plan(found, person, _plan_form_of(safety_plans.current(db.session, person)))
 
 

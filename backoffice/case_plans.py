@@ -16,12 +16,11 @@ from backoffice.cases import (
     back_to_case,
     case_or_404,
     case_section,
-    centre_today,
-    centre_zone,
     refuse_if_closed,
     render_case,
 )
-from backoffice.labels import ACTION_STATUS_LABELS, LEGAL_BASIS_LABELS, PARTNER_KIND_LABELS
+from backoffice.centre import centre_today, centre_zone
+from backoffice.labels import ACTION_STATUS_LABELS, CONSULTATION_BASIS_LABELS, PARTNER_KIND_LABELS
 from core import actions, consultations
 from core.db import db
 from core.models import Case, CaseAction, CasePartner, Staff
@@ -141,7 +140,7 @@ def plans_section(case: Case, forms: dict) -> dict:
         "plan_statuses": actions.STATUSES,
         "plan_status_labels": ACTION_STATUS_LABELS,
         "plan_legal_bases": consultations.LEGAL_BASES,
-        "plan_legal_basis_labels": LEGAL_BASIS_LABELS,
+        "plan_legal_basis_labels": CONSULTATION_BASIS_LABELS,
         "plan_today": today.isoformat(),
         "plan_opened_on": actions.opened_on(case, centre_zone()).isoformat(),
         "action_form": forms.get("action_form") or _empty_action_form(),
@@ -311,15 +310,3 @@ def record_case_consultation(case_id: int):
         else _("The case consultation is recorded.")
     )
     return back_to_case(found, f"consultation-{consultation.id}")
-
-
-# --- the staff home page ----------------------------------------------------
-
-
-def overdue_on_home() -> dict:
-    """The signed-in staff member's most pressing overdue actions for the home
-    page, and how many there are in all."""
-    today = centre_today()
-    shown = actions.overdue_for(db.session, g.staff, today, limit=actions.HOME_LIMIT)
-    total = actions.count_overdue_for(db.session, g.staff, today) if shown else 0
-    return {"overdue_actions": shown, "overdue_total": total}

@@ -13,10 +13,11 @@ from sqlalchemy.orm import Session, selectinload
 
 from backoffice import bp
 from backoffice.access import requires
-from backoffice.cases import case_or_404, centre_today, partner_or_404
+from backoffice.cases import case_or_404, partner_or_404
+from backoffice.centre import centre_today
 from backoffice.labels import (
     ACTION_STATUS_LABELS,
-    LEGAL_BASIS_LABELS,
+    CONSULTATION_BASIS_LABELS,
     PARTNER_PART_LABELS,
     RELATION_KIND_LABELS,
     SAFETY_PLAN_SECTION_LABELS,
@@ -77,7 +78,7 @@ def case_print(case_id: int):
         part_labels=PARTNER_PART_LABELS,
         relation_labels=RELATION_KIND_LABELS,
         action_status_labels=ACTION_STATUS_LABELS,
-        consultation_basis_labels=LEGAL_BASIS_LABELS,
+        consultation_basis_labels=CONSULTATION_BASIS_LABELS,
         **content,
     )
 
@@ -104,8 +105,9 @@ def _record_print(found: Case, partner: CasePartner | None) -> None:
             target_id=found.id,
             detail=detail,
         )
-        # On the timeline a print without a partner is the team's: no detail needed.
-        timeline_detail = None if partner is None else detail
+        # On the timeline a print without a partner is the team's; one for a
+        # partner says which kind (the audit trail above keeps its id).
+        timeline_detail = None if partner is None else partner.kind
         cases.record(session, session.get(Case, found.id), g.staff, "case.printed", timeline_detail)
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date, datetime
-from zoneinfo import ZoneInfo
 
 from flask import abort, current_app, flash, g, redirect, render_template, request, url_for
 from flask_babel import get_locale
@@ -12,10 +11,11 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from backoffice import bp
-from backoffice.access import requires
+from backoffice.access import record_read, requires
+from backoffice.centre import centre_today, centre_zone
 from backoffice.intakes import intake_or_404
 from backoffice.labels import PARTNER_PART_LABELS
-from core import audit, cases, clock, partners, risk
+from core import audit, cases, partners, risk
 from core.db import db
 from core.models import (
     Case,
@@ -124,10 +124,7 @@ def open_case(intake_id: int):
 @requires(Permission.CASES)
 def case(case_id: int):
     found = case_or_404(case_id)
-    with db.writing() as session:
-        audit.record(
-            session, "case.viewed", actor_id=g.staff.id, target_type="case", target_id=found.id
-        )
+    record_read("case.viewed", target_type="case", target_id=found.id)
     return render_case(found)
 
 
@@ -168,7 +165,7 @@ def render_case(
 
 
 def _risk_instrument() -> risk.Instrument:
-    return risk.current(current_app.config.get("FJC_RISK_INSTRUMENT", "fjc-risk"))
+    return risk.current(current_app.config["FJC_RISK_INSTRUMENT"])
 
 
 def _risk_context(found: Case, risk_form: dict | None) -> dict:
@@ -226,14 +223,6 @@ def assess_risk(case_id: int):
     db.session.commit()
     flash(_("The risk assessment is saved."))
     return back_to_case(found, "risk")
-
-
-def centre_zone() -> ZoneInfo:
-    return ZoneInfo(current_app.config.get("BABEL_DEFAULT_TIMEZONE", "Europe/Brussels"))
-
-
-def centre_today() -> date:
-    return clock.now().astimezone(centre_zone()).date()
 
 
 def _partner_context(found: Case, partner_form: dict | None) -> dict:

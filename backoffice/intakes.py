@@ -9,9 +9,10 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from backoffice import bp
-from backoffice.access import requires
+from backoffice.access import record_read, requires
+from backoffice.centre import centre_today
 from backoffice.forms import AssignForm, AttemptForm, DecisionForm, ReplyForm
-from core import audit, clock
+from core import actions, audit, clock
 from core import queue as triage_queue
 from core.cases import case_of
 from core.centres import active_municipalities, current_centre
@@ -35,12 +36,18 @@ def first_contact_target() -> timedelta:
     return timedelta(hours=current_app.config["FJC_FIRST_CONTACT_TARGET_HOURS"])
 
 
+def overdue_on_home() -> dict:
+    """The signed-in staff member's most pressing overdue actions for the home
+    page, and how many there are in all."""
+    today = centre_today()
+    shown = actions.overdue_for(db.session, g.staff, today, limit=actions.HOME_LIMIT)
+    total = actions.count_overdue_for(db.session, g.staff, today) if shown else 0
+    return {"overdue_actions": shown, "overdue_total": total}
+
+
 @bp.get("/")
 @requires(Permission.VIEW_INTAKES)
 def queue():
-    # Imported here: backoffice.case_plans imports backoffice.cases, which imports this module.
-    from backoffice.case_plans import overdue_on_home
-
     filters = triage_queue.QueueFilters.from_args(request.args)
     session = db.session
     page = triage_queue.load(
@@ -111,14 +118,7 @@ def render_intake(found: Intake, **forms):
 def intake(intake_id: int):
     found = intake_or_404(intake_id)
     # Reading a request is recorded: who looked at which file, and when.
-    with db.writing() as session:
-        audit.record(
-            session,
-            "intake.viewed",
-            actor_id=g.staff.id,
-            target_type="intake",
-            target_id=found.id,
-        )
+    record_read("intake.viewed", target_type="intake", target_id=found.id)
     return render_intake(found)
 
 

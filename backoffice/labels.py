@@ -143,10 +143,12 @@ ACTION_STATUS_LABELS = {
 }
 
 # The legal basis of a case consultation.
-LEGAL_BASIS_LABELS = {
+CONSULTATION_BASIS_LABELS = {
     "art_458ter": _l(
         "Case consultation under art. 458ter Sw. "
         "(organised by law or with the prosecutor's reasoned consent)"
     ),
     "consent": _l("With the client's consent"),
 }
+# Who does an action: someone of the team, or a partner organisation.
+ACTION_OWNER_LABELS = {"staff": _l("a team member"), "partner": _l("a partner")}

@@ -167,9 +167,8 @@ def open_case(
         if intake.status != IntakeStatus.CLOSED:
             set_status(session, intake, IntakeStatus.CLOSED, staff)
             intake.closed_at = now
-    record(
-        session, case, staff, "case.opened", f"requests {', '.join(f'#{i.id}' for i in intakes)}"
-    )
+    # Request numbers only: they read the same in every language.
+    record(session, case, staff, "case.opened", ", ".join(f"#{i.id}" for i in intakes))
     session.flush()
     return case
 

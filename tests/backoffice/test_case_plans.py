@@ -84,7 +84,7 @@ def test_an_action_added_on_the_case_page_is_in_the_plan(app, make_staff):
     row = _text(_by_id(shown.page, f"action-{action_id}"))
     assert row.startswith("Call the school PZ Gent")
     assert "Open" in row and "Overdue" not in row
-    assert "Action added: partner, open" in messages(shown)
+    assert "Action added: a partner, Open" in messages(shown)
 
 
 def test_a_refused_action_keeps_what_was_typed_with_the_reasons(app, make_staff):
@@ -296,7 +296,10 @@ def test_a_consultation_with_decisions_puts_actions_in_the_plan(app, make_staff)
     assert "Ask the client about school" in held and "Next meeting in January." in held
     row = _text(_by_id(shown.page, f"action-{action.id}"))
     assert row.startswith("Police visit the home From the case consultation of")
-    assert "Case consultation recorded: art_458ter, 2 participants, 2 decisions, 1 actions" in body
+    assert (
+        "Case consultation recorded: Case consultation (art. 458ter Sw.), "
+        "2 participants, 2 decisions, 1 action" in body
+    )
 
 
 def test_a_refused_consultation_keeps_what_was_typed(app, make_staff):

@@ -57,7 +57,7 @@ def test_a_change_is_saved_shown_and_audited_but_the_basis_stays(app, make_staff
         "The partner&#39;s details are saved." in body or "The partner's details are saved." in body
     )
     assert "Jongerenwelzijn Gent" in body and "09 999 99 99" in body and "CAW Oost" not in body
-    assert "Partner details changed: youth_care" in body
+    assert "Partner details changed: Youth care" in body
     assert "May see: The story" in body
     with app.app_context():
         partner = db.session.get(CasePartner, partner_id)

@@ -57,7 +57,7 @@ def test_a_child_with_age_and_school_contacts_shows_on_the_case_page(app, direct
     assert "Basisschool De Klimop, juf Els 015 12 34 56" in body
     assert "Only through the school." in body
     assert "Noor is the child of Sam." in body
-    assert "Person added: child" in body and "Relation added: child" in body
+    assert "Person added: Child" in body and "Relation added: child" in body
     assert "no safety plan yet" in body
 
     # The person causing harm: no name known, not to be contacted directly.
@@ -183,7 +183,7 @@ def test_removal_is_refused_for_the_victim_and_a_person_with_a_plan(app, directo
     removed = director.submit(f"{person_page}/delete", {}, form_page=person_page)
     assert removed.status_code == 303
     assert set(_people(app, case_id)) == {"Sam", "Noor"}
-    assert "Person removed: child" in messages(director.get(page))
+    assert "Person removed: Child" in messages(director.get(page))
 
 
 def test_a_safety_plan_saved_twice_shows_its_history(app, director_and_case, clock):
