@@ -41,7 +41,7 @@ preload_app = False
 secure_scheme_headers = {}
 
 # Errors to stderr; no access log: the app writes its own request lines, which
-# leave out addresses and paths (core/logs.py).
+# leave out addresses and paths (web/logs.py).
 accesslog = None
 errorlog = "-"
 loglevel = "info"

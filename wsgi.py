@@ -1,6 +1,7 @@
 """The WSGI entry point: `gunicorn wsgi:app`, `flask --app wsgi <command>`."""
 
-from core import ConfigError, create_app
+from app import create_app
+from core.infra.config import ConfigError
 
 try:
     app = create_app()

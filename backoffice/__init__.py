@@ -23,9 +23,9 @@ from backoffice.labels import (
     RISK_SOURCE_LABELS,
     TRIAGE_OUTCOME_LABELS,
 )
-from core.labels import ALL_LABELS
-from core.models import IntakeKind, IntakeStatus
-from core.permissions import Permission, role_allows
+from core.identity.permissions import Permission, role_allows
+from core.model import IntakeKind, IntakeStatus
+from web.labels import ALL_LABELS
 
 bp = Blueprint("backoffice", __name__, url_prefix="/staff", template_folder="templates")
 bp.before_request(enforce_permission)
@@ -98,7 +98,3 @@ def init_app(app: Flask) -> None:
     )
 
     app.register_blueprint(bp)
-    # A broken instrument file stops the start, naming the file, not a case page later.
-    from core import risk
-
-    risk.current(app.config["FJC_RISK_INSTRUMENT"])

@@ -16,10 +16,12 @@ from typing import TypeVar
 from flask import abort, current_app, flash, g, redirect, request, session, url_for
 from flask_babel import gettext as _
 
-from core import audit, clock, staff_sessions, two_factor
-from core.db import db
-from core.models import Staff
-from core.permissions import Permission, role_allows
+from core.governance import audit
+from core.identity import staff_sessions, two_factor
+from core.identity.permissions import Permission, role_allows
+from core.infra import clock
+from core.model import Staff
+from web.db import db
 
 PERMISSION_ATTR = "fjc_permission"
 View = TypeVar("View", bound=Callable)

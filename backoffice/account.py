@@ -9,12 +9,14 @@ from backoffice import bp
 from backoffice.access import requires, sign_in
 from backoffice.auth import LOGIN_LIMIT, finish_sign_in, landing_for
 from backoffice.forms import PASSWORD_PROBLEMS, CodeForm, PasswordChangeForm
-from core import audit, clock, passwords, staff_sessions, totp, two_factor
-from core.db import db
-from core.models import Staff
-from core.permissions import Permission
-from core.security import limiter
-from core.staff import end_all_sessions, set_password
+from core.governance import audit
+from core.identity import passwords, staff_sessions, totp, two_factor
+from core.identity.permissions import Permission
+from core.identity.staff import end_all_sessions, set_password
+from core.infra import clock
+from core.model import Staff
+from web.db import db
+from web.security import limiter
 
 
 @bp.get("/account")

@@ -9,11 +9,20 @@ from sqlalchemy import func, select
 from backoffice import bp
 from backoffice.access import record_read, requires
 from backoffice.forms import InviteForm
-from core import audit, clock, invites, throttle, two_factor
-from core.db import db
-from core.models import AuditEvent, Staff
-from core.permissions import Permission
-from core.staff import StaffExists, activate, deactivate, end_all_sessions, invite_staff, is_invited
+from core.governance import audit
+from core.identity import invites, throttle, two_factor
+from core.identity.permissions import Permission
+from core.identity.staff import (
+    StaffExists,
+    activate,
+    deactivate,
+    end_all_sessions,
+    invite_staff,
+    is_invited,
+)
+from core.infra import clock
+from core.model import AuditEvent, Staff
+from web.db import db
 
 AUDIT_PAGE_SIZE = 100
 

@@ -9,13 +9,15 @@ from flask_babel import ngettext
 from backoffice import bp
 from backoffice.access import begin_pending, pending_staff, requires, sign_in, sign_out
 from backoffice.forms import PASSWORD_PROBLEMS, AcceptInviteForm, CodeForm, LoginForm
-from core import audit, clock, invites, passwords, signin, staff_sessions, two_factor
-from core.db import db
-from core.models import Staff
-from core.permissions import Permission, role_allows
-from core.security import limiter
-from core.staff import accept_invite
-from core.throttle import Verdict
+from core.governance import audit
+from core.identity import invites, passwords, signin, staff_sessions, two_factor
+from core.identity.permissions import Permission, role_allows
+from core.identity.staff import accept_invite
+from core.identity.throttle import Verdict
+from core.infra import clock
+from core.model import Staff
+from web.db import db
+from web.security import limiter
 
 LOGIN_LIMIT = "10 per minute; 50 per hour"
 

@@ -28,12 +28,12 @@ from backoffice.labels import (
     RELATION_SENTENCES,
     SAFETY_PLAN_SECTION_LABELS,
 )
-from core import people as people_rules
-from core import safety_plans
-from core.cases import PERSON_ROLES
-from core.db import db
-from core.models import Case, CasePerson, CaseRelation, Staff
-from core.permissions import Permission
+from core.casework import people as people_rules
+from core.casework import safety_plans
+from core.casework.cases import PERSON_ROLES
+from core.identity.permissions import Permission
+from core.model import Case, CasePerson, CaseRelation, Staff
+from web.db import db
 
 PLAN_SECTION_HINTS = {
     "warning_signs": _l("What the person notices before violence happens."),

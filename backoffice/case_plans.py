@@ -1,6 +1,6 @@
 """The action plan and the case consultations of a case file, and the overdue
-actions on the staff home page. Rules live in core.actions and
-core.consultations; this module turns forms into calls and codes into words."""
+actions on the staff home page. Rules live in core.casework.actions and
+core.casework.consultations; this module turns forms into calls and codes into words."""
 
 from __future__ import annotations
 
@@ -21,10 +21,10 @@ from backoffice.cases import (
 )
 from backoffice.centre import centre_today, centre_zone
 from backoffice.labels import ACTION_STATUS_LABELS, CONSULTATION_BASIS_LABELS, PARTNER_KIND_LABELS
-from core import actions, consultations
-from core.db import db
-from core.models import Case, CaseAction, CasePartner, Staff
-from core.permissions import Permission
+from core.casework import actions, consultations
+from core.identity.permissions import Permission
+from core.model import Case, CaseAction, CasePartner, Staff
+from web.db import db
 
 # Rows on the consultation form; blank rows are ignored.
 PARTICIPANT_ROWS = 6

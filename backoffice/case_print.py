@@ -1,6 +1,6 @@
 """The print view of a case file, for a case consultation: on paper, with only
 what the reader may see. Staff who may open the file see all of it; a print
-for a partner (`?partner=<id>`) shows what `core.partners.may_see` allows now,
+for a partner (`?partner=<id>`) shows what `core.casework.partners.may_see` allows now,
 and says which parts are left out. Every print is audited and on the timeline."""
 
 from __future__ import annotations
@@ -22,10 +22,12 @@ from backoffice.labels import (
     RELATION_KIND_LABELS,
     SAFETY_PLAN_SECTION_LABELS,
 )
-from core import audit, cases, clock, partners, risk
-from core import people as people_rules
-from core.db import db
-from core.models import (
+from core.casework import cases, partners, risk
+from core.casework import people as people_rules
+from core.governance import audit
+from core.identity.permissions import Permission
+from core.infra import clock
+from core.model import (
     Case,
     CaseAction,
     CaseConsultation,
@@ -37,7 +39,7 @@ from core.models import (
     SafetyPlan,
     Staff,
 )
-from core.permissions import Permission
+from web.db import db
 
 # "person is <kind> of other"; the other person reads it the other way round.
 INVERSE_RELATION = {"parent": "child", "child": "parent"}

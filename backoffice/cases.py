@@ -15,9 +15,10 @@ from backoffice.access import record_read, requires
 from backoffice.centre import centre_today, centre_zone
 from backoffice.intakes import intake_or_404
 from backoffice.labels import PARTNER_PART_LABELS
-from core import audit, cases, partners, risk
-from core.db import db
-from core.models import (
+from core.casework import cases, partners, risk
+from core.governance import audit
+from core.identity.permissions import Permission
+from core.model import (
     Case,
     CaseMember,
     CasePartner,
@@ -27,7 +28,7 @@ from core.models import (
     Staff,
     TriageOutcome,
 )
-from core.permissions import Permission
+from web.db import db
 
 # Sections of the case page that live in modules of their own (people, plans,
 # consultations) register a function here: given the case and the forms of a

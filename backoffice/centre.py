@@ -9,9 +9,9 @@ from zoneinfo import ZoneInfo
 
 from flask import g
 
-from core import clock
-from core.centres import current_centre
-from core.db import db
+from core.infra import clock
+from core.network.centres import current_centre
+from web.db import db
 
 
 def centre_zone() -> ZoneInfo:

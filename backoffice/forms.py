@@ -15,7 +15,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, Regexp
 
 from backoffice.labels import ATTEMPT_OUTCOME_LABELS, CHANNEL_LABELS, TRIAGE_OUTCOME_LABELS
-from core.passwords import MAX_LENGTH, MIN_LENGTH
+from core.identity.passwords import MAX_LENGTH, MIN_LENGTH
 
 
 def _too_long(limit: int):
@@ -60,7 +60,7 @@ def _new_password_field(label):
 
 
 EMAIL_PATTERN = r"^[^@\s]{1,64}@[^@\s]+\.[^@\s.]{2,}$"
-# What the policy's refusals (core.passwords.PasswordRejected.code) say to a person.
+# What the policy's refusals (core.identity.passwords.PasswordRejected.code) say to a person.
 PASSWORD_PROBLEMS = {
     "too_short": _l("Use at least %(min)d characters.", min=MIN_LENGTH),
     "too_long": _l("Use at most %(max)d characters.", max=MAX_LENGTH),

@@ -12,17 +12,19 @@ from backoffice import bp
 from backoffice.access import record_read, requires
 from backoffice.centre import centre_today
 from backoffice.forms import AssignForm, AttemptForm, DecisionForm, ReplyForm
-from core import actions, audit, clock
-from core import queue as triage_queue
-from core.cases import case_of
-from core.centres import active_municipalities, current_centre
-from core.db import db
-from core.intakes import get_intake
-from core.mailbox import add_staff_reply
-from core.models import ContactAttempt, Intake, IntakeKind, IntakeStatus, Role, Staff
-from core.permissions import Permission
-from core.safe_window import SafeTimes, is_safe_now, next_safe_start
-from core.triage import OPEN_STATUSES, linked_ids, matches
+from core.casework import actions
+from core.casework.cases import case_of
+from core.governance import audit
+from core.identity.permissions import Permission
+from core.infra import clock
+from core.intake import queue as triage_queue
+from core.intake.intakes import get_intake
+from core.intake.mailbox import add_staff_reply
+from core.intake.safe_window import SafeTimes, is_safe_now, next_safe_start
+from core.intake.triage import OPEN_STATUSES, linked_ids, matches
+from core.model import ContactAttempt, Intake, IntakeKind, IntakeStatus, Role, Staff
+from core.network.centres import active_municipalities, current_centre
+from web.db import db
 
 
 def intake_or_404(intake_id: int) -> Intake:

@@ -23,12 +23,12 @@ from backoffice import KIND_LABELS, bp
 from backoffice.access import record_read, requires
 from backoffice.centre import centre_today, centre_zone
 from backoffice.labels import CLOSURE_REASON_LABELS
-from core import stats
-from core.charts import Bar, Line, bar_chart, line_chart
-from core.db import db
-from core.models import Role, Staff
-from core.permissions import Permission
-from core.suppression import HIDDEN_MARK, small_mark
+from core.identity.permissions import Permission
+from core.model import Role, Staff
+from core.reporting import stats
+from core.reporting.suppression import HIDDEN_MARK, small_mark
+from web.charts import Bar, Line, bar_chart, line_chart
+from web.db import db
 
 CHILDREN_STAT_LABELS = {
     "yes": _l("Children involved"),

@@ -10,12 +10,13 @@ from backoffice import bp
 from backoffice.access import requires
 from backoffice.forms import AssignForm, AttemptForm, DecisionForm
 from backoffice.intakes import intake_or_404, render_intake
-from core import audit, triage
-from core.centres import current_centre
-from core.db import db
-from core.models import Message, Staff
-from core.permissions import Permission
-from core.safe_window import Channel
+from core.governance import audit
+from core.identity.permissions import Permission
+from core.intake import triage
+from core.intake.safe_window import Channel
+from core.model import Message, Staff
+from core.network.centres import current_centre
+from web.db import db
 
 
 def _back(intake_id: int):

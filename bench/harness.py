@@ -11,10 +11,10 @@ from pathlib import Path
 
 from cryptography.fernet import Fernet
 
-from core import create_app
-from core.centres import ensure_default_centre
-from core.db import db
-from core.migrations import upgrade
+from app import create_app
+from core.infra.migrations import upgrade
+from core.network.centres import ensure_default_centre
+from web.db import db
 
 
 def bench_app(**overrides):

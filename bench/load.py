@@ -145,14 +145,16 @@ def _seed(database_url: str, data_key: str, workdir: Path) -> tuple[list[str], l
     with a second factor; return the codes, some request ids and a recovery code."""
     from sqlalchemy import insert, select
 
-    from core import clock, create_app, two_factor
-    from core.centres import ensure_default_centre
-    from core.db import db
-    from core.intakes import SafeContact, Submission, submit
-    from core.migrations import upgrade
-    from core.models import Centre, Intake, IntakeKind, IntakeStatus
-    from core.return_codes import display
-    from core.staff import create_staff
+    from app import create_app
+    from core.identity import two_factor
+    from core.identity.staff import create_staff
+    from core.infra import clock
+    from core.infra.migrations import upgrade
+    from core.intake.intakes import SafeContact, Submission, submit
+    from core.intake.return_codes import display
+    from core.model import Centre, Intake, IntakeKind, IntakeStatus
+    from core.network.centres import ensure_default_centre
+    from web.db import db
 
     app = create_app(
         {
@@ -343,7 +345,7 @@ def _run_backend(name: str, database_url: str, workdir: Path, workers: int) -> N
 
 
 def _postgres_schema() -> tuple[str, object] | None:
-    from core.db import make_engine
+    from core.infra.db import make_engine
 
     base = os.environ.get("FJC_TEST_DATABASE_URL") or DEFAULT_PG_URL
     try:

@@ -10,9 +10,9 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import insert, select
 
 from bench.harness import bench_app, median_ms
-from core.db import db
-from core.models import Centre, Intake, IntakeKind, IntakeStatus, Municipality
-from core.staff import create_staff
+from core.identity.staff import create_staff
+from core.model import Centre, Intake, IntakeKind, IntakeStatus, Municipality
+from web.db import db
 
 SIZES = (1_000, 100_000)
 OPEN_SHARE = 0.05  # one in twenty requests is still open

@@ -20,7 +20,7 @@ from sqlalchemy.engine import make_url
 
 from bench import scale_data
 from bench.harness import bench_app, median_ms
-from core.db import db
+from web.db import db
 
 INTAKES = int(os.environ.get("FJC_BENCH_INTAKES", "100000"))
 CASES = int(os.environ.get("FJC_BENCH_CASES", "20000"))

@@ -16,7 +16,8 @@ from datetime import UTC, date, datetime, timedelta
 from sqlalchemy import insert, select, text
 from sqlalchemy.orm import Session
 
-from core.models import (
+from core.identity.staff import create_staff
+from core.model import (
     Case,
     CaseAction,
     CaseConsultation,
@@ -35,7 +36,6 @@ from core.models import (
     RiskAssessment,
     SafetyPlan,
 )
-from core.staff import create_staff
 
 BATCH = 5_000
 PASSWORD = "bench password that is long enough"  # noqa: S105 - a throwaway bench account

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 from bench.harness import bench_app, median_ms
-from core.passwords import PARAMETERS, hash_password
+from core.identity.passwords import PARAMETERS, hash_password
 
 REPEAT = 200
 

@@ -12,9 +12,8 @@ from sqlalchemy import insert, select
 
 from backoffice.cases import centre_zone
 from bench.harness import bench_app, median_ms
-from core import stats
-from core.db import db
-from core.models import (
+from core.identity.staff import create_staff
+from core.model import (
     Case,
     CaseAction,
     CasePerson,
@@ -26,7 +25,8 @@ from core.models import (
     Municipality,
     Staff,
 )
-from core.staff import create_staff
+from core.reporting import stats
+from web.db import db
 
 INTAKES = 100_000
 CASES = 20_000

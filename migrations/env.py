@@ -3,8 +3,8 @@
 from alembic import context
 from sqlalchemy.types import TypeDecorator
 
-from core.db import BEGIN_IMMEDIATE_OPTION
-from core.models import Base
+from core.infra.db import BEGIN_IMMEDIATE_OPTION
+from core.model import Base
 
 config = context.config
 

@@ -7,15 +7,15 @@ from collections.abc import Callable
 
 from flask import current_app, g, render_template, request
 
-from core import return_codes
-from core.centres import active_municipalities, current_centre
-from core.db import db
-from core.intakes import AlreadySubmitted, ReferralDetails, SafeContact, Submission, submit
-from core.models import IntakeKind
-from core.notify import notify_team_if_urgent
-from core.security import limiter
+from core.intake import return_codes
+from core.intake.intakes import AlreadySubmitted, ReferralDetails, SafeContact, Submission, submit
+from core.intake.notify import notify_team_if_urgent
+from core.model import IntakeKind
+from core.network.centres import active_municipalities, current_centre
 from portal import bp
 from portal.forms import ContactForm, QuestionForm, ReferralForm, SafeContactForm
+from web.db import db
+from web.security import limiter
 
 SUBMIT_LIMIT = "10 per minute; 60 per hour"
 

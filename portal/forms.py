@@ -20,9 +20,10 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from core.i18n import LANGUAGE_NAMES
-from core.intakes import RISK_CONCERNS
-from core.labels import (
+from core.intake.intakes import RISK_CONCERNS
+from core.intake.mailbox import MESSAGE_MAX
+from web.i18n import LANGUAGE_NAMES
+from web.labels import (
     CHILDREN_LABELS,
     CONSENT_LABELS,
     DAY_LABELS,
@@ -31,7 +32,6 @@ from core.labels import (
     TIME_LABELS,
     URGENCY_LABELS,
 )
-from core.mailbox import MESSAGE_MAX
 
 PHONE_PATTERN = re.compile(r"^\+?[0-9 ()./-]{6,25}$")
 EMAIL_PATTERN = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s.]{2,}$")

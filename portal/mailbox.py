@@ -13,13 +13,13 @@ from cryptography.fernet import InvalidToken
 from flask import abort, flash, redirect, render_template, session, url_for
 from flask_babel import gettext as _
 
-from core.crypto import keyring
-from core.db import db
-from core.mailbox import add_requester_message, erase, find_by_code, requester_status
-from core.models import Intake, IntakeStatus
-from core.security import limiter
+from core.infra.crypto import keyring
+from core.intake.mailbox import add_requester_message, erase, find_by_code, requester_status
+from core.model import Intake, IntakeStatus
 from portal import bp
 from portal.forms import AddInformationForm, ConfirmForm, ReturnCodeForm
+from web.db import db
+from web.security import limiter
 
 MAILBOX_KEY = "mailbox"
 MAILBOX_IDLE_SECONDS = 30 * 60

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from flask import current_app, redirect, render_template, request, session, url_for
 
-from core.i18n import DEFAULT_LANGUAGE
-from core.security import csrf, limiter
 from portal import bp
+from web.i18n import DEFAULT_LANGUAGE
+from web.security import csrf, limiter
 
 # Tells the browser to drop everything the portal left: cookies, cache, storage.
 CLEAR_SITE_DATA = '"cache", "cookies", "storage"'

@@ -13,17 +13,20 @@ import secrets
 from collections.abc import Iterator
 
 import pytest
+from argon2 import PasswordHasher
 from cryptography.fernet import Fernet
 from sqlalchemy import delete, text
 from sqlalchemy.engine import make_url
 
-from core import create_app
-from core.centres import ensure_default_centre
-from core.db import db, make_engine
-from core.migrations import upgrade
-from core.models import Base, Centre, Municipality
-from core.staff import create_staff
+from app import create_app
+from core.identity import passwords
+from core.identity.staff import create_staff
+from core.infra.db import make_engine
+from core.infra.migrations import upgrade
+from core.model import Base, Centre, Municipality
+from core.network.centres import ensure_default_centre
 from tests.pages import CheckingClient
+from web.db import db
 
 DEFAULT_PG_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 TEST_DATA_KEY = Fernet.generate_key().decode("ascii")
@@ -31,6 +34,16 @@ TEST_PASSWORD = "correct horse battery staple"
 UNDER_CI = os.environ.get("CI", "").lower() == "true"
 # Reference data that `migrate` loads; every other table is emptied after a test.
 KEPT_TABLES = {Centre.__tablename__, Municipality.__tablename__}
+
+
+# argon2id at production cost takes 0.15-1 s a hash on the 2-core machine and the
+# suite signs in hundreds of times. Tests hash with the cheapest profile;
+# tests/core/identity/test_passwords.py checks the production profile itself.
+CHEAP_HASHER = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
+
+
+def pytest_configure(config):
+    passwords.use_hasher(CHEAP_HASHER)
 
 
 def pg_base_url() -> str:
@@ -184,7 +197,7 @@ def signed_in(client, make_staff):
 
 
 class FakeClock:
-    """core.clock.now under the test's control: time moves only when told."""
+    """core.infra.clock.now under the test's control: time moves only when told."""
 
     def __init__(self, start):
         self.current = start
@@ -200,8 +213,8 @@ class FakeClock:
 
 @pytest.fixture
 def clock(monkeypatch):
-    """Freeze core.clock at the real time now; `clock.advance(minutes=31)` moves it."""
-    from core import clock as core_clock
+    """Freeze core.infra.clock at the real time now; `clock.advance(minutes=31)` moves it."""
+    from core.infra import clock as core_clock
 
     fake = FakeClock(core_clock.now())
     monkeypatch.setattr(core_clock, "now", fake)

@@ -1,9 +1,10 @@
 """Records the tests build again and again: a request decided for a track, and
 the case file opened from it, as staff would make them."""
 
-from core import cases, triage
-from core.intakes import SafeContact, Submission, submit
-from core.models import Case, Intake, IntakeKind, Staff, TriageOutcome
+from core.casework import cases
+from core.intake import triage
+from core.intake.intakes import SafeContact, Submission, submit
+from core.model import Case, Intake, IntakeKind, Staff, TriageOutcome
 
 
 def decided_request(session, staff: Staff, track=TriageOutcome.TRACK_2, **contact) -> Intake:

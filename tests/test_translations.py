@@ -15,8 +15,8 @@ import pytest
 from babel.messages.plurals import get_plural
 from babel.messages.pofile import read_po
 
-from core.config import DEFAULT_LANGUAGES, PROJECT_ROOT
-from core.i18n import RTL_LANGUAGES, STAFF_LANGUAGES
+from core.infra.config import DEFAULT_LANGUAGES, PROJECT_ROOT
+from web.i18n import RTL_LANGUAGES, STAFF_LANGUAGES
 
 TRANSLATIONS = PROJECT_ROOT / "translations"
 CATALOGUES = sorted(TRANSLATIONS.glob("*/LC_MESSAGES/messages.po"))

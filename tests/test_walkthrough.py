@@ -8,10 +8,10 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
 
-from core import risk
-from core.db import db
-from core.models import Case, CasePartner, CasePerson, Intake
+from core.casework import risk
+from core.model import Case, CasePartner, CasePerson, Intake
 from tests.backoffice.helpers import staff_client
+from web.db import db
 
 # A Monday, 10:00 in Brussels: inside the safe times the person gives.
 MONDAY_MORNING = datetime(2026, 11, 30, 9, 0, tzinfo=UTC)

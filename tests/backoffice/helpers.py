@@ -1,9 +1,9 @@
 """Signing in over HTTP, step by step, and setting up a second factor directly."""
 
-from core import totp, two_factor
-from core.db import db
-from core.models import Staff
+from core.identity import totp, two_factor
+from core.model import Staff
 from tests.conftest import TEST_PASSWORD
+from web.db import db
 
 
 def login(client, email: str, password: str = TEST_PASSWORD):
@@ -46,7 +46,7 @@ def staff_client(app, staff):
 
 def open_test_case(app, director_id: int, track=None) -> int:
     """A case file opened from one decided request, as a case director would."""
-    from core.models import TriageOutcome
+    from core.model import TriageOutcome
     from tests.factories import case_from_request
 
     with app.app_context(), db.writing() as session:

@@ -9,10 +9,10 @@ import pytest
 from sqlalchemy import select, update
 
 from backoffice.access import declared_permission
-from core.db import db
-from core.models import Intake, Staff
-from core.permissions import Permission, role_allows
+from core.identity.permissions import Permission, role_allows
+from core.model import Intake, Staff
 from tests.pages import form_values
+from web.db import db
 
 ROLES = ("case_director", "coordinator", "admin")
 PUBLIC = "public"

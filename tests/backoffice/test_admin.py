@@ -3,10 +3,10 @@ factor, unlocking (see test_throttle), the audit trail page; all audited."""
 
 from sqlalchemy import select
 
-from core.db import db
-from core.models import AuditEvent, Staff
+from core.model import AuditEvent, Staff
 from tests.backoffice.helpers import enrol, login
 from tests.pages import form_values
+from web.db import db
 
 
 def _invite(client, email="new.person@fjc.example", role="case_director"):

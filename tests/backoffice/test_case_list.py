@@ -5,10 +5,10 @@ from unittest import mock
 
 from sqlalchemy import select
 
-from core import cases
-from core.db import db
-from core.models import Case
+from core.casework import cases
+from core.model import Case
 from tests.backoffice.helpers import open_test_case, staff_client
+from web.db import db
 
 
 def _numbers(response) -> list[str]:

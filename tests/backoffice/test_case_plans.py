@@ -7,11 +7,11 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
-from core import actions, cases
-from core.db import db
-from core.models import AuditEvent, Case, CaseAction, Staff
+from core.casework import actions, cases
+from core.model import AuditEvent, Case, CaseAction, Staff
 from tests.backoffice.helpers import messages, open_test_case, staff_client
 from tests.pages import form_values
+from web.db import db
 
 BRUSSELS = ZoneInfo("Europe/Brussels")
 
@@ -40,7 +40,7 @@ def _setup(app, make_staff):
 
 
 def _add_partner(app, case_id, director_id, organisation="PZ Gent") -> int:
-    from core import partners
+    from core.casework import partners
 
     with app.app_context(), db.writing() as session:
         return partners.add_partner(

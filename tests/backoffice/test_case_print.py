@@ -6,9 +6,8 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from sqlalchemy import event, select
 
-from core import partners
-from core.db import db
-from core.models import (
+from core.casework import partners
+from core.model import (
     AuditEvent,
     Case,
     CaseAction,
@@ -24,6 +23,7 @@ from core.models import (
     TriageOutcome,
 )
 from tests.backoffice.helpers import open_test_case, staff_client
+from web.db import db
 
 PHONE = "0470 12 34 56"
 STORY = "Mijn verhaal."

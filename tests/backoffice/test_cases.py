@@ -2,9 +2,9 @@
 
 from sqlalchemy import select
 
-from core.db import db
-from core.models import Case, Intake
+from core.model import Case, Intake
 from tests.backoffice.helpers import staff_client
+from web.db import db
 
 
 def test_a_request_becomes_a_case_file_without_asking_again(app, client, make_staff):

@@ -2,8 +2,8 @@
 
 from sqlalchemy import select
 
-from core.db import db
-from core.models import AuditEvent, Intake
+from core.model import AuditEvent, Intake
+from web.db import db
 
 
 def test_a_portal_request_appears_in_the_queue_and_on_its_page(app, client, signed_in):

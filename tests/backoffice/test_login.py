@@ -1,8 +1,8 @@
 from sqlalchemy import select
 
-from core.db import db
-from core.models import AuditEvent
+from core.model import AuditEvent
 from tests.conftest import TEST_PASSWORD
+from web.db import db
 
 WRONG = "The e-mail address or the password is not right."
 

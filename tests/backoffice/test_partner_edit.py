@@ -4,11 +4,11 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
 
-from core import partners
-from core.db import db
-from core.models import AuditEvent, Case, CaseEvent, CasePartner, Staff, TriageOutcome
+from core.casework import partners
+from core.model import AuditEvent, Case, CaseEvent, CasePartner, Staff, TriageOutcome
 from tests.backoffice.helpers import open_test_case, staff_client
 from tests.pages import form_values
+from web.db import db
 
 
 def _setup(app, make_staff):

@@ -4,10 +4,10 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
 
-from core.db import db
-from core.models import AuditEvent, CasePartner, TriageOutcome
+from core.model import AuditEvent, CasePartner, TriageOutcome
 from tests.backoffice.helpers import open_test_case, staff_client
 from tests.pages import form_values
+from web.db import db
 
 
 def _case(app, director_id) -> int:

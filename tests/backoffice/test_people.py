@@ -3,10 +3,10 @@
 import pytest
 from sqlalchemy import select
 
-from core.db import db
-from core.models import AuditEvent, Case, CasePerson, CaseRelation, SafetyPlan
+from core.model import AuditEvent, Case, CasePerson, CaseRelation, SafetyPlan
 from tests.backoffice.helpers import open_test_case, staff_client
 from tests.pages import form_values
+from web.db import db
 
 
 def _child(**extra):

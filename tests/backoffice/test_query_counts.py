@@ -7,10 +7,9 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import event, select
 
-from core import clock
-from core.db import db
-from core.intakes import SafeContact, Submission, submit
-from core.models import (
+from core.infra import clock
+from core.intake.intakes import SafeContact, Submission, submit
+from core.model import (
     CaseAction,
     CaseConsultation,
     CaseMember,
@@ -23,6 +22,7 @@ from core.models import (
     Staff,
 )
 from tests.backoffice.helpers import open_test_case, staff_client
+from web.db import db
 
 PARTICIPANTS = [{"name": "An", "organisation": "Police"}, {"name": "Bo", "organisation": "CAW"}]
 

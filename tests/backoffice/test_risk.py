@@ -2,11 +2,11 @@
 
 from sqlalchemy import select
 
-from core import risk
-from core.db import db
-from core.models import Case, RiskAssessment, TriageOutcome
+from core.casework import risk
+from core.model import Case, RiskAssessment, TriageOutcome
 from tests.backoffice.helpers import open_test_case, staff_client
 from tests.pages import form_values
+from web.db import db
 
 
 def _case(app, director_id) -> int:

@@ -3,11 +3,11 @@ sign out everywhere, and cookies that scripts and other sites cannot use."""
 
 from sqlalchemy import select
 
-from core.db import db
-from core.models import AuditEvent
+from core.model import AuditEvent
 from tests.backoffice.helpers import login
 from tests.conftest import make_test_app
 from tests.pages import CheckingClient
+from web.db import db
 
 
 def test_thirty_minutes_without_a_request_end_the_session(client, signed_in, clock):

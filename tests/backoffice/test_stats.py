@@ -11,10 +11,10 @@ from datetime import UTC, datetime
 import pytest
 from sqlalchemy import select
 
-from core.db import db
-from core.models import AuditEvent
+from core.model import AuditEvent
 from tests.backoffice.helpers import staff_client
 from tests.core.test_stats import build_dataset
+from web.db import db
 
 PERIOD = "?from=2026-01&to=2026-03"
 
@@ -213,7 +213,7 @@ def test_a_wrong_month_is_explained_and_kept(app, make_staff, dataset):
 def test_the_threshold_is_a_setting(app_factory, make_staff, frozen):
     app = app_factory(FJC_SMALL_COUNT_THRESHOLD=3)
     build_dataset(app)
-    from core.staff import create_staff
+    from core.identity.staff import create_staff
     from tests.conftest import TEST_PASSWORD
 
     with app.app_context(), db.writing() as session:

@@ -3,10 +3,10 @@ an event's detail are shown as words, in Dutch for a Dutch reader."""
 
 from zoneinfo import ZoneInfo
 
-from core import cases, consultations, people
-from core.db import db
-from core.models import Case, Staff
+from core.casework import cases, consultations, people
+from core.model import Case, Staff
 from tests.backoffice.helpers import messages, open_test_case, staff_client
+from web.db import db
 
 
 def test_the_timeline_shows_words_not_codes(app, make_staff, clock):

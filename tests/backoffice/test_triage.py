@@ -5,10 +5,10 @@ from datetime import UTC, datetime
 
 from sqlalchemy import select
 
-from core.db import db
-from core.models import ContactAttempt, Intake, IntakeStatus, Message
+from core.model import ContactAttempt, Intake, IntakeStatus, Message
 from tests.conftest import TEST_PASSWORD
 from tests.pages import form_values
+from web.db import db
 
 MONDAY_MORNING = datetime(2026, 11, 30, 8, 30, tzinfo=UTC)  # 09:30 in Brussels
 

@@ -6,13 +6,13 @@ import re
 import pytest
 from sqlalchemy import select
 
-from core import throttle, totp
-from core.db import db
-from core.models import AuditEvent, Staff
-from core.security import limiter
+from core.identity import throttle, totp
+from core.model import AuditEvent, Staff
 from tests.backoffice.helpers import code_now, enrol, login, send_code
 from tests.conftest import TEST_PASSWORD, make_test_app
 from tests.pages import CheckingClient
+from web.db import db
+from web.security import limiter
 
 
 @pytest.fixture

@@ -178,10 +178,10 @@ def build_app(workdir, exit_url: str):
     """An app on a fresh, migrated SQLite database in `workdir`."""
     from cryptography.fernet import Fernet
 
-    from core import create_app
-    from core.centres import ensure_default_centre
-    from core.db import db
-    from core.migrations import upgrade
+    from app import create_app
+    from core.infra.migrations import upgrade
+    from core.network.centres import ensure_default_centre
+    from web.db import db
 
     app = create_app(
         {
@@ -203,7 +203,7 @@ def build_app(workdir, exit_url: str):
 
 
 def dispose_app(app) -> None:
-    from core.db import db
+    from web.db import db
 
     with app.app_context():
         db.get_engine().dispose()

@@ -7,11 +7,11 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import event, select
 
-from core import actions, cases, partners
-from core import clock as core_clock
-from core.db import db
-from core.models import Case, CaseEvent, Staff
+from core.casework import actions, cases, partners
+from core.infra import clock as core_clock
+from core.model import Case, CaseEvent, Staff
 from tests.backoffice.helpers import open_test_case
+from web.db import db
 
 BRUSSELS = ZoneInfo("Europe/Brussels")
 

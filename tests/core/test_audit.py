@@ -1,7 +1,7 @@
 from sqlalchemy import text
 
-from core import audit
-from core.db import db
+from core.governance import audit
+from web.db import db
 
 
 def _three_events(app):

@@ -8,16 +8,17 @@ import pytest
 from cryptography.fernet import Fernet
 from sqlalchemy import func, select, text
 
-from core import backup as backup_module
-from core.backup import MAGIC, BackupError, backup, restore, server_major
-from core.centres import ensure_default_centre
-from core.db import db, make_engine
-from core.intakes import SafeContact, Submission, submit
-from core.mailbox import add_requester_message
-from core.migrations import upgrade
-from core.models import Base, Intake, IntakeKind
-from core.staff import create_staff
+from core.governance import backup as backup_module
+from core.governance.backup import MAGIC, BackupError, backup, restore, server_major
+from core.identity.staff import create_staff
+from core.infra.db import make_engine
+from core.infra.migrations import upgrade
+from core.intake.intakes import SafeContact, Submission, submit
+from core.intake.mailbox import add_requester_message
+from core.model import Base, Intake, IntakeKind
+from core.network.centres import ensure_default_centre
 from tests.conftest import TEST_DATA_KEY, TEST_PASSWORD, make_test_app
+from web.db import db
 
 MARKER = "BACKUP-51d2-marker"
 TABLES = [table.name for table in Base.metadata.sorted_tables] + ["alembic_version"]

@@ -6,16 +6,16 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
-from core.blind_index import (
+from core.infra.blind_index import (
     email_index,
     name_birth_index,
     normalise_phone,
     phone_index,
 )
-from core.db import db
-from core.intakes import SafeContact, Submission, submit
-from core.models import Intake, IntakeKind
+from core.intake.intakes import SafeContact, Submission, submit
+from core.model import Intake, IntakeKind
 from tests.conftest import make_test_app
+from web.db import db
 
 
 @pytest.fixture

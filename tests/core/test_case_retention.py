@@ -7,10 +7,11 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from sqlalchemy import func, inspect, select, text
 
-from core import cases, triage
-from core.db import db
-from core.intakes import SafeContact, Submission, submit
-from core.models import (
+from core.casework import cases
+from core.governance.retention import CASE_PERSON_PERSONAL_FIELDS, purge
+from core.intake import triage
+from core.intake.intakes import SafeContact, Submission, submit
+from core.model import (
     Case,
     CaseAction,
     CaseConsultation,
@@ -26,7 +27,7 @@ from core.models import (
     Staff,
     TriageOutcome,
 )
-from core.retention import CASE_PERSON_PERSONAL_FIELDS, purge
+from web.db import db
 
 NOW = datetime(2032, 3, 1, 12, 0, tzinfo=UTC)
 MARKER = "CASE-RETENTION-4b7d"

@@ -6,9 +6,9 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import select
 
-from core import cases, retention
-from core.db import db
-from core.models import (
+from core.casework import cases
+from core.governance import retention
+from core.model import (
     Case,
     CasePerson,
     CaseStatus,
@@ -18,6 +18,7 @@ from core.models import (
     TriageOutcome,
 )
 from tests.factories import decided_request
+from web.db import db
 
 
 def _decided(session, staff, **contact) -> Intake:
@@ -134,7 +135,7 @@ def test_the_purge_leaves_requests_that_became_a_case(app, director):
 
 
 def test_deleting_the_request_also_deletes_what_the_case_copied(app, director):
-    from core.mailbox import erase
+    from core.intake.mailbox import erase
 
     with app.app_context(), db.writing() as session:
         staff = session.get(Staff, director)

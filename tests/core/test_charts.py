@@ -7,7 +7,7 @@ from xml.etree import ElementTree
 
 import pytest
 
-from core.charts import Bar, Line, bar_chart, line_chart, nice_maximum
+from web.charts import Bar, Line, bar_chart, line_chart, nice_maximum
 
 SVG = "{http://www.w3.org/2000/svg}"
 

@@ -1,9 +1,9 @@
 from sqlalchemy import select
 
-from core.cli import DEMO_EMAIL
-from core.db import db
-from core.models import AuditEvent, Staff
+from cli import DEMO_EMAIL
+from core.model import AuditEvent, Staff
 from tests.conftest import TEST_PASSWORD
+from web.db import db
 
 
 def test_create_staff_reads_the_password_from_stdin_and_hashes_it_with_argon2id(app):
@@ -75,7 +75,7 @@ def test_migrate_command_creates_the_centre(app):
 def test_migrate_loads_the_municipalities_from_the_centre_file(app_factory, tmp_path):
     import json
 
-    from core.models import Municipality
+    from core.model import Municipality
 
     centre_file = tmp_path / "centre.json"
     centre_file.write_text(

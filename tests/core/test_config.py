@@ -6,7 +6,7 @@ import sys
 import pytest
 from cryptography.fernet import Fernet
 
-from core.config import PROJECT_ROOT, ConfigError, load_config
+from core.infra.config import PROJECT_ROOT, ConfigError, load_config
 
 KEY = Fernet.generate_key().decode()
 

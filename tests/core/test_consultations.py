@@ -7,11 +7,11 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import func, select
 
-from core import actions, consultations, partners
-from core import clock as core_clock
-from core.db import db
-from core.models import Case, CaseAction, CaseConsultation, CaseEvent, Staff
+from core.casework import actions, consultations, partners
+from core.infra import clock as core_clock
+from core.model import Case, CaseAction, CaseConsultation, CaseEvent, Staff
 from tests.backoffice.helpers import open_test_case
+from web.db import db
 
 BRUSSELS = ZoneInfo("Europe/Brussels")
 PEOPLE = [
@@ -210,7 +210,7 @@ def test_consultations_are_listed_newest_first(app, team):
 
 
 def test_a_closed_file_takes_no_consultation(app, team):
-    from core import cases
+    from core.casework import cases
 
     with app.app_context(), db.writing() as session:
         cases.close(

@@ -2,9 +2,10 @@ import threading
 
 from sqlalchemy import Column, Integer, MetaData, Table, func, select, text
 
-from core.db import _Bound, db, make_engine
-from core.intakes import SafeContact, Submission, submit
-from core.models import Intake, IntakeKind
+from core.infra.db import Sessions, make_engine
+from core.intake.intakes import SafeContact, Submission, submit
+from core.model import Intake, IntakeKind
+from web.db import db
 
 
 def test_sqlite_runs_with_wal_foreign_keys_and_a_busy_timeout(tmp_path):
@@ -25,7 +26,7 @@ def test_concurrent_read_then_write_transactions_never_hit_database_is_locked(tm
         "counter", metadata, Column("id", Integer, primary_key=True), Column("n", Integer)
     )
     metadata.create_all(engine)
-    bound = _Bound(engine)
+    bound = Sessions(engine)
     threads, per_thread = 8, 25
     errors: list[BaseException] = []
     start = threading.Barrier(threads)

@@ -3,9 +3,9 @@ from pathlib import Path
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
-from core.db import db
-from core.intakes import ReferralDetails, SafeContact, Submission, submit
-from core.models import Intake, IntakeKind, Message, MessageDirection
+from core.intake.intakes import ReferralDetails, SafeContact, Submission, submit
+from core.model import Intake, IntakeKind, Message, MessageDirection
+from web.db import db
 
 MARKER = "MARKER-7f3a-plain-text-must-not-leak"
 

@@ -8,8 +8,8 @@ import re
 
 import pytest
 
-from core.logs import logger as request_logger
 from tests.portal.helpers import municipality_id
+from web.logs import logger as request_logger
 
 CODE = re.compile(r"\b(\d{4} \d{4} \d{4} \d{4})\b")
 CLIENT_ADDRESS = "203.0.113.77"

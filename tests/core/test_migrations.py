@@ -2,9 +2,9 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import inspect
 
-from core.db import make_engine
-from core.migrations import downgrade, upgrade
-from core.models import Base
+from core.infra.db import make_engine
+from core.infra.migrations import downgrade, upgrade
+from core.model import Base
 
 
 def _tables(engine) -> set[str]:

@@ -6,8 +6,8 @@ import pytest
 from aiosmtpd.controller import Controller
 from sqlalchemy import select
 
-from core.db import db
-from core.models import Intake
+from core.model import Intake
+from web.db import db
 
 PERSONAL = ("0470 55 66 77", "Sam Peeters", "hidden story", "sam@example.be")
 

@@ -5,10 +5,10 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from core import cases, partners
-from core.db import db
-from core.models import Case, CaseEvent, CasePartner, Staff, TriageOutcome
+from core.casework import cases, partners
+from core.model import Case, CaseEvent, CasePartner, Staff, TriageOutcome
 from tests.factories import case_from_request
+from web.db import db
 
 
 def _case(session, staff):

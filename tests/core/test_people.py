@@ -3,10 +3,10 @@
 import pytest
 from sqlalchemy import select
 
-from core import people, safety_plans
-from core.db import db
-from core.models import Case, CaseEvent, CasePerson, CaseRelation, Staff, TriageOutcome
+from core.casework import people, safety_plans
+from core.model import Case, CaseEvent, CasePerson, CaseRelation, Staff, TriageOutcome
 from tests.factories import case_from_request
+from web.db import db
 
 YEAR = 2026
 

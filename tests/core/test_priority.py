@@ -2,8 +2,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from core import priority
-from core.models import Intake, Referral
+from core.intake import priority
+from core.model import Intake, Referral
 
 NOW = datetime(2026, 11, 30, 10, 0, tzinfo=UTC)
 TARGET = timedelta(hours=24)

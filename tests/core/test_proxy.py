@@ -4,8 +4,7 @@ of proxies, so a client cannot name a new address to get fresh rate limits."""
 import pytest
 from flask import request
 
-from core import ConfigError
-from core.config import load_config
+from core.infra.config import ConfigError, load_config
 from tests.pages import form_values
 
 

@@ -4,9 +4,9 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
 
-from core import queue
-from core.db import db
-from core.models import Intake, IntakeKind, IntakeStatus, Municipality
+from core.intake import queue
+from core.model import Intake, IntakeKind, IntakeStatus, Municipality
+from web.db import db
 
 NOW = datetime(2026, 11, 30, 12, 0, tzinfo=UTC)
 TARGET = timedelta(hours=24)

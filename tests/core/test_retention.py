@@ -7,12 +7,12 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import func, inspect, select, text
 
-from core.config import ConfigError, load_config
-from core.db import db
-from core.intakes import ReferralDetails, SafeContact, Submission, submit
-from core.mailbox import add_requester_message, erase
-from core.models import AuditEvent, Intake, IntakeKind, IntakeStatus, Message, Referral
-from core.retention import INTAKE_KEPT_FIELDS, INTAKE_PERSONAL_FIELDS, purge
+from core.governance.retention import INTAKE_KEPT_FIELDS, INTAKE_PERSONAL_FIELDS, purge
+from core.infra.config import ConfigError, load_config
+from core.intake.intakes import ReferralDetails, SafeContact, Submission, submit
+from core.intake.mailbox import add_requester_message, erase
+from core.model import AuditEvent, Intake, IntakeKind, IntakeStatus, Message, Referral
+from web.db import db
 
 NOW = datetime(2027, 6, 1, 12, 0, tzinfo=UTC)
 MARKER = "RETENTION-9c1e-marker"

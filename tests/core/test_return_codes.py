@@ -1,6 +1,7 @@
 import pytest
 
-from core import crypto, return_codes
+from core.infra import crypto
+from core.intake import return_codes
 
 
 @pytest.fixture

@@ -4,10 +4,10 @@ import json
 
 import pytest
 
-from core import risk
-from core.db import db
-from core.models import CaseEvent, RiskAssessment, Staff
+from core.casework import risk
+from core.model import CaseEvent, RiskAssessment, Staff
 from tests.factories import case_from_request
+from web.db import db
 
 
 def _instrument(**changes) -> dict:

@@ -6,13 +6,13 @@ import pytest
 from cryptography.fernet import Fernet, InvalidToken
 from sqlalchemy import Column, Integer, MetaData, Table, select, text
 
-from core.crypto import EncryptedJSON, EncryptedText
-from core.db import db
-from core.intakes import ReferralDetails, SafeContact, Submission, submit
-from core.mailbox import add_requester_message
-from core.models import Base, Intake, IntakeKind
-from core.rotation import RotationError, encrypted_columns, rotate
+from core.governance.rotation import RotationError, encrypted_columns, rotate
+from core.infra.crypto import EncryptedJSON, EncryptedText
+from core.intake.intakes import ReferralDetails, SafeContact, Submission, submit
+from core.intake.mailbox import add_requester_message
+from core.model import Base, Intake, IntakeKind
 from tests.conftest import TEST_DATA_KEY, make_test_app
+from web.db import db
 
 KEY_A = TEST_DATA_KEY  # the key the `app` fixture writes with
 KEY_B = Fernet.generate_key().decode("ascii")

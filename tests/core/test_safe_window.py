@@ -2,8 +2,14 @@ from datetime import UTC, datetime
 
 import pytest
 
-from core.models import Intake
-from core.safe_window import Channel, SafeTimes, channel_allowed, is_safe_now, next_safe_start
+from core.intake.safe_window import (
+    Channel,
+    SafeTimes,
+    channel_allowed,
+    is_safe_now,
+    next_safe_start,
+)
+from core.model import Intake
 
 BRUSSELS = "Europe/Brussels"
 # Monday 30 November 2026; Brussels is UTC+1 in winter, UTC+2 in summer.

@@ -5,10 +5,10 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from core import people, safety_plans
-from core.db import db
-from core.models import Case, CaseEvent, SafetyPlan, Staff
+from core.casework import people, safety_plans
+from core.model import Case, CaseEvent, SafetyPlan, Staff
 from tests.factories import case_from_request
+from web.db import db
 
 
 @pytest.fixture

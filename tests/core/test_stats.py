@@ -13,9 +13,9 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import select
 
-from core import stats
-from core.db import db
-from core.models import (
+from core.governance.retention import erase_intake, purge
+from core.identity.staff import create_staff
+from core.model import (
     Case,
     CaseAction,
     CasePerson,
@@ -24,9 +24,9 @@ from core.models import (
     IntakeStatus,
     Municipality,
 )
-from core.retention import erase_intake, purge
-from core.staff import create_staff
-from core.suppression import HIDDEN, SMALL, determined, suppress
+from core.reporting import stats
+from core.reporting.suppression import HIDDEN, SMALL, determined, suppress
+from web.db import db
 
 ZONE = ZoneInfo("Europe/Brussels")
 TODAY = date(2026, 3, 15)
@@ -516,7 +516,7 @@ def test_csv_rows_are_long_form_suppressed_and_nameless(app, dataset):
 
 
 def test_threshold_and_decision_target_settings():
-    from core.config import ConfigError, load_config
+    from core.infra.config import ConfigError, load_config
 
     base = {"FJC_ENV": "test", "FJC_SECRET_KEY": "s", "FJC_DATA_KEYS": _key()}
     config = load_config(base)

@@ -6,12 +6,12 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
-from core import throttle
-from core.db import db
-from core.models import AuditEvent, LoginThrottle
-from core.security import limiter
+from core.identity import throttle
+from core.model import AuditEvent, LoginThrottle
 from tests.backoffice.helpers import login
 from tests.conftest import TEST_PASSWORD
+from web.db import db
+from web.security import limiter
 
 WRONG = "The e-mail address or the password is not right."
 LOCKED = "This account is locked after too many attempts."
@@ -154,7 +154,7 @@ def test_a_wrong_address_and_a_wrong_password_cost_the_same_work(
     app, client, make_staff, monkeypatch
 ):
     """Timing: both answers take exactly one argon2 verification (and one throttle write)."""
-    from core import passwords
+    from core.identity import passwords
 
     _, email = make_staff("coordinator")
     calls = []

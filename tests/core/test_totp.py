@@ -6,9 +6,9 @@ from datetime import UTC, datetime
 import pytest
 from sqlalchemy import select, text
 
-from core import totp, two_factor
-from core.db import db
-from core.models import RecoveryCode, Staff
+from core.identity import totp, two_factor
+from core.model import RecoveryCode, Staff
+from web.db import db
 
 RFC_SECRET = base64.b32encode(b"12345678901234567890").decode()
 

@@ -7,11 +7,11 @@ from datetime import UTC, datetime
 import pytest
 from sqlalchemy import select
 
-from core import triage
-from core.db import db
-from core.intakes import ReferralDetails, SafeContact, Submission, submit
-from core.mailbox import add_requester_message
-from core.models import (
+from core.intake import triage
+from core.intake.intakes import ReferralDetails, SafeContact, Submission, submit
+from core.intake.mailbox import add_requester_message
+from core.intake.safe_window import Channel
+from core.model import (
     Intake,
     IntakeKind,
     IntakeStatus,
@@ -19,7 +19,7 @@ from core.models import (
     Staff,
     TriageOutcome,
 )
-from core.safe_window import Channel
+from web.db import db
 
 BRUSSELS = "Europe/Brussels"
 MONDAY_MORNING = datetime(2026, 11, 30, 8, 30, tzinfo=UTC)  # 09:30 in Brussels

@@ -11,12 +11,13 @@ from concurrent.futures import ThreadPoolExecutor
 from sqlalchemy import func, select
 
 from bench.serving import CSRF_RE, Browser, door_fields
-from core import clock, two_factor
-from core.db import db
-from core.intakes import SafeContact, Submission, submit
-from core.models import AuditEvent, Intake, IntakeKind, IntakeStatusChange, Staff
-from core.staff import create_staff
+from core.identity import two_factor
+from core.identity.staff import create_staff
+from core.infra import clock
+from core.intake.intakes import SafeContact, Submission, submit
+from core.model import AuditEvent, Intake, IntakeKind, IntakeStatusChange, Staff
 from tests.conftest import TEST_PASSWORD
+from web.db import db
 
 CLAIMED_REQUESTS = 8
 

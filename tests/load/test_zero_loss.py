@@ -23,8 +23,8 @@ from dataclasses import dataclass
 from sqlalchemy import select
 
 from bench.serving import DOORS, RETURN_CODE_RE, Browser, door_fields
-from core.db import db
-from core.models import Intake, Referral
+from core.model import Intake, Referral
+from web.db import db
 
 SUBMISSIONS = 300
 

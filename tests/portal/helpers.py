@@ -1,7 +1,7 @@
 from sqlalchemy import select
 
-from core.db import db
-from core.models import Municipality
+from core.model import Municipality
+from web.db import db
 
 
 def municipality_id(app, name: str) -> str:

@@ -3,10 +3,10 @@ import re
 import pytest
 from sqlalchemy import func, select
 
-from core import return_codes
-from core.db import db
-from core.models import Intake, IntakeKind, IntakeStatus
+from core.intake import return_codes
+from core.model import Intake, IntakeKind, IntakeStatus
 from tests.portal.helpers import municipality_id
+from web.db import db
 
 CODE_PATTERN = re.compile(r"\b(\d{4} \d{4} \d{4} \d{4})\b")
 

@@ -17,14 +17,14 @@ import pytest
 from babel.messages.pofile import read_po
 from sqlalchemy import select
 
-from core.config import DEFAULT_LANGUAGES, PROJECT_ROOT
-from core.db import db
-from core.i18n import LANGUAGE_NAMES, RTL_LANGUAGES
-from core.mailbox import add_staff_reply
-from core.models import Intake
-from core.staff import Staff
+from core.identity.staff import Staff
+from core.infra.config import DEFAULT_LANGUAGES, PROJECT_ROOT
+from core.intake.mailbox import add_staff_reply
+from core.model import Intake
 from tests.pages import form_values
 from tests.test_translations import extract
+from web.db import db
+from web.i18n import LANGUAGE_NAMES, RTL_LANGUAGES
 
 CODE = re.compile(r"\b(\d{4} \d{4} \d{4} \d{4})\b")
 PLACEHOLDER = re.compile(r"%\([a-z_]+\)[sd]")

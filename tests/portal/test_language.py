@@ -1,6 +1,6 @@
 import pytest
 
-from core.config import DEFAULT_LANGUAGES
+from core.infra.config import DEFAULT_LANGUAGES
 
 
 @pytest.mark.parametrize(

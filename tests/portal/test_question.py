@@ -2,8 +2,8 @@ import re
 
 from sqlalchemy import select
 
-from core.db import db
-from core.models import Intake, IntakeKind
+from core.model import Intake, IntakeKind
+from web.db import db
 
 CODE = re.compile(r"\b\d{4} \d{4} \d{4} \d{4}\b")
 

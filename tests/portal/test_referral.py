@@ -2,9 +2,9 @@ import re
 
 from sqlalchemy import select
 
-from core.db import db
-from core.models import Intake, IntakeKind
+from core.model import Intake, IntakeKind
 from tests.portal.helpers import municipality_id
+from web.db import db
 
 CODE = re.compile(r"\b\d{4} \d{4} \d{4} \d{4}\b")
 

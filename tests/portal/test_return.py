@@ -5,10 +5,10 @@ import re
 import pytest
 from sqlalchemy import func, select
 
-from core.db import db
-from core.models import Intake, IntakeStatus, Message, MessageDirection
+from core.model import Intake, IntakeStatus, Message, MessageDirection
 from portal import mailbox as portal_mailbox
 from tests.conftest import TEST_PASSWORD
+from web.db import db
 
 CODE = re.compile(r"\b(\d{4} \d{4} \d{4} \d{4})\b")
 NOT_OPENED = "We could not open a request with this code."

@@ -4,9 +4,9 @@ import re
 
 import pytest
 
-from core.config import load_config
-from core.db import db
+from core.infra.config import load_config
 from tests.conftest import TEST_DATA_KEY, make_test_app
+from web.db import db
 
 LANGUAGES = ["nl", "fr", "en"]
 PORTAL_PAGES = ["/nl/", "/fr/", "/en/", "/nl/contact", "/en/contact", "/nl/safety", "/en/safety"]

@@ -1,0 +1,74 @@
+"""The application factory: the only module that imports every face.
+
+Layers, from the top down (docs/development.md): this module -> portal, backoffice,
+cli -> web -> core. Arrows point down only; `make lint` checks it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from flask import Flask, jsonify
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+import backoffice
+import cli
+import portal
+from core.casework import risk
+from core.infra import health
+from core.infra.config import PROJECT_ROOT, ConfigError, load_config
+from core.infra.crypto import configure_keyring
+from web import TEMPLATES_DIR, i18n, logs, security
+from web.db import db
+
+__all__ = ["ConfigError", "create_app"]
+
+
+def create_app(config: Mapping[str, Any] | None = None) -> Flask:
+    """Build the app from FJC_* variables; `config` overrides them (tests)."""
+    settings = load_config(overrides=config)
+    app = Flask(
+        __name__,
+        static_folder=str(PROJECT_ROOT / "static"),
+        template_folder=str(TEMPLATES_DIR),
+        instance_path=settings["INSTANCE_DIR"],
+    )
+    app.config.update(settings)
+
+    app.extensions["fjc_keyring"] = configure_keyring(
+        app.config["FJC_DATA_KEYS"], app.config["FJC_INDEX_KEY"], app.config["SECRET_KEY"]
+    )
+    db.init_app(app)
+    i18n.init_app(app)
+    security.init_app(app)
+    logs.init_app(app)
+    cli.init_app(app)
+    _behind_proxies(app)
+
+    portal.init_app(app)
+    backoffice.init_app(app)
+    # A broken instrument file stops the start, naming the file, not a case page later.
+    risk.current(app.config["FJC_RISK_INSTRUMENT"])
+
+    @app.get("/healthz")
+    def healthz():
+        body, status = health.report(db.session, app.config["FJC_REDIS_URL"], app.logger)
+        return jsonify(body), status
+
+    return app
+
+
+def _behind_proxies(app: Flask) -> None:
+    """Trust X-Forwarded-For/Proto/Host from exactly FJC_PROXY_COUNT proxies, and
+    say at start when rate limits cannot be shared between processes."""
+    proxies = app.config["FJC_PROXY_COUNT"]
+    if proxies:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)
+    if app.config["FJC_ENV"] == "production" and not app.config["FJC_REDIS_URL"]:
+        # Not refused: the sign-in throttle lives in the database and holds anyway;
+        # but each worker then counts the portal's limits on its own.
+        app.logger.warning(
+            "FJC_REDIS_URL is not set: rate-limit counters are kept per worker process, "
+            "so with N workers a client gets N times the limits"
+        )

@@ -1,0 +1,225 @@
+"""Operator commands (a contract: `flask --app wsgi <command>`)."""
+
+from __future__ import annotations
+
+import secrets
+import sys
+from pathlib import Path
+
+import click
+from flask import Flask, current_app
+from flask.cli import with_appcontext
+
+from cli.staff import reset_two_step_command, unlock_staff_command
+from core.governance import audit, retention, rotation
+from core.governance.backup import BackupError
+from core.governance.backup import backup as make_backup
+from core.governance.backup import restore as restore_backup
+from core.identity import passwords
+from core.identity.staff import StaffExists, create_staff, find_by_email, set_password
+from core.infra import migrations
+from core.model import Base, Role
+from core.network.centres import ensure_default_centre, load_centre_file
+from web.db import db
+
+DEMO_EMAIL = "demo@fjc.example"
+DEMO_NAME = "Demo Coordinator"
+DEMO_CREDENTIALS_FILE = "demo-staff.txt"
+
+
+def _read_password() -> str:
+    if sys.stdin.isatty():
+        return click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    return sys.stdin.readline().rstrip("\r\n")
+
+
+@click.command("migrate")
+@with_appcontext
+def migrate_command() -> None:
+    """Apply the database migrations (and make sure the centre exists)."""
+    migrations.upgrade(db.get_engine())
+    with db.writing() as session:
+        ensure_default_centre(session, load_centre_file(current_app.config["FJC_CENTRE_FILE"]))
+    click.echo("database is up to date")
+
+
+@click.command("create-staff")
+@with_appcontext
+@click.argument("email")
+@click.option("--name", required=True, help="Full name as colleagues know it.")
+@click.option(
+    "--role", required=True, type=click.Choice([role.value for role in Role]), help="Role."
+)
+def create_staff_command(email: str, name: str, role: str) -> None:
+    """Create a staff account; the password is read from stdin when it is not a terminal."""
+    password = _read_password()
+    try:
+        with db.writing() as session:
+            staff = create_staff(session, email=email, name=name, role=role, password=password)
+            audit.record(session, "staff.created", target_type="staff", target_id=staff.id)
+    except StaffExists:
+        click.echo(f"error: an account with the e-mail {email} already exists", err=True)
+        sys.exit(1)
+    except passwords.PasswordRejected as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(1)
+    click.echo(f"created {role} account {email}")
+
+
+@click.command("seed-demo")
+@with_appcontext
+def seed_demo_command() -> None:
+    """Create the demo staff account for development and print how to sign in."""
+    if current_app.config["FJC_ENV"] == "production":
+        click.echo("error: seed-demo is for development, not production", err=True)
+        sys.exit(1)
+    credentials = Path(current_app.config["INSTANCE_DIR"]) / DEMO_CREDENTIALS_FILE
+    with db.writing() as session:
+        staff = find_by_email(session, DEMO_EMAIL)
+        password = credentials.read_text("utf-8").strip() if credentials.exists() else None
+        if staff is None or password is None:
+            password = secrets.token_urlsafe(12)
+            if staff is None:
+                create_staff(
+                    session,
+                    email=DEMO_EMAIL,
+                    name=DEMO_NAME,
+                    role=Role.COORDINATOR,
+                    password=password,
+                )
+            else:
+                set_password(staff, password)
+            credentials.parent.mkdir(parents=True, exist_ok=True)
+            credentials.touch(mode=0o600)
+            credentials.write_text(password + "\n", "utf-8")
+    click.echo(f"demo staff account: {DEMO_EMAIL}  password: {password}")
+
+
+@click.command("audit-verify")
+@with_appcontext
+def audit_verify_command() -> None:
+    """Check the audit trail's hash chain; exit status 1 when it was tampered with."""
+    with db.writing() as session:
+        problems = audit.verify(session)
+    for problem in problems:
+        click.echo(problem, err=True)
+    if problems:
+        sys.exit(1)
+    click.echo("audit trail intact")
+
+
+@click.command("rotate-keys")
+@with_appcontext
+@click.option(
+    "--batch-size",
+    default=rotation.DEFAULT_BATCH_SIZE,
+    show_default=True,
+    type=click.IntRange(min=1),
+    help="Rows per transaction.",
+)
+def rotate_keys_command(batch_size: int) -> None:
+    """Re-encrypt every encrypted field under the newest key in FJC_DATA_KEYS.
+
+    Safe while the app runs and safe to interrupt: run it again and it goes on
+    where it stopped. Remove an old key only after a run that ends without error.
+    """
+    keys = list(current_app.config["FJC_DATA_KEYS"])
+    try:
+        report = rotation.rotate(db.get_engine(), keys, Base.metadata, batch_size=batch_size)
+    except rotation.RotationError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(1)
+    for name, counts in report.tables.items():
+        click.echo(
+            f"{name}: {counts.rows} rows, {counts.rotated} values re-encrypted, "
+            f"{counts.current} already under the newest key"
+        )
+    with db.writing() as session:
+        audit.record(
+            session,
+            "keys.rotated",
+            detail=f"rotated={report.rotated} current={report.current} keys={len(keys)}",
+        )
+    click.echo(f"done: {report.rotated} values re-encrypted; every value is under the newest key")
+
+
+@click.command("purge")
+@with_appcontext
+@click.option("--dry-run", is_flag=True, help="Only count what would be erased.")
+def purge_command(dry_run: bool) -> None:
+    """Erase the personal data of records whose retention period has run out.
+
+    Idempotent: a second run erases nothing more. Only counts are printed.
+    """
+    config = current_app.config
+    report = retention.purge(db.writing, config, dry_run=dry_run)
+    verb = "would be erased" if dry_run else "erased"
+    for rule in retention.RULES:
+        click.echo(
+            f"{rule.name}: {report.erased[rule.name]} {verb} "
+            f"({rule.setting}={config[rule.setting]})"
+        )
+    if not dry_run:
+        with db.writing() as session:
+            detail = " ".join(f"{name}={count}" for name, count in report.erased.items())
+            audit.record(session, "retention.purged", detail=detail)
+
+
+@click.command("backup")
+@with_appcontext
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+def backup_command(path: Path) -> None:
+    """Write an encrypted backup of the database to PATH (safe while the app runs)."""
+    keys = list(current_app.config["FJC_DATA_KEYS"])
+    try:
+        info = make_backup(db.get_engine(), keys, path)
+    except (BackupError, OSError) as exc:
+        click.echo(f"error: {_one_line(exc)}", err=True)
+        sys.exit(1)
+    click.echo(
+        f"backup written: {path} ({info.size} bytes, {info.backend}, "
+        f"schema revision {info.revision}, encrypted with the newest data key)"
+    )
+
+
+@click.command("restore")
+@with_appcontext
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--force", is_flag=True, help="Replace a database that already holds data.")
+def restore_command(path: Path, force: bool) -> None:
+    """Replace the database with the backup in PATH. Stop the app first."""
+    keys = list(current_app.config["FJC_DATA_KEYS"])
+    try:
+        info = restore_backup(db.get_engine(), keys, path, force=force)
+    except (BackupError, OSError) as exc:
+        click.echo(f"error: {_one_line(exc)}", err=True)
+        sys.exit(1)
+    with db.writing() as session:
+        audit.record(session, "backup.restored", detail=f"made={info.created_at}")
+    click.echo(
+        f"restored the backup made {info.created_at} (schema revision {info.revision}); "
+        "run `flask --app wsgi migrate` if this code is newer"
+    )
+
+
+def _one_line(exc: Exception) -> str:
+    if isinstance(exc, OSError) and exc.strerror:
+        return f"{exc.filename}: {exc.strerror}" if exc.filename else exc.strerror
+    text = str(exc)
+    return text.splitlines()[0] if text else type(exc).__name__
+
+
+def init_app(app: Flask) -> None:
+    for command in (
+        migrate_command,
+        create_staff_command,
+        seed_demo_command,
+        audit_verify_command,
+        rotate_keys_command,
+        purge_command,
+        backup_command,
+        restore_command,
+        unlock_staff_command,
+        reset_two_step_command,
+    ):
+        app.cli.add_command(command)

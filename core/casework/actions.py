@@ -1,0 +1,350 @@
+"""The action plan of a case file: what has to happen, who does it (someone of
+the team or a partner of the same file), by when, and how far it is.
+
+An action is overdue when it is still open or in progress and its due date is
+before today (the centre's date). `overdue_for` gives the staff home page its
+list in one query; `count_overdue` gives the figures their number."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, tzinfo
+
+from sqlalchemy import case as sql_case
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import Session, aliased
+
+from core.casework.cases import can_view, record
+from core.infra import clock
+from core.model import (
+    Case,
+    CaseAction,
+    CaseMember,
+    CasePartner,
+    CaseStatus,
+    Role,
+    Staff,
+)
+
+STATUSES = ("open", "in_progress", "done", "cancelled")
+# Still to be done: only these can be overdue.
+ACTIVE_STATUSES = ("open", "in_progress")
+TITLE_MAX = 500
+STAFF_OWNER = "staff"
+PARTNER_OWNER = "partner"
+
+
+class ActionError(ValueError):
+    """Input the rules refuse. `problems` maps a field to the code of its rule,
+    so a form can show every problem at once."""
+
+    def __init__(self, problems: dict[str, str]):
+        super().__init__(", ".join(f"{field}: {code}" for field, code in problems.items()))
+        self.problems = problems
+
+
+@dataclass(frozen=True)
+class Owner:
+    """Who an action is for: one staff member or one partner of the file."""
+
+    staff_id: int | None = None
+    partner_id: int | None = None
+
+    @property
+    def value(self) -> str:
+        if self.staff_id is not None:
+            return f"{STAFF_OWNER}:{self.staff_id}"
+        return f"{PARTNER_OWNER}:{self.partner_id}"
+
+
+def parse_day(value: date | str | None) -> date | None:
+    """A date from a form ("2026-12-01"); blank is no date. ValueError if unreadable."""
+    if value is None or isinstance(value, date):
+        return value
+    text = value.strip()
+    return date.fromisoformat(text) if text else None
+
+
+def opened_on(case: Case, zone: tzinfo) -> date:
+    """The day the file was opened, where the centre is."""
+    return case.opened_at.astimezone(zone).date()
+
+
+def team_for(session: Session, case: Case) -> list[Staff]:
+    """Staff who may own an action: the case director, the invited colleagues
+    and the active coordinators, all active (they can open the file)."""
+    invited = select(CaseMember.staff_id).where(CaseMember.case_id == case.id)
+    return list(
+        session.scalars(
+            select(Staff)
+            .where(
+                Staff.is_active.is_(True),
+                or_(
+                    Staff.id == case.director_id,
+                    Staff.id.in_(invited),
+                    Staff.role == Role.COORDINATOR,
+                ),
+            )
+            .order_by(Staff.name, Staff.id)
+        )
+    )
+
+
+def partners_for(session: Session, case: Case) -> list[CasePartner]:
+    """Partners who may own an action: those of this file whose consent has not
+    been withdrawn (after a withdrawal the centre may share nothing with them)."""
+    return list(
+        session.scalars(
+            select(CasePartner)
+            .where(CasePartner.case_id == case.id, CasePartner.consent_withdrawn_at.is_(None))
+            .order_by(CasePartner.id)
+        )
+    )
+
+
+def resolve_owner(session: Session, case: Case, value: str | None) -> Owner:
+    """ "staff:12" or "partner:3" to an owner this file allows, else ActionError."""
+    kind, _, number = (value or "").strip().partition(":")
+    if not number.isdigit():
+        raise ActionError({"owner": "owner_missing"})
+    if kind == STAFF_OWNER:
+        staff = session.get(Staff, int(number))
+        # Whoever owns an action must be able to open the file it is in.
+        if staff is None or not staff.is_active or not can_view(staff, case, session):
+            raise ActionError({"owner": "owner_cannot_see"})
+        return Owner(staff_id=staff.id)
+    if kind == PARTNER_OWNER:
+        partner = session.get(CasePartner, int(number))
+        if partner is None or partner.case_id != case.id:
+            raise ActionError({"owner": "owner_other_case"})
+        if partner.consent_withdrawn_at is not None:
+            raise ActionError({"owner": "owner_withdrawn"})
+        return Owner(partner_id=partner.id)
+    raise ActionError({"owner": "owner_missing"})
+
+
+def check_due(case: Case, due: date | str | None, zone: tzinfo) -> date | None:
+    """The due date, if any; never before the file was opened."""
+    try:
+        day = parse_day(due)
+    except ValueError:
+        raise ActionError({"due_on": "due_invalid"}) from None
+    if day is not None and day < opened_on(case, zone):
+        raise ActionError({"due_on": "due_before_opened"})
+    return day
+
+
+def check_title(title: str | None) -> str:
+    text = (title or "").strip()
+    if not text:
+        raise ActionError({"title": "title_missing"})
+    if len(text) > TITLE_MAX:
+        raise ActionError({"title": "title_too_long"})
+    return text
+
+
+def validate(
+    session: Session, case: Case, *, title: str | None, owner: str | None, due_on, zone: tzinfo
+) -> tuple[str, Owner, date | None]:
+    """Every field checked, every problem reported together."""
+    problems: dict[str, str] = {}
+    checked: dict = {}
+    for field, check in (
+        ("title", lambda: check_title(title)),
+        ("owner", lambda: resolve_owner(session, case, owner)),
+        ("due_on", lambda: check_due(case, due_on, zone)),
+    ):
+        try:
+            checked[field] = check()
+        except ActionError as error:
+            problems.update(error.problems)
+    if problems:
+        raise ActionError(problems)
+    return checked["title"], checked["owner"], checked["due_on"]
+
+
+def _ensure_open(case: Case) -> None:
+    if case.status != CaseStatus.OPEN:
+        raise ActionError({"case": "case_closed"})
+
+
+def add_action(
+    session: Session,
+    case: Case,
+    staff: Staff,
+    *,
+    title: str | None,
+    owner: str | None,
+    due_on: date | str | None,
+    zone: tzinfo,
+    consultation_id: int | None = None,
+    log: bool = True,
+) -> CaseAction:
+    """Add an action to the plan. `log=False` when the caller records one
+    timeline event for several actions (a consultation's decisions)."""
+    _ensure_open(case)
+    text, who, day = validate(session, case, title=title, owner=owner, due_on=due_on, zone=zone)
+    action = CaseAction(
+        case_id=case.id,
+        title=text,
+        owner_staff_id=who.staff_id,
+        owner_partner_id=who.partner_id,
+        due_on=day,
+        status="open",
+        consultation_id=consultation_id,
+        created_by_id=staff.id,
+        created_at=clock.now(),
+    )
+    session.add(action)
+    session.flush()
+    if log:
+        # Codes only: the title and the owner's name stay in the action's row.
+        owner_kind = STAFF_OWNER if who.staff_id is not None else PARTNER_OWNER
+        record(session, case, staff, "case.action_added", f"{owner_kind}, open")
+    return action
+
+
+def update_action(
+    session: Session,
+    case: Case,
+    action: CaseAction,
+    staff: Staff,
+    *,
+    status: str,
+    zone: tzinfo,
+    due_on: date | str | None = None,
+    change_due: bool = False,
+) -> str:
+    """Change the status (and, with `change_due`, the due date). Done stamps
+    the time; opening it again clears it. Returns the status it had."""
+    _ensure_open(case)
+    if action.case_id != case.id:
+        raise ActionError({"action": "other_case"})
+    if status not in STATUSES:
+        raise ActionError({"status": "status_unknown"})
+    day = check_due(case, due_on, zone) if change_due else action.due_on
+    before = action.status
+    action.status = status
+    action.due_on = day
+    if status == "done":
+        if before != "done":
+            action.done_at = clock.now()
+    else:
+        action.done_at = None
+    session.flush()
+    record(session, case, staff, "case.action_updated", f"{before} → {status}")
+    return before
+
+
+def is_overdue(action: CaseAction, today: date) -> bool:
+    return action.status in ACTIVE_STATUSES and action.due_on is not None and action.due_on < today
+
+
+def actions_of(session: Session, case: Case) -> list[CaseAction]:
+    """The plan: what is still to do first (earliest due date first, no date
+    last), then what is done or cancelled."""
+    actions = session.scalars(select(CaseAction).where(CaseAction.case_id == case.id)).all()
+    return sorted(
+        actions,
+        key=lambda a: (
+            a.status not in ACTIVE_STATUSES,
+            a.due_on is None,
+            a.due_on or date.min,
+            a.id,
+        ),
+    )
+
+
+def _overdue_condition(today: date):
+    return (
+        CaseAction.status.in_(ACTIVE_STATUSES),
+        CaseAction.due_on.is_not(None),
+        CaseAction.due_on < today,
+        Case.status == CaseStatus.OPEN,
+    )
+
+
+@dataclass(frozen=True)
+class OverdueAction:
+    action: CaseAction
+    case_id: int
+    case_number: str
+    owner_name: str
+    mine: bool
+
+
+# The home page shows the most pressing ones; a coordinator of a large centre
+# may have hundreds, and the page must stay quick to read and to load.
+HOME_LIMIT = 20
+
+
+def _visible(query, staff: Staff):
+    """Only actions on files `staff` may see (a coordinator: all; a case
+    director: the files they direct or are invited into)."""
+    if staff.role == Role.CASE_DIRECTOR:
+        invited = select(CaseMember.case_id).where(CaseMember.staff_id == staff.id)
+        return query.where(or_(Case.director_id == staff.id, Case.id.in_(invited)))
+    return query
+
+
+def overdue_for(
+    session: Session, staff: Staff, today: date, limit: int | None = None
+) -> list[OverdueAction]:
+    """Overdue actions on the open files `staff` may see, the actions they own
+    first, then the oldest due date; at most `limit`. One query, owners included."""
+    if staff.role not in (Role.COORDINATOR, Role.CASE_DIRECTOR):
+        return []
+    mine = CaseAction.owner_staff_id == staff.id
+    order = (sql_case((mine, 0), else_=1), CaseAction.due_on, Case.number, CaseAction.id)
+    # Rank on the narrow rows first, then fetch owners for the ones shown: a
+    # large centre has thousands of overdue actions and shows twenty.
+    ranked = _visible(
+        select(CaseAction.id)
+        .join(Case, Case.id == CaseAction.case_id)
+        .where(*_overdue_condition(today))
+        .order_by(*order),
+        staff,
+    )
+    if limit is not None:
+        ranked = ranked.limit(limit)
+    owner_staff = aliased(Staff)
+    query = (
+        select(CaseAction, Case.number, owner_staff.name, CasePartner.organisation)
+        .join(Case, Case.id == CaseAction.case_id)
+        .outerjoin(owner_staff, owner_staff.id == CaseAction.owner_staff_id)
+        .outerjoin(CasePartner, CasePartner.id == CaseAction.owner_partner_id)
+        .where(CaseAction.id.in_(ranked.scalar_subquery()))
+        .order_by(*order)
+    )
+    return [
+        OverdueAction(
+            action=action,
+            case_id=action.case_id,
+            case_number=number,
+            owner_name=staff_name or organisation or "",
+            mine=action.owner_staff_id == staff.id,
+        )
+        for action, number, staff_name, organisation in session.execute(query)
+    ]
+
+
+def count_overdue_for(session: Session, staff: Staff, today: date) -> int:
+    """How many overdue actions `staff` may see in all."""
+    if staff.role not in (Role.COORDINATOR, Role.CASE_DIRECTOR):
+        return 0
+    query = _visible(
+        select(func.count(CaseAction.id))
+        .join(Case, Case.id == CaseAction.case_id)
+        .where(*_overdue_condition(today)),
+        staff,
+    )
+    return session.scalar(query) or 0
+
+
+def count_overdue(session: Session, today: date) -> int:
+    """How many actions on open case files are overdue on `today` (for the figures)."""
+    return session.scalar(
+        select(func.count(CaseAction.id))
+        .join(Case, Case.id == CaseAction.case_id)
+        .where(*_overdue_condition(today))
+    )

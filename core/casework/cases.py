@@ -1,0 +1,250 @@
+"""Joint case files: opened from requests so nobody asks the story again, seen
+only by the people who work on them, with a timeline of what happened."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import Select, func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from core.infra import clock
+from core.intake.triage import linked_ids, set_status
+from core.model import (
+    Case,
+    CaseEvent,
+    CaseIntake,
+    CaseMember,
+    CasePerson,
+    CaseStatus,
+    Intake,
+    IntakeStatus,
+    Role,
+    Staff,
+    TriageOutcome,
+)
+
+CASE_TRACKS = (TriageOutcome.TRACK_2, TriageOutcome.TRACK_3)
+CLOSURE_REASONS = ("goals_reached", "client_stopped", "moved", "referred", "other")
+PERSON_ROLES = ("victim", "child", "other_adult", "person_causing_harm")
+
+
+class CaseError(ValueError):
+    """A change the rules do not allow; the message names the rule."""
+
+
+def can_view(staff: Staff, case: Case, session: Session) -> bool:
+    """Coordinators see every file; a case director only the files they direct
+    or are invited into; admins none (accounts, not content)."""
+    if staff.role == Role.COORDINATOR:
+        return True
+    if staff.role != Role.CASE_DIRECTOR:
+        return False
+    if case.director_id == staff.id:
+        return True
+    return (
+        session.scalar(
+            select(CaseMember.id).where(
+                CaseMember.case_id == case.id, CaseMember.staff_id == staff.id
+            )
+        )
+        is not None
+    )
+
+
+def visible_query(staff: Staff) -> Select | None:
+    """The case files `staff` may open, as a query (None: not one)."""
+    query = select(Case)
+    if staff.role == Role.CASE_DIRECTOR:
+        invited = select(CaseMember.case_id).where(CaseMember.staff_id == staff.id)
+        return query.where((Case.director_id == staff.id) | Case.id.in_(invited))
+    if staff.role == Role.COORDINATOR:
+        return query
+    return None
+
+
+def visible_cases(session: Session, staff: Staff) -> list[Case]:
+    query = visible_query(staff)
+    if query is None:
+        return []
+    return list(session.scalars(query.order_by(Case.status.desc(), Case.opened_at.desc())))
+
+
+CASE_PAGE_SIZE = 50
+
+
+@dataclass(frozen=True)
+class CasePage:
+    cases: list[Case]
+    total: int
+    page: int
+
+    @property
+    def has_next(self) -> bool:
+        return self.page * CASE_PAGE_SIZE < self.total
+
+
+def case_page(session: Session, staff: Staff, *, status: str | None, page: int) -> CasePage:
+    """One page of the list, open files first and newest first: a centre holds
+    thousands of files, so the list is never loaded whole."""
+    query = visible_query(staff)
+    if query is None:
+        return CasePage([], 0, 1)
+    if status in (CaseStatus.OPEN, CaseStatus.CLOSED):
+        query = query.where(Case.status == status)
+    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    page = max(1, min(page, (total + CASE_PAGE_SIZE - 1) // CASE_PAGE_SIZE or 1))
+    rows = session.scalars(
+        query.order_by(Case.status.desc(), Case.opened_at.desc(), Case.id.desc())
+        .limit(CASE_PAGE_SIZE)
+        .offset((page - 1) * CASE_PAGE_SIZE)
+    )
+    return CasePage(list(rows), total, page)
+
+
+def case_of(session: Session, intake: Intake) -> Case | None:
+    return session.scalar(select(Case).join(CaseIntake).where(CaseIntake.intake_id == intake.id))
+
+
+def record(session: Session, case: Case, staff: Staff | None, action: str, detail=None) -> None:
+    session.add(
+        CaseEvent(
+            case=case,
+            staff_id=staff.id if staff else None,
+            action=action,
+            detail=detail,
+            created_at=clock.now(),
+        )
+    )
+
+
+def open_case(
+    session: Session,
+    intakes: list[Intake],
+    staff: Staff,
+    *,
+    track: TriageOutcome,
+    director: Staff | None = None,
+) -> Case:
+    """Open one case from one or more requests of the same family. The first
+    request's person becomes the victim in the file, with their contact
+    details; their safe-contact choices, stories and messages stay readable
+    from the linked requests on the case page, so nothing is asked again."""
+    if track not in CASE_TRACKS:
+        raise CaseError("a case file is for track 2 or 3")
+    if not intakes:
+        raise CaseError("a case starts from at least one request")
+    for intake in intakes:
+        if intake.status == IntakeStatus.ERASED:
+            raise CaseError("a deleted request cannot start a case")
+        if case_of(session, intake) is not None:
+            raise CaseError("this request already belongs to a case")
+    now = clock.now()
+    first = intakes[0]
+    case = Case(
+        centre_id=first.centre_id,
+        track=track,
+        status=CaseStatus.OPEN,
+        director_id=(director or staff).id,
+        opened_at=now,
+        year=now.year,
+    )
+    case.people.append(
+        CasePerson(
+            role="victim",
+            name=first.name,
+            phone=first.phone,
+            email=first.email,
+        )
+    )
+    _number(session, case)
+    for intake in intakes:
+        session.add(CaseIntake(case_id=case.id, intake_id=intake.id))
+        if intake.outcome is None:
+            intake.outcome = track
+            intake.decided_at = now
+        if intake.status != IntakeStatus.CLOSED:
+            set_status(session, intake, IntakeStatus.CLOSED, staff)
+            intake.closed_at = now
+    # Request numbers only: they read the same in every language.
+    record(session, case, staff, "case.opened", ", ".join(f"#{i.id}" for i in intakes))
+    session.flush()
+    return case
+
+
+def _number(session: Session, case: Case) -> None:
+    """The next number of the year. Two files opened at once cannot share one:
+    the unique constraint refuses the second, which then takes the next."""
+    for _attempt in range(5):
+        last = session.scalar(
+            select(func.max(Case.sequence)).where(
+                Case.centre_id == case.centre_id, Case.year == case.year
+            )
+        )
+        case.sequence = (last or 0) + 1
+        case.number = f"{case.year}-{case.sequence:04d}"
+        savepoint = session.begin_nested()
+        try:
+            session.add(case)
+            session.flush()
+        except IntegrityError:
+            savepoint.rollback()
+            continue
+        savepoint.commit()
+        return
+    raise CaseError("could not give the case a number; try again")
+
+
+def intakes_to_open_with(session: Session, intake: Intake) -> list[Intake]:
+    """The request and the ones staff linked to it that are not in a case yet."""
+    others = [session.get(Intake, other_id) for other_id in sorted(linked_ids(session, intake))]
+    return [intake] + [
+        other
+        for other in others
+        if other is not None
+        and other.status != IntakeStatus.ERASED
+        and case_of(session, other) is None
+    ]
+
+
+def add_member(session: Session, case: Case, member: Staff, by: Staff) -> None:
+    if member.role != Role.CASE_DIRECTOR or not member.is_active:
+        raise CaseError("only an active case director can be invited")
+    exists = session.scalar(
+        select(CaseMember.id).where(CaseMember.case_id == case.id, CaseMember.staff_id == member.id)
+    )
+    if exists or member.id == case.director_id:
+        return
+    session.add(
+        CaseMember(case_id=case.id, staff_id=member.id, added_by_id=by.id, added_at=clock.now())
+    )
+    record(session, case, by, "case.member_added", member.name)
+    session.flush()
+
+
+def close(session: Session, case: Case, staff: Staff, reason: str, note: str | None) -> None:
+    if case.status != CaseStatus.OPEN:
+        raise CaseError("this case is already closed")
+    if reason not in CLOSURE_REASONS:
+        raise CaseError("choose a reason")
+    case.status = CaseStatus.CLOSED
+    case.closed_at = clock.now()
+    case.closure_reason = reason
+    case.closure_note = (note or "").strip() or None
+    record(session, case, staff, "case.closed", reason)
+    session.flush()
+
+
+def reopen(session: Session, case: Case, staff: Staff) -> None:
+    """Survivors may come back after the crisis: the same file opens again."""
+    if case.status != CaseStatus.CLOSED:
+        raise CaseError("this case is open")
+    if case.erased_at is not None:
+        raise CaseError("this case file was erased at the end of its retention period")
+    case.status = CaseStatus.OPEN
+    case.closed_at = None
+    case.closure_reason = None
+    case.closure_note = None
+    record(session, case, staff, "case.reopened")
+    session.flush()

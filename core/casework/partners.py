@@ -1,0 +1,189 @@
+"""Partners in a case file: who is involved, and on what basis they may hear
+from the file. Either the client's consent (for what, given when, withdrawn
+when) or a case consultation under art. 458ter Sw. `may_see` is the one rule
+that says what a partner may see; a partner login will ask it too."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from core.casework.cases import record
+from core.infra import clock
+from core.model import Case, CasePartner, CaseStatus, Staff
+
+KINDS = (
+    "police",
+    "prosecutor",
+    "caw",
+    "youth_care",
+    "mental_health",
+    "lawyer",
+    "doctor",
+    "school",
+    "other",
+)
+BASES = ("consent", "case_consultation")
+# The parts of a case file that can be shared, in the order the page shows them.
+# "action_plan" covers the actions and the case consultations.
+PARTS = ("contact_details", "story", "risk_assessment", "safety_plan", "action_plan")
+# A 458ter consultation shares what protecting the person needs: every part.
+CONSULTATION_PARTS = frozenset(PARTS)
+
+
+class PartnerError(ValueError):
+    """A partner or a withdrawal the rules do not allow; `code` says which rule."""
+
+    def __init__(self, code: str, message: str):
+        super().__init__(message)
+        self.code = code
+
+
+# Longest text kept per field of a partner, so a pasted letter does not end up
+# in the organisation's name.
+FIELD_MAX = {"organisation": 200, "contact_name": 200, "contact_details": 500}
+
+
+def _text(value: str | None) -> str | None:
+    return (value or "").strip() or None
+
+
+def _check_lengths(**values: str | None) -> None:
+    for field, value in values.items():
+        if value is not None and len(value.strip()) > FIELD_MAX[field]:
+            raise PartnerError(f"{field}_length", f"{field} is too long")
+
+
+def add_partner(
+    session: Session,
+    case: Case,
+    staff: Staff,
+    *,
+    kind: str,
+    organisation: str,
+    basis: str,
+    contact_name: str | None = None,
+    contact_details: str | None = None,
+    scope: list[str] | tuple[str, ...] | set[str] | None = None,
+    consent_given_at: datetime | None = None,
+) -> CasePartner:
+    """Add a partner. Consent needs what may be shared and when it was given,
+    not later than now; a case consultation shares every part, so it takes
+    neither."""
+    if kind not in KINDS:
+        raise PartnerError("kind", f"unknown kind of partner {kind!r}")
+    organisation = _text(organisation)
+    if organisation is None:
+        raise PartnerError("organisation", "name the organisation")
+    _check_lengths(
+        organisation=organisation, contact_name=contact_name, contact_details=contact_details
+    )
+    if basis not in BASES:
+        raise PartnerError("basis", "choose the basis for sharing")
+    now = clock.now()
+    if basis == "consent":
+        chosen = set(scope or ())
+        if not chosen or not chosen <= set(PARTS):
+            raise PartnerError("scope", "say what the client agreed may be shared")
+        if consent_given_at is None:
+            raise PartnerError("given_at", "say when the client gave consent")
+        if consent_given_at > now:
+            raise PartnerError("given_at", "consent cannot be given in the future")
+        clean_scope: list[str] | None = [part for part in PARTS if part in chosen]
+    else:
+        clean_scope, consent_given_at = None, None
+    partner = CasePartner(
+        case_id=case.id,
+        kind=kind,
+        organisation=organisation,
+        contact_name=_text(contact_name),
+        contact_details=_text(contact_details),
+        basis=basis,
+        consent_scope=clean_scope,
+        consent_given_at=consent_given_at,
+        added_by_id=staff.id,
+        added_at=now,
+    )
+    session.add(partner)
+    session.flush()
+    # The timeline names the kind and basis only: the organisation stays in its row.
+    record(session, case, staff, "case.partner_added", f"{kind}, {basis}")
+    return partner
+
+
+def withdraw_consent(
+    session: Session, case: Case, partner: CasePartner, staff: Staff, at: datetime | None = None
+) -> None:
+    """The client withdraws consent: from `at` on, the partner may see nothing."""
+    if partner.basis != "consent":
+        raise PartnerError("basis", "only consent can be withdrawn")
+    if partner.consent_withdrawn_at is not None:
+        raise PartnerError("withdrawn", "consent is already withdrawn")
+    partner.consent_withdrawn_at = at or clock.now()
+    record(session, case, staff, "case.consent_withdrawn", partner.kind)
+    session.flush()
+
+
+def update_partner(
+    session: Session,
+    case: Case,
+    partner: CasePartner,
+    staff: Staff,
+    *,
+    kind: str,
+    organisation: str,
+    contact_name: str | None = None,
+    contact_details: str | None = None,
+) -> bool:
+    """Correct who the partner is and how to reach them; True when something
+    changed. The basis and the consent scope stay as they are: a wider scope is
+    a new consent with its own date, so the file keeps showing who could see
+    what, and since when (withdraw, then add the partner again)."""
+    if partner.case_id != case.id:
+        raise PartnerError("case", "this partner belongs to another case file")
+    if case.status != CaseStatus.OPEN:
+        raise PartnerError("closed", "a closed case file cannot be changed")
+    if kind not in KINDS:
+        raise PartnerError("kind", f"unknown kind of partner {kind!r}")
+    values = {
+        "organisation": _text(organisation),
+        "contact_name": _text(contact_name),
+        "contact_details": _text(contact_details),
+    }
+    if values["organisation"] is None:
+        raise PartnerError("organisation", "name the organisation")
+    _check_lengths(**values)
+    values["kind"] = kind
+    changed = [field for field, value in values.items() if getattr(partner, field) != value]
+    if not changed:
+        return False
+    for field in changed:
+        setattr(partner, field, values[field])
+    # The kind code only: names and details stay in the partner's row.
+    record(session, case, staff, "case.partner_updated", partner.kind)
+    session.flush()
+    return True
+
+
+def may_see(partner: CasePartner, at: datetime | None = None) -> set[str]:
+    """The parts of the file this partner may see at `at` (now by default)."""
+    at = at or clock.now()
+    if partner.basis == "case_consultation":
+        return set(CONSULTATION_PARTS)
+    if partner.basis != "consent" or partner.consent_given_at is None:
+        return set()
+    if at < partner.consent_given_at:
+        return set()
+    if partner.consent_withdrawn_at is not None and at >= partner.consent_withdrawn_at:
+        return set()
+    return set(partner.consent_scope or ()) & set(PARTS)
+
+
+def partners_of(session: Session, case: Case) -> list[CasePartner]:
+    return list(
+        session.scalars(
+            select(CasePartner).where(CasePartner.case_id == case.id).order_by(CasePartner.id)
+        )
+    )

@@ -1,0 +1,104 @@
+"""A safety plan per person: what they do when danger rises, where they go,
+who helps. Every save adds a version, so the file shows how the plan grew;
+the newest version is the plan. Saving the same plan again adds nothing."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from core.casework.cases import record
+from core.casework.people import TEXT_MAX, clean
+from core.infra import clock
+from core.model import Case, CasePerson, SafetyPlan, Staff
+
+# The parts of a plan, in the order staff go through them with the person.
+SECTIONS = (
+    "warning_signs",
+    "safe_places",
+    "safe_people",
+    "emergency",
+    "keep_ready",
+    "children",
+    "staying_in_touch",
+)
+
+
+class SafetyPlanError(ValueError):
+    """A plan the rules refuse: `code` says why, `section` where (if one part)."""
+
+    def __init__(self, code: str, section: str | None = None):
+        super().__init__(f"{code} {section or ''}".strip())
+        self.code = code
+        self.section = section
+
+
+def clean_content(content: dict[str, str | None]) -> dict[str, str]:
+    """The filled sections only, trimmed; unknown sections are dropped."""
+    cleaned = {}
+    for section in SECTIONS:
+        text = clean(content.get(section))
+        if text is None:
+            continue
+        if len(text) > TEXT_MAX:
+            raise SafetyPlanError("too_long", section)
+        cleaned[section] = text
+    if not cleaned:
+        raise SafetyPlanError("empty")
+    return cleaned
+
+
+def current(session: Session, person: CasePerson) -> SafetyPlan | None:
+    return session.scalar(
+        select(SafetyPlan)
+        .where(SafetyPlan.person_id == person.id)
+        .order_by(SafetyPlan.created_at.desc(), SafetyPlan.id.desc())
+        .limit(1)
+    )
+
+
+def history(session: Session, person: CasePerson) -> list[SafetyPlan]:
+    """Every version, newest first (the first one is the plan)."""
+    return list(
+        session.scalars(
+            select(SafetyPlan)
+            .where(SafetyPlan.person_id == person.id)
+            .order_by(SafetyPlan.created_at.desc(), SafetyPlan.id.desc())
+        )
+    )
+
+
+def last_updates(session: Session, case: Case) -> dict[int, datetime]:
+    """{person id: when their plan was last saved}, for the whole file in one query."""
+    rows = session.execute(
+        select(SafetyPlan.person_id, func.max(SafetyPlan.created_at))
+        .where(SafetyPlan.case_id == case.id)
+        .group_by(SafetyPlan.person_id)
+    )
+    return {person_id: when for person_id, when in rows}
+
+
+def save(
+    session: Session, case: Case, person: CasePerson, staff: Staff, content: dict
+) -> SafetyPlan | None:
+    """Add a version of the person's plan; None when it equals the current one."""
+    if person.case_id != case.id:
+        raise SafetyPlanError("person")
+    cleaned = clean_content(content)
+    latest = current(session, person)
+    if latest is not None and latest.content == cleaned:
+        return None
+    plan = SafetyPlan(
+        case_id=case.id,
+        person_id=person.id,
+        content=cleaned,
+        staff_id=staff.id,
+        created_at=clock.now(),
+    )
+    session.add(plan)
+    session.flush()
+    # The timeline names the person's role only: names and plan text stay encrypted.
+    record(session, case, staff, "case.safety_plan_saved", person.role)
+    return plan

@@ -1,0 +1,2 @@
+"""Keeping the data honest and small: the audit chain, retention, key rotation
+and encrypted backups."""

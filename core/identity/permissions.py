@@ -1,0 +1,66 @@
+"""What each staff role may do. Staff routes declare one permission each;
+a route that declares none is refused (deny by default)."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from core.model import Role
+
+
+class Permission(StrEnum):
+    # Reachable without signing in (the sign-in steps, accepting an invitation).
+    PUBLIC = "public"
+    # Any signed-in account, whatever its role (its own account pages, sign-out).
+    SIGNED_IN = "signed_in"
+    VIEW_INTAKES = "view_intakes"
+    REPLY_TO_REQUESTER = "reply_to_requester"
+    # Take a request, log contact attempts, decide the track, link matches.
+    TRIAGE = "triage"
+    # Give a request to someone else (the operational lead's job).
+    ASSIGN = "assign"
+    # Case files; which ones is decided per file (core.casework.cases.can_view).
+    CASES = "cases"
+    # Figures (/staff/stats). Coordinators see exact numbers; every other role
+    # that may see figures, and every export, gets small counts suppressed.
+    VIEW_STATS = "view_stats"
+    MANAGE_STAFF = "manage_staff"
+    VIEW_AUDIT = "view_audit"
+
+
+ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
+    # Case directors see the queue of requests. Case files are decided per file:
+    # only those they direct or are invited into (core.casework.cases.can_view).
+    Role.CASE_DIRECTOR: frozenset(
+        {
+            Permission.VIEW_INTAKES,
+            Permission.REPLY_TO_REQUESTER,
+            Permission.TRIAGE,
+            Permission.CASES,
+            Permission.VIEW_STATS,
+        }
+    ),
+    # The operational lead sees everything, assigns work and reads the audit trail.
+    Role.COORDINATOR: frozenset(
+        {
+            Permission.VIEW_INTAKES,
+            Permission.REPLY_TO_REQUESTER,
+            Permission.TRIAGE,
+            Permission.ASSIGN,
+            Permission.CASES,
+            Permission.VIEW_STATS,
+            Permission.VIEW_AUDIT,
+        }
+    ),
+    # Admins manage accounts and settings, not the content of requests.
+    Role.ADMIN: frozenset({Permission.MANAGE_STAFF, Permission.VIEW_AUDIT}),
+}
+
+
+def role_allows(role: str, permission: Permission) -> bool:
+    if permission in (Permission.PUBLIC, Permission.SIGNED_IN):
+        return True
+    try:
+        return permission in ROLE_PERMISSIONS[Role(role)]
+    except ValueError:
+        return False

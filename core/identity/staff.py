@@ -1,0 +1,112 @@
+"""Staff accounts: creating and inviting them, passwords, signing in, deactivating."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from core.identity import passwords, throttle
+from core.model import Role, Staff, StaffSession
+from core.network.centres import current_centre
+
+
+class StaffExists(ValueError):
+    pass
+
+
+def normalise_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def find_by_email(session: Session, email: str) -> Staff | None:
+    return session.scalar(select(Staff).where(Staff.email == normalise_email(email)))
+
+
+def _new_staff(session: Session, *, email: str, name: str, role: str, password_hash: str) -> Staff:
+    role = Role(role)  # ValueError on an unknown role
+    if find_by_email(session, email) is not None:
+        raise StaffExists(email)
+    staff = Staff(
+        centre_id=current_centre(session).id,
+        email=normalise_email(email),
+        name=name.strip(),
+        role=role,
+        password_hash=password_hash,
+        is_active=bool(password_hash),
+        session_version=1,
+    )
+    session.add(staff)
+    # An address tried before the account existed starts with a clean slate.
+    throttle.clear(session, staff.email)
+    session.flush()
+    return staff
+
+
+def create_staff(session: Session, *, email: str, name: str, role: str, password: str) -> Staff:
+    Role(role)
+    passwords.check_policy(password, email=email, name=name)
+    return _new_staff(
+        session, email=email, name=name, role=role, password_hash=passwords.hash_password(password)
+    )
+
+
+def invite_staff(session: Session, *, email: str, name: str, role: str) -> Staff:
+    """An account without a password, inactive until the invitation is accepted."""
+    return _new_staff(session, email=email, name=name, role=role, password_hash="")
+
+
+def is_invited(staff: Staff) -> bool:
+    """Invited and not yet accepted: no password has been chosen."""
+    return not staff.password_hash
+
+
+def accept_invite(staff: Staff, password: str) -> None:
+    set_password(staff, password)
+    staff.is_active = True
+
+
+def set_password(staff: Staff, password: str) -> None:
+    """A new password ends every session of the account."""
+    passwords.check_policy(password, email=staff.email, name=staff.name)
+    staff.password_hash = passwords.hash_password(password)
+    staff.session_version += 1
+
+
+def end_all_sessions(session: Session, staff: Staff, at: datetime) -> None:
+    staff.session_version += 1
+    session.execute(
+        update(StaffSession)
+        .where(StaffSession.staff_id == staff.id, StaffSession.ended_at.is_(None))
+        .values(ended_at=at)
+    )
+
+
+def deactivate(session: Session, staff: Staff, at: datetime) -> None:
+    staff.is_active = False
+    end_all_sessions(session, staff, at)
+
+
+def activate(staff: Staff) -> bool:
+    """Only an account that has a password can be active again."""
+    if is_invited(staff):
+        return False
+    staff.is_active = True
+    return True
+
+
+def authenticate(session: Session, email: str, password: str) -> Staff | None:
+    """The account if the e-mail and password match an active account, else None.
+
+    Unknown e-mail, wrong password and inactive account all cost one argon2
+    verification, so the answer and its timing do not reveal which it was.
+    A hash made with older parameters is made again with the current ones.
+    """
+    staff = find_by_email(session, email)
+    ok = passwords.verify_password(staff.password_hash if staff else None, password)
+    if not ok or staff is None or not staff.is_active:
+        return None
+    if passwords.needs_rehash(staff.password_hash):
+        staff.password_hash = passwords.hash_password(password)
+    return staff

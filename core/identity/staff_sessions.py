@@ -1,0 +1,75 @@
+"""Signed-in sessions: kept on the server so that sign-out really ends them.
+
+The browser's (signed) cookie holds a random token; the table holds its keyed
+hash. A session ends at sign-out, after 30 minutes without a request, 12 hours
+after sign-in, and whenever the account is deactivated, its password changes or
+its owner signs out everywhere (Staff.session_version).
+"""
+
+from __future__ import annotations
+
+import secrets
+from datetime import datetime, timedelta
+
+from sqlalchemy import delete, or_, select, update
+from sqlalchemy.orm import Session
+
+from core.infra.crypto import keyring
+from core.model import Staff, StaffSession
+
+IDLE_TIMEOUT = timedelta(minutes=30)
+ABSOLUTE_TIMEOUT = timedelta(hours=12)
+# Between a right password and the second factor: not a signed-in session.
+PENDING_TIMEOUT = timedelta(minutes=5)
+
+
+def _key(token: str) -> str:
+    return keyring().lookup_key("staff-session", token)
+
+
+def start(session: Session, staff: Staff, at: datetime) -> str:
+    """A new session for the account; the token for the cookie."""
+    session.execute(
+        delete(StaffSession).where(
+            StaffSession.staff_id == staff.id,
+            or_(
+                StaffSession.ended_at.is_not(None),
+                StaffSession.created_at < at - ABSOLUTE_TIMEOUT,
+            ),
+        )
+    )
+    token = secrets.token_urlsafe(32)
+    session.add(StaffSession(staff_id=staff.id, token_key=_key(token), created_at=at))
+    staff.last_login_at = at
+    session.flush()
+    return token
+
+
+def is_expired(created_at: datetime, last_seen_at: datetime, at: datetime) -> bool:
+    return at - last_seen_at > IDLE_TIMEOUT or at - created_at > ABSOLUTE_TIMEOUT
+
+
+def find_live(session: Session, token: str, staff_id: int) -> StaffSession | None:
+    """The session row for this token if it has not been ended."""
+    return session.scalar(
+        select(StaffSession).where(
+            StaffSession.token_key == _key(token),
+            StaffSession.staff_id == staff_id,
+            StaffSession.ended_at.is_(None),
+        )
+    )
+
+
+def end(session: Session, token: str, at: datetime) -> None:
+    session.execute(
+        update(StaffSession).where(StaffSession.token_key == _key(token)).values(ended_at=at)
+    )
+
+
+def count_live(session: Session, staff: Staff, at: datetime) -> int:
+    rows = session.scalars(
+        select(StaffSession.created_at).where(
+            StaffSession.staff_id == staff.id, StaffSession.ended_at.is_(None)
+        )
+    ).all()
+    return sum(1 for created in rows if at - created <= ABSOLUTE_TIMEOUT)

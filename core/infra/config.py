@@ -1,0 +1,226 @@
+"""Configuration from FJC_* environment variables (a contract: see DESIGN.md).
+
+Development needs nothing set: secrets are generated once into instance/.
+Production refuses to start when a secret or the database URL is missing,
+because a generated secret there would silently lock people out of their data.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from cryptography.fernet import Fernet
+
+ENVIRONMENTS = ("development", "production", "test")
+# The portal's twelve languages, in the order of the language menu: Dutch (the
+# default), Belgium's other official languages and English, then the languages
+# most spoken by people the centres see. Staff pages stay nl/fr/en (web.i18n).
+DEFAULT_LANGUAGES = ("nl", "fr", "de", "en", "ar", "tr", "pl", "ro", "bg", "uk", "ru", "fa")
+DEFAULT_EXIT_URL = "https://www.google.be/"
+# The portal's browser tab says only this, so a glance at the tab or the
+# history list does not tell what the site is about.
+DEFAULT_SITE_TITLE = "Info"
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+INSTANCE_DIR = PROJECT_ROOT / "instance"
+SECRETS_FILE = "secrets.json"
+# Requests that never became a case: erased this many days after closing.
+DEFAULT_RETENTION_DAYS = 365
+# Closed case files: kept this many years (docs/privacy.md says why five).
+DEFAULT_CASE_RETENTION_YEARS = 5
+# Counts below this are suppressed in figures that leave the coordinator's screen.
+DEFAULT_SMALL_COUNT_THRESHOLD = 5
+
+
+class ConfigError(Exception):
+    """The configuration cannot be used; the message is one line for the operator."""
+
+
+def _flag(value: str | None, default: bool) -> bool:
+    if value is None or value == "":
+        return default
+    lowered = value.strip().lower()
+    if lowered in ("1", "true", "yes", "on"):
+        return True
+    if lowered in ("0", "false", "no", "off"):
+        return False
+    raise ConfigError(f"expected true or false, got {value!r}")
+
+
+def _whole_number(env: Mapping[str, str], name: str, default: int, unit: str) -> int:
+    """A retention period: a positive whole number, so a typo cannot mean "erase now"."""
+    raw = env.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ConfigError(f"{name} must be a whole number of {unit}") from None
+    if value < 1:
+        raise ConfigError(f"{name} must be a whole number of {unit}, 1 or more")
+    return value
+
+
+def _count(env: Mapping[str, str], name: str) -> int:
+    """A whole number of 0 or more (0 when unset)."""
+    raw = (env.get(name) or "").strip()
+    if not raw:
+        return 0
+    if not raw.isdigit():
+        raise ConfigError(f"{name} must be a whole number, 0 or more")
+    return int(raw)
+
+
+def _split(value: str) -> list[str]:
+    return [part.strip() for part in value.split(",") if part.strip()]
+
+
+def _development_secrets(instance_dir: Path) -> dict[str, Any]:
+    """Read, or create once, the secrets a development install keeps in instance/."""
+    path = instance_dir / SECRETS_FILE
+    if path.exists():
+        return json.loads(path.read_text(encoding="utf-8"))
+    instance_dir.mkdir(parents=True, exist_ok=True)
+    generated = {
+        "secret_key": secrets.token_urlsafe(48),
+        "data_keys": [Fernet.generate_key().decode("ascii")],
+        "index_key": secrets.token_urlsafe(48),
+    }
+    # O_EXCL: two processes starting at once must not write two different key sets.
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return json.loads(path.read_text(encoding="utf-8"))
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        json.dump(generated, handle)
+    return generated
+
+
+def _check_data_keys(keys: list[str]) -> None:
+    for key in keys:
+        try:
+            Fernet(key.encode("ascii"))
+        except (ValueError, UnicodeEncodeError):
+            raise ConfigError(
+                "FJC_DATA_KEYS holds a value that is not a Fernet key "
+                "(make one with: python -c 'from cryptography.fernet import Fernet; "
+                "print(Fernet.generate_key().decode())')"
+            ) from None
+
+
+def load_config(
+    environ: Mapping[str, str] | None = None, overrides: Mapping[str, Any] | None = None
+) -> dict[str, Any]:
+    """Build the Flask config from the environment, then apply overrides (tests)."""
+    env = os.environ if environ is None else environ
+    overrides = dict(overrides or {})
+    fjc_env = overrides.pop("FJC_ENV", None) or env.get("FJC_ENV", "development")
+    if fjc_env not in ENVIRONMENTS:
+        raise ConfigError(f"FJC_ENV must be one of {', '.join(ENVIRONMENTS)}, not {fjc_env!r}")
+    instance_dir = Path(overrides.pop("INSTANCE_DIR", None) or INSTANCE_DIR)
+
+    secret_key = overrides.pop("SECRET_KEY", None) or env.get("FJC_SECRET_KEY") or None
+    data_keys = overrides.pop("FJC_DATA_KEYS", None) or _split(env.get("FJC_DATA_KEYS", ""))
+    index_key = overrides.pop("FJC_INDEX_KEY", None) or env.get("FJC_INDEX_KEY") or None
+    database_url = overrides.pop("FJC_DATABASE_URL", None) or env.get("FJC_DATABASE_URL") or None
+
+    if fjc_env == "production":
+        missing = [
+            name
+            for name, value in (
+                ("FJC_SECRET_KEY", secret_key),
+                ("FJC_DATA_KEYS", data_keys),
+                ("FJC_DATABASE_URL", database_url),
+            )
+            if not value
+        ]
+        if missing:
+            raise ConfigError(f"production needs {', '.join(missing)} to be set")
+    elif not (secret_key and data_keys):
+        generated = _development_secrets(instance_dir)
+        secret_key = secret_key or generated["secret_key"]
+        data_keys = data_keys or list(generated["data_keys"])
+        index_key = index_key or generated["index_key"]
+
+    if database_url is None:
+        database_url = f"sqlite:///{instance_dir / 'fjc.sqlite3'}"
+
+    languages = _split(env.get("FJC_LANGUAGES", "")) or list(DEFAULT_LANGUAGES)
+    retention_days = _whole_number(env, "FJC_RETENTION_DAYS", DEFAULT_RETENTION_DAYS, "days")
+    case_retention_years = _whole_number(
+        env, "FJC_CASE_RETENTION_YEARS", DEFAULT_CASE_RETENTION_YEARS, "years"
+    )
+
+    config: dict[str, Any] = {
+        "FJC_ENV": fjc_env,
+        "SECRET_KEY": secret_key,
+        "FJC_DATA_KEYS": data_keys,
+        # Without its own key the lookup key is derived from the secret key
+        # (core.infra.crypto); the README tells operators to set it so that rotating
+        # the secret key does not orphan return codes.
+        "FJC_INDEX_KEY": index_key,
+        "FJC_DATABASE_URL": database_url,
+        "FJC_REDIS_URL": env.get("FJC_REDIS_URL") or None,
+        # How many reverse proxies in front of the app to trust for X-Forwarded-*
+        # (For, Proto, Host). 0: none, so a client cannot name its own address
+        # in X-Forwarded-For and get fresh rate-limit counters.
+        "FJC_PROXY_COUNT": _count(env, "FJC_PROXY_COUNT"),
+        "RATELIMIT_ENABLED": _flag(env.get("FJC_RATELIMIT_ENABLED"), True),
+        "FJC_EXIT_URL": env.get("FJC_EXIT_URL") or DEFAULT_EXIT_URL,
+        "FJC_SITE_TITLE": env.get("FJC_SITE_TITLE") or DEFAULT_SITE_TITLE,
+        "FJC_LANGUAGES": languages,
+        "FJC_RETENTION_DAYS": retention_days,
+        "FJC_CASE_RETENTION_YEARS": case_retention_years,
+        # The team's promise for a first contact; the queue flags requests past it.
+        "FJC_FIRST_CONTACT_TARGET_HOURS": _whole_number(
+            env, "FJC_FIRST_CONTACT_TARGET_HOURS", 24, "hours"
+        ),
+        # The team's promise for a triage decision, for "share within target" on /staff/stats.
+        "FJC_DECISION_TARGET_DAYS": _whole_number(env, "FJC_DECISION_TARGET_DAYS", 7, "days"),
+        # Figures below this count are shown as "<5" to anyone but a coordinator
+        # and in every export, so that no family can be recognised.
+        "FJC_SMALL_COUNT_THRESHOLD": _whole_number(
+            env, "FJC_SMALL_COUNT_THRESHOLD", DEFAULT_SMALL_COUNT_THRESHOLD, "people"
+        ),
+        # Optional: a short notice (no personal data) to the team for urgent requests.
+        "FJC_SMTP_HOST": env.get("FJC_SMTP_HOST") or None,
+        "FJC_SMTP_PORT": _whole_number(env, "FJC_SMTP_PORT", 25, "port"),
+        "FJC_MAIL_FROM": env.get("FJC_MAIL_FROM") or "fjc-portal@localhost",
+        "FJC_TEAM_EMAIL": _split(env.get("FJC_TEAM_EMAIL", "")),
+        # The centre and its municipalities, loaded by `migrate` (core.network.centres).
+        "FJC_CENTRE_FILE": env.get("FJC_CENTRE_FILE") or None,
+        # The risk instrument (data/instruments/*.json) new assessments use.
+        "FJC_RISK_INSTRUMENT": env.get("FJC_RISK_INSTRUMENT") or "fjc-risk",
+        "INSTANCE_DIR": str(instance_dir),
+        "MAX_CONTENT_LENGTH": 64 * 1024,
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        # Secure everywhere but a developer's plain-http machine.
+        "SESSION_COOKIE_SECURE": fjc_env != "development",
+        "SESSION_COOKIE_NAME": "__Host-fjc" if fjc_env == "production" else "fjc",
+        "WTF_CSRF_TIME_LIMIT": None,
+        # Every staff account needs a second factor (TOTP) in production; in
+        # development and tests it is optional.
+        "FJC_REQUIRE_SECOND_FACTOR": fjc_env == "production",
+        "TESTING": fjc_env == "test",
+    }
+    config.update(overrides)
+    if not config["SECRET_KEY"]:
+        raise ConfigError("a secret key is needed (FJC_SECRET_KEY)")
+    if not config["FJC_DATA_KEYS"]:
+        raise ConfigError("at least one data key is needed (FJC_DATA_KEYS)")
+    _check_data_keys(list(config["FJC_DATA_KEYS"]))
+    if "nl" not in config["FJC_LANGUAGES"]:
+        raise ConfigError("FJC_LANGUAGES must include nl, the default language")
+    # A code without a catalogue would show English under another language's name.
+    unknown = [code for code in config["FJC_LANGUAGES"] if code not in DEFAULT_LANGUAGES]
+    if unknown:
+        raise ConfigError(
+            f"FJC_LANGUAGES has unknown language {', '.join(unknown)}; "
+            f"choose from {','.join(DEFAULT_LANGUAGES)}"
+        )
+    return config

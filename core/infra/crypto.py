@@ -1,0 +1,90 @@
+"""Encryption at rest and keyed lookups.
+
+Personal fields are Fernet tokens under a MultiFernet key ring (newest key first),
+so a stolen database file reveals nothing without FJC_DATA_KEYS. Values that must
+be found again (a return code) are stored only as an HMAC under a separate key.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+
+from cryptography.fernet import Fernet, MultiFernet
+from sqlalchemy import Text
+from sqlalchemy.types import TypeDecorator
+
+
+class KeyRing:
+    def __init__(self, data_keys: list[str], index_key: bytes):
+        self._fernet = MultiFernet([Fernet(key.encode("ascii")) for key in data_keys])
+        self._index_key = index_key
+
+    def encrypt(self, plaintext: str) -> str:
+        return self._fernet.encrypt(plaintext.encode("utf-8")).decode("ascii")
+
+    def decrypt(self, token: str) -> str:
+        return self._fernet.decrypt(token.encode("ascii")).decode("utf-8")
+
+    def lookup_key(self, purpose: str, value: str) -> str:
+        """A keyed hash: equal inputs match, the input cannot be recovered."""
+        message = f"{purpose}\x00{value}".encode()
+        return hmac.new(self._index_key, message, hashlib.sha256).hexdigest()
+
+
+_keyring: KeyRing | None = None
+
+
+def derive_index_key(secret_key: str) -> bytes:
+    return hashlib.sha256(b"fjc-index-key\x00" + secret_key.encode("utf-8")).digest()
+
+
+def configure_keyring(data_keys, index_key: str | None, secret_key: str) -> KeyRing:
+    """Set the process's key ring from the settings and return it."""
+    global _keyring
+    raw_index = index_key.encode("utf-8") if index_key else derive_index_key(secret_key)
+    # One key ring per process: the column type below has no app context when
+    # SQLAlchemy binds parameters (CLI, threads), so it reads this module global.
+    _keyring = KeyRing(list(data_keys), raw_index)
+    return _keyring
+
+
+def keyring() -> KeyRing:
+    if _keyring is None:
+        raise RuntimeError("core.infra.crypto.configure_keyring has not run")
+    return _keyring
+
+
+class EncryptedText(TypeDecorator):
+    """A text column stored as a Fernet token. Declare it once on the model."""
+
+    impl = Text
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if value is None:
+            return None
+        return keyring().encrypt(value)
+
+    def process_result_value(self, value, dialect):
+        if value is None:
+            return None
+        return keyring().decrypt(value)
+
+
+class EncryptedJSON(TypeDecorator):
+    """A JSON value (lists, dicts) stored as one Fernet token."""
+
+    impl = Text
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if value is None:
+            return None
+        return keyring().encrypt(json.dumps(value, ensure_ascii=False, sort_keys=True))
+
+    def process_result_value(self, value, dialect):
+        if value is None:
+            return None
+        return json.loads(keyring().decrypt(value))

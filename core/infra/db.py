@@ -1,0 +1,92 @@
+"""Engine and sessions.
+
+SQLite (the embedded default) is tuned so that concurrent workers never see
+"database is locked": WAL lets readers run beside one writer, busy_timeout makes
+a second writer wait instead of failing, and a write transaction starts with
+BEGIN IMMEDIATE, so it takes the write lock before it reads. (A deferred
+transaction that reads first and writes later can fail at once, whatever the
+timeout, because its snapshot is stale.) Reads (GET, HEAD) use deferred
+transactions so pages never wait on writers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session, sessionmaker
+
+SQLITE_BUSY_TIMEOUT_MS = 15_000
+BEGIN_IMMEDIATE_OPTION = "fjc_begin_immediate"
+
+
+def _configure_sqlite(engine: Engine) -> None:
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection, _record):
+        # Let SQLAlchemy's "begin" event below decide how transactions start,
+        # instead of the sqlite3 module's own implicit BEGIN.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}")
+        cursor.execute("PRAGMA foreign_keys = ON")
+        # Deleted rows are overwritten, so an erased request leaves no old pages behind.
+        cursor.execute("PRAGMA secure_delete = ON")
+        cursor.execute("PRAGMA journal_mode = WAL")
+        cursor.execute("PRAGMA synchronous = NORMAL")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection):
+        if connection.get_execution_options().get(BEGIN_IMMEDIATE_OPTION):
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
+        else:
+            connection.exec_driver_sql("BEGIN")
+
+
+def make_engine(url: str) -> Engine:
+    # hide_parameters: a database error message (logged with its traceback)
+    # would otherwise quote the values of the failed statement.
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        if parsed.database and parsed.database != ":memory:":
+            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(
+            url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}, hide_parameters=True
+        )
+        _configure_sqlite(engine)
+        return engine
+    return create_engine(
+        url, pool_pre_ping=True, pool_size=5, max_overflow=10, hide_parameters=True
+    )
+
+
+class Sessions:
+    """The two kinds of session on one engine: deferred reads, immediate writes."""
+
+    def __init__(self, engine: Engine):
+        self.engine = engine
+        # On PostgreSQL the option is ignored; MVCC row locks do the work there.
+        self._reader = sessionmaker(bind=engine, expire_on_commit=False)
+        self._writer = sessionmaker(
+            bind=engine.execution_options(**{BEGIN_IMMEDIATE_OPTION: True}), expire_on_commit=False
+        )
+
+    def session(self, *, writing: bool) -> Session:
+        return (self._writer if writing else self._reader)()
+
+
+@contextmanager
+def write_transaction(sessions: Sessions) -> Iterator[Session]:
+    """A write transaction of its own, committed on success, rolled back on error."""
+    session = sessions.session(writing=True)
+    try:
+        yield session
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    finally:
+        session.close()

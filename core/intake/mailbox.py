@@ -1,0 +1,83 @@
+"""The portal mailbox: a requester comes back with their return code, reads the
+team's replies, adds information, or deletes the request."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from core.governance.retention import erase_intake
+from core.intake import priority, return_codes
+from core.intake.triage import set_status
+from core.model import Intake, IntakeStatus, Message, MessageDirection, Staff, utcnow
+
+MESSAGE_MAX = 4000
+
+
+class RequesterStatus(StrEnum):
+    """What the requester is told, in plain words (the portal translates these)."""
+
+    RECEIVED = "received"
+    LOOKING = "looking"
+    TRIED_TO_REACH = "tried_to_reach"
+    ANSWERED = "answered"
+    CLOSED = "closed"
+
+
+def find_by_code(session: Session, typed_code: str) -> Intake | None:
+    """The request a typed code opens, or None. An erased request opens nothing,
+    exactly like a code that never existed."""
+    code = return_codes.normalise(typed_code)
+    if code is None:
+        return None
+    intake = session.scalar(
+        select(Intake).where(Intake.return_code_key == return_codes.lookup_key(code))
+    )
+    if intake is None or intake.status == IntakeStatus.ERASED:
+        return None
+    return intake
+
+
+def requester_status(intake: Intake) -> RequesterStatus:
+    if intake.status == IntakeStatus.CLOSED:
+        return RequesterStatus.CLOSED
+    if any(m.direction == MessageDirection.FROM_STAFF for m in intake.messages):
+        return RequesterStatus.ANSWERED
+    if intake.status == IntakeStatus.CONTACT_ATTEMPTED:
+        return RequesterStatus.TRIED_TO_REACH
+    if intake.status == IntakeStatus.IN_PROGRESS:
+        return RequesterStatus.LOOKING
+    return RequesterStatus.RECEIVED
+
+
+def add_requester_message(session: Session, intake: Intake, body: str) -> Message:
+    """More information from the requester: always on the same request."""
+    message = Message(intake=intake, direction=MessageDirection.FROM_REQUESTER, body=body)
+    session.add(message)
+    # An unread message raises the request in the queue until someone reads it.
+    intake.priority = priority.static_priority(intake, unread_messages=True)
+    session.flush()
+    return message
+
+
+def add_staff_reply(session: Session, intake: Intake, author: Staff, body: str) -> Message:
+    message = Message(
+        intake=intake, direction=MessageDirection.FROM_STAFF, body=body, author_id=author.id
+    )
+    session.add(message)
+    if intake.status == IntakeStatus.NEW:
+        set_status(session, intake, IntakeStatus.IN_PROGRESS, author)
+    if intake.first_contact_at is None:
+        intake.first_contact_at = utcnow()
+    session.flush()
+    return message
+
+
+def erase(session: Session, intake: Intake) -> None:
+    """Delete the request on the requester's demand: every personal field and
+    every message goes; what is left (door, dates, municipality, language)
+    identifies no one and keeps the centre's figures right. The retention purge
+    erases with the same function, so the two cannot drift apart."""
+    erase_intake(session, intake)

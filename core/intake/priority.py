@@ -1,0 +1,99 @@
+"""Who is helped first: the queue's priority, from plain rules.
+
+A request's priority is the sum of the points of the rules that apply, and the
+queue shows those rules as the reason. Most rules depend on what the request
+says, so their sum is stored on the request (Intake.priority) when it arrives
+or changes; waiting time depends on the clock, so it is added when the queue
+is read (see waiting_points and waiting_points_sql). Ties go to the oldest.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import and_, case
+
+from core.model import Intake
+
+# The points per rule. Danger now always comes first; a professional's "today"
+# comes next; a high-risk factor outweighs children or time waiting alone.
+DANGER_NOW = 100
+URGENT_TODAY = 80
+URGENT_THIS_WEEK = 30
+HIGH_RISK_FACTOR = 40
+OTHER_RISK_FACTOR = 10
+OTHER_RISK_MAX = 30
+CHILDREN = 20
+UNREAD_MESSAGE = 25
+OVERDUE = 30
+LONG_OVERDUE = 60
+
+# Factors that, in the risk literature, go with lethal violence.
+HIGH_RISK_FACTORS = frozenset({"strangulation", "threats_to_kill", "weapons"})
+
+
+@dataclass(frozen=True)
+class Reason:
+    code: str
+    points: int
+
+
+def static_reasons(intake: Intake, *, unread_messages: bool = False) -> list[Reason]:
+    """The rules that depend on what the request says, not on the clock."""
+    reasons: list[Reason] = []
+    if intake.danger_now:
+        reasons.append(Reason("danger_now", DANGER_NOW))
+    referral = intake.referral
+    if referral is not None:
+        if referral.urgency == "today":
+            reasons.append(Reason("urgent_today", URGENT_TODAY))
+        elif referral.urgency == "this_week":
+            reasons.append(Reason("urgent_this_week", URGENT_THIS_WEEK))
+        concerns = set(referral.risk_concerns or ())
+        if concerns & HIGH_RISK_FACTORS:
+            reasons.append(Reason("high_risk_factor", HIGH_RISK_FACTOR))
+        others = len(concerns - HIGH_RISK_FACTORS)
+        if others:
+            reasons.append(Reason("risk_factors", min(others * OTHER_RISK_FACTOR, OTHER_RISK_MAX)))
+    if intake.children_involved == "yes":
+        reasons.append(Reason("children", CHILDREN))
+    if unread_messages:
+        reasons.append(Reason("unread_message", UNREAD_MESSAGE))
+    return reasons
+
+
+def static_priority(intake: Intake, *, unread_messages: bool = False) -> int:
+    return sum(r.points for r in static_reasons(intake, unread_messages=unread_messages))
+
+
+def waiting_points(created_at: datetime, now: datetime, target: timedelta) -> Reason | None:
+    """Overdue for first contact: past the target, and again past twice the target."""
+    waited = now - created_at
+    if waited >= 2 * target:
+        return Reason("long_overdue", LONG_OVERDUE)
+    if waited >= target:
+        return Reason("overdue", OVERDUE)
+    return None
+
+
+def waiting_points_sql(now: datetime, target: timedelta):
+    """The same rule as an SQL expression, so the database can sort by it."""
+    waiting = Intake.first_contact_at.is_(None)
+    return case(
+        (and_(waiting, Intake.created_at <= now - 2 * target), LONG_OVERDUE),
+        (and_(waiting, Intake.created_at <= now - target), OVERDUE),
+        else_=0,
+    )
+
+
+def reasons_now(
+    intake: Intake, now: datetime, target: timedelta, *, unread_messages: bool = False
+) -> list[Reason]:
+    """Every rule that applies at `now`, highest first: what the queue shows."""
+    reasons = static_reasons(intake, unread_messages=unread_messages)
+    if intake.first_contact_at is None:
+        waiting = waiting_points(intake.created_at, now, target)
+        if waiting is not None:
+            reasons.append(waiting)
+    return sorted(reasons, key=lambda r: r.points, reverse=True)

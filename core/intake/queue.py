@@ -1,0 +1,119 @@
+"""The triage queue: open requests, most urgent first, with filters and pages."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, selectinload
+
+from core.intake import priority
+from core.intake.triage import OPEN_STATUSES
+from core.model import Intake, IntakeKind, IntakeStatus, Message, MessageDirection
+
+PAGE_SIZE = 50
+ASSIGNED_CHOICES = ("me", "unassigned")
+
+
+@dataclass(frozen=True)
+class QueueFilters:
+    """What the queue page's filter form sends; anything unknown is ignored."""
+
+    status: str | None = None
+    kind: str | None = None
+    municipality_id: int | None = None
+    assigned: str | None = None
+    language: str | None = None
+    page: int = 1
+
+    @classmethod
+    def from_args(cls, args) -> QueueFilters:
+        status = args.get("status") or None
+        kind = args.get("kind") or None
+        municipality = args.get("municipality") or ""
+        assigned = args.get("assigned") or None
+        return cls(
+            status=status if status in {*OPEN_STATUSES, IntakeStatus.DECIDED, "all"} else None,
+            kind=kind if kind in set(IntakeKind) else None,
+            municipality_id=int(municipality) if municipality.isdigit() else None,
+            assigned=assigned if assigned in ASSIGNED_CHOICES else None,
+            language=(args.get("language") or None),
+            page=max(args.get("page", 1, type=int) or 1, 1),
+        )
+
+
+@dataclass(frozen=True)
+class QueueRow:
+    intake: Intake
+    reasons: list[priority.Reason]
+    overdue: bool
+    waiting: timedelta
+
+
+@dataclass(frozen=True)
+class QueuePage:
+    rows: list[QueueRow]
+    total: int
+    page: int
+
+    @property
+    def has_next(self) -> bool:
+        return self.page * PAGE_SIZE < self.total
+
+
+def _filtered(query, filters: QueueFilters, staff_id: int):
+    if filters.status == "all":
+        query = query.where(Intake.status != IntakeStatus.ERASED)
+    elif filters.status:
+        query = query.where(Intake.status == filters.status)
+    else:
+        query = query.where(Intake.status.in_(OPEN_STATUSES))
+    if filters.kind:
+        query = query.where(Intake.kind == filters.kind)
+    if filters.municipality_id:
+        query = query.where(Intake.municipality_id == filters.municipality_id)
+    if filters.assigned == "me":
+        query = query.where(Intake.assigned_to_id == staff_id)
+    elif filters.assigned == "unassigned":
+        query = query.where(Intake.assigned_to_id.is_(None))
+    if filters.language:
+        query = query.where(Intake.language == filters.language)
+    return query
+
+
+def load(
+    session: Session, filters: QueueFilters, *, staff_id: int, now: datetime, target: timedelta
+) -> QueuePage:
+    score = (Intake.priority + priority.waiting_points_sql(now, target)).label("score")
+    query = _filtered(select(Intake), filters, staff_id)
+    total = session.scalar(_filtered(select(func.count(Intake.id)), filters, staff_id)) or 0
+    intakes = session.scalars(
+        query.options(selectinload(Intake.referral), selectinload(Intake.municipality))
+        .order_by(score.desc(), Intake.created_at.asc(), Intake.id.asc())
+        .limit(PAGE_SIZE)
+        .offset((filters.page - 1) * PAGE_SIZE)
+    ).all()
+    # One query for the page's unread messages, without reading (decrypting) them.
+    unread_ids = set(
+        session.scalars(
+            select(Message.intake_id).where(
+                Message.intake_id.in_([i.id for i in intakes]),
+                Message.direction == MessageDirection.FROM_REQUESTER,
+                Message.read_at.is_(None),
+            )
+        )
+    )
+    rows = []
+    for intake in intakes:
+        unread = intake.id in unread_ids
+        waiting = now - intake.created_at
+        rows.append(
+            QueueRow(
+                intake=intake,
+                reasons=priority.reasons_now(intake, now, target, unread_messages=unread),
+                overdue=intake.first_contact_at is None and waiting >= target,
+                waiting=waiting,
+            )
+        )
+    return QueuePage(rows=rows, total=total, page=filters.page)

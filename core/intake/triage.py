@@ -1,0 +1,260 @@
+"""Triage: taking a request, reaching the person safely, and deciding.
+
+Every status change is written with its time (IntakeStatusChange), so the time
+to first contact and to a decision can be measured without reading a request.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from sqlalchemy import or_, select, update
+from sqlalchemy.orm import Session
+
+from core.infra import clock
+from core.intake import priority
+from core.intake.safe_window import Channel, SafeTimes, channel_allowed, is_safe_now
+from core.model import (
+    ContactAttempt,
+    Intake,
+    IntakeLink,
+    IntakeStatus,
+    IntakeStatusChange,
+    Message,
+    MessageDirection,
+    Staff,
+    TriageDecision,
+    TriageOutcome,
+)
+
+OPEN_STATUSES = (IntakeStatus.NEW, IntakeStatus.IN_PROGRESS, IntakeStatus.CONTACT_ATTEMPTED)
+# Track 2 and 3 go on in a joint case file; the others end the request here.
+CLOSING_OUTCOMES = frozenset(
+    {TriageOutcome.TRACK_1, TriageOutcome.OUT_OF_SCOPE, TriageOutcome.COULD_NOT_REACH}
+)
+# Where the person must be sent on: the form asks for the service.
+REFERRING_OUTCOMES = frozenset({TriageOutcome.TRACK_1, TriageOutcome.OUT_OF_SCOPE})
+
+
+class AttemptOutcome(StrEnum):
+    REACHED = "reached"
+    NO_ANSWER = "no_answer"
+    MESSAGE_LEFT = "message_left"
+    NOT_SAFE_NOW = "not_safe_now"
+    WRONG_PERSON = "wrong_person"
+
+
+class TriageError(ValueError):
+    """A change that the rules do not allow; the message names the rule."""
+
+
+def set_status(session: Session, intake: Intake, status: str, staff: Staff | None) -> None:
+    if intake.status == status:
+        return
+    session.add(
+        IntakeStatusChange(
+            intake_id=intake.id,
+            from_status=intake.status,
+            to_status=status,
+            staff_id=staff.id if staff else None,
+            created_at=clock.now(),
+        )
+    )
+    intake.status = status
+
+
+@dataclass(frozen=True)
+class ClaimResult:
+    won: bool
+    holder: Staff | None
+
+
+def claim(session: Session, intake_id: int, staff: Staff) -> ClaimResult:
+    """Take an open, unassigned request. Of two people claiming at once exactly
+    one wins: the update only applies while nobody holds it (a conditional
+    update; PostgreSQL re-checks the condition after the other's commit, SQLite
+    runs write transactions one at a time)."""
+    now = clock.now()
+    won = session.execute(
+        update(Intake)
+        .where(
+            Intake.id == intake_id,
+            Intake.assigned_to_id.is_(None),
+            Intake.status.in_(OPEN_STATUSES),
+        )
+        .values(assigned_to_id=staff.id, claimed_at=now)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    intake = session.get(Intake, intake_id, populate_existing=True)
+    if intake is None:
+        raise TriageError("no such request")
+    if won != 1:
+        holder = session.get(Staff, intake.assigned_to_id) if intake.assigned_to_id else None
+        return ClaimResult(won=False, holder=holder)
+    if intake.status == IntakeStatus.NEW:
+        set_status(session, intake, IntakeStatus.IN_PROGRESS, staff)
+    session.flush()
+    return ClaimResult(won=True, holder=staff)
+
+
+def assign(session: Session, intake: Intake, to: Staff | None, by: Staff) -> None:
+    """A coordinator (re)assigns, or releases with to=None."""
+    if intake.status not in OPEN_STATUSES:
+        raise TriageError("only an open request can be assigned")
+    intake.assigned_to_id = to.id if to else None
+    intake.claimed_at = clock.now() if to else None
+    if to is not None and intake.status == IntakeStatus.NEW:
+        set_status(session, intake, IntakeStatus.IN_PROGRESS, by)
+    session.flush()
+
+
+@dataclass(frozen=True)
+class AttemptCheck:
+    outside_safe_time: bool
+    channel_not_allowed: bool
+
+    @property
+    def safe(self) -> bool:
+        return not (self.outside_safe_time or self.channel_not_allowed)
+
+
+def check_attempt(intake: Intake, channel: Channel, timezone: str) -> AttemptCheck:
+    safe_times = SafeTimes.from_codes(intake.safe_days, intake.safe_times)
+    return AttemptCheck(
+        outside_safe_time=not is_safe_now(safe_times, clock.now(), timezone),
+        channel_not_allowed=not channel_allowed(intake, channel),
+    )
+
+
+def record_attempt(
+    session: Session,
+    intake: Intake,
+    staff: Staff,
+    *,
+    channel: Channel,
+    outcome: AttemptOutcome,
+    note: str | None,
+    timezone: str,
+    confirmed_unsafe: bool = False,
+) -> ContactAttempt:
+    """Log a try to reach the person. Outside their safe times or by a channel
+    they did not allow, it needs an explicit confirmation (e.g. they asked)."""
+    if intake.status not in OPEN_STATUSES:
+        raise TriageError("this request is no longer open")
+    check = check_attempt(intake, channel, timezone)
+    if not check.safe and not confirmed_unsafe:
+        raise TriageError("unsafe attempt not confirmed")
+    now = clock.now()
+    attempt = ContactAttempt(
+        intake_id=intake.id,
+        staff_id=staff.id,
+        channel=channel,
+        outcome=outcome,
+        note=(note or "").strip() or None,
+        outside_safe_time=check.outside_safe_time,
+        channel_not_allowed=check.channel_not_allowed,
+        created_at=now,
+    )
+    session.add(attempt)
+    if outcome == AttemptOutcome.REACHED:
+        if intake.first_contact_at is None:
+            intake.first_contact_at = now
+        set_status(session, intake, IntakeStatus.IN_PROGRESS, staff)
+    else:
+        set_status(session, intake, IntakeStatus.CONTACT_ATTEMPTED, staff)
+    session.flush()
+    return attempt
+
+
+def decide(
+    session: Session,
+    intake: Intake,
+    staff: Staff,
+    *,
+    outcome: TriageOutcome,
+    referred_to: str | None = None,
+    note: str | None = None,
+) -> TriageDecision:
+    if intake.status not in OPEN_STATUSES:
+        raise TriageError("this request already has a decision")
+    referred_to = (referred_to or "").strip() or None
+    if outcome in REFERRING_OUTCOMES and referred_to is None:
+        raise TriageError("say to which service the person is referred")
+    now = clock.now()
+    decision = TriageDecision(
+        intake_id=intake.id,
+        staff_id=staff.id,
+        outcome=outcome,
+        referred_to=referred_to,
+        note=(note or "").strip() or None,
+        created_at=now,
+    )
+    session.add(decision)
+    intake.outcome = outcome
+    intake.decided_at = now
+    if outcome in CLOSING_OUTCOMES:
+        set_status(session, intake, IntakeStatus.CLOSED, staff)
+        intake.closed_at = now
+    else:
+        set_status(session, intake, IntakeStatus.DECIDED, staff)
+    session.flush()
+    return decision
+
+
+def has_unread(intake: Intake) -> bool:
+    return any(
+        m.direction == MessageDirection.FROM_REQUESTER and m.read_at is None
+        for m in intake.messages
+    )
+
+
+def refresh_priority(intake: Intake) -> None:
+    """Store the rules' points that do not depend on the clock (core.intake.priority)."""
+    intake.priority = priority.static_priority(intake, unread_messages=has_unread(intake))
+
+
+def mark_read(message: Message, read: bool) -> None:
+    message.read_at = clock.now() if read else None
+    refresh_priority(message.intake)
+
+
+def matches(session: Session, intake: Intake) -> list[Intake]:
+    """Other requests with the same phone number or e-mail address, compared
+    through their blind indexes (never the plain values)."""
+    conditions = []
+    if intake.phone_index:
+        conditions.append(Intake.phone_index == intake.phone_index)
+    if intake.email_index:
+        conditions.append(Intake.email_index == intake.email_index)
+    if not conditions:
+        return []
+    query = (
+        select(Intake)
+        .where(or_(*conditions), Intake.id != intake.id, Intake.status != IntakeStatus.ERASED)
+        .order_by(Intake.created_at.desc())
+    )
+    return list(session.scalars(query))
+
+
+def linked_ids(session: Session, intake: Intake) -> set[int]:
+    rows = session.execute(
+        select(IntakeLink.intake_id, IntakeLink.linked_intake_id).where(
+            or_(IntakeLink.intake_id == intake.id, IntakeLink.linked_intake_id == intake.id)
+        )
+    )
+    return {other for pair in rows for other in pair if other != intake.id}
+
+
+def link(session: Session, intake: Intake, other: Intake, staff: Staff) -> None:
+    if other.id == intake.id:
+        raise TriageError("a request cannot be linked to itself")
+    if other.id in linked_ids(session, intake):
+        return
+    first, second = sorted((intake.id, other.id))
+    session.add(
+        IntakeLink(
+            intake_id=first, linked_intake_id=second, staff_id=staff.id, created_at=clock.now()
+        )
+    )
+    session.flush()

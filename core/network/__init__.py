@@ -1,0 +1,1 @@
+"""The centres of the network and the municipalities each one serves."""

@@ -1,0 +1,1 @@
+"""Figures for the team and the funders, with small-count suppression."""
