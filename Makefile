@@ -43,9 +43,11 @@ serve-prod: setup ## Migrate, then serve with gunicorn (FJC_ENV=production; need
 test: setup lint ## Set up, lint, run the whole test suite (SQLite and PostgreSQL)
 	$(BIN)/python -m pytest
 
-lint: $(STAMP) ## ruff: lint and format check
+lint: $(STAMP) ## ruff (lint, format), import-linter (the layers), mypy (core/)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports --no-cache
+	$(BIN)/mypy
 
 format: $(STAMP) ## Apply ruff's formatting and safe fixes
 	$(BIN)/ruff check --fix .

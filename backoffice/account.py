@@ -16,6 +16,7 @@ from core.identity.staff import end_all_sessions, set_password
 from core.infra import clock
 from core.model import Staff
 from web.db import db
+from web.qr import totp_qr_svg
 from web.security import limiter
 
 
@@ -58,7 +59,7 @@ def enrolment(staff: Staff, *, pending: bool):
     return render_template(
         "backoffice/enrol.html",
         form=form,
-        qr=two_factor.qr_svg(secret, staff.email),
+        qr=totp_qr_svg(secret, staff.email),
         secret=totp.grouped(secret),
         pending=pending,
     )

@@ -7,12 +7,11 @@ closes the mailbox.
 
 from __future__ import annotations
 
-import time
-
 from cryptography.fernet import InvalidToken
 from flask import abort, flash, redirect, render_template, session, url_for
 from flask_babel import gettext as _
 
+from core.infra import clock
 from core.infra.crypto import keyring
 from core.intake.mailbox import add_requester_message, erase, find_by_code, requester_status
 from core.model import Intake, IntakeStatus
@@ -33,7 +32,7 @@ def _global_key() -> str:
 
 
 def _open_mailbox(intake: Intake) -> None:
-    session[MAILBOX_KEY] = keyring().encrypt(f"{intake.id}:{int(time.time())}")
+    session[MAILBOX_KEY] = keyring().encrypt(f"{intake.id}:{int(clock.now().timestamp())}")
 
 
 def _close_mailbox() -> None:
@@ -49,7 +48,7 @@ def _opened_intake() -> Intake | None:
     except (InvalidToken, ValueError):
         _close_mailbox()
         return None
-    if time.time() - opened_at > MAILBOX_IDLE_SECONDS:
+    if clock.now().timestamp() - opened_at > MAILBOX_IDLE_SECONDS:
         _close_mailbox()
         return None
     intake = db.session.get(Intake, intake_id)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import secrets
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from argon2 import PasswordHasher
@@ -21,6 +22,7 @@ from sqlalchemy.engine import make_url
 from app import create_app
 from core.identity import passwords
 from core.identity.staff import create_staff
+from core.infra import clock as core_clock
 from core.infra.db import make_engine
 from core.infra.migrations import upgrade
 from core.model import Base, Centre, Municipality
@@ -206,16 +208,30 @@ class FakeClock:
         return self.current
 
     def advance(self, **kwargs) -> None:
-        from datetime import timedelta
-
         self.current += timedelta(**kwargs)
 
 
-@pytest.fixture
-def clock(monkeypatch):
-    """Freeze core.infra.clock at the real time now; `clock.advance(minutes=31)` moves it."""
-    from core.infra import clock as core_clock
+def _test_start() -> datetime:
+    """When the suite's clock starts: FJC_TEST_NOW (ISO 8601, e.g. 2031-02-28T23:30Z)
+    to prove the tests pass on any date, else the real time now."""
+    value = os.environ.get("FJC_TEST_NOW")
+    if not value:
+        return real_clock_now()
+    start = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    return start if start.tzinfo else start.replace(tzinfo=UTC)
 
-    fake = FakeClock(core_clock.now())
-    monkeypatch.setattr(core_clock, "now", fake)
-    return fake
+
+real_clock_now = core_clock.now
+
+
+@pytest.fixture(autouse=True)
+def clock():
+    """Every test reads core.infra.clock, frozen at the suite's start time; time moves
+    only when told: `clock.advance(minutes=31)` or `clock.current = ...`."""
+    fake = FakeClock(_test_start())
+    # A patch of its own: the shared `monkeypatch` of an autouse fixture would be
+    # undone only after the test's other fixtures, keeping their patches alive
+    # while those fixtures clean up.
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(core_clock, "now", fake)
+        yield fake

@@ -1,6 +1,7 @@
-"""The README's walkthrough, step by step over HTTP: a request on the portal
-becomes a joint case file that partners work from, without asking anything
-twice. If this fails, the README is no longer true."""
+"""The staff guide's walkthrough (docs/staff-guide.md, "Walkthrough: from a request
+to a joint case file"), step by step over HTTP: a request on the portal becomes a
+joint case file that partners work from, without asking anything twice. If this
+fails, docs/staff-guide.md is no longer true."""
 
 import csv
 import io

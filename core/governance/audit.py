@@ -9,7 +9,8 @@ import json
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
-from core.model import AuditEvent, utcnow
+from core.infra import clock
+from core.model import AuditEvent
 
 GENESIS_HASH = "0" * 64
 # Any fixed number: it names the lock that serialises chain appends on PostgreSQL.
@@ -51,7 +52,7 @@ def record(
     ).scalar_one_or_none()
     prev_hash = last or GENESIS_HASH
     event = AuditEvent(
-        created_at=utcnow(),
+        created_at=clock.now(),
         actor_id=actor_id,
         action=action,
         target_type=target_type,

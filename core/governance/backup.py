@@ -30,8 +30,9 @@ from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from sqlalchemy import Engine, func, inspect, select, text
 from sqlalchemy.engine import URL
 
+from core.infra import clock
 from core.infra.db import SQLITE_BUSY_TIMEOUT_MS
-from core.model import Base, Centre, Municipality, utcnow
+from core.model import Base, Centre, Municipality
 
 MAGIC = b"FJC-BACKUP 1\n"
 FORMAT_VERSION = 1
@@ -284,7 +285,7 @@ def backup(engine: Engine, data_keys: list[str], path: Path) -> BackupInfo:
         "schema": schema,
         # Read after the dump: the revision cannot change while the app runs.
         "revision": _revision(engine),
-        "created_at": utcnow().isoformat(timespec="seconds"),
+        "created_at": clock.now().isoformat(timespec="seconds"),
     }
     sealed = _seal(data_keys[0], header, payload)
     _write_private(path, sealed)

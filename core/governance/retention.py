@@ -24,6 +24,7 @@ from typing import Any
 from sqlalchemy import Select, delete, func, or_, select
 from sqlalchemy.orm import Session
 
+from core.infra import clock
 from core.model import (
     Case,
     CaseAction,
@@ -41,7 +42,6 @@ from core.model import (
     RiskAssessment,
     SafetyPlan,
     TriageDecision,
-    utcnow,
 )
 
 # Every intake column that says something about a person, or could help find
@@ -123,7 +123,7 @@ def erase_intake(session: Session, intake: Intake, *, now: datetime | None = Non
     # The code must open nothing any more; the column is unique and required.
     intake.return_code_key = ERASED_CODE_PREFIX + secrets.token_hex(28)
     intake.status = IntakeStatus.ERASED
-    now = now or utcnow()
+    now = now or clock.now()
     intake.erased_at = now
     intake.closed_at = intake.closed_at or now
     session.flush()
@@ -188,7 +188,7 @@ def erase_case(session: Session, case: Case, *, now: datetime | None = None) -> 
     """Remove a closed case file's personal content for good, with the requests
     it was opened from. Kept: number, track, dates, closure reason, director,
     the people's roles, the risk levels and the timeline's action codes."""
-    now = now or utcnow()
+    now = now or clock.now()
     for intake in case.intakes:
         if intake.status != IntakeStatus.ERASED:
             erase_intake(session, intake, now=now)
@@ -268,7 +268,7 @@ def purge(
     commits on exit (db.writing). A batch is one transaction, so a long purge
     never holds the write lock for long and an interrupted one keeps its work.
     """
-    now = now or utcnow()
+    now = now or clock.now()
     erased: dict[str, int] = {}
     for rule in RULES:
         count = 0

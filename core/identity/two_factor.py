@@ -5,8 +5,6 @@ from __future__ import annotations
 import secrets
 from datetime import datetime
 
-import segno
-from markupsafe import Markup
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
@@ -31,14 +29,6 @@ def begin_enrolment(staff: Staff) -> str:
     if not staff.totp_secret:
         staff.totp_secret = totp.new_secret()
     return staff.totp_secret
-
-
-def qr_svg(secret: str, account: str) -> Markup:
-    uri = totp.provisioning_uri(secret, account)
-    svg = segno.make(uri, error="m").svg_inline(
-        scale=4, light="#fff", title="QR code", svgclass="qr-code"
-    )
-    return Markup(svg)  # noqa: S704 - segno's own markup; the URI is escaped by segno
 
 
 def _normalise_recovery(code: str) -> str:

@@ -9,9 +9,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from core.governance.retention import erase_intake
+from core.infra import clock
 from core.intake import priority, return_codes
 from core.intake.triage import set_status
-from core.model import Intake, IntakeStatus, Message, MessageDirection, Staff, utcnow
+from core.model import Intake, IntakeStatus, Message, MessageDirection, Staff
 
 MESSAGE_MAX = 4000
 
@@ -70,7 +71,7 @@ def add_staff_reply(session: Session, intake: Intake, author: Staff, body: str) 
     if intake.status == IntakeStatus.NEW:
         set_status(session, intake, IntakeStatus.IN_PROGRESS, author)
     if intake.first_contact_at is None:
-        intake.first_contact_at = utcnow()
+        intake.first_contact_at = clock.now()
     session.flush()
     return message
 

@@ -23,6 +23,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from sqlalchemy.sql.expression import false
 from sqlalchemy.types import TypeDecorator
 
+from core.infra import clock
 from core.infra.crypto import EncryptedJSON, EncryptedText
 
 NAMING_CONVENTION = {
@@ -35,7 +36,9 @@ NAMING_CONVENTION = {
 
 
 def utcnow() -> datetime:
-    return datetime.now(UTC)
+    # Late-bound on purpose: tests move core.infra.clock.now, and a default
+    # bound to the function object at import would keep reading the real time.
+    return clock.now()
 
 
 class UTCDateTime(TypeDecorator):

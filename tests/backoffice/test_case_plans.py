@@ -1,13 +1,14 @@
 """The action plan and case consultations over HTTP, and overdue actions on
 the staff home page."""
 
-from datetime import datetime, timedelta
+from datetime import timedelta
 from unittest import mock
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
 from core.casework import actions, cases
+from core.infra import clock as core_clock
 from core.model import AuditEvent, Case, CaseAction, Staff
 from tests.backoffice.helpers import messages, open_test_case, staff_client
 from tests.pages import form_values
@@ -17,7 +18,7 @@ BRUSSELS = ZoneInfo("Europe/Brussels")
 
 
 def _today():
-    return datetime.now(BRUSSELS).date()
+    return core_clock.now().astimezone(BRUSSELS).date()
 
 
 def _text(element) -> str:
@@ -199,7 +200,7 @@ def test_overdue_actions_are_on_the_home_page_of_who_may_see_the_file(app, make_
             session.get(Staff, ann[0]),
             title="Not yet due",
             owner=f"staff:{ann[0]}",
-            due_on=_today() + timedelta(days=1),
+            due_on=real_now.astimezone(BRUSSELS).date() + timedelta(days=1),
             zone=BRUSSELS,
         ).id
         number = case.number

@@ -1,12 +1,13 @@
 """The print view of a case file: everything for the team, only what the
 basis allows for a partner, nothing after a withdrawal; audited every time."""
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import event, select
 
 from core.casework import partners
+from core.infra import clock as core_clock
 from core.model import (
     AuditEvent,
     Case,
@@ -30,7 +31,7 @@ STORY = "Mijn verhaal."
 
 
 def _now():
-    return datetime.now(UTC)
+    return core_clock.now()
 
 
 def _fill(app, case_id: int, director_id: int, children: int = 1) -> None:
@@ -117,7 +118,7 @@ def _fill(app, case_id: int, director_id: int, children: int = 1) -> None:
             )
         consultation = CaseConsultation(
             case_id=case.id,
-            held_on=date.today() - timedelta(days=1),
+            held_on=core_clock.now().date() - timedelta(days=1),
             legal_basis="art_458ter",
             participants=[{"name": "Inspecteur Jan", "organisation": "PZ Gent"}],
             decisions=["Police patrols near the house"],
@@ -130,7 +131,7 @@ def _fill(app, case_id: int, director_id: int, children: int = 1) -> None:
                 case_id=case.id,
                 title="Apply for a barring order",
                 owner_staff_id=director_id,
-                due_on=date.today() + timedelta(days=7),
+                due_on=core_clock.now().date() + timedelta(days=7),
                 status="in_progress",
                 consultation_id=consultation.id,
             )

@@ -1,10 +1,11 @@
 """Editing a partner's details over HTTP: who, not on what basis."""
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 from sqlalchemy import select
 
 from core.casework import partners
+from core.infra import clock as core_clock
 from core.model import AuditEvent, Case, CaseEvent, CasePartner, Staff, TriageOutcome
 from tests.backoffice.helpers import open_test_case, staff_client
 from tests.pages import form_values
@@ -24,7 +25,7 @@ def _setup(app, make_staff):
             basis="consent",
             contact_name="Lies",
             scope=["story"],
-            consent_given_at=datetime.now(UTC) - timedelta(days=1),
+            consent_given_at=core_clock.now() - timedelta(days=1),
         ).id
     return ann, case_id, partner_id
 

@@ -1,9 +1,10 @@
 """Partners on a case file over HTTP: what each may see, withdrawal, access."""
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 from sqlalchemy import select
 
+from core.infra import clock as core_clock
 from core.model import AuditEvent, CasePartner, TriageOutcome
 from tests.backoffice.helpers import open_test_case, staff_client
 from tests.pages import form_values
@@ -22,7 +23,7 @@ def _partner(**extra):
         "contact_details": "09 123 45 67",
         "basis": "consent",
         "scope": ["contact_details", "story"],
-        "consent_given_on": (datetime.now(UTC) - timedelta(days=1)).date().isoformat(),
+        "consent_given_on": (core_clock.now() - timedelta(days=1)).date().isoformat(),
     }
     data.update(extra)
     return data

@@ -106,7 +106,7 @@ def test_a_partner_of_another_file_or_after_withdrawal_is_refused(app, team):
             organisation="CAW",
             basis="consent",
             scope=["story"],
-            consent_given_at=datetime.now(UTC) - timedelta(days=1),
+            consent_given_at=core_clock.now() - timedelta(days=1),
         )
         partners.withdraw_consent(session, case, lies, ann)
         withdrawn_id = lies.id

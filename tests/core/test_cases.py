@@ -1,13 +1,14 @@
 """Opening case files from requests: numbers, carried-over data, access, closure."""
 
 import threading
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import select
 
 from core.casework import cases
 from core.governance import retention
+from core.infra import clock as core_clock
 from core.model import (
     Case,
     CasePerson,
@@ -125,10 +126,10 @@ def test_the_purge_leaves_requests_that_became_a_case(app, director):
             alone = _decided(session, staff)
             triage_closed = session.get(Intake, alone.id)
             triage_closed.status = IntakeStatus.CLOSED
-            triage_closed.closed_at = datetime.now(UTC) - timedelta(days=400)
-            session.get(Intake, in_case.id).closed_at = datetime.now(UTC) - timedelta(days=400)
+            triage_closed.closed_at = core_clock.now() - timedelta(days=400)
+            session.get(Intake, in_case.id).closed_at = core_clock.now() - timedelta(days=400)
             in_case_id, alone_id = in_case.id, alone.id
-        retention.purge(db.writing, app.config, now=datetime.now(UTC))
+        retention.purge(db.writing, app.config, now=core_clock.now())
         assert db.session.get(Intake, in_case_id).name == "Sam"
         assert db.session.get(Intake, alone_id).status == IntakeStatus.ERASED
         assert db.session.scalars(select(Case)).one()

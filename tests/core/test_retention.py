@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy import func, inspect, select, text
 
 from core.governance.retention import INTAKE_KEPT_FIELDS, INTAKE_PERSONAL_FIELDS, purge
+from core.infra import clock as core_clock
 from core.infra.config import ConfigError, load_config
 from core.intake.intakes import ReferralDetails, SafeContact, Submission, submit
 from core.intake.mailbox import add_requester_message, erase
@@ -146,7 +147,7 @@ def test_no_personal_data_is_left_in_the_database_after_a_purge(app):
 
 
 def test_purge_command_reports_counts_and_records_them_in_the_audit_trail(app):
-    now = datetime.now(UTC)
+    now = core_clock.now()
     _request(app, closed_at=now - timedelta(days=400))
     _request(app, closed_at=now - timedelta(days=2))
     runner = app.test_cli_runner()

@@ -6,7 +6,6 @@ import pytest
 from sqlalchemy import func, select
 
 from core.model import Intake, IntakeStatus, Message, MessageDirection
-from portal import mailbox as portal_mailbox
 from tests.conftest import TEST_PASSWORD
 from web.db import db
 
@@ -134,11 +133,10 @@ def test_the_session_never_holds_the_code_and_the_mailbox_closes(app, client):
     assert any(el.get("name") == "code" for el in page.page.iter("input"))
 
 
-def test_an_idle_mailbox_closes_after_thirty_minutes(app, client, monkeypatch):
+def test_an_idle_mailbox_closes_after_thirty_minutes(app, client, clock):
     code = _send(client, "question", {"question": "Q"})
     _open(client, code)
-    now = portal_mailbox.time.time()
-    monkeypatch.setattr(portal_mailbox.time, "time", lambda: now + 31 * 60)
+    clock.advance(minutes=31)
     page = client.get("/en/return")
     assert any(el.get("name") == "code" for el in page.page.iter("input"))
 
