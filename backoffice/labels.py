@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
+from core.model import IntakeKind, IntakeStatus
+
 REASON_LABELS = {
     "danger_now": _l("In danger now"),
     "urgent_today": _l("Urgent today (professional)"),
@@ -152,3 +154,26 @@ CONSULTATION_BASIS_LABELS = {
 }
 # Who does an action: someone of the team, or a partner organisation.
 ACTION_OWNER_LABELS = {"staff": _l("a team member"), "partner": _l("a partner")}
+
+
+KIND_LABELS = {
+    IntakeKind.CONTACT: _l("Asks to be contacted"),
+    IntakeKind.QUESTION: _l("Anonymous question"),
+    IntakeKind.REFERRAL: _l("Referral by a professional"),
+}
+
+STATUS_LABELS = {
+    IntakeStatus.NEW: _l("New"),
+    IntakeStatus.IN_PROGRESS: _l("In progress"),
+    IntakeStatus.CONTACT_ATTEMPTED: _l("Tried to reach"),
+    IntakeStatus.DECIDED: _l("Decided: waiting for a case file"),
+    IntakeStatus.CLOSED: _l("Closed"),
+    IntakeStatus.ERASED: _l("Deleted by the requester"),
+}
+
+
+ROLE_LABELS = {
+    "case_director": _l("Case director"),
+    "coordinator": _l("Coordinator"),
+    "admin": _l("Administrator"),
+}

@@ -12,19 +12,34 @@ import io
 from datetime import date, timedelta
 
 from babel import Locale, UnknownLocaleError
-from flask import Response, current_app, g, render_template, request
+from flask import (
+    Response,
+    current_app,
+    g,
+    render_template,
+    request,
+)
 from flask_babel import format_date, format_decimal, get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 from sqlalchemy import select
 
-from backoffice import KIND_LABELS, bp
-from backoffice.access import record_read, requires
+from backoffice.access import (
+    record_read,
+    requires,
+)
+from backoffice.blueprint import bp
 from backoffice.centre import centre_today, centre_zone
-from backoffice.labels import CLOSURE_REASON_LABELS
+from backoffice.labels import (
+    CLOSURE_REASON_LABELS,
+    KIND_LABELS,
+)
 from core.identity.permissions import Permission
-from core.model import Role, Staff
+from core.model import (
+    Role,
+    Staff,
+)
 from core.reporting import stats
 from core.reporting.suppression import HIDDEN_MARK, small_mark
 from web.charts import Bar, Line, bar_chart, line_chart
@@ -36,11 +51,17 @@ CHILDREN_STAT_LABELS = {
     "unknown": _l("The person did not want to say"),
     stats.NOT_GIVEN: _l("Not asked or not answered"),
 }
+
+
 TRACK_STAT_LABELS = {
     "track_2": _l("Track 2: outreach"),
     "track_3": _l("Track 3: chain approach"),
 }
+
+
 NOT_GIVEN_LABEL = _l("Not given")
+
+
 PERIOD_ERRORS = {
     "format": _l("Type a month as year and month, for example 2026-03."),
     "future": _l("The last month cannot be after this month."),

@@ -2,30 +2,40 @@
 
 from __future__ import annotations
 
-from flask import current_app, flash, g, redirect, render_template, session, url_for
+from flask import (
+    current_app,
+    flash,
+    g,
+    redirect,
+    render_template,
+    session,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_babel import ngettext
 
-from backoffice import bp
-from backoffice.access import begin_pending, pending_staff, requires, sign_in, sign_out
-from backoffice.forms import PASSWORD_PROBLEMS, AcceptInviteForm, CodeForm, LoginForm
+from backoffice.access import (
+    begin_pending,
+    pending_staff,
+    requires,
+    sign_out,
+)
+from backoffice.blueprint import bp
+from backoffice.enrolment import LOGIN_LIMIT, enrolment, finish_sign_in, landing_for
+from backoffice.forms import (
+    PASSWORD_PROBLEMS,
+    AcceptInviteForm,
+    CodeForm,
+    LoginForm,
+)
 from core.governance import audit
 from core.identity import invites, passwords, signin, staff_sessions, two_factor
-from core.identity.permissions import Permission, role_allows
+from core.identity.permissions import Permission
 from core.identity.staff import accept_invite
 from core.identity.throttle import Verdict
 from core.infra import clock
-from core.model import Staff
 from web.db import db
 from web.security import limiter
-
-LOGIN_LIMIT = "10 per minute; 50 per hour"
-
-
-def landing_for(role: str) -> str:
-    if role_allows(role, Permission.VIEW_INTAKES):
-        return url_for("backoffice.queue")
-    return url_for("backoffice.account")
 
 
 def refusal_message(verdict: Verdict) -> str:
@@ -50,12 +60,6 @@ def _problems(result: signin.StepResult, wrong: str) -> list[str]:
     if result.verdict.wait_seconds:
         problems.append(refusal_message(result.verdict))
     return problems
-
-
-def finish_sign_in(staff: Staff, method: str) -> None:
-    token = signin.complete(db.session, staff, clock.now(), method)
-    db.session.commit()
-    sign_in(staff, token)
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -127,8 +131,6 @@ def login_enrol():
     staff = pending_staff(must_enrol=True)
     if staff is None:
         return redirect(url_for("backoffice.login"))
-    from backoffice.account import enrolment
-
     return enrolment(staff, pending=True)
 
 

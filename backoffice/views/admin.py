@@ -2,13 +2,24 @@
 
 from __future__ import annotations
 
-from flask import abort, current_app, flash, g, redirect, render_template, request, url_for
+from flask import (
+    abort,
+    current_app,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
-from backoffice import bp
 from backoffice.access import record_read, requires
-from backoffice.forms import InviteForm
+from backoffice.blueprint import bp
+from backoffice.forms import (
+    InviteForm,
+)
 from core.governance import audit
 from core.identity import invites, throttle, two_factor
 from core.identity.permissions import Permission
@@ -21,7 +32,10 @@ from core.identity.staff import (
     is_invited,
 )
 from core.infra import clock
-from core.model import AuditEvent, Staff
+from core.model import (
+    AuditEvent,
+    Staff,
+)
 from web.db import db
 
 AUDIT_PAGE_SIZE = 100

@@ -1,10 +1,11 @@
-"""Portal views that are not a door: language choice, landing page, quick exit."""
+"""Portal pages that are not a door: language choice, the landing page, quick
+exit, and staying safe online (what the quick exit does and does not hide)."""
 
 from __future__ import annotations
 
 from flask import current_app, redirect, render_template, request, session, url_for
 
-from portal import bp
+from portal.blueprint import bp
 from web.i18n import DEFAULT_LANGUAGE
 from web.security import csrf, limiter
 
@@ -37,3 +38,8 @@ def quick_exit():
 @bp.get("/<lang:lang>/")
 def home():
     return render_template("portal/home.html")
+
+
+@bp.get("/<lang:lang>/safety")
+def safety():
+    return render_template("portal/safety.html")

@@ -2,21 +2,35 @@
 
 from __future__ import annotations
 
-from flask import flash, g, redirect, render_template, request, session, url_for
+from flask import (
+    flash,
+    g,
+    redirect,
+    render_template,
+    session,
+    url_for,
+)
 from flask_babel import gettext as _
 
-from backoffice import bp
-from backoffice.access import requires, sign_in
-from backoffice.auth import LOGIN_LIMIT, finish_sign_in, landing_for
-from backoffice.forms import PASSWORD_PROBLEMS, CodeForm, PasswordChangeForm
+from backoffice.access import (
+    requires,
+    sign_in,
+)
+from backoffice.blueprint import bp
+from backoffice.enrolment import LOGIN_LIMIT, enrolment
+from backoffice.forms import (
+    PASSWORD_PROBLEMS,
+    PasswordChangeForm,
+)
 from core.governance import audit
-from core.identity import passwords, staff_sessions, totp, two_factor
+from core.identity import passwords, staff_sessions, two_factor
 from core.identity.permissions import Permission
-from core.identity.staff import end_all_sessions, set_password
+from core.identity.staff import (
+    end_all_sessions,
+    set_password,
+)
 from core.infra import clock
-from core.model import Staff
 from web.db import db
-from web.qr import totp_qr_svg
 from web.security import limiter
 
 
@@ -28,40 +42,6 @@ def account():
         has_second_factor=two_factor.has_second_factor(g.staff),
         codes_left=two_factor.recovery_codes_left(db.session, g.staff),
         sessions=staff_sessions.count_live(db.session, g.staff, clock.now()),
-    )
-
-
-def enrolment(staff: Staff, *, pending: bool):
-    """Show the QR code and the secret; a right code switches the factor on."""
-    if two_factor.has_second_factor(staff):
-        return redirect(url_for("backoffice.account"))
-    form = CodeForm()
-    if form.validate_on_submit():
-        codes = two_factor.confirm_enrolment(db.session, staff, form.code.data, clock.now())
-        if codes is not None:
-            audit.record(db.session, "staff.second_factor_enabled", actor_id=staff.id)
-            if pending:
-                finish_sign_in(staff, "enrolled")
-            else:
-                db.session.commit()
-            return render_template(
-                "backoffice/recovery_codes.html", codes=codes, next_url=landing_for(staff.role)
-            )
-        form.code.errors = [_("This code is not right. Type the code your app shows now.")]
-    # Kept unconfirmed in the database, so a reload shows the same QR code.
-    if request.method == "POST":
-        secret = two_factor.begin_enrolment(staff)
-        db.session.commit()
-    else:
-        with db.writing() as writing:
-            secret = two_factor.begin_enrolment(writing.get(Staff, staff.id))
-    form.code.data = ""
-    return render_template(
-        "backoffice/enrol.html",
-        form=form,
-        qr=totp_qr_svg(secret, staff.email),
-        secret=totp.grouped(secret),
-        pending=pending,
     )
 
 
@@ -81,7 +61,9 @@ def account_recovery_codes():
     audit.record(db.session, "staff.recovery_codes_renewed", actor_id=g.staff.id)
     db.session.commit()
     return render_template(
-        "backoffice/recovery_codes.html", codes=codes, next_url=url_for("backoffice.account")
+        "backoffice/account_recovery_codes.html",
+        codes=codes,
+        next_url=url_for("backoffice.account"),
     )
 
 
@@ -110,7 +92,7 @@ def account_password():
                 return redirect(url_for("backoffice.account"), code=303)
     form.current_password.data = ""
     form.new_password.data = ""
-    return render_template("backoffice/password.html", form=form)
+    return render_template("backoffice/account_password.html", form=form)
 
 
 @bp.post("/account/sign-out-everywhere")

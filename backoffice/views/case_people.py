@@ -1,49 +1,48 @@
-"""People in a case file, how they are related, and a safety plan per person.
-
-The case page shows the people section (registered with `case_section`); a
-person has a page of their own to change their details, and one for their
-safety plan with its earlier versions."""
+"""People in a case file and how they are related: the section on the case
+page, and a page per person to change their details."""
 
 from __future__ import annotations
 
-from flask import abort, flash, g, redirect, render_template, request, url_for
+from flask import (
+    abort,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
 
-from backoffice import bp
-from backoffice.access import record_read, requires
-from backoffice.cases import (
+from backoffice.access import (
+    record_read,
+    requires,
+)
+from backoffice.blueprint import bp
+from backoffice.case_page import case_section, render_case
+from backoffice.centre import centre_today
+from backoffice.labels import (
+    RELATION_KIND_LABELS,
+)
+from backoffice.naming import person_names, relation_in_words
+from backoffice.records import (
     audit_case,
     back_to_case,
     case_or_404,
-    case_section,
+    person_or_404,
     refuse_if_closed,
-    render_case,
-)
-from backoffice.centre import centre_today
-from backoffice.labels import (
-    PERSON_ROLE_LABELS,
-    RELATION_KIND_LABELS,
-    RELATION_SENTENCES,
-    SAFETY_PLAN_SECTION_LABELS,
 )
 from core.casework import people as people_rules
 from core.casework import safety_plans
 from core.casework.cases import PERSON_ROLES
 from core.identity.permissions import Permission
-from core.model import Case, CasePerson, CaseRelation, Staff
+from core.model import (
+    Case,
+    CasePerson,
+    CaseRelation,
+)
 from web.db import db
 
-PLAN_SECTION_HINTS = {
-    "warning_signs": _l("What the person notices before violence happens."),
-    "safe_places": _l("Where the person can go at once, day and night."),
-    "safe_people": _l("Who knows, and what each of them will do."),
-    "emergency": _l("Danger now: call 112 or 101 (police). Advice and support: call 1712."),
-    "keep_ready": _l("For example: ID, bank card, medicines, keys, phone charger, papers."),
-    "children": _l("School and care: who may pick them up, who may not, and what to say."),
-    "staying_in_touch": _l("How, when and by whom we may contact the person safely."),
-}
 PERSON_FIELDS = (
     "role",
     "name",
@@ -100,35 +99,6 @@ def _removal_refused(code: str) -> str:
             "This person has a safety plan. It stays in the file, so they cannot be removed."
         ),
     }.get(code, _("This person cannot be removed."))
-
-
-def person_names(people: list[CasePerson]) -> dict[int, str]:
-    """How the page names each person: their name, else their role, numbered
-    when several people of one role have no name ("Child 2")."""
-    unnamed: dict[str, list[int]] = {}
-    for person in people:
-        if not person.name:
-            unnamed.setdefault(person.role, []).append(person.id)
-    names = {}
-    for person in people:
-        if person.name:
-            names[person.id] = person.name
-            continue
-        role = str(PERSON_ROLE_LABELS.get(person.role, person.role))
-        same_role = unnamed[person.role]
-        if len(same_role) == 1:
-            names[person.id] = role
-        else:
-            names[person.id] = _("%(role)s %(num)d", role=role, num=same_role.index(person.id) + 1)
-    return names
-
-
-def relation_in_words(relation: CaseRelation, names: dict[int, str]) -> str:
-    sentence = RELATION_SENTENCES.get(relation.kind, RELATION_SENTENCES["other"])
-    return str(sentence) % {
-        "person": names.get(relation.person_id, "?"),
-        "other": names.get(relation.other_person_id, "?"),
-    }
 
 
 def _empty_person_form() -> dict:
@@ -192,13 +162,6 @@ def people_section(case: Case, forms: dict) -> dict:
     }
 
 
-def _person_or_404(found: Case, person_id: int) -> CasePerson:
-    person = people_rules.person_in(found, person_id)
-    if person is None:
-        abort(404)
-    return person
-
-
 @bp.post("/cases/<int:case_id>/people")
 @requires(Permission.CASES)
 def add_case_person(case_id: int):
@@ -236,7 +199,7 @@ def _relation_detail(relation: CaseRelation) -> str:
 
 def _render_person(found: Case, person: CasePerson, form: dict):
     return render_template(
-        "backoffice/person.html",
+        "backoffice/case_person.html",
         case=found,
         person=person,
         person_form=form,
@@ -249,7 +212,7 @@ def _render_person(found: Case, person: CasePerson, form: dict):
 @requires(Permission.CASES)
 def case_person(case_id: int, person_id: int):
     found = case_or_404(case_id)
-    person = _person_or_404(found, person_id)
+    person = person_or_404(found, person_id)
     record_read(
         "case.person_viewed", target_type="case", target_id=found.id, detail=f"person {person.id}"
     )
@@ -260,7 +223,7 @@ def case_person(case_id: int, person_id: int):
 @requires(Permission.CASES)
 def update_case_person(case_id: int, person_id: int):
     found = case_or_404(case_id)
-    person = _person_or_404(found, person_id)
+    person = person_or_404(found, person_id)
     if (refused := refuse_if_closed(found)) is not None:
         return refused
     form = _person_form_from_request()
@@ -284,7 +247,7 @@ def update_case_person(case_id: int, person_id: int):
 @requires(Permission.CASES)
 def remove_case_person(case_id: int, person_id: int):
     found = case_or_404(case_id)
-    person = _person_or_404(found, person_id)
+    person = person_or_404(found, person_id)
     if (refused := refuse_if_closed(found)) is not None:
         return refused
     role = person.role
@@ -341,77 +304,3 @@ def remove_case_relation(case_id: int, relation_id: int):
     db.session.commit()
     flash(_("The relation is removed."))
     return back_to_case(found, "relations")
-
-
-# Safety plans -------------------------------------------------------------
-
-
-def _plan_form_of(plan) -> dict:
-    content = plan.content if plan is not None else {}
-    return {"content": {s: content.get(s, "") for s in safety_plans.SECTIONS}, "errors": {}}
-
-
-def _plan_error(error: safety_plans.SafetyPlanError) -> tuple[str, str]:
-    """(field id suffix, message) for the error summary and the field."""
-    if error.code == "too_long":
-        return error.section, _(
-            "Please keep this under %(max)d characters.", max=people_rules.TEXT_MAX
-        )
-    return safety_plans.SECTIONS[0], _("Fill in at least one part of the plan.")
-
-
-def _render_plan(found: Case, person: CasePerson, form: dict):
-    session = db.session
-    versions = safety_plans.history(session, person)
-    staff_ids = {v.staff_id for v in versions if v.staff_id}
-    rows = session.execute(select(Staff.id, Staff.name).where(Staff.id.in_(staff_ids)))
-    staff_names = {staff_id: name for staff_id, name in rows}
-    return render_template(
-        "backoffice/safety_plan.html",
-        case=found,
-        person=person,
-        person_label=person_names(list(found.people))[person.id],
-        versions=versions,
-        staff_names=staff_names,
-        plan_form=form,
-        plan_sections=safety_plans.SECTIONS,
-        plan_section_labels=SAFETY_PLAN_SECTION_LABELS,
-        plan_section_hints=PLAN_SECTION_HINTS,
-    )
-
-
-@bp.get("/cases/<int:case_id>/people/<int:person_id>/safety-plan")
-@requires(Permission.CASES)
-def safety_plan(case_id: int, person_id: int):
-    found = case_or_404(case_id)
-    person = _person_or_404(found, person_id)
-    record_read(
-        "case.safety_plan_viewed",
-        target_type="case",
-        target_id=found.id,
-        detail=f"person {person.id}",
-    )
-    return _render_plan(found, person, _plan_form_of(safety_plans.current(db.session, person)))
-
-
-@bp.post("/cases/<int:case_id>/people/<int:person_id>/safety-plan")
-@requires(Permission.CASES)
-def save_safety_plan(case_id: int, person_id: int):
-    found = case_or_404(case_id)
-    person = _person_or_404(found, person_id)
-    if (refused := refuse_if_closed(found)) is not None:
-        return refused
-    content = {s: request.form.get(f"section-{s}", "") for s in safety_plans.SECTIONS}
-    try:
-        plan = safety_plans.save(db.session, found, person, g.staff, content)
-    except safety_plans.SafetyPlanError as error:
-        field, message = _plan_error(error)
-        return _render_plan(found, person, {"content": content, "errors": {field: message}})
-    here = url_for("backoffice.safety_plan", case_id=found.id, person_id=person.id)
-    if plan is None:
-        flash(_("Nothing changed: the plan is the same as the last version, so nothing was added."))
-        return redirect(here, code=303)
-    audit_case("case.safety_plan_saved", found, detail=f"safety plan {plan.id} person {person.id}")
-    db.session.commit()
-    flash(_("The safety plan is saved."))
-    return redirect(here, code=303)

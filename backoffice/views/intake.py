@@ -1,78 +1,46 @@
-"""The triage queue and one request's page, with the portal mailbox."""
+"""One request's page, and replying through the portal mailbox."""
 
 from __future__ import annotations
 
-from datetime import timedelta
-
-from flask import abort, current_app, flash, g, redirect, render_template, request, url_for
+from flask import (
+    abort,
+    flash,
+    g,
+    redirect,
+    render_template,
+    url_for,
+)
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from backoffice import bp
-from backoffice.access import record_read, requires
-from backoffice.centre import centre_today
-from backoffice.forms import AssignForm, AttemptForm, DecisionForm, ReplyForm
-from core.casework import actions
+from backoffice.access import (
+    record_read,
+    requires,
+)
+from backoffice.blueprint import bp
+from backoffice.forms import (
+    AssignForm,
+    AttemptForm,
+    DecisionForm,
+    ReplyForm,
+)
+from backoffice.records import intake_or_404
 from core.casework.cases import case_of
 from core.governance import audit
 from core.identity.permissions import Permission
 from core.infra import clock
-from core.intake import queue as triage_queue
-from core.intake.intakes import get_intake
 from core.intake.mailbox import add_staff_reply
 from core.intake.safe_window import SafeTimes, is_safe_now, next_safe_start
 from core.intake.triage import OPEN_STATUSES, linked_ids, matches
-from core.model import ContactAttempt, Intake, IntakeKind, IntakeStatus, Role, Staff
-from core.network.centres import active_municipalities, current_centre
+from core.model import (
+    ContactAttempt,
+    Intake,
+    IntakeStatus,
+    Role,
+    Staff,
+)
+from core.network.centres import current_centre
 from web.db import db
-
-
-def intake_or_404(intake_id: int) -> Intake:
-    found = get_intake(db.session, intake_id)
-    if found is None:
-        abort(404)
-    return found
-
-
-def first_contact_target() -> timedelta:
-    return timedelta(hours=current_app.config["FJC_FIRST_CONTACT_TARGET_HOURS"])
-
-
-def overdue_on_home() -> dict:
-    """The signed-in staff member's most pressing overdue actions for the home
-    page, and how many there are in all."""
-    today = centre_today()
-    shown = actions.overdue_for(db.session, g.staff, today, limit=actions.HOME_LIMIT)
-    total = actions.count_overdue_for(db.session, g.staff, today) if shown else 0
-    return {"overdue_actions": shown, "overdue_total": total}
-
-
-@bp.get("/")
-@requires(Permission.VIEW_INTAKES)
-def queue():
-    filters = triage_queue.QueueFilters.from_args(request.args)
-    session = db.session
-    page = triage_queue.load(
-        session, filters, staff_id=g.staff.id, now=clock.now(), target=first_contact_target()
-    )
-    holders = {
-        s.id: s.name
-        for s in session.scalars(
-            select(Staff).where(Staff.id.in_({r.intake.assigned_to_id for r in page.rows}))
-        )
-    }
-    return render_template(
-        "backoffice/queue.html",
-        page=page,
-        filters=filters,
-        holders=holders,
-        kinds=list(IntakeKind),
-        statuses=[*OPEN_STATUSES, IntakeStatus.DECIDED],
-        municipalities=active_municipalities(session, current_centre(session)),
-        target_hours=current_app.config["FJC_FIRST_CONTACT_TARGET_HOURS"],
-        page_args={k: v for k, v in request.args.items() if k != "page"},
-        **overdue_on_home(),
-    )
 
 
 def render_intake(found: Intake, **forms):

@@ -15,7 +15,7 @@ from core.infra import clock
 from core.infra.crypto import keyring
 from core.intake.mailbox import add_requester_message, erase, find_by_code, requester_status
 from core.model import Intake, IntakeStatus
-from portal import bp
+from portal.blueprint import bp
 from portal.forms import AddInformationForm, ConfirmForm, ReturnCodeForm
 from web.db import db
 from web.security import limiter

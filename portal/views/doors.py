@@ -12,7 +12,7 @@ from core.intake.intakes import AlreadySubmitted, ReferralDetails, SafeContact, 
 from core.intake.notify import notify_team_if_urgent
 from core.model import IntakeKind
 from core.network.centres import active_municipalities, current_centre
-from portal import bp
+from portal.blueprint import bp
 from portal.forms import ContactForm, QuestionForm, ReferralForm, SafeContactForm
 from web.db import db
 from web.security import limiter

@@ -7,13 +7,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from flask import abort, g, render_template, request
+from flask import (
+    abort,
+    g,
+    render_template,
+    request,
+)
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from backoffice import bp
-from backoffice.access import requires
-from backoffice.cases import case_or_404, partner_or_404
+from backoffice.access import (
+    requires,
+)
+from backoffice.blueprint import bp
 from backoffice.centre import centre_today
 from backoffice.labels import (
     ACTION_STATUS_LABELS,
@@ -22,6 +28,7 @@ from backoffice.labels import (
     RELATION_KIND_LABELS,
     SAFETY_PLAN_SECTION_LABELS,
 )
+from backoffice.records import case_or_404, partner_or_404
 from core.casework import cases, partners, risk
 from core.casework import people as people_rules
 from core.governance import audit
@@ -43,6 +50,8 @@ from web.db import db
 
 # "person is <kind> of other"; the other person reads it the other way round.
 INVERSE_RELATION = {"parent": "child", "child": "parent"}
+
+
 # Earlier risk assessments printed under the latest one.
 RISK_HISTORY_ROWS = 5
 

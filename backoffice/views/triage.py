@@ -3,18 +3,35 @@ decide the track, mark messages read, link a matching request."""
 
 from __future__ import annotations
 
-from flask import abort, flash, g, redirect, request, url_for
+from flask import (
+    abort,
+    flash,
+    g,
+    redirect,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 
-from backoffice import bp
-from backoffice.access import requires
-from backoffice.forms import AssignForm, AttemptForm, DecisionForm
-from backoffice.intakes import intake_or_404, render_intake
+from backoffice.access import (
+    requires,
+)
+from backoffice.blueprint import bp
+from backoffice.forms import (
+    AssignForm,
+    AttemptForm,
+    DecisionForm,
+)
+from backoffice.records import intake_or_404
+from backoffice.views.intake import render_intake
 from core.governance import audit
 from core.identity.permissions import Permission
 from core.intake import triage
 from core.intake.safe_window import Channel
-from core.model import Message, Staff
+from core.model import (
+    Message,
+    Staff,
+)
 from core.network.centres import current_centre
 from web.db import db
 

@@ -1,0 +1,52 @@
+"""The case page is made of sections, each from the view module of its screen
+area (people, risk, partners, actions, consultations). A section registers a
+function here: given the case and the forms of a refused POST (by name), it
+returns its part of the template context."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from flask import render_template
+from sqlalchemy import select
+
+from core.casework import cases
+from core.model import Case, CaseMember, Role, Staff
+from web.db import db
+
+CaseSection = Callable[[Case, dict], dict]
+CASE_SECTIONS: list[CaseSection] = []
+
+
+def case_section(section: CaseSection) -> CaseSection:
+    CASE_SECTIONS.append(section)
+    return section
+
+
+def render_case(found: Case, **forms):
+    """The case page; a refused form comes back in `forms` with what was typed."""
+    session = db.session
+    sections: dict = {}
+    for section in CASE_SECTIONS:
+        sections.update(section(found, forms))
+    member_ids = set(
+        session.scalars(select(CaseMember.staff_id).where(CaseMember.case_id == found.id))
+    )
+    staff_by_id = {s.id: s for s in session.scalars(select(Staff))}
+    return render_template(
+        "backoffice/case.html",
+        case=found,
+        director=staff_by_id.get(found.director_id),
+        members=[staff_by_id[i] for i in sorted(member_ids) if i in staff_by_id],
+        candidates=[
+            s
+            for s in staff_by_id.values()
+            if s.role == Role.CASE_DIRECTOR
+            and s.is_active
+            and s.id not in member_ids
+            and s.id != found.director_id
+        ],
+        staff_by_id=staff_by_id,
+        reasons=cases.CLOSURE_REASONS,
+        **sections,
+    )

@@ -1,0 +1,71 @@
+"""What a staff URL names, loaded or refused: 404 when it does not exist (or
+belongs to another file), 403 when the signed-in member may not open it."""
+
+from __future__ import annotations
+
+from flask import abort, flash, g, redirect, url_for
+from flask_babel import gettext as _
+
+from core.casework import cases
+from core.casework import people as people_rules
+from core.governance import audit
+from core.intake.intakes import get_intake
+from core.model import Case, CasePartner, CasePerson, CaseStatus, Intake
+from web.db import db
+
+
+def intake_or_404(intake_id: int) -> Intake:
+    found = get_intake(db.session, intake_id)
+    if found is None:
+        abort(404)
+    return found
+
+
+def case_or_404(case_id: int) -> Case:
+    case = db.session.get(Case, case_id)
+    if case is None:
+        abort(404)
+    # Deny by default per file: the role allows case files, membership this one.
+    if not cases.can_view(g.staff, case, db.session):
+        abort(403)
+    return case
+
+
+def partner_or_404(found: Case, partner_id: int) -> CasePartner:
+    """A partner of this case file; a partner of another file is not found."""
+    partner = db.session.get(CasePartner, partner_id)
+    if partner is None or partner.case_id != found.id:
+        abort(404)
+    return partner
+
+
+def person_or_404(found: Case, person_id: int) -> CasePerson:
+    person = people_rules.person_in(found, person_id)
+    if person is None:
+        abort(404)
+    return person
+
+
+def back_to_case(case: Case, anchor: str | None = None):
+    """After a change: the case page, at the part that changed."""
+    return redirect(url_for("backoffice.case", case_id=case.id, _anchor=anchor), code=303)
+
+
+def refuse_if_closed(case: Case):
+    """A closed file shows no forms, but a page opened before it closed may
+    still send one: nothing changes, and the case page says why."""
+    if case.status == CaseStatus.OPEN:
+        return None
+    flash(_("This case file is closed. Open it again to make changes."))
+    return back_to_case(case)
+
+
+def audit_case(action: str, case: Case, detail: str | None = None) -> None:
+    audit.record(
+        db.session,
+        action,
+        actor_id=g.staff.id,
+        target_type="case",
+        target_id=case.id,
+        detail=detail,
+    )

@@ -1,0 +1,20 @@
+"""The back office screens, one module per screen area. Importing this package
+registers every view on the blueprint."""
+
+from backoffice.views import (  # noqa: F401 - each module registers its views
+    account,
+    actions,
+    admin,
+    case,
+    case_people,
+    consultations,
+    intake,
+    partners,
+    print,
+    queue,
+    risk,
+    safety_plan,
+    sign_in,
+    stats,
+    triage,
+)

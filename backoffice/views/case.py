@@ -1,0 +1,135 @@
+"""Case files: the list, one file's page, opening from a request, members, closure."""
+
+from __future__ import annotations
+
+from flask import (
+    abort,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from backoffice.access import (
+    record_read,
+    requires,
+)
+from backoffice.blueprint import bp
+from backoffice.case_page import render_case
+from backoffice.records import audit_case, back_to_case, case_or_404, intake_or_404
+from core.casework import cases
+from core.identity.permissions import Permission
+from core.model import (
+    CaseStatus,
+    IntakeStatus,
+    Staff,
+    TriageOutcome,
+)
+from web.db import db
+
+
+@bp.get("/cases")
+@requires(Permission.CASES)
+def case_list():
+    status = request.args.get("status", "")
+    status = status if status in (CaseStatus.OPEN, CaseStatus.CLOSED) else ""
+    number = request.args.get("page", "1")
+    page = cases.case_page(
+        db.session,
+        g.staff,
+        status=status or None,
+        page=int(number) if number.isdigit() else 1,
+    )
+    director_ids = {case.director_id for case in page.cases}
+    directors = {
+        staff.id: staff.name
+        for staff in db.session.scalars(select(Staff).where(Staff.id.in_(director_ids)))
+    }
+    return render_template(
+        "backoffice/case_list.html", page=page, status=status, directors=directors
+    )
+
+
+@bp.post("/intakes/<int:intake_id>/case")
+@requires(Permission.CASES)
+def open_case(intake_id: int):
+    intake = intake_or_404(intake_id)
+    track = intake.outcome if intake.status == IntakeStatus.DECIDED else None
+    if track not in cases.CASE_TRACKS:
+        flash(_("Decide track 2 or 3 first; then open the case file."))
+        return redirect(url_for("backoffice.intake", intake_id=intake.id), code=303)
+    try:
+        case = cases.open_case(
+            db.session,
+            cases.intakes_to_open_with(db.session, intake),
+            g.staff,
+            track=TriageOutcome(track),
+        )
+    except cases.CaseError:
+        flash(_("This request already belongs to a case file."))
+        return redirect(url_for("backoffice.intake", intake_id=intake.id), code=303)
+    audit_case("case.opened", case, detail=f"from intake {intake.id}")
+    db.session.commit()
+    flash(_("Case file %(number)s is open.", number=case.number))
+    return back_to_case(case)
+
+
+@bp.get("/cases/<int:case_id>")
+@requires(Permission.CASES)
+def case(case_id: int):
+    found = case_or_404(case_id)
+    record_read("case.viewed", target_type="case", target_id=found.id)
+    return render_case(found)
+
+
+@bp.post("/cases/<int:case_id>/members")
+@requires(Permission.CASES)
+def add_case_member(case_id: int):
+    found = case_or_404(case_id)
+    value = request.form.get("staff_id", "")
+    member = db.session.get(Staff, int(value)) if value.isdigit() else None
+    if member is None:
+        abort(400)
+    try:
+        cases.add_member(db.session, found, member, g.staff)
+    except cases.CaseError:
+        abort(400)
+    audit_case("case.member_added", found, detail=f"staff {member.id}")
+    db.session.commit()
+    flash(_("%(name)s can now open this case file.", name=member.name))
+    return back_to_case(found)
+
+
+@bp.post("/cases/<int:case_id>/close")
+@requires(Permission.CASES)
+def close_case(case_id: int):
+    found = case_or_404(case_id)
+    try:
+        cases.close(
+            db.session, found, g.staff, request.form.get("reason", ""), request.form.get("note")
+        )
+    except cases.CaseError:
+        flash(_("Choose a reason to close the case file."))
+        return back_to_case(found)
+    audit_case("case.closed", found, detail=found.closure_reason)
+    db.session.commit()
+    flash(_("The case file is closed."))
+    return back_to_case(found)
+
+
+@bp.post("/cases/<int:case_id>/reopen")
+@requires(Permission.CASES)
+def reopen_case(case_id: int):
+    found = case_or_404(case_id)
+    try:
+        cases.reopen(db.session, found, g.staff)
+    except cases.CaseError:
+        abort(400)
+    audit_case("case.reopened", found)
+    db.session.commit()
+    flash(_("The case file is open again."))
+    return back_to_case(found)

@@ -1,0 +1,116 @@
+"""A person's safety plan, with its earlier versions."""
+
+from __future__ import annotations
+
+from flask import (
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from backoffice.access import (
+    record_read,
+    requires,
+)
+from backoffice.blueprint import bp
+from backoffice.labels import (
+    SAFETY_PLAN_SECTION_LABELS,
+)
+from backoffice.naming import person_names
+from backoffice.records import audit_case, case_or_404, person_or_404, refuse_if_closed
+from core.casework import people as people_rules
+from core.casework import safety_plans
+from core.identity.permissions import Permission
+from core.model import (
+    Case,
+    CasePerson,
+    Staff,
+)
+from web.db import db
+
+PLAN_SECTION_HINTS = {
+    "warning_signs": _l("What the person notices before violence happens."),
+    "safe_places": _l("Where the person can go at once, day and night."),
+    "safe_people": _l("Who knows, and what each of them will do."),
+    "emergency": _l("Danger now: call 112 or 101 (police). Advice and support: call 1712."),
+    "keep_ready": _l("For example: ID, bank card, medicines, keys, phone charger, papers."),
+    "children": _l("School and care: who may pick them up, who may not, and what to say."),
+    "staying_in_touch": _l("How, when and by whom we may contact the person safely."),
+}
+
+
+def _plan_form_of(plan) -> dict:
+    content = plan.content if plan is not None else {}
+    return {"content": {s: content.get(s, "") for s in safety_plans.SECTIONS}, "errors": {}}
+
+
+def _plan_error(error: safety_plans.SafetyPlanError) -> tuple[str, str]:
+    """(field id suffix, message) for the error summary and the field."""
+    if error.code == "too_long":
+        return error.section, _(
+            "Please keep this under %(max)d characters.", max=people_rules.TEXT_MAX
+        )
+    return safety_plans.SECTIONS[0], _("Fill in at least one part of the plan.")
+
+
+def _render_plan(found: Case, person: CasePerson, form: dict):
+    session = db.session
+    versions = safety_plans.history(session, person)
+    staff_ids = {v.staff_id for v in versions if v.staff_id}
+    rows = session.execute(select(Staff.id, Staff.name).where(Staff.id.in_(staff_ids)))
+    staff_names = {staff_id: name for staff_id, name in rows}
+    return render_template(
+        "backoffice/safety_plan.html",
+        case=found,
+        person=person,
+        person_label=person_names(list(found.people))[person.id],
+        versions=versions,
+        staff_names=staff_names,
+        plan_form=form,
+        plan_sections=safety_plans.SECTIONS,
+        plan_section_labels=SAFETY_PLAN_SECTION_LABELS,
+        plan_section_hints=PLAN_SECTION_HINTS,
+    )
+
+
+@bp.get("/cases/<int:case_id>/people/<int:person_id>/safety-plan")
+@requires(Permission.CASES)
+def safety_plan(case_id: int, person_id: int):
+    found = case_or_404(case_id)
+    person = person_or_404(found, person_id)
+    record_read(
+        "case.safety_plan_viewed",
+        target_type="case",
+        target_id=found.id,
+        detail=f"person {person.id}",
+    )
+    return _render_plan(found, person, _plan_form_of(safety_plans.current(db.session, person)))
+
+
+@bp.post("/cases/<int:case_id>/people/<int:person_id>/safety-plan")
+@requires(Permission.CASES)
+def save_safety_plan(case_id: int, person_id: int):
+    found = case_or_404(case_id)
+    person = person_or_404(found, person_id)
+    if (refused := refuse_if_closed(found)) is not None:
+        return refused
+    content = {s: request.form.get(f"section-{s}", "") for s in safety_plans.SECTIONS}
+    try:
+        plan = safety_plans.save(db.session, found, person, g.staff, content)
+    except safety_plans.SafetyPlanError as error:
+        field, message = _plan_error(error)
+        return _render_plan(found, person, {"content": content, "errors": {field: message}})
+    here = url_for("backoffice.safety_plan", case_id=found.id, person_id=person.id)
+    if plan is None:
+        flash(_("Nothing changed: the plan is the same as the last version, so nothing was added."))
+        return redirect(here, code=303)
+    audit_case("case.safety_plan_saved", found, detail=f"safety plan {plan.id} person {person.id}")
+    db.session.commit()
+    flash(_("The safety plan is saved."))
+    return redirect(here, code=303)
