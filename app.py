@@ -19,7 +19,7 @@ from core.casework import risk
 from core.infra import health
 from core.infra.config import PROJECT_ROOT, ConfigError, load_config
 from core.infra.crypto import configure_keyring
-from web import TEMPLATES_DIR, i18n, logs, security
+from web import TEMPLATES_DIR, forms, i18n, logs, security
 from web.db import db
 
 __all__ = ["ConfigError", "create_app"]
@@ -42,6 +42,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     db.init_app(app)
     i18n.init_app(app)
     security.init_app(app)
+    forms.init_app(app)
     logs.init_app(app)
     cli.init_app(app)
     _behind_proxies(app)

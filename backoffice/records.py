@@ -8,7 +8,6 @@ from flask_babel import gettext as _
 
 from core.casework import cases
 from core.casework import people as people_rules
-from core.governance import audit
 from core.intake.intakes import get_intake
 from core.model import Case, CasePartner, CasePerson, CaseStatus, Intake
 from web.db import db
@@ -58,14 +57,3 @@ def refuse_if_closed(case: Case):
         return None
     flash(_("This case file is closed. Open it again to make changes."))
     return back_to_case(case)
-
-
-def audit_case(action: str, case: Case, detail: str | None = None) -> None:
-    audit.record(
-        db.session,
-        action,
-        actor_id=g.staff.id,
-        target_type="case",
-        target_id=case.id,
-        detail=detail,
-    )

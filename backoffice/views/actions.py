@@ -23,7 +23,7 @@ from backoffice.labels import (
     ACTION_STATUS_LABELS,
     PARTNER_KIND_LABELS,
 )
-from backoffice.records import audit_case, back_to_case, case_or_404, refuse_if_closed
+from backoffice.records import back_to_case, case_or_404, refuse_if_closed
 from core.casework import actions
 from core.identity.permissions import Permission
 from core.model import (
@@ -143,8 +143,6 @@ def add_case_action(case_id: int):
             field: _action_problem(code, found) for field, code in error.problems.items()
         }
         return render_case(found, action_form=form)
-    owner_kind = actions.STAFF_OWNER if action.owner_staff_id else actions.PARTNER_OWNER
-    audit_case("case.action_added", found, detail=f"action {action.id} {owner_kind}")
     db.session.commit()
     flash(_("The action is added to the plan."))
     return back_to_case(found, f"action-{action.id}")
@@ -166,7 +164,7 @@ def update_case_action(case_id: int, action_id: int):
     # the date); the one-button "open again" form sends none and keeps it.
     due_on = request.form.get("due_on")
     try:
-        before = actions.update_action(
+        actions.update_action(
             db.session,
             found,
             action,
@@ -184,7 +182,6 @@ def update_case_action(case_id: int, action_id: int):
             "errors": {f: _action_problem(code, found) for f, code in error.problems.items()},
         }
         return render_case(found, action_update_form=form)
-    audit_case("case.action_updated", found, detail=f"action {action.id} {before} {status}")
     db.session.commit()
     flash(_("The action is updated."))
     return back_to_case(found, f"action-{action.id}")

@@ -20,7 +20,7 @@ from backoffice.access import (
 )
 from backoffice.blueprint import bp
 from backoffice.case_page import render_case
-from backoffice.records import audit_case, back_to_case, case_or_404, intake_or_404
+from backoffice.records import back_to_case, case_or_404, intake_or_404
 from core.casework import cases
 from core.identity.permissions import Permission
 from core.model import (
@@ -72,7 +72,6 @@ def open_case(intake_id: int):
     except cases.CaseError:
         flash(_("This request already belongs to a case file."))
         return redirect(url_for("backoffice.intake", intake_id=intake.id), code=303)
-    audit_case("case.opened", case, detail=f"from intake {intake.id}")
     db.session.commit()
     flash(_("Case file %(number)s is open.", number=case.number))
     return back_to_case(case)
@@ -98,7 +97,6 @@ def add_case_member(case_id: int):
         cases.add_member(db.session, found, member, g.staff)
     except cases.CaseError:
         abort(400)
-    audit_case("case.member_added", found, detail=f"staff {member.id}")
     db.session.commit()
     flash(_("%(name)s can now open this case file.", name=member.name))
     return back_to_case(found)
@@ -115,7 +113,6 @@ def close_case(case_id: int):
     except cases.CaseError:
         flash(_("Choose a reason to close the case file."))
         return back_to_case(found)
-    audit_case("case.closed", found, detail=found.closure_reason)
     db.session.commit()
     flash(_("The case file is closed."))
     return back_to_case(found)
@@ -129,7 +126,6 @@ def reopen_case(case_id: int):
         cases.reopen(db.session, found, g.staff)
     except cases.CaseError:
         abort(400)
-    audit_case("case.reopened", found)
     db.session.commit()
     flash(_("The case file is open again."))
     return back_to_case(found)

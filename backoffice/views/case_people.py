@@ -26,7 +26,6 @@ from backoffice.labels import (
 )
 from backoffice.naming import person_names, relation_in_words
 from backoffice.records import (
-    audit_case,
     back_to_case,
     case_or_404,
     person_or_404,
@@ -182,19 +181,9 @@ def add_case_person(case_id: int):
     except people_rules.PersonError as error:
         form["errors"] = {f: _person_error(f, code) for f, code in error.errors.items()}
         return render_case(found, person_form=form)
-    audit_case("case.person_added", found, detail=f"person {person.id} {person.role}")
-    if relation is not None:
-        audit_case("case.relation_added", found, detail=_relation_detail(relation))
     db.session.commit()
     flash(_("The person is added."))
     return back_to_case(found, f"person-{person.id}")
-
-
-def _relation_detail(relation: CaseRelation) -> str:
-    return (
-        f"relation {relation.id} {relation.kind} "
-        f"person {relation.person_id} other {relation.other_person_id}"
-    )
 
 
 def _render_person(found: Case, person: CasePerson, form: dict):
@@ -235,7 +224,6 @@ def update_case_person(case_id: int, person_id: int):
         form["errors"] = {f: _person_error(f, code) for f, code in error.errors.items()}
         return _render_person(found, person, form)
     if changed:
-        audit_case("case.person_updated", found, detail=f"person {person.id} {person.role}")
         db.session.commit()
         flash(_("The changes are saved."))
     else:
@@ -250,7 +238,6 @@ def remove_case_person(case_id: int, person_id: int):
     person = person_or_404(found, person_id)
     if (refused := refuse_if_closed(found)) is not None:
         return refused
-    role = person.role
     try:
         people_rules.remove_person(db.session, found, person, g.staff)
     except people_rules.PersonError as error:
@@ -258,7 +245,6 @@ def remove_case_person(case_id: int, person_id: int):
         return redirect(
             url_for("backoffice.case_person", case_id=found.id, person_id=person_id), code=303
         )
-    audit_case("case.person_removed", found, detail=f"person {person_id} {role}")
     db.session.commit()
     flash(_("The person is removed from the case file."))
     return back_to_case(found, "people")
@@ -277,13 +263,12 @@ def add_case_relation(case_id: int):
         "errors": {},
     }
     try:
-        relation = people_rules.add_relation(
+        people_rules.add_relation(
             db.session, found, g.staff, form["person"], form["kind"], form["other"]
         )
     except people_rules.PersonError as error:
         form["errors"] = {f: _person_error(f, code) for f, code in error.errors.items()}
         return render_case(found, relation_form=form)
-    audit_case("case.relation_added", found, detail=_relation_detail(relation))
     db.session.commit()
     flash(_("The relation is added."))
     return back_to_case(found, "relations")
@@ -298,9 +283,7 @@ def remove_case_relation(case_id: int, relation_id: int):
         abort(404)
     if (refused := refuse_if_closed(found)) is not None:
         return refused
-    detail = _relation_detail(relation)
     people_rules.remove_relation(db.session, found, relation, g.staff)
-    audit_case("case.relation_removed", found, detail=detail)
     db.session.commit()
     flash(_("The relation is removed."))
     return back_to_case(found, "relations")

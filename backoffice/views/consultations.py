@@ -18,7 +18,7 @@ from backoffice.blueprint import bp
 from backoffice.case_page import case_section, render_case
 from backoffice.centre import centre_today, centre_zone
 from backoffice.labels import CONSULTATION_BASIS_LABELS
-from backoffice.records import audit_case, back_to_case, case_or_404, refuse_if_closed
+from backoffice.records import back_to_case, case_or_404, refuse_if_closed
 from backoffice.views.actions import _action_problem
 from core.casework import consultations
 from core.identity.permissions import Permission
@@ -140,12 +140,6 @@ def record_case_consultation(case_id: int):
             (field, _summary_line(field, message)) for field, message in form["errors"].items()
         ]
         return render_case(found, consultation_form=form)
-    created_ids = ",".join(str(a.id) for a in created) or "none"
-    audit_case(
-        "case.consultation_recorded",
-        found,
-        detail=f"consultation {consultation.id} {consultation.legal_basis} actions {created_ids}",
-    )
     db.session.commit()
     flash(
         ngettext(

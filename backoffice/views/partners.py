@@ -26,7 +26,6 @@ from backoffice.labels import (
     PARTNER_PART_LABELS,
 )
 from backoffice.records import (
-    audit_case,
     back_to_case,
     case_or_404,
     partner_or_404,
@@ -114,7 +113,7 @@ def add_case_partner(case_id: int):
         "errors": {},
     }
     try:
-        partner = partners.add_partner(
+        partners.add_partner(
             db.session,
             found,
             g.staff,
@@ -129,9 +128,6 @@ def add_case_partner(case_id: int):
     except partners.PartnerError as error:
         form["errors"] = _partner_errors(error)
         return render_case(found, partner_form=form)
-    audit_case(
-        "case.partner_added", found, detail=f"partner {partner.id} {partner.kind} {partner.basis}"
-    )
     db.session.commit()
     flash(_("The partner is added."))
     return back_to_case(found, "partners")
@@ -187,7 +183,6 @@ def update_case_partner(case_id: int, partner_id: int):
         form["errors"] = _partner_errors(error)
         return _render_partner(found, partner, form)
     if changed:
-        audit_case("case.partner_updated", found, detail=f"partner {partner.id}")
         db.session.commit()
         flash(_("The partner's details are saved."))
     else:
@@ -206,7 +201,6 @@ def withdraw_partner_consent(case_id: int, partner_id: int):
         partners.withdraw_consent(db.session, found, partner, g.staff)
     except partners.PartnerError:
         abort(400)
-    audit_case("case.consent_withdrawn", found, detail=f"partner {partner.id} {partner.kind}")
     db.session.commit()
     flash(_("Consent is withdrawn: this partner may see nothing any more."))
     return back_to_case(found, "partners")

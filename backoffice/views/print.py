@@ -31,7 +31,6 @@ from backoffice.labels import (
 from backoffice.records import case_or_404, partner_or_404
 from core.casework import cases, partners, risk
 from core.casework import people as people_rules
-from core.governance import audit
 from core.identity.permissions import Permission
 from core.infra import clock
 from core.model import (
@@ -105,21 +104,18 @@ def _partner_asked(found: Case) -> CasePartner | None:
 
 
 def _record_print(found: Case, partner: CasePartner | None) -> None:
-    """Audit trail and timeline, in a write transaction of its own (this is a GET)."""
-    detail = "staff" if partner is None else f"partner {partner.id}"
+    """Audit trail and timeline, in a write transaction of its own (this is a GET).
+    On the timeline a print without a partner is the team's; one for a partner
+    says which kind (the audit trail keeps its id)."""
     with db.writing() as session:
-        audit.record(
+        cases.record(
             session,
+            session.get(Case, found.id),
+            g.staff,
             "case.printed",
-            actor_id=g.staff.id,
-            target_type="case",
-            target_id=found.id,
-            detail=detail,
+            None if partner is None else partner.kind,
+            audit_detail="staff" if partner is None else f"partner {partner.id}",
         )
-        # On the timeline a print without a partner is the team's; one for a
-        # partner says which kind (the audit trail above keeps its id).
-        timeline_detail = None if partner is None else partner.kind
-        cases.record(session, session.get(Case, found.id), g.staff, "case.printed", timeline_detail)
 
 
 def _content(session: Session, found: Case, visible: set[str]) -> dict:

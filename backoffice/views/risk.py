@@ -17,7 +17,7 @@ from backoffice.access import (
 )
 from backoffice.blueprint import bp
 from backoffice.case_page import case_section, render_case
-from backoffice.records import audit_case, back_to_case, case_or_404, refuse_if_closed
+from backoffice.records import back_to_case, case_or_404, refuse_if_closed
 from core.casework import risk
 from core.identity.permissions import Permission
 from core.model import (
@@ -72,9 +72,7 @@ def assess_risk(case_id: int):
     judged = request.form.get("judged_level", "")
     reason = request.form.get("judgement_reason", "")
     try:
-        assessment = risk.assess(
-            db.session, found, g.staff, instrument, answers, judged or None, reason
-        )
+        risk.assess(db.session, found, g.staff, instrument, answers, judged or None, reason)
     except risk.AssessmentError as error:
         form = {
             "answers": answers,
@@ -83,7 +81,6 @@ def assess_risk(case_id: int):
             "errors": {error.code: _risk_error(error.code)},
         }
         return render_case(found, risk_form=form)
-    audit_case("case.risk_assessed", found, detail=f"{instrument.key} {assessment.final_level}")
     db.session.commit()
     flash(_("The risk assessment is saved."))
     return back_to_case(found, "risk")

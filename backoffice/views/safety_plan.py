@@ -23,7 +23,7 @@ from backoffice.labels import (
     SAFETY_PLAN_SECTION_LABELS,
 )
 from backoffice.naming import person_names
-from backoffice.records import audit_case, case_or_404, person_or_404, refuse_if_closed
+from backoffice.records import case_or_404, person_or_404, refuse_if_closed
 from core.casework import people as people_rules
 from core.casework import safety_plans
 from core.identity.permissions import Permission
@@ -110,7 +110,6 @@ def save_safety_plan(case_id: int, person_id: int):
     if plan is None:
         flash(_("Nothing changed: the plan is the same as the last version, so nothing was added."))
         return redirect(here, code=303)
-    audit_case("case.safety_plan_saved", found, detail=f"safety plan {plan.id} person {person.id}")
     db.session.commit()
     flash(_("The safety plan is saved."))
     return redirect(here, code=303)

@@ -200,7 +200,14 @@ def add_action(
     if log:
         # Codes only: the title and the owner's name stay in the action's row.
         owner_kind = STAFF_OWNER if who.staff_id is not None else PARTNER_OWNER
-        record(session, case, staff, "case.action_added", f"{owner_kind}, open")
+        record(
+            session,
+            case,
+            staff,
+            "case.action_added",
+            f"{owner_kind}, open",
+            audit_detail=f"action {action.id} {owner_kind}",
+        )
     return action
 
 
@@ -232,7 +239,14 @@ def update_action(
     else:
         action.done_at = None
     session.flush()
-    record(session, case, staff, "case.action_updated", f"{before} → {status}")
+    record(
+        session,
+        case,
+        staff,
+        "case.action_updated",
+        f"{before} → {status}",
+        audit_detail=f"action {action.id} {before} {status}",
+    )
     return before
 
 

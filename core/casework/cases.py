@@ -9,6 +9,7 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from core.governance import audit
 from core.infra import clock
 from core.intake.triage import linked_ids, set_status
 from core.model import (
@@ -107,7 +108,20 @@ def case_of(session: Session, intake: Intake) -> Case | None:
     return session.scalar(select(Case).join(CaseIntake).where(CaseIntake.intake_id == intake.id))
 
 
-def record(session: Session, case: Case, staff: Staff | None, action: str, detail=None) -> None:
+def record(
+    session: Session,
+    case: Case,
+    staff: Staff | None,
+    action: str,
+    detail: str | None = None,
+    *,
+    audit_detail: str | None = None,
+) -> None:
+    """Record a change to a case file, once, in the caller's transaction: the
+    event on the file's timeline (`detail` in words staff read, translated by the
+    back office) and the row in the audit trail (`audit_detail`: ids and codes
+    only). Every change to a case file goes through here, so neither can be
+    forgotten."""
     session.add(
         CaseEvent(
             case=case,
@@ -116,6 +130,16 @@ def record(session: Session, case: Case, staff: Staff | None, action: str, detai
             detail=detail,
             created_at=clock.now(),
         )
+    )
+    if case.id is None:
+        session.flush()
+    audit.record(
+        session,
+        action,
+        actor_id=staff.id if staff else None,
+        target_type="case",
+        target_id=case.id,
+        detail=audit_detail,
     )
 
 
@@ -168,7 +192,14 @@ def open_case(
             set_status(session, intake, IntakeStatus.CLOSED, staff)
             intake.closed_at = now
     # Request numbers only: they read the same in every language.
-    record(session, case, staff, "case.opened", ", ".join(f"#{i.id}" for i in intakes))
+    record(
+        session,
+        case,
+        staff,
+        "case.opened",
+        ", ".join(f"#{i.id}" for i in intakes),
+        audit_detail=f"from intake {intakes[0].id}",
+    )
     session.flush()
     return case
 
@@ -219,7 +250,7 @@ def add_member(session: Session, case: Case, member: Staff, by: Staff) -> None:
     session.add(
         CaseMember(case_id=case.id, staff_id=member.id, added_by_id=by.id, added_at=clock.now())
     )
-    record(session, case, by, "case.member_added", member.name)
+    record(session, case, by, "case.member_added", member.name, audit_detail=f"staff {member.id}")
     session.flush()
 
 
@@ -232,7 +263,7 @@ def close(session: Session, case: Case, staff: Staff, reason: str, note: str | N
     case.closed_at = clock.now()
     case.closure_reason = reason
     case.closure_note = (note or "").strip() or None
-    record(session, case, staff, "case.closed", reason)
+    record(session, case, staff, "case.closed", reason, audit_detail=reason)
     session.flush()
 
 

@@ -187,6 +187,8 @@ def record_consultation(
         "case.consultation_recorded",
         f"{legal_basis}, {len(people)} participants, {len(taken)} decisions, "
         f"{len(created)} actions",
+        audit_detail=f"consultation {consultation.id} {legal_basis} actions "
+        + (",".join(str(a.id) for a in created) or "none"),
     )
     return consultation, created
 

@@ -109,7 +109,14 @@ def add_partner(
     session.add(partner)
     session.flush()
     # The timeline names the kind and basis only: the organisation stays in its row.
-    record(session, case, staff, "case.partner_added", f"{kind}, {basis}")
+    record(
+        session,
+        case,
+        staff,
+        "case.partner_added",
+        f"{kind}, {basis}",
+        audit_detail=f"partner {partner.id} {kind} {basis}",
+    )
     return partner
 
 
@@ -122,7 +129,14 @@ def withdraw_consent(
     if partner.consent_withdrawn_at is not None:
         raise PartnerError("withdrawn", "consent is already withdrawn")
     partner.consent_withdrawn_at = at or clock.now()
-    record(session, case, staff, "case.consent_withdrawn", partner.kind)
+    record(
+        session,
+        case,
+        staff,
+        "case.consent_withdrawn",
+        partner.kind,
+        audit_detail=f"partner {partner.id} {partner.kind}",
+    )
     session.flush()
 
 
@@ -162,7 +176,14 @@ def update_partner(
     for field in changed:
         setattr(partner, field, values[field])
     # The kind code only: names and details stay in the partner's row.
-    record(session, case, staff, "case.partner_updated", partner.kind)
+    record(
+        session,
+        case,
+        staff,
+        "case.partner_updated",
+        partner.kind,
+        audit_detail=f"partner {partner.id}",
+    )
     session.flush()
     return True
 

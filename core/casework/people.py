@@ -162,7 +162,14 @@ def add_person(
     case.people.append(person)
     session.flush()
     # The timeline names the role only: the name stays in the person's row.
-    record(session, case, staff, "case.person_added", person.role)
+    record(
+        session,
+        case,
+        staff,
+        "case.person_added",
+        person.role,
+        audit_detail=f"person {person.id} {person.role}",
+    )
     relation = None
     if wants_relation:
         relation = add_relation(session, case, staff, person.id, relation_kind, related_to)
@@ -191,7 +198,14 @@ def update_person(
         return False
     for field in changed:
         setattr(person, field, values[field])
-    record(session, case, staff, "case.person_updated", person.role)
+    record(
+        session,
+        case,
+        staff,
+        "case.person_updated",
+        person.role,
+        audit_detail=f"person {person.id} {person.role}",
+    )
     session.flush()
     return True
 
@@ -218,10 +232,17 @@ def remove_person(session: Session, case: Case, person: CasePerson, staff: Staff
             or_(CaseRelation.person_id == person.id, CaseRelation.other_person_id == person.id)
         )
     )
-    role = person.role
+    role, person_id = person.role, person.id
     case.people.remove(person)
     session.flush()
-    record(session, case, staff, "case.person_removed", role)
+    record(
+        session,
+        case,
+        staff,
+        "case.person_removed",
+        role,
+        audit_detail=f"person {person_id} {role}",
+    )
 
 
 def relations_of(session: Session, case: Case) -> list[CaseRelation]:
@@ -275,12 +296,21 @@ def add_relation(
     )
     session.add(relation)
     session.flush()
-    record(session, case, staff, "case.relation_added", kind)
+    record(
+        session, case, staff, "case.relation_added", kind, audit_detail=_relation_detail(relation)
+    )
     return relation
 
 
 def remove_relation(session: Session, case: Case, relation: CaseRelation, staff: Staff) -> None:
-    kind = relation.kind
+    kind, detail = relation.kind, _relation_detail(relation)
     session.delete(relation)
     session.flush()
-    record(session, case, staff, "case.relation_removed", kind)
+    record(session, case, staff, "case.relation_removed", kind, audit_detail=detail)
+
+
+def _relation_detail(relation: CaseRelation) -> str:
+    return (
+        f"relation {relation.id} {relation.kind} "
+        f"person {relation.person_id} other {relation.other_person_id}"
+    )

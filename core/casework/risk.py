@@ -234,7 +234,14 @@ def assess(
         created_at=clock.now(),
     )
     session.add(assessment)
-    record(session, case, staff, "case.risk_assessed", final)
+    record(
+        session,
+        case,
+        staff,
+        "case.risk_assessed",
+        final,
+        audit_detail=f"{instrument.key} {final}",
+    )
     session.flush()
     return assessment
 

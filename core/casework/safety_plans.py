@@ -100,5 +100,12 @@ def save(
     session.add(plan)
     session.flush()
     # The timeline names the person's role only: names and plan text stay encrypted.
-    record(session, case, staff, "case.safety_plan_saved", person.role)
+    record(
+        session,
+        case,
+        staff,
+        "case.safety_plan_saved",
+        person.role,
+        audit_detail=f"safety plan {plan.id} person {person.id}",
+    )
     return plan

@@ -1,0 +1,105 @@
+"""What every form shares: the kernel's refusals shown on their fields, and
+field ids that say which form they belong to.
+
+A view hands a refused form back to its page; the page renders each field with
+the one `field()` macro and the list of problems with the one `error_summary()`
+macro (web/templates/macros.html). A RuleError's codes become messages here,
+through the messages function of the form's screen area.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+
+from flask_wtf import FlaskForm
+from wtforms import Field, FieldList, FormField
+
+from core.rules import WHOLE, RuleError
+
+# (field, code) -> the message a person reads.
+Messages = Callable[[str, str], str]
+
+
+class Form(FlaskForm):
+    """A FlaskForm whose fields keep their names (what a browser posts) and get
+    ids of their own: `id_prefix` tells two forms on one page apart
+    ("person-name" and "relation-person"); `id_hyphens` writes "contact-details"
+    for a field named contact_details."""
+
+    id_prefix = ""
+    id_hyphens = False
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for f in self:
+            if f.name == "csrf_token":
+                continue
+            name = f.name.replace("_", "-") if self.id_hyphens else f.name
+            f.id = f"{self.id_prefix}{name}"
+        self.rule_errors: list[str] = []
+
+    @property
+    def has_errors(self) -> bool:
+        return bool(self.rule_errors) or any(f.errors for f in self)
+
+
+def show_rule_error(form: Form, error: RuleError, messages: Messages) -> None:
+    """Put each problem's message on its field. A problem about a field the
+    form does not have (or about the whole change) is shown above the form."""
+    for name, code in error.problems.items():
+        message = messages(name, code)
+        target = _find_field(form, name) if name != WHOLE else None
+        if target is None:
+            form.rule_errors.append(message)
+        else:
+            target.errors = [*_own_errors(target), message]
+
+
+def _own_errors(f: Field) -> list:
+    return list(f.errors) if isinstance(f.errors, list | tuple) else []
+
+
+def _find_field(form, name: str) -> Field | None:
+    """A field by its name as the kernel says it: "title", or "decision-2-owner"
+    for a field inside a row of a FieldList."""
+    for f in form:
+        if f.name == name or f.short_name == name:
+            return f
+        if isinstance(f, FieldList):
+            for entry in f:
+                inner = entry.form if isinstance(entry, FormField) else None
+                if inner is None:
+                    if entry.name == name:
+                        return entry
+                    continue
+                for sub in inner:
+                    if sub.name == name:
+                        return sub
+    return None
+
+
+def summary_items(form) -> Iterator[tuple[str, str]]:
+    """(field id, text) for each problem, in the order of the form: the links of
+    the error summary. Inside a row of a FieldList the text names the row
+    ("Decision 2: Choose who does it.") as the field itself sits inside it."""
+    for message in getattr(form, "rule_errors", []):
+        first = next((f for f in form if f.name != "csrf_token"), None)
+        yield (first.id if first else ""), message
+    for f in form:
+        if isinstance(f, FieldList):
+            for entry in f:
+                if isinstance(entry, FormField):
+                    row = entry.label.text
+                    for sub in entry.form:
+                        for message in _own_errors(sub):
+                            yield sub.id, f"{row}: {message}" if row else message
+                else:
+                    for message in _own_errors(entry):
+                        yield entry.id, message
+        elif f.name != "csrf_token":
+            for message in _own_errors(f):
+                yield f.id, message
+
+
+def init_app(app) -> None:
+    app.jinja_env.globals["summary_items"] = summary_items
