@@ -7,7 +7,7 @@ from flask import redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from backoffice.access import sign_in
-from backoffice.forms import CodeForm
+from backoffice.forms.accounts import CodeForm
 from core.governance import audit
 from core.identity import signin, totp, two_factor
 from core.identity.permissions import Permission, role_allows

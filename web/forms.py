@@ -38,6 +38,10 @@ class Form(FlaskForm):
             f.id = f"{self.id_prefix}{name}"
         self.rule_errors: list[str] = []
 
+    def prepare(self, found) -> None:
+        """Set what depends on the record the form changes (the choices of a
+        select, say) before it is validated. Nothing by default."""
+
     @property
     def has_errors(self) -> bool:
         return bool(self.rule_errors) or any(f.errors for f in self)

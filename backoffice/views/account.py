@@ -18,7 +18,7 @@ from backoffice.access import (
 )
 from backoffice.blueprint import bp
 from backoffice.enrolment import LOGIN_LIMIT, enrolment
-from backoffice.forms import (
+from backoffice.forms.accounts import (
     PASSWORD_PROBLEMS,
     PasswordChangeForm,
 )

@@ -17,7 +17,7 @@ from sqlalchemy import func, select
 
 from backoffice.access import record_read, requires
 from backoffice.blueprint import bp
-from backoffice.forms import (
+from backoffice.forms.accounts import (
     InviteForm,
 )
 from core.governance import audit

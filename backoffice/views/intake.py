@@ -18,7 +18,7 @@ from backoffice.access import (
     requires,
 )
 from backoffice.blueprint import bp
-from backoffice.forms import (
+from backoffice.forms.intake import (
     AssignForm,
     AttemptForm,
     DecisionForm,

@@ -22,7 +22,7 @@ from backoffice.access import (
 )
 from backoffice.blueprint import bp
 from backoffice.enrolment import LOGIN_LIMIT, enrolment, finish_sign_in, landing_for
-from backoffice.forms import (
+from backoffice.forms.accounts import (
     PASSWORD_PROBLEMS,
     AcceptInviteForm,
     CodeForm,

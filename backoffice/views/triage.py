@@ -17,7 +17,7 @@ from backoffice.access import (
     requires,
 )
 from backoffice.blueprint import bp
-from backoffice.forms import (
+from backoffice.forms.intake import (
     AssignForm,
     AttemptForm,
     DecisionForm,
