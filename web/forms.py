@@ -28,6 +28,9 @@ class Form(FlaskForm):
 
     id_prefix = ""
     id_hyphens = False
+    # Where the kernel's name for a value differs from the field's name
+    # ("consent_given_at" for the field consent_given_on): kernel name -> field name.
+    rule_fields: dict[str, str] = {}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -52,7 +55,8 @@ def show_rule_error(form: Form, error: RuleError, messages: Messages) -> None:
     form does not have (or about the whole change) is shown above the form."""
     for name, code in error.problems.items():
         message = messages(name, code)
-        target = _find_field(form, name) if name != WHOLE else None
+        field_name = getattr(form, "rule_fields", {}).get(name, name)
+        target = _find_field(form, field_name) if name != WHOLE else None
         if target is None:
             form.rule_errors.append(message)
         else:
