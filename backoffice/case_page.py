@@ -10,8 +10,8 @@ from collections.abc import Callable
 from flask import render_template
 from sqlalchemy import select
 
-from core.casework import cases
-from core.model import Case, CaseMember, Role, Staff
+from backoffice.forms.case import CloseForm, MemberForm, candidates
+from core.model import Case, CaseMember, Staff
 from web.db import db
 
 CaseSection = Callable[[Case, dict], dict]
@@ -33,20 +33,15 @@ def render_case(found: Case, **forms):
         session.scalars(select(CaseMember.staff_id).where(CaseMember.case_id == found.id))
     )
     staff_by_id = {s.id: s for s in session.scalars(select(Staff))}
+    member_form = MemberForm.blank()
+    member_form.offer(candidates(staff_by_id.values(), found, member_ids))
     return render_template(
         "backoffice/case.html",
         case=found,
         director=staff_by_id.get(found.director_id),
         members=[staff_by_id[i] for i in sorted(member_ids) if i in staff_by_id],
-        candidates=[
-            s
-            for s in staff_by_id.values()
-            if s.role == Role.CASE_DIRECTOR
-            and s.is_active
-            and s.id not in member_ids
-            and s.id != found.director_id
-        ],
+        member_form=member_form,
+        close_form=forms.get("close_form") or CloseForm.blank(),
         staff_by_id=staff_by_id,
-        reasons=cases.CLOSURE_REASONS,
         **sections,
     )

@@ -47,13 +47,15 @@ def change_view(
     load: Callable[[int], Any],
     key: str,
     *,
-    form: type[Form] | None = None,
+    form: Callable[[], Form] | None = None,
     page: Page | None = None,
     messages: Messages | None = None,
     guard: Callable[[Any], Any] | None = None,
 ):
     """Wrap a view `view(found, form, **url_ids) -> Done` that changes what
     `load(url_ids[key])` finds; the other ids of the URL go to the view.
+    `form` is a form class, or a function that makes the form (when its fields
+    depend on settings, as the risk instrument's questions do).
     Without a form class the view gets None, and a refusal it did not expect
     is a bad request (400)."""
 

@@ -45,9 +45,14 @@ def person_or_404(found: Case, person_id: int) -> CasePerson:
     return person
 
 
+def case_url(case: Case, anchor: str | None = None) -> str:
+    """The case page, at the part an anchor names."""
+    return url_for("backoffice.case", case_id=case.id, _anchor=anchor)
+
+
 def back_to_case(case: Case, anchor: str | None = None):
     """After a change: the case page, at the part that changed."""
-    return redirect(url_for("backoffice.case", case_id=case.id, _anchor=anchor), code=303)
+    return redirect(case_url(case, anchor), code=303)
 
 
 def refuse_if_closed(case: Case):

@@ -13,15 +13,14 @@ from wtforms import (
     RadioField,
     SelectChoice,
     SelectField,
-    SelectMultipleField,
     StringField,
     TextAreaField,
 )
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
-from wtforms.widgets import CheckboxInput, ListWidget
 
 from core.intake.intakes import RISK_CONCERNS
 from core.intake.mailbox import MESSAGE_MAX
+from web.forms import CheckboxesField, choices
 from web.i18n import LANGUAGE_NAMES
 from web.labels import (
     CHILDREN_LABELS,
@@ -46,10 +45,6 @@ def clean_text(value: str | None) -> str | None:
     return _CONTROL_CHARS.sub("", value) if isinstance(value, str) else value
 
 
-def _choices(pairs) -> list[SelectChoice]:
-    return [SelectChoice(value, label) for value, label in pairs]
-
-
 def _too_long(limit: int):
     return Length(max=limit, message=_l("Please keep this under %(max)d characters.", max=limit))
 
@@ -70,20 +65,8 @@ def _long_text(label, limit: int = TEXT_MAX) -> TextAreaField:
     return TextAreaField(label, filters=[clean_text], validators=[Optional(), _too_long(limit)])
 
 
-class CheckboxesField(SelectMultipleField):
-    """A group of checkboxes; the macro renders it as a fieldset."""
-
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
-
-    def pre_validate(self, form):
-        allowed = {choice.value for choice in self.choices}
-        if any(value not in allowed for value in self.data or []):
-            raise ValidationError(_l("Choose from the list."))
-
-
 def _radio(label, pairs) -> RadioField:
-    return RadioField(label, choices=_choices(pairs), validate_choice=False)
+    return RadioField(label, choices=choices(pairs), validate_choice=False)
 
 
 def _check_radio(field) -> None:
@@ -130,15 +113,15 @@ class SafeContactForm(HoneypotMixin, FlaskForm):
     name = _text(_l("What may we call you? (optional)"))
     phone = _text(_l("Phone number"), limit=25)
     phone_permissions = CheckboxesField(
-        _l("What may we do with this number?"), choices=_choices(PHONE_PERMISSION_CHOICES)
+        _l("What may we do with this number?"), choices=choices(PHONE_PERMISSION_CHOICES)
     )
     email = _text(_l("E-mail address"), limit=254)
     email_say_who = BooleanField(_l("You may say in the e-mail that it is from the FJC"))
     safe_days = CheckboxesField(
-        _l("On which days is it safe?"), choices=_choices(DAY_LABELS.items())
+        _l("On which days is it safe?"), choices=choices(DAY_LABELS.items())
     )
     safe_times = CheckboxesField(
-        _l("At what times is it safe?"), choices=_choices(TIME_LABELS.items())
+        _l("At what times is it safe?"), choices=choices(TIME_LABELS.items())
     )
     safe_word = _text(_l("A safe word or question (optional)"), limit=100)
     contact_language = SelectField(
@@ -264,7 +247,7 @@ class ReferralForm(SafeContactForm):
     basis_note = _long_text(_l("Explain the basis (optional)"), limit=1000)
     risk_concerns = CheckboxesField(
         _l("Which risks do you see?"),
-        choices=_choices((code, RISK_LABELS[code]) for code in RISK_CONCERNS),
+        choices=choices((code, RISK_LABELS[code]) for code in RISK_CONCERNS),
     )
     risk_text = _long_text(_l("Other concerns (optional)"))
     urgency = _radio(

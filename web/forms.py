@@ -11,13 +11,27 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import Field, FieldList, FormField
+from wtforms import (
+    Field,
+    FieldList,
+    FormField,
+    SelectChoice,
+    SelectMultipleField,
+    ValidationError,
+)
+from wtforms.widgets import CheckboxInput, ListWidget
 
 from core.rules import WHOLE, RuleError
 
 # (field, code) -> the message a person reads.
 Messages = Callable[[str, str], str]
+
+
+def choices(pairs) -> list[SelectChoice]:
+    """Options of a select, radio or checkbox field from (value, label) pairs."""
+    return [SelectChoice(value, label) for value, label in pairs]
 
 
 class Form(FlaskForm):
@@ -41,6 +55,13 @@ class Form(FlaskForm):
             f.id = f"{self.id_prefix}{name}"
         self.rule_errors: list[str] = []
 
+    @classmethod
+    def blank(cls, **defaults):
+        """The form as a page first shows it: not bound to what a request posted.
+        (A page with several forms re-rendered after one was refused must not
+        fill the others with that one's values.)"""
+        return cls(formdata=None, **defaults)
+
     def prepare(self, found) -> None:
         """Set what depends on the record the form changes (the choices of a
         select, say) before it is validated. Nothing by default."""
@@ -48,6 +69,18 @@ class Form(FlaskForm):
     @property
     def has_errors(self) -> bool:
         return bool(self.rule_errors) or any(f.errors for f in self)
+
+
+class CheckboxesField(SelectMultipleField):
+    """A group of checkboxes; the macro renders it as a fieldset."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+    def pre_validate(self, form):
+        allowed = {choice.value for choice in self.choices}
+        if any(value not in allowed for value in self.data or []):
+            raise ValidationError(_l("Choose from the list."))
 
 
 def show_rule_error(form: Form, error: RuleError, messages: Messages) -> None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask import (
-    abort,
     flash,
     g,
     redirect,
@@ -20,15 +19,19 @@ from backoffice.access import (
 )
 from backoffice.blueprint import bp
 from backoffice.case_page import render_case
-from backoffice.records import back_to_case, case_or_404, intake_or_404
+from backoffice.forms.case import CloseForm, MemberForm
+from backoffice.handlers import Done, case_change
+from backoffice.records import back_to_case, case_or_404, case_url, intake_or_404
 from core.casework import cases
 from core.identity.permissions import Permission
 from core.model import (
+    Case,
     CaseStatus,
     IntakeStatus,
     Staff,
     TriageOutcome,
 )
+from core.rules import RuleError
 from web.db import db
 
 
@@ -69,7 +72,7 @@ def open_case(intake_id: int):
             g.staff,
             track=TriageOutcome(track),
         )
-    except cases.CaseError:
+    except RuleError:
         flash(_("This request already belongs to a case file."))
         return redirect(url_for("backoffice.intake", intake_id=intake.id), code=303)
     db.session.commit()
@@ -87,45 +90,32 @@ def case(case_id: int):
 
 @bp.post("/cases/<int:case_id>/members")
 @requires(Permission.CASES)
-def add_case_member(case_id: int):
-    found = case_or_404(case_id)
-    value = request.form.get("staff_id", "")
-    member = db.session.get(Staff, int(value)) if value.isdigit() else None
-    if member is None:
-        abort(400)
-    try:
-        cases.add_member(db.session, found, member, g.staff)
-    except cases.CaseError:
-        abort(400)
-    db.session.commit()
-    flash(_("%(name)s can now open this case file.", name=member.name))
-    return back_to_case(found)
+@case_change(form=MemberForm, open_only=False)
+def add_case_member(found: Case, form: MemberForm) -> Done:
+    member = db.session.get(Staff, form.staff_id.data)
+    cases.add_member(db.session, found, member, g.staff)
+    return Done(_("%(name)s can now open this case file.", name=member.name), case_url(found))
+
+
+def close_message(field: str, code: str) -> str:
+    return _("Choose a reason to close the case file.")
 
 
 @bp.post("/cases/<int:case_id>/close")
 @requires(Permission.CASES)
-def close_case(case_id: int):
-    found = case_or_404(case_id)
-    try:
-        cases.close(
-            db.session, found, g.staff, request.form.get("reason", ""), request.form.get("note")
-        )
-    except cases.CaseError:
-        flash(_("Choose a reason to close the case file."))
-        return back_to_case(found)
-    db.session.commit()
-    flash(_("The case file is closed."))
-    return back_to_case(found)
+@case_change(
+    form=CloseForm,
+    page=lambda found, form: render_case(found, close_form=form),
+    messages=close_message,
+)
+def close_case(found: Case, form: CloseForm) -> Done:
+    cases.close(db.session, found, g.staff, form.reason.data or "", form.note.data)
+    return Done(_("The case file is closed."), case_url(found))
 
 
 @bp.post("/cases/<int:case_id>/reopen")
 @requires(Permission.CASES)
-def reopen_case(case_id: int):
-    found = case_or_404(case_id)
-    try:
-        cases.reopen(db.session, found, g.staff)
-    except cases.CaseError:
-        abort(400)
-    db.session.commit()
-    flash(_("The case file is open again."))
-    return back_to_case(found)
+@case_change(open_only=False)
+def reopen_case(found: Case, _form: None) -> Done:
+    cases.reopen(db.session, found, g.staff)
+    return Done(_("The case file is open again."), case_url(found))

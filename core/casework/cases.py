@@ -25,14 +25,11 @@ from core.model import (
     Staff,
     TriageOutcome,
 )
+from core.rules import WHOLE, RuleError
 
 CASE_TRACKS = (TriageOutcome.TRACK_2, TriageOutcome.TRACK_3)
 CLOSURE_REASONS = ("goals_reached", "client_stopped", "moved", "referred", "other")
 PERSON_ROLES = ("victim", "child", "other_adult", "person_causing_harm")
-
-
-class CaseError(ValueError):
-    """A change the rules do not allow; the message names the rule."""
 
 
 def can_view(staff: Staff, case: Case, session: Session) -> bool:
@@ -156,14 +153,14 @@ def open_case(
     details; their safe-contact choices, stories and messages stay readable
     from the linked requests on the case page, so nothing is asked again."""
     if track not in CASE_TRACKS:
-        raise CaseError("a case file is for track 2 or 3")
+        raise RuleError("track", "not_a_case_track")
     if not intakes:
-        raise CaseError("a case starts from at least one request")
+        raise RuleError("intakes", "missing")
     for intake in intakes:
         if intake.status == IntakeStatus.ERASED:
-            raise CaseError("a deleted request cannot start a case")
+            raise RuleError("intakes", "erased")
         if case_of(session, intake) is not None:
-            raise CaseError("this request already belongs to a case")
+            raise RuleError("intakes", "in_a_case")
     now = clock.now()
     first = intakes[0]
     case = Case(
@@ -224,7 +221,7 @@ def _number(session: Session, case: Case) -> None:
             continue
         savepoint.commit()
         return
-    raise CaseError("could not give the case a number; try again")
+    raise RuleError(WHOLE, "no_number")  # another worker kept taking the next number
 
 
 def intakes_to_open_with(session: Session, intake: Intake) -> list[Intake]:
@@ -241,7 +238,7 @@ def intakes_to_open_with(session: Session, intake: Intake) -> list[Intake]:
 
 def add_member(session: Session, case: Case, member: Staff, by: Staff) -> None:
     if member.role != Role.CASE_DIRECTOR or not member.is_active:
-        raise CaseError("only an active case director can be invited")
+        raise RuleError("staff_id", "not_a_case_director")
     exists = session.scalar(
         select(CaseMember.id).where(CaseMember.case_id == case.id, CaseMember.staff_id == member.id)
     )
@@ -256,9 +253,9 @@ def add_member(session: Session, case: Case, member: Staff, by: Staff) -> None:
 
 def close(session: Session, case: Case, staff: Staff, reason: str, note: str | None) -> None:
     if case.status != CaseStatus.OPEN:
-        raise CaseError("this case is already closed")
+        raise RuleError("case", "closed")
     if reason not in CLOSURE_REASONS:
-        raise CaseError("choose a reason")
+        raise RuleError("reason", "missing")
     case.status = CaseStatus.CLOSED
     case.closed_at = clock.now()
     case.closure_reason = reason
@@ -270,9 +267,9 @@ def close(session: Session, case: Case, staff: Staff, reason: str, note: str | N
 def reopen(session: Session, case: Case, staff: Staff) -> None:
     """Survivors may come back after the crisis: the same file opens again."""
     if case.status != CaseStatus.CLOSED:
-        raise CaseError("this case is open")
+        raise RuleError("case", "open")
     if case.erased_at is not None:
-        raise CaseError("this case file was erased at the end of its retention period")
+        raise RuleError("case", "erased")
     case.status = CaseStatus.OPEN
     case.closed_at = None
     case.closure_reason = None

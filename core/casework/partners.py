@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from core.casework.cases import record
 from core.infra import clock
 from core.model import Case, CasePartner, CaseStatus, Staff
+from core.rules import RuleError
 
 KINDS = (
     "police",
@@ -33,14 +34,8 @@ PARTS = ("contact_details", "story", "risk_assessment", "safety_plan", "action_p
 CONSULTATION_PARTS = frozenset(PARTS)
 
 
-class PartnerError(ValueError):
-    """A partner or a withdrawal the rules do not allow; `code` says which rule."""
-
-    def __init__(self, code: str, message: str):
-        super().__init__(message)
-        self.code = code
-
-
+# Who the partner is and how to reach them: what the edit page may change.
+DETAIL_FIELDS = ("kind", "organisation", "contact_name", "contact_details")
 # Longest text kept per field of a partner, so a pasted letter does not end up
 # in the organisation's name.
 FIELD_MAX = {"organisation": 200, "contact_name": 200, "contact_details": 500}
@@ -50,10 +45,25 @@ def _text(value: str | None) -> str | None:
     return (value or "").strip() or None
 
 
-def _check_lengths(**values: str | None) -> None:
+def _detail_problems(kind: str, values: dict[str, str | None]) -> dict[str, str]:
+    """What is wrong with who the partner is and how to reach them, per field."""
+    problems = {}
+    if kind not in KINDS:
+        problems["kind"] = "missing"
+    if values["organisation"] is None:
+        problems["organisation"] = "missing"
     for field, value in values.items():
-        if value is not None and len(value.strip()) > FIELD_MAX[field]:
-            raise PartnerError(f"{field}_length", f"{field} is too long")
+        if value is not None and len(value) > FIELD_MAX[field]:
+            problems[field] = "too_long"
+    return problems
+
+
+def _details(organisation, contact_name, contact_details) -> dict[str, str | None]:
+    return {
+        "organisation": _text(organisation),
+        "contact_name": _text(contact_name),
+        "contact_details": _text(contact_details),
+    }
 
 
 def add_partner(
@@ -72,34 +82,29 @@ def add_partner(
     """Add a partner. Consent needs what may be shared and when it was given,
     not later than now; a case consultation shares every part, so it takes
     neither."""
-    if kind not in KINDS:
-        raise PartnerError("kind", f"unknown kind of partner {kind!r}")
-    organisation = _text(organisation)
-    if organisation is None:
-        raise PartnerError("organisation", "name the organisation")
-    _check_lengths(
-        organisation=organisation, contact_name=contact_name, contact_details=contact_details
-    )
+    values = _details(organisation, contact_name, contact_details)
+    problems = _detail_problems(kind, values)
     if basis not in BASES:
-        raise PartnerError("basis", "choose the basis for sharing")
+        problems["basis"] = "missing"
     now = clock.now()
+    clean_scope: list[str] | None = None
     if basis == "consent":
         chosen = set(scope or ())
         if not chosen or not chosen <= set(PARTS):
-            raise PartnerError("scope", "say what the client agreed may be shared")
+            problems["scope"] = "missing"
         if consent_given_at is None:
-            raise PartnerError("given_at", "say when the client gave consent")
-        if consent_given_at > now:
-            raise PartnerError("given_at", "consent cannot be given in the future")
-        clean_scope: list[str] | None = [part for part in PARTS if part in chosen]
+            problems["consent_given_at"] = "missing"
+        elif consent_given_at > now:
+            problems["consent_given_at"] = "future"
+        clean_scope = [part for part in PARTS if part in chosen]
     else:
-        clean_scope, consent_given_at = None, None
+        consent_given_at = None
+    if problems:
+        raise RuleError(problems)
     partner = CasePartner(
         case_id=case.id,
         kind=kind,
-        organisation=organisation,
-        contact_name=_text(contact_name),
-        contact_details=_text(contact_details),
+        **values,
         basis=basis,
         consent_scope=clean_scope,
         consent_given_at=consent_given_at,
@@ -125,9 +130,9 @@ def withdraw_consent(
 ) -> None:
     """The client withdraws consent: from `at` on, the partner may see nothing."""
     if partner.basis != "consent":
-        raise PartnerError("basis", "only consent can be withdrawn")
+        raise RuleError("basis", "not_consent")
     if partner.consent_withdrawn_at is not None:
-        raise PartnerError("withdrawn", "consent is already withdrawn")
+        raise RuleError("basis", "already_withdrawn")
     partner.consent_withdrawn_at = at or clock.now()
     record(
         session,
@@ -156,19 +161,12 @@ def update_partner(
     a new consent with its own date, so the file keeps showing who could see
     what, and since when (withdraw, then add the partner again)."""
     if partner.case_id != case.id:
-        raise PartnerError("case", "this partner belongs to another case file")
+        raise RuleError("case", "other_case")
     if case.status != CaseStatus.OPEN:
-        raise PartnerError("closed", "a closed case file cannot be changed")
-    if kind not in KINDS:
-        raise PartnerError("kind", f"unknown kind of partner {kind!r}")
-    values = {
-        "organisation": _text(organisation),
-        "contact_name": _text(contact_name),
-        "contact_details": _text(contact_details),
-    }
-    if values["organisation"] is None:
-        raise PartnerError("organisation", "name the organisation")
-    _check_lengths(**values)
+        raise RuleError("case", "closed")
+    values: dict[str, str | None] = _details(organisation, contact_name, contact_details)
+    if problems := _detail_problems(kind, values):
+        raise RuleError(problems)
     values["kind"] = kind
     changed = [field for field, value in values.items() if getattr(partner, field) != value]
     if not changed:

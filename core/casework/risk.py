@@ -17,6 +17,7 @@ from core.casework.cases import record
 from core.infra import clock
 from core.infra.config import PROJECT_ROOT
 from core.model import Case, RiskAssessment, Staff
+from core.rules import RuleError
 
 DEFAULT_DIR = PROJECT_ROOT / "data" / "instruments"
 # Every instrument uses (part of) this scale, lowest first.
@@ -28,14 +29,6 @@ SCORING_RULES = ("sum_of_weights_of_yes",)
 
 class InstrumentError(ValueError):
     """An instrument file that cannot be used; the message names the file."""
-
-
-class AssessmentError(ValueError):
-    """Answers or a judgement the rules do not allow; `code` says which rule."""
-
-    def __init__(self, code: str, message: str):
-        super().__init__(message)
-        self.code = code
 
 
 @dataclass(frozen=True)
@@ -184,25 +177,29 @@ def final_level(computed: str, judged: str | None, reason: str | None) -> str:
     if judged is None or judged == computed:
         return computed
     if judged not in LEVELS or computed not in LEVELS:
-        raise AssessmentError("level", f"unknown level {judged!r}")
+        raise RuleError("judged_level", "unknown")
     if LEVELS.index(judged) < LEVELS.index(computed) and not (reason or "").strip():
-        raise AssessmentError("reason", "give a reason to lower the level")
+        raise RuleError("reason", "missing")
     return judged
 
 
 def check_answers(instrument: Instrument, answers: dict[str, dict]) -> dict[str, dict]:
-    """Every item answered; yes and no name their source ("unknown" may not)."""
+    """Every item answered; yes and no name their source ("unknown" may not).
+    A problem is named per item: "<code>.answer" or "<code>.source"."""
     clean: dict[str, dict] = {}
+    problems: dict[str, str] = {}
     for item in instrument.items:
         given = answers.get(item.code) or {}
         answer, source = given.get("answer"), given.get("source") or None
         if answer not in ANSWERS:
-            raise AssessmentError("answers", f"answer item {item.code!r}")
+            problems[f"{item.code}.answer"] = "missing"
         if source is not None and source not in SOURCES:
-            raise AssessmentError("answers", f"unknown source for {item.code!r}")
-        if answer != "unknown" and source is None:
-            raise AssessmentError("sources", f"say where the answer to {item.code!r} comes from")
+            problems[f"{item.code}.source"] = "unknown"
+        elif answer in ANSWERS and answer != "unknown" and source is None:
+            problems[f"{item.code}.source"] = "missing"
         clean[item.code] = {"answer": answer, "source": source}
+    if problems:
+        raise RuleError(problems)
     return clean
 
 

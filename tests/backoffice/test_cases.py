@@ -3,7 +3,7 @@
 from sqlalchemy import select
 
 from core.model import Case, Intake
-from tests.backoffice.helpers import staff_client
+from tests.backoffice.helpers import open_test_case, staff_client
 from web.db import db
 
 
@@ -52,3 +52,21 @@ def test_a_request_becomes_a_case_file_without_asking_again(app, client, make_st
     assert closed.status_code == 303
     body = director.get(f"/staff/cases/{case.id}").get_data(as_text=True)
     assert "Goals reached" in body and "Open the case file again" in body
+
+
+def test_closing_without_a_reason_keeps_the_note_and_marks_the_reason(app, make_staff):
+    ann = make_staff("case_director", name="Ann")
+    case_id = open_test_case(app, ann[0])
+    director = staff_client(app, ann)
+    page = f"/staff/cases/{case_id}"
+    refused = director.submit(f"{page}/close", {"note": "Moved to Antwerp."}, form_page=page)
+    assert refused.status_code == 200
+    summary = next(el for el in refused.page.iter("div") if el.get("class") == "error-summary")
+    link = summary.find(".//a")
+    assert link.text == "Choose a reason to close the case file."
+    reason = next(el for el in refused.page.iter() if el.get("id") == link.get("href")[1:])
+    assert reason.get("aria-describedby") == "closure-reason-error"
+    note = next(el for el in refused.page.iter("textarea") if el.get("name") == "note")
+    assert note.text.strip() == "Moved to Antwerp."
+    with app.app_context():
+        assert db.session.get(Case, case_id).status == "open"

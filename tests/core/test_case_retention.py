@@ -27,6 +27,7 @@ from core.model import (
     Staff,
     TriageOutcome,
 )
+from core.rules import RuleError
 from web.db import db
 
 NOW = datetime(2032, 3, 1, 12, 0, tzinfo=UTC)
@@ -198,7 +199,7 @@ def test_a_file_closed_longer_than_the_setting_keeps_only_the_figures(app, direc
 def test_an_erased_file_cannot_be_opened_again(app, director):
     case_id = _full_case(app, director, closed_at=NOW - timedelta(days=6 * 365))
     _purge(app)
-    with app.app_context(), db.writing() as session, pytest.raises(cases.CaseError):
+    with app.app_context(), db.writing() as session, pytest.raises(RuleError):
         cases.reopen(session, session.get(Case, case_id), session.get(Staff, director))
 
 

@@ -18,6 +18,7 @@ from core.model import (
     Staff,
     TriageOutcome,
 )
+from core.rules import RuleError
 from tests.factories import decided_request
 from web.db import db
 
@@ -45,7 +46,7 @@ def test_a_case_carries_over_what_the_requests_said(app, director):
         assert all(i.status == IntakeStatus.CLOSED for i in (first, second))
         assert case.director_id == staff.id
         assert [e.action for e in case.events] == ["case.opened"]
-        with pytest.raises(cases.CaseError):
+        with pytest.raises(RuleError):
             cases.open_case(session, [first], staff, track=TriageOutcome.TRACK_2)
         other = cases.open_case(
             session, [_decided(session, staff)], staff, track=TriageOutcome.TRACK_3
@@ -108,7 +109,7 @@ def test_closing_needs_a_reason_and_a_case_can_open_again(app, director):
         case = cases.open_case(
             session, [_decided(session, staff)], staff, track=TriageOutcome.TRACK_2
         )
-        with pytest.raises(cases.CaseError):
+        with pytest.raises(RuleError):
             cases.close(session, case, staff, "because", None)
         cases.close(session, case, staff, "goals_reached", "Safe now.")
         assert (case.status, case.closure_reason) == (CaseStatus.CLOSED, "goals_reached")

@@ -6,6 +6,7 @@ import pytest
 
 from core.casework import risk
 from core.model import CaseEvent, RiskAssessment, Staff
+from core.rules import RuleError
 from tests.factories import case_from_request
 from web.db import db
 
@@ -128,12 +129,12 @@ def test_the_judgement_may_raise_freely_but_lowering_needs_a_reason():
 
 def test_answers_need_a_source_unless_unknown():
     instrument = risk.parse_instrument(_instrument())
-    with pytest.raises(risk.AssessmentError) as missing:
+    with pytest.raises(RuleError) as missing:
         risk.check_answers(instrument, _answers(b={"answer": "yes", "source": ""}))
-    assert missing.value.code == "sources"
-    with pytest.raises(risk.AssessmentError) as unanswered:
+    assert missing.value.problems == {"b.source": "missing"}
+    with pytest.raises(RuleError) as unanswered:
         risk.check_answers(instrument, {"a": {"answer": "yes", "source": "file"}})
-    assert unanswered.value.code == "answers"
+    assert unanswered.value.problems == {"b.answer": "missing", "c.answer": "missing"}
     clean = risk.check_answers(instrument, _answers(c={"answer": "unknown", "source": ""}))
     assert clean["c"] == {"answer": "unknown", "source": None}
 
@@ -146,7 +147,7 @@ def test_reassessments_are_kept_newest_first(app, make_staff, clock):
         case = case_from_request(session, staff)
         first = risk.assess(session, case, staff, instrument, _answers(("b",)), "high", None)
         clock.advance(days=14)
-        with pytest.raises(risk.AssessmentError):
+        with pytest.raises(RuleError):
             risk.assess(session, case, staff, instrument, _answers(("a", "b")), "standard", "")
         second = risk.assess(
             session, case, staff, instrument, _answers(("a", "b")), "elevated", "Now in a shelter."
