@@ -279,17 +279,19 @@ def backup(engine: Engine, data_keys: list[str], path: Path) -> BackupInfo:
         payload = _postgres_dump(engine, url, schema)
     else:
         raise BackupError(f"backups of {backend} databases are not supported")
+    # Read after the dump: the revision cannot change while the app runs.
+    revision = _revision(engine)
+    created_at = clock.now().isoformat(timespec="seconds")
     header = {
         "format": FORMAT_VERSION,
         "backend": backend,
         "schema": schema,
-        # Read after the dump: the revision cannot change while the app runs.
-        "revision": _revision(engine),
-        "created_at": clock.now().isoformat(timespec="seconds"),
+        "revision": revision,
+        "created_at": created_at,
     }
     sealed = _seal(data_keys[0], header, payload)
     _write_private(path, sealed)
-    return BackupInfo(backend, schema, header["revision"], header["created_at"], len(sealed))
+    return BackupInfo(backend, schema, revision, created_at, len(sealed))
 
 
 def read_backup(data_keys: list[str], path: Path) -> tuple[dict[str, Any], bytes]:

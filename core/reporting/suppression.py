@@ -133,7 +133,7 @@ def determined(equations: Sequence[tuple[Key, Sequence[Key]]], marks: Mapping[Ke
         inverse = pow(row[pivot], _PRIME - 2, _PRIME)
         row = {column: value * inverse % _PRIME for column, value in row.items()}
         for existing in pivots.values():
-            factor = existing.get(pivot)
+            factor = existing.get(pivot, 0)
             if not factor:
                 continue
             for column, value in row.items():
