@@ -1,0 +1,90 @@
+"""Staff accounts, their sessions, recovery codes and the sign-in throttle."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+
+from sqlalchemy import (
+    Boolean,
+    ForeignKey,
+    Integer,
+    String,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from core.infra.crypto import EncryptedText
+from core.model.base import Base, UTCDateTime, utcnow
+from core.model.network import Centre
+
+
+class Role(StrEnum):
+    CASE_DIRECTOR = "case_director"
+    COORDINATOR = "coordinator"
+    ADMIN = "admin"
+
+
+class Staff(Base):
+    __tablename__ = "staff"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    centre_id: Mapped[int] = mapped_column(ForeignKey("centres.id"), index=True)
+    # Work addresses of staff, stored plainly so sign-in can find them.
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    role: Mapped[str] = mapped_column(String(20))
+    password_hash: Mapped[str] = mapped_column(String(200))
+    is_active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Bumped to end every session of this account (password change, deactivation).
+    session_version: Mapped[int] = mapped_column(Integer, default=1)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Second factor (TOTP). The secret is encrypted; the factor counts only once
+    # confirmed with a code. The last used time step makes each code single-use.
+    totp_secret: Mapped[str | None] = mapped_column(EncryptedText)
+    totp_confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    totp_last_step: Mapped[int | None] = mapped_column(Integer)
+
+    centre: Mapped[Centre] = relationship()
+
+
+class StaffSession(Base):
+    """A signed-in session, so sign-out ends it on the server and not only in the browser.
+
+    The cookie carries a random token; only its keyed hash is stored. No address
+    or browser details are kept.
+    """
+
+    __tablename__ = "staff_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    staff_id: Mapped[int] = mapped_column(ForeignKey("staff.id"), index=True)
+    token_key: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class RecoveryCode(Base):
+    """One-time codes for when the authenticator is lost; stored as keyed hashes."""
+
+    __tablename__ = "staff_recovery_codes"
+    __table_args__ = (UniqueConstraint("staff_id", "code_key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    staff_id: Mapped[int] = mapped_column(ForeignKey("staff.id"), index=True)
+    code_key: Mapped[str] = mapped_column(String(64))
+
+
+class LoginThrottle(Base):
+    """Failed sign-in attempts per e-mail, keyed by a keyed hash of the normalised
+    address: unknown addresses are throttled the same way, and nothing personal
+    is stored."""
+
+    __tablename__ = "login_throttles"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    window_start: Mapped[datetime] = mapped_column(UTCDateTime)
+    last_failure_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    locked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
