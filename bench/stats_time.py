@@ -10,7 +10,7 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import insert, select
 
-from backoffice.cases import centre_zone
+from backoffice.centre import centre_zone
 from bench.harness import bench_app, median_ms
 from core.identity.staff import create_staff
 from core.model import (
