@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 
+from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
@@ -53,6 +54,8 @@ class Form(FlaskForm):
                 continue
             name = f.name.replace("_", "-") if self.id_hyphens else f.name
             f.id = f"{self.id_prefix}{name}"
+            if f.label.field_id:  # a group (radio, checkboxes) has a legend instead
+                f.label.field_id = f.id
         self.rule_errors: list[str] = []
 
     @classmethod
@@ -133,7 +136,14 @@ def summary_items(form) -> Iterator[tuple[str, str]]:
                     row = entry.label.text
                     for sub in entry.form:
                         for message in _own_errors(sub):
-                            yield sub.id, f"{row}: {message}" if row else message
+                            yield (
+                                sub.id,
+                                (
+                                    gettext("%(row)s: %(problem)s", row=row, problem=message)
+                                    if row
+                                    else message
+                                ),
+                            )
                 else:
                     for message in _own_errors(entry):
                         yield entry.id, message

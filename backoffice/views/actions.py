@@ -3,42 +3,30 @@ action and changing its status or due date."""
 
 from __future__ import annotations
 
-from flask import (
-    abort,
-    flash,
-    g,
-    request,
-)
+from flask import abort, g, request, url_for
 from flask_babel import format_date
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from backoffice.access import (
-    requires,
-)
+from backoffice.access import requires
 from backoffice.blueprint import bp
 from backoffice.case_page import case_section, render_case
 from backoffice.centre import centre_today, centre_zone
-from backoffice.labels import (
-    ACTION_STATUS_LABELS,
-    PARTNER_KIND_LABELS,
-)
-from backoffice.records import back_to_case, case_or_404, refuse_if_closed
+from backoffice.forms.actions import ActionForm, ActionUpdateForm
+from backoffice.handlers import Done, case_change
+from backoffice.labels import ACTION_STATUS_LABELS
 from core.casework import actions
 from core.identity.permissions import Permission
-from core.model import (
-    Case,
-    CaseAction,
-    CasePartner,
-    Staff,
-)
+from core.model import Case, CaseAction, CasePartner, CaseStatus, Staff
 from web.db import db
 
 
-# What staff read when a rule refuses an action or a decision's owner or date.
-def _action_problem(code: str, case: Case) -> str:
+def action_problem(field: str, code: str) -> str:
+    """What staff read when a rule refuses an action, or a decision's owner or date."""
     if code == "due_before_opened":
-        opened = format_date(actions.opened_on(case, centre_zone()), "medium")
+        # The case of the URL: loaded already, so no query.
+        found = db.session.get(Case, request.view_args["case_id"])
+        opened = format_date(actions.opened_on(found, centre_zone()), "medium")
         return _("The due date cannot be before the case file was opened (%(date)s).", date=opened)
     return {
         "title_missing": _("Say what has to be done."),
@@ -49,22 +37,6 @@ def _action_problem(code: str, case: Case) -> str:
         "owner_withdrawn": _("This partner's consent is withdrawn. Choose someone else."),
         "due_invalid": _("Give a valid date."),
     }.get(code, _("Check this field."))
-
-
-def _owner_choices(case: Case) -> dict[str, list[tuple[str, str]]]:
-    session = db.session
-    return {
-        "team": [
-            (actions.Owner(staff_id=s.id).value, s.name) for s in actions.team_for(session, case)
-        ],
-        "partners": [
-            (
-                actions.Owner(partner_id=p.id).value,
-                f"{p.organisation} ({PARTNER_KIND_LABELS.get(p.kind, p.kind)})",
-            )
-            for p in actions.partners_for(session, case)
-        ],
-    }
 
 
 def _owner_names(case: Case, listed: list[CaseAction]) -> dict[str, str]:
@@ -85,8 +57,15 @@ def owner_value(action: CaseAction) -> str:
     return actions.Owner(staff_id=action.owner_staff_id, partner_id=action.owner_partner_id).value
 
 
-def _empty_action_form() -> dict:
-    return {"title": "", "owner": "", "due_on": "", "errors": {}}
+def _row_form(case: Case, action: CaseAction, refused: ActionUpdateForm | None):
+    """The form in the row of an action still to do: the refused one with what
+    was typed, else one with what the action has now."""
+    if refused is not None and refused.action_id == action.id:
+        return refused
+    due = action.due_on.isoformat() if action.due_on else ""
+    form = ActionUpdateForm(formdata=None, data={"status": action.status, "due_on": due})
+    form.prepare(case)
+    return form.for_action(action)
 
 
 @case_section
@@ -95,93 +74,84 @@ def actions_section(case: Case, forms: dict) -> dict:
     today = centre_today()
     listed = actions.actions_of(session, case)
     names = _owner_names(case, listed)
-    return {
-        "plan_actions": [
+    is_open = case.status == CaseStatus.OPEN
+    refused = forms.get("action_update_form")
+    rows = []
+    for a in listed:
+        active = a.status in actions.ACTIVE_STATUSES
+        rows.append(
             {
                 "action": a,
                 "owner": names.get(owner_value(a), "–"),
                 "overdue": actions.is_overdue(a, today),
-                "active": a.status in actions.ACTIVE_STATUSES,
+                "active": active,
+                "form": _row_form(case, a, refused) if is_open and active else None,
             }
-            for a in listed
-        ],
+        )
+    add_form = forms.get("action_form")
+    if add_form is None and is_open:
+        add_form = ActionForm(formdata=None)
+        add_form.prepare(case)
+    return {
+        "plan_actions": rows,
         "plan_action_owners": {a.id: names.get(owner_value(a), "–") for a in listed},
-        "plan_owner_choices": _owner_choices(case),
-        "plan_statuses": actions.STATUSES,
         "plan_status_labels": ACTION_STATUS_LABELS,
-        "plan_today": today.isoformat(),
-        "plan_opened_on": actions.opened_on(case, centre_zone()).isoformat(),
-        "action_form": forms.get("action_form") or _empty_action_form(),
-        "action_update_form": forms.get("action_update_form") or {"action_id": None},
+        "action_form": add_form,
+        "action_update_form": refused,
     }
+
+
+def _action_or_404(found: Case, action_id: int) -> CaseAction:
+    action = db.session.get(CaseAction, action_id)
+    if action is None or action.case_id != found.id:
+        abort(404)
+    return action
+
+
+def _at(found: Case, action: CaseAction) -> str:
+    return url_for("backoffice.case", case_id=found.id, _anchor=f"action-{action.id}")
 
 
 @bp.post("/cases/<int:case_id>/actions")
 @requires(Permission.CASES)
-def add_case_action(case_id: int):
-    found = case_or_404(case_id)
-    if (refused := refuse_if_closed(found)) is not None:
-        return refused
-    form = {
-        "title": request.form.get("title", ""),
-        "owner": request.form.get("owner", ""),
-        "due_on": request.form.get("due_on", ""),
-        "errors": {},
-    }
-    try:
-        action = actions.add_action(
-            db.session,
-            found,
-            g.staff,
-            title=form["title"],
-            owner=form["owner"],
-            due_on=form["due_on"],
-            zone=centre_zone(),
-        )
-    except actions.ActionError as error:
-        form["errors"] = {
-            field: _action_problem(code, found) for field, code in error.problems.items()
-        }
-        return render_case(found, action_form=form)
-    db.session.commit()
-    flash(_("The action is added to the plan."))
-    return back_to_case(found, f"action-{action.id}")
+@case_change(
+    form=ActionForm,
+    page=lambda found, form: render_case(found, action_form=form),
+    messages=action_problem,
+)
+def add_case_action(found: Case, form: ActionForm) -> Done:
+    action = actions.add_action(
+        db.session,
+        found,
+        g.staff,
+        title=form.title.data,
+        owner=form.owner.data,
+        due_on=form.due_on.data,
+        zone=centre_zone(),
+    )
+    return Done(_("The action is added to the plan."), _at(found, action))
+
+
+def _update_page(found: Case, form: ActionUpdateForm, action_id: int):
+    action = _action_or_404(found, action_id)
+    return render_case(found, action_update_form=form.for_action(action))
 
 
 @bp.post("/cases/<int:case_id>/actions/<int:action_id>")
 @requires(Permission.CASES)
-def update_case_action(case_id: int, action_id: int):
-    found = case_or_404(case_id)
-    action = db.session.get(CaseAction, action_id)
-    if action is None or action.case_id != found.id:
-        abort(404)
-    if (refused := refuse_if_closed(found)) is not None:
-        return refused
-    status = request.form.get("status", "")
-    if status not in actions.STATUSES:
+@case_change(form=ActionUpdateForm, page=_update_page, messages=action_problem)
+def update_case_action(found: Case, form: ActionUpdateForm, action_id: int) -> Done:
+    action = _action_or_404(found, action_id)
+    if form.status.data not in actions.STATUSES:
         abort(400)
-    # A browser always sends the date field of the row's form (blank clears
-    # the date); the one-button "open again" form sends none and keeps it.
-    due_on = request.form.get("due_on")
-    try:
-        actions.update_action(
-            db.session,
-            found,
-            action,
-            g.staff,
-            status=status,
-            due_on=due_on,
-            change_due=due_on is not None,
-            zone=centre_zone(),
-        )
-    except actions.ActionError as error:
-        form = {
-            "action_id": action.id,
-            "status": status,
-            "due_on": due_on or "",
-            "errors": {f: _action_problem(code, found) for f, code in error.problems.items()},
-        }
-        return render_case(found, action_update_form=form)
-    db.session.commit()
-    flash(_("The action is updated."))
-    return back_to_case(found, f"action-{action.id}")
+    actions.update_action(
+        db.session,
+        found,
+        action,
+        g.staff,
+        status=form.status.data,
+        due_on=form.due_on.data,
+        change_due=form.due_sent,
+        zone=centre_zone(),
+    )
+    return Done(_("The action is updated."), _at(found, action))

@@ -3,7 +3,8 @@ the team or a partner of the same file), by when, and how far it is.
 
 An action is overdue when it is still open or in progress and its due date is
 before today (the centre's date). `overdue_for` gives the staff home page its
-list in one query; `count_overdue` gives the figures their number."""
+list in one query; `count_overdue` gives the figures their number. A refusal
+is a RuleError naming every problem at once (field -> code)."""
 
 from __future__ import annotations
 
@@ -25,6 +26,7 @@ from core.model import (
     Role,
     Staff,
 )
+from core.rules import RuleError
 
 STATUSES = ("open", "in_progress", "done", "cancelled")
 # Still to be done: only these can be overdue.
@@ -32,15 +34,6 @@ ACTIVE_STATUSES = ("open", "in_progress")
 TITLE_MAX = 500
 STAFF_OWNER = "staff"
 PARTNER_OWNER = "partner"
-
-
-class ActionError(ValueError):
-    """Input the rules refuse. `problems` maps a field to the code of its rule,
-    so a form can show every problem at once."""
-
-    def __init__(self, problems: dict[str, str]):
-        super().__init__(", ".join(f"{field}: {code}" for field, code in problems.items()))
-        self.problems = problems
 
 
 @dataclass(frozen=True)
@@ -103,24 +96,24 @@ def partners_for(session: Session, case: Case) -> list[CasePartner]:
 
 
 def resolve_owner(session: Session, case: Case, value: str | None) -> Owner:
-    """ "staff:12" or "partner:3" to an owner this file allows, else ActionError."""
+    """ "staff:12" or "partner:3" to an owner this file allows, else RuleError."""
     kind, _, number = (value or "").strip().partition(":")
     if not number.isdigit():
-        raise ActionError({"owner": "owner_missing"})
+        raise RuleError({"owner": "owner_missing"})
     if kind == STAFF_OWNER:
         staff = session.get(Staff, int(number))
         # Whoever owns an action must be able to open the file it is in.
         if staff is None or not staff.is_active or not can_view(staff, case, session):
-            raise ActionError({"owner": "owner_cannot_see"})
+            raise RuleError({"owner": "owner_cannot_see"})
         return Owner(staff_id=staff.id)
     if kind == PARTNER_OWNER:
         partner = session.get(CasePartner, int(number))
         if partner is None or partner.case_id != case.id:
-            raise ActionError({"owner": "owner_other_case"})
+            raise RuleError({"owner": "owner_other_case"})
         if partner.consent_withdrawn_at is not None:
-            raise ActionError({"owner": "owner_withdrawn"})
+            raise RuleError({"owner": "owner_withdrawn"})
         return Owner(partner_id=partner.id)
-    raise ActionError({"owner": "owner_missing"})
+    raise RuleError({"owner": "owner_missing"})
 
 
 def check_due(case: Case, due: date | str | None, zone: tzinfo) -> date | None:
@@ -128,18 +121,18 @@ def check_due(case: Case, due: date | str | None, zone: tzinfo) -> date | None:
     try:
         day = parse_day(due)
     except ValueError:
-        raise ActionError({"due_on": "due_invalid"}) from None
+        raise RuleError({"due_on": "due_invalid"}) from None
     if day is not None and day < opened_on(case, zone):
-        raise ActionError({"due_on": "due_before_opened"})
+        raise RuleError({"due_on": "due_before_opened"})
     return day
 
 
 def check_title(title: str | None) -> str:
     text = (title or "").strip()
     if not text:
-        raise ActionError({"title": "title_missing"})
+        raise RuleError({"title": "title_missing"})
     if len(text) > TITLE_MAX:
-        raise ActionError({"title": "title_too_long"})
+        raise RuleError({"title": "title_too_long"})
     return text
 
 
@@ -156,16 +149,16 @@ def validate(
     ):
         try:
             checked[field] = check()
-        except ActionError as error:
+        except RuleError as error:
             problems.update(error.problems)
     if problems:
-        raise ActionError(problems)
+        raise RuleError(problems)
     return checked["title"], checked["owner"], checked["due_on"]
 
 
 def _ensure_open(case: Case) -> None:
     if case.status != CaseStatus.OPEN:
-        raise ActionError({"case": "case_closed"})
+        raise RuleError({"case": "case_closed"})
 
 
 def add_action(
@@ -226,9 +219,9 @@ def update_action(
     the time; opening it again clears it. Returns the status it had."""
     _ensure_open(case)
     if action.case_id != case.id:
-        raise ActionError({"action": "other_case"})
+        raise RuleError({"action": "other_case"})
     if status not in STATUSES:
-        raise ActionError({"status": "status_unknown"})
+        raise RuleError({"status": "status_unknown"})
     day = check_due(case, due_on, zone) if change_due else action.due_on
     before = action.status
     action.status = status
@@ -357,8 +350,11 @@ def count_overdue_for(session: Session, staff: Staff, today: date) -> int:
 
 def count_overdue(session: Session, today: date) -> int:
     """How many actions on open case files are overdue on `today` (for the figures)."""
-    return session.scalar(
-        select(func.count(CaseAction.id))
-        .join(Case, Case.id == CaseAction.case_id)
-        .where(*_overdue_condition(today))
+    return (
+        session.scalar(
+            select(func.count(CaseAction.id))
+            .join(Case, Case.id == CaseAction.case_id)
+            .where(*_overdue_condition(today))
+        )
+        or 0
     )

@@ -1,6 +1,9 @@
 """Case consultations ("casusoverleg"): when the partners met, who took part
 for which organisation, on what legal basis, and what they decided. A decision
-with an owner becomes an action in the plan, linked to its consultation."""
+with an owner becomes an action in the plan, linked to its consultation.
+
+A refusal is a RuleError naming every problem at once; the fields of a row are
+numbered from 1 as people count them ("participant-2", "decision-3-owner")."""
 
 from __future__ import annotations
 
@@ -14,6 +17,7 @@ from core.casework import actions
 from core.casework.cases import record
 from core.infra import clock
 from core.model import Case, CaseAction, CaseConsultation, CaseStatus, Staff
+from core.rules import RuleError
 
 # art_458ter: a case consultation under art. 458ter Sw. (organised by law or
 # with the prosecutor's reasoned consent); consent: with the client's consent.
@@ -21,15 +25,6 @@ LEGAL_BASES = ("art_458ter", "consent")
 MIN_PARTICIPANTS = 2
 TEXT_MAX = 500
 NOTES_MAX = 4000
-
-
-class ConsultationError(ValueError):
-    """Input the rules refuse; `problems` maps a field to the code of its rule.
-    Row fields are numbered from 1: "participant-2", "decision-3-owner"."""
-
-    def __init__(self, problems: dict[str, str]):
-        super().__init__(", ".join(f"{name}: {code}" for name, code in problems.items()))
-        self.problems = problems
 
 
 @dataclass
@@ -101,11 +96,11 @@ def _decisions(
         if owner:
             try:
                 actions.resolve_owner(session, case, owner)
-            except actions.ActionError as error:
+            except RuleError as error:
                 problems[f"{prefix}-owner"] = error.problems["owner"]
         try:
             actions.check_due(case, due, zone)
-        except actions.ActionError as error:
+        except RuleError as error:
             problems[f"{prefix}-due"] = error.problems["due_on"]
         kept.append((text, Decision(text=text, owner=owner, due_on=due)))
     return kept
@@ -140,7 +135,7 @@ def record_consultation(
     """Record a consultation and turn each decision with an owner into an
     action. All or nothing: any problem refuses the whole form."""
     if case.status != CaseStatus.OPEN:
-        raise ConsultationError({"case": "case_closed"})
+        raise RuleError({"case": "case_closed"})
     problems: dict[str, str] = {}
     day = _held_on(held_on, today, problems)
     if legal_basis not in LEGAL_BASES:
@@ -151,7 +146,7 @@ def record_consultation(
     if clean_notes and len(clean_notes) > NOTES_MAX:
         problems["notes"] = "notes_too_long"
     if problems:
-        raise ConsultationError(problems)
+        raise RuleError(problems)
     consultation = CaseConsultation(
         case_id=case.id,
         held_on=day,
@@ -207,7 +202,8 @@ def consultations_of(session: Session, case: Case) -> list[ConsultationView]:
         .where(CaseAction.case_id == case.id, CaseAction.consultation_id.is_not(None))
         .order_by(CaseAction.id)
     ):
-        linked.setdefault(action.consultation_id, []).append(action)
+        if action.consultation_id is not None:  # always, by the query; for the type checker
+            linked.setdefault(action.consultation_id, []).append(action)
     return [_with_actions(c, linked.get(c.id, [])) for c in consultations]
 
 

@@ -407,3 +407,113 @@ def test_a_closed_case_file_shows_no_forms_and_refuses_changes(app, make_staff):
     with app.app_context():
         assert db.session.get(CaseAction, action_id).status == "open"
         assert len(db.session.scalars(select(CaseAction)).all()) == 1
+
+
+def _summary_links(response) -> dict[str, str]:
+    summary = [el for el in response.page.iter("div") if el.get("role") == "alert"]
+    assert len(summary) == 1
+    return {a.get("href"): _text(a) for a in summary[0].iter("a")}
+
+
+def test_each_row_of_the_consultation_form_keeps_its_number(app, make_staff):
+    ann, cora, chris, case_id = _setup(app, make_staff)
+    partner_id = _add_partner(app, case_id, ann[0])
+    director = staff_client(app, ann)
+    page = f"/staff/cases/{case_id}"
+    # A post without the rows in between: row 4 is still "Participant 4".
+    data = _consultation(partner_id)
+    del data["participant-2-name"], data["participant-2-organisation"]
+    refused = director.submit(
+        f"{page}/consultations",
+        {
+            **data,
+            "participant-4-name": "Lies",
+            "decision-3-text": "Shelter",
+            "decision-3-owner": f"staff:{ann[0]}",
+            "decision-3-due": "2000-01-01",
+        },
+        form_page=page,
+    )
+    assert refused.status_code == 200
+    links = _summary_links(refused)
+    assert links["#consultation-participant-4-name"] == (
+        "Participant 4: Give both the name and the organisation."
+    )
+    assert links["#consultation-decision-3-due"].startswith(
+        "Decision 3: The due date cannot be before the case file was opened"
+    )
+    assert len(links) == 2
+    assert _by_id(refused.page, "consultation-participant-4-name").get("value") == "Lies"
+    assert _by_id(refused.page, "consultation-participant-2-name").get("value") == ""
+    assert _by_id(refused.page, "consultation-decision-3-due").get("aria-invalid") == "true"
+
+    del data["decision-2-text"]
+    recorded = director.submit(
+        f"{page}/consultations",
+        {**data, "participant-4-name": "Lies", "participant-4-organisation": "CAW"},
+        form_page=page,
+    )
+    assert recorded.status_code == 303
+    held = _text(_by_id(director.get(page).page, recorded.headers["Location"].split("#")[1]))
+    assert "Ann, FJC" in held and "Lies, CAW" in held
+
+
+def test_too_few_participants_is_shown_on_the_first_name_to_fill_in(app, make_staff):
+    ann, cora, chris, case_id = _setup(app, make_staff)
+    partner_id = _add_partner(app, case_id, ann[0])
+    director = staff_client(app, ann)
+    page = f"/staff/cases/{case_id}"
+    data = _consultation(partner_id, **{"participant-2-name": "", "participant-2-organisation": ""})
+    refused = director.submit(f"{page}/consultations", data, form_page=page)
+    assert refused.status_code == 200
+    assert _summary_links(refused) == {
+        "#consultation-participant-2-name": "Participant 2: Give at least two participants."
+    }
+    named = _by_id(refused.page, "consultation-participant-2-name")
+    assert named.get("aria-invalid") == "true"
+    assert named.get("aria-describedby") == "consultation-participant-2-name-error"
+
+
+def test_every_label_of_the_plan_forms_names_its_field(app, make_staff):
+    ann, cora, chris, case_id = _setup(app, make_staff)
+    director = staff_client(app, ann)
+    page = f"/staff/cases/{case_id}"
+    director.submit(
+        f"{page}/actions", {"title": "Call the school", "owner": f"staff:{ann[0]}"}, form_page=page
+    )
+    shown = director.get(page)
+    ids = {el.get("id") for el in shown.page.iter() if el.get("id")}
+    for form in shown.page.iter("form"):
+        if "/actions" not in form.get("action") and "/consultations" not in form.get("action"):
+            continue
+        fields = [el for el in form.iter() if el.tag in ("input", "select", "textarea")]
+        for label in form.iter("label"):
+            assert label.get("for") in ids, _text(label)
+        for el in fields:
+            if el.get("type") not in ("hidden", "radio"):
+                assert [lb for lb in form.iter("label") if lb.get("for") == el.get("id")]
+    with app.app_context():
+        action_id = db.session.scalar(select(CaseAction.id))
+    # A screen reader hears the row's fields without the table: each names the action.
+    named = {lb.get("for"): "".join(lb.itertext()) for lb in shown.page.iter("label")}
+    assert named[f"action-{action_id}-status"] == "Status: Call the school"
+    assert named[f"action-{action_id}-due"] == "Due date: Call the school"
+
+
+def test_an_unknown_status_is_a_bad_request(app, make_staff):
+    ann, cora, chris, case_id = _setup(app, make_staff)
+    director = staff_client(app, ann)
+    page = f"/staff/cases/{case_id}"
+    director.submit(
+        f"{page}/actions", {"title": "Call the school", "owner": f"staff:{ann[0]}"}, form_page=page
+    )
+    with app.app_context():
+        action_id = db.session.scalar(select(CaseAction.id))
+    target = f"{page}/actions/{action_id}"
+    assert director.submit(target, {"status": "finished"}, form_page=page).status_code == 400
+    token = {"csrf_token": form_values(director.get(page).page, target)["csrf_token"]}
+    assert director.post(target, data=token).status_code == 400
+    other_case = f"/staff/cases/{open_test_case(app, ann[0])}/actions/{action_id}"
+    assert director.post(other_case, data={**token, "status": "done"}).status_code == 404
+    with app.app_context():
+        assert db.session.get(CaseAction, action_id).status == "open"

@@ -10,6 +10,7 @@ from sqlalchemy import event, select
 from core.casework import actions, cases, partners
 from core.infra import clock as core_clock
 from core.model import Case, CaseEvent, Staff
+from core.rules import RuleError
 from tests.backoffice.helpers import open_test_case
 from web.db import db
 
@@ -62,7 +63,7 @@ def _problems(app, team, **fields) -> dict[str, str]:
     with (
         app.app_context(),
         db.writing() as session,
-        pytest.raises(actions.ActionError) as refused,
+        pytest.raises(RuleError) as refused,
     ):
         _add(session, team, **fields)
     return refused.value.problems
@@ -181,8 +182,9 @@ def test_done_stamps_the_time_and_opening_again_clears_it(app, team, clock):
         change("done")
         change("cancelled")
         assert action.done_at is None
-        with pytest.raises(actions.ActionError):
+        with pytest.raises(RuleError) as refused:
             change("finished")
+        assert refused.value.problems == {"status": "status_unknown"}
         change("in_progress", due_on=_today() + timedelta(days=3), change_due=True)
         assert action.due_on == _today() + timedelta(days=3)
         change("in_progress", due_on="", change_due=True)
@@ -195,10 +197,12 @@ def test_a_closed_file_takes_no_new_actions_or_changes(app, team):
         case = session.get(Case, team["case"])
         ann = session.get(Staff, team["ann"])
         cases.close(session, case, ann, "goals_reached", None)
-        with pytest.raises(actions.ActionError):
+        with pytest.raises(RuleError) as refused:
             _add(session, team)
-        with pytest.raises(actions.ActionError):
+        assert refused.value.problems == {"case": "case_closed"}
+        with pytest.raises(RuleError) as refused:
             actions.update_action(session, case, action, ann, status="done", zone=BRUSSELS)
+        assert refused.value.problems == {"case": "case_closed"}
 
 
 def _brussels(day: date, hour: int, minute: int) -> datetime:

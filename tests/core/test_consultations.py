@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from core.casework import actions, consultations, partners
 from core.infra import clock as core_clock
 from core.model import Case, CaseAction, CaseConsultation, CaseEvent, Staff
+from core.rules import RuleError
 from tests.backoffice.helpers import open_test_case
 from web.db import db
 
@@ -69,7 +70,7 @@ def _problems(app, team, **fields) -> dict[str, str]:
     with (
         app.app_context(),
         db.writing() as session,
-        pytest.raises(consultations.ConsultationError) as refused,
+        pytest.raises(RuleError) as refused,
     ):
         _record(session, team, **fields)
     return refused.value.problems
