@@ -3,55 +3,27 @@ page, and a page per person to change their details."""
 
 from __future__ import annotations
 
-from flask import (
-    abort,
-    flash,
-    g,
-    redirect,
-    render_template,
-    request,
-    url_for,
-)
+from flask import abort, flash, g, redirect, render_template, url_for
 from flask_babel import gettext as _
 
-from backoffice.access import (
-    record_read,
-    requires,
-)
+from backoffice.access import record_read, requires
 from backoffice.blueprint import bp
 from backoffice.case_page import case_section, render_case
 from backoffice.centre import centre_today
-from backoffice.labels import (
-    RELATION_KIND_LABELS,
+from backoffice.forms.case_people import (
+    NewPersonForm,
+    PersonForm,
+    RelationForm,
+    RemovePersonForm,
 )
+from backoffice.handlers import Done, case_change
 from backoffice.naming import person_names, relation_in_words
-from backoffice.records import (
-    back_to_case,
-    case_or_404,
-    person_or_404,
-    refuse_if_closed,
-)
+from backoffice.records import case_or_404, case_url, person_or_404
 from core.casework import people as people_rules
 from core.casework import safety_plans
-from core.casework.cases import PERSON_ROLES
 from core.identity.permissions import Permission
-from core.model import (
-    Case,
-    CasePerson,
-    CaseRelation,
-)
+from core.model import Case, CasePerson, CaseRelation
 from web.db import db
-
-PERSON_FIELDS = (
-    "role",
-    "name",
-    "phone",
-    "email",
-    "contact_safety",
-    "birth_year",
-    "school_contacts",
-    "notes",
-)
 
 
 def _person_error(field: str, code: str) -> str:
@@ -87,7 +59,8 @@ def _person_error(field: str, code: str) -> str:
     }.get((field, code), _("Check this field."))
 
 
-def _removal_refused(code: str) -> str:
+def _removal_refused(_field: str, code: str) -> str:
+    """Why a person stays in the file (the kernel names the field "person")."""
     return {
         "from_request": _(
             "This is the victim from the request. The file stays about them, "
@@ -100,47 +73,6 @@ def _removal_refused(code: str) -> str:
     }.get(code, _("This person cannot be removed."))
 
 
-def _empty_person_form() -> dict:
-    return {field: "" for field in PERSON_FIELDS} | {
-        "no_direct_contact": False,
-        "relation_kind": "",
-        "relation_to": "",
-        "errors": {},
-    }
-
-
-def _person_form_of(person: CasePerson) -> dict:
-    form = {field: getattr(person, field) or "" for field in PERSON_FIELDS}
-    form["birth_year"] = str(person.birth_year or "")
-    return form | {"no_direct_contact": person.no_direct_contact, "errors": {}}
-
-
-def _person_form_from_request() -> dict:
-    form = {field: request.form.get(field, "") for field in PERSON_FIELDS}
-    return form | {
-        "no_direct_contact": request.form.get("no_direct_contact") == "yes",
-        "relation_kind": request.form.get("relation_kind", ""),
-        "relation_to": request.form.get("relation_to", ""),
-        "errors": {},
-    }
-
-
-def _details(form: dict) -> people_rules.PersonDetails:
-    return people_rules.PersonDetails(
-        **{field: form[field] for field in PERSON_FIELDS},
-        no_direct_contact=form["no_direct_contact"],
-    )
-
-
-def _common_labels() -> dict:
-    return {
-        "person_roles": PERSON_ROLES,
-        "relation_kinds": people_rules.RELATION_KINDS,
-        "relation_kind_labels": RELATION_KIND_LABELS,
-        "people_this_year": centre_today().year,
-    }
-
-
 @case_section
 def people_section(case: Case, forms: dict) -> dict:
     """The people section of the case page: relations and plan dates in one
@@ -149,51 +81,52 @@ def people_section(case: Case, forms: dict) -> dict:
     people = list(case.people)
     names = person_names(people)
     relations = people_rules.relations_of(session, case)
+    person_form = forms.get("person_form")
+    if person_form is None:
+        person_form = NewPersonForm.blank()
+        person_form.prepare(case)
+    relation_form = forms.get("relation_form")
+    if relation_form is None:
+        relation_form = RelationForm.blank()
+        relation_form.prepare(case)
     return {
         "people": people,
         "person_names": names,
         "person_relations": [(r, relation_in_words(r, names)) for r in relations],
         "plan_updates": safety_plans.last_updates(session, case),
-        "person_form": forms.get("person_form") or _empty_person_form(),
-        "relation_form": forms.get("relation_form")
-        or {"person": "", "kind": "", "other": "", "errors": {}},
-        **_common_labels(),
+        "person_form": person_form,
+        "relation_form": relation_form,
+        "people_this_year": centre_today().year,
     }
+
+
+def _case_page_with_person(found: Case, form: NewPersonForm):
+    return render_case(found, person_form=form)
 
 
 @bp.post("/cases/<int:case_id>/people")
 @requires(Permission.CASES)
-def add_case_person(case_id: int):
-    found = case_or_404(case_id)
-    if (refused := refuse_if_closed(found)) is not None:
-        return refused
-    form = _person_form_from_request()
-    try:
-        person, relation = people_rules.add_person(
-            db.session,
-            found,
-            g.staff,
-            _details(form),
-            centre_today().year,
-            relation_kind=form["relation_kind"],
-            related_to=form["relation_to"],
-        )
-    except people_rules.PersonError as error:
-        form["errors"] = {f: _person_error(f, code) for f, code in error.errors.items()}
-        return render_case(found, person_form=form)
-    db.session.commit()
-    flash(_("The person is added."))
-    return back_to_case(found, f"person-{person.id}")
+@case_change(form=NewPersonForm, page=_case_page_with_person, messages=_person_error)
+def add_case_person(found: Case, form: NewPersonForm) -> Done:
+    person, _relation = people_rules.add_person(
+        db.session,
+        found,
+        g.staff,
+        form.details(),
+        centre_today().year,
+        relation_kind=form.relation_kind.data or "",
+        related_to=form.relation_to.data or "",
+    )
+    return Done(_("The person is added."), case_url(found, f"person-{person.id}"))
 
 
-def _render_person(found: Case, person: CasePerson, form: dict):
+def _render_person(found: Case, person: CasePerson, form: PersonForm):
     return render_template(
         "backoffice/case_person.html",
         case=found,
         person=person,
         person_form=form,
         removable=person.id != people_rules.origin_person_id(found),
-        **_common_labels(),
     )
 
 
@@ -205,85 +138,69 @@ def case_person(case_id: int, person_id: int):
     record_read(
         "case.person_viewed", target_type="case", target_id=found.id, detail=f"person {person.id}"
     )
-    return _render_person(found, person, _person_form_of(person))
+    return _render_person(found, person, PersonForm.blank(obj=person))
+
+
+def _person_page_again(found: Case, form: PersonForm, person_id: int):
+    return _render_person(found, person_or_404(found, person_id), form)
 
 
 @bp.post("/cases/<int:case_id>/people/<int:person_id>")
 @requires(Permission.CASES)
-def update_case_person(case_id: int, person_id: int):
-    found = case_or_404(case_id)
+@case_change(form=PersonForm, page=_person_page_again, messages=_person_error)
+def update_case_person(found: Case, form: PersonForm, person_id: int) -> Done:
     person = person_or_404(found, person_id)
-    if (refused := refuse_if_closed(found)) is not None:
-        return refused
-    form = _person_form_from_request()
-    try:
-        changed = people_rules.update_person(
-            db.session, found, person, g.staff, _details(form), centre_today().year
-        )
-    except people_rules.PersonError as error:
-        form["errors"] = {f: _person_error(f, code) for f, code in error.errors.items()}
-        return _render_person(found, person, form)
-    if changed:
-        db.session.commit()
-        flash(_("The changes are saved."))
-    else:
-        flash(_("Nothing changed."))
-    return back_to_case(found, f"person-{person.id}")
+    changed = people_rules.update_person(
+        db.session, found, person, g.staff, form.details(), centre_today().year
+    )
+    message = _("The changes are saved.") if changed else _("Nothing changed.")
+    return Done(message, case_url(found, f"person-{person.id}"))
+
+
+def _removal_refused_page(found: Case, form: RemovePersonForm, person_id: int):
+    """A refused removal: the person's page again, saying why (as a message
+    at the top, the page's form being the person's details)."""
+    for message in form.rule_errors:
+        flash(message)
+    return redirect(
+        url_for("backoffice.case_person", case_id=found.id, person_id=person_id), code=303
+    )
 
 
 @bp.post("/cases/<int:case_id>/people/<int:person_id>/delete")
 @requires(Permission.CASES)
-def remove_case_person(case_id: int, person_id: int):
-    found = case_or_404(case_id)
+@case_change(form=RemovePersonForm, page=_removal_refused_page, messages=_removal_refused)
+def remove_case_person(found: Case, _form: RemovePersonForm, person_id: int) -> Done:
     person = person_or_404(found, person_id)
-    if (refused := refuse_if_closed(found)) is not None:
-        return refused
-    try:
-        people_rules.remove_person(db.session, found, person, g.staff)
-    except people_rules.PersonError as error:
-        flash(_removal_refused(error.errors.get("person", "")))
-        return redirect(
-            url_for("backoffice.case_person", case_id=found.id, person_id=person_id), code=303
-        )
-    db.session.commit()
-    flash(_("The person is removed from the case file."))
-    return back_to_case(found, "people")
+    people_rules.remove_person(db.session, found, person, g.staff)
+    return Done(_("The person is removed from the case file."), case_url(found, "people"))
+
+
+def _case_page_with_relation(found: Case, form: RelationForm):
+    return render_case(found, relation_form=form)
 
 
 @bp.post("/cases/<int:case_id>/relations")
 @requires(Permission.CASES)
-def add_case_relation(case_id: int):
-    found = case_or_404(case_id)
-    if (refused := refuse_if_closed(found)) is not None:
-        return refused
-    form = {
-        "person": request.form.get("person", ""),
-        "kind": request.form.get("kind", ""),
-        "other": request.form.get("other", ""),
-        "errors": {},
-    }
-    try:
-        people_rules.add_relation(
-            db.session, found, g.staff, form["person"], form["kind"], form["other"]
-        )
-    except people_rules.PersonError as error:
-        form["errors"] = {f: _person_error(f, code) for f, code in error.errors.items()}
-        return render_case(found, relation_form=form)
-    db.session.commit()
-    flash(_("The relation is added."))
-    return back_to_case(found, "relations")
+@case_change(form=RelationForm, page=_case_page_with_relation, messages=_person_error)
+def add_case_relation(found: Case, form: RelationForm) -> Done:
+    people_rules.add_relation(
+        db.session,
+        found,
+        g.staff,
+        form.person.data or "",
+        form.kind.data or "",
+        form.other.data or "",
+    )
+    return Done(_("The relation is added."), case_url(found, "relations"))
 
 
 @bp.post("/cases/<int:case_id>/relations/<int:relation_id>/delete")
 @requires(Permission.CASES)
-def remove_case_relation(case_id: int, relation_id: int):
-    found = case_or_404(case_id)
+@case_change()
+def remove_case_relation(found: Case, _form: None, relation_id: int) -> Done:
     relation = db.session.get(CaseRelation, relation_id)
     if relation is None or relation.case_id != found.id:
         abort(404)
-    if (refused := refuse_if_closed(found)) is not None:
-        return refused
     people_rules.remove_relation(db.session, found, relation, g.staff)
-    db.session.commit()
-    flash(_("The relation is removed."))
-    return back_to_case(found, "relations")
+    return Done(_("The relation is removed."), case_url(found, "relations"))

@@ -2,36 +2,22 @@
 
 from __future__ import annotations
 
-from flask import (
-    flash,
-    g,
-    redirect,
-    render_template,
-    request,
-    url_for,
-)
+from flask import g, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from backoffice.access import (
-    record_read,
-    requires,
-)
+from backoffice.access import record_read, requires
 from backoffice.blueprint import bp
-from backoffice.labels import (
-    SAFETY_PLAN_SECTION_LABELS,
-)
+from backoffice.forms.safety_plan import SafetyPlanForm
+from backoffice.handlers import Done, case_change
+from backoffice.labels import SAFETY_PLAN_SECTION_LABELS
 from backoffice.naming import person_names
-from backoffice.records import case_or_404, person_or_404, refuse_if_closed
+from backoffice.records import case_or_404, person_or_404
 from core.casework import people as people_rules
 from core.casework import safety_plans
 from core.identity.permissions import Permission
-from core.model import (
-    Case,
-    CasePerson,
-    Staff,
-)
+from core.model import Case, CasePerson, Staff
 from web.db import db
 
 PLAN_SECTION_HINTS = {
@@ -45,21 +31,15 @@ PLAN_SECTION_HINTS = {
 }
 
 
-def _plan_form_of(plan) -> dict:
-    content = plan.content if plan is not None else {}
-    return {"content": {s: content.get(s, "") for s in safety_plans.SECTIONS}, "errors": {}}
+def _plan_error(field: str, code: str) -> str:
+    """What staff read when a rule refuses a plan: a part too long, or no
+    part filled in (said on the first part)."""
+    if code == "too_long":
+        return _("Please keep this under %(max)d characters.", max=people_rules.TEXT_MAX)
+    return _("Fill in at least one part of the plan.")
 
 
-def _plan_error(error: safety_plans.SafetyPlanError) -> tuple[str, str]:
-    """(field id suffix, message) for the error summary and the field."""
-    if error.code == "too_long":
-        return error.section, _(
-            "Please keep this under %(max)d characters.", max=people_rules.TEXT_MAX
-        )
-    return safety_plans.SECTIONS[0], _("Fill in at least one part of the plan.")
-
-
-def _render_plan(found: Case, person: CasePerson, form: dict):
+def _render_plan(found: Case, person: CasePerson, form: SafetyPlanForm):
     session = db.session
     versions = safety_plans.history(session, person)
     staff_ids = {v.staff_id for v in versions if v.staff_id}
@@ -90,26 +70,25 @@ def safety_plan(case_id: int, person_id: int):
         target_id=found.id,
         detail=f"person {person.id}",
     )
-    return _render_plan(found, person, _plan_form_of(safety_plans.current(db.session, person)))
+    plan = safety_plans.current(db.session, person)
+    form = SafetyPlanForm.blank(data=plan.content if plan is not None else {})
+    return _render_plan(found, person, form)
+
+
+def _plan_page_again(found: Case, form: SafetyPlanForm, person_id: int):
+    return _render_plan(found, person_or_404(found, person_id), form)
 
 
 @bp.post("/cases/<int:case_id>/people/<int:person_id>/safety-plan")
 @requires(Permission.CASES)
-def save_safety_plan(case_id: int, person_id: int):
-    found = case_or_404(case_id)
+@case_change(form=SafetyPlanForm, page=_plan_page_again, messages=_plan_error)
+def save_safety_plan(found: Case, form: SafetyPlanForm, person_id: int) -> Done:
     person = person_or_404(found, person_id)
-    if (refused := refuse_if_closed(found)) is not None:
-        return refused
-    content = {s: request.form.get(f"section-{s}", "") for s in safety_plans.SECTIONS}
-    try:
-        plan = safety_plans.save(db.session, found, person, g.staff, content)
-    except safety_plans.SafetyPlanError as error:
-        field, message = _plan_error(error)
-        return _render_plan(found, person, {"content": content, "errors": {field: message}})
+    plan = safety_plans.save(db.session, found, person, g.staff, form.content())
     here = url_for("backoffice.safety_plan", case_id=found.id, person_id=person.id)
     if plan is None:
-        flash(_("Nothing changed: the plan is the same as the last version, so nothing was added."))
-        return redirect(here, code=303)
-    db.session.commit()
-    flash(_("The safety plan is saved."))
-    return redirect(here, code=303)
+        return Done(
+            _("Nothing changed: the plan is the same as the last version, so nothing was added."),
+            here,
+        )
+    return Done(_("The safety plan is saved."), here)

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from core.casework.cases import PERSON_ROLES, record
 from core.infra import clock
 from core.model import Case, CasePerson, CaseRelation, SafetyPlan, Staff
+from core.rules import RuleError
 
 # "person is <kind> of other": parent of the child, ex_partner of the victim.
 RELATION_KINDS = ("partner", "ex_partner", "parent", "child", "sibling", "other_family", "other")
@@ -26,14 +27,6 @@ CHILD_ONLY_FIELDS = ("birth_year", "school_contacts")
 # C0 control characters other than tab and newlines: never meaningful in what
 # staff type, and PostgreSQL refuses NUL in text.
 _CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-
-
-class PersonError(ValueError):
-    """What the rules refuse, per field: {field: reason code}."""
-
-    def __init__(self, errors: dict[str, str]):
-        super().__init__(", ".join(f"{field}: {code}" for field, code in errors.items()))
-        self.errors = errors
 
 
 @dataclass
@@ -81,7 +74,7 @@ def _birth_year(value: str | int | None, this_year: int) -> tuple[int | None, st
 
 
 def check_details(details: PersonDetails, this_year: int) -> dict:
-    """The cleaned column values, or PersonError naming every field at fault."""
+    """The cleaned column values, or a RuleError naming every field at fault."""
     errors: dict[str, str] = {}
     if details.role not in PERSON_ROLES:
         errors["role"] = "missing"
@@ -112,7 +105,7 @@ def check_details(details: PersonDetails, this_year: int) -> dict:
             if values[field] is not None or (field == "birth_year" and problem):
                 errors[field] = "child_only"
     if errors:
-        raise PersonError(errors)
+        raise RuleError(errors)
     return values
 
 
@@ -151,13 +144,13 @@ def add_person(
     errors: dict[str, str] = {}
     try:
         values = check_details(details, this_year)
-    except PersonError as error:
-        errors.update(error.errors)
+    except RuleError as error:
+        errors.update(error.problems)
     wants_relation = bool(relation_kind) or bool(related_to)
     if wants_relation:
         _check_relation_choice(case, relation_kind, related_to, errors, "relation_")
     if errors:
-        raise PersonError(errors)
+        raise RuleError(errors)
     person = CasePerson(**values)
     case.people.append(person)
     session.flush()
@@ -192,7 +185,7 @@ def update_person(
     least one victim, so the last victim's role cannot change."""
     values = check_details(details, this_year)
     if person.role == "victim" and values["role"] != "victim" and len(_victims(case)) == 1:
-        raise PersonError({"role": "last_victim"})
+        raise RuleError({"role": "last_victim"})
     changed = [field for field, value in values.items() if getattr(person, field) != value]
     if not changed:
         return False
@@ -222,11 +215,11 @@ def remove_person(session: Session, case: Case, person: CasePerson, staff: Staff
     the victim from the request (the file stays about them) and for a person
     with a safety plan (its versions are part of the file's history)."""
     if person.id == origin_person_id(case):
-        raise PersonError({"person": "from_request"})
+        raise RuleError({"person": "from_request"})
     if person.role == "victim" and len(_victims(case)) == 1:
-        raise PersonError({"person": "last_victim"})
+        raise RuleError({"person": "last_victim"})
     if has_safety_plan(session, person):
-        raise PersonError({"person": "has_safety_plan"})
+        raise RuleError({"person": "has_safety_plan"})
     session.execute(
         delete(CaseRelation).where(
             or_(CaseRelation.person_id == person.id, CaseRelation.other_person_id == person.id)
@@ -276,7 +269,7 @@ def add_relation(
     elif person is not None and person.id == other.id:
         errors["other"] = "self"
     if errors:
-        raise PersonError(errors)
+        raise RuleError(errors)
     duplicate = session.scalar(
         select(CaseRelation.id).where(
             CaseRelation.case_id == case.id,
@@ -286,7 +279,7 @@ def add_relation(
         )
     )
     if duplicate is not None:
-        raise PersonError({"kind": "duplicate"})
+        raise RuleError({"kind": "duplicate"})
     relation = CaseRelation(
         case_id=case.id,
         person_id=person.id,

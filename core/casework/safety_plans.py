@@ -13,6 +13,7 @@ from core.casework.cases import record
 from core.casework.people import TEXT_MAX, clean
 from core.infra import clock
 from core.model import Case, CasePerson, SafetyPlan, Staff
+from core.rules import RuleError
 
 # The parts of a plan, in the order staff go through them with the person.
 SECTIONS = (
@@ -26,27 +27,24 @@ SECTIONS = (
 )
 
 
-class SafetyPlanError(ValueError):
-    """A plan the rules refuse: `code` says why, `section` where (if one part)."""
-
-    def __init__(self, code: str, section: str | None = None):
-        super().__init__(f"{code} {section or ''}".strip())
-        self.code = code
-        self.section = section
-
-
 def clean_content(content: dict[str, str | None]) -> dict[str, str]:
-    """The filled sections only, trimmed; unknown sections are dropped."""
-    cleaned = {}
+    """The filled sections only, trimmed; unknown sections are dropped. A
+    RuleError names every part at fault ({"safe_places": "too_long"}), or the
+    first part when none is filled ({"warning_signs": "empty"}): that is where
+    staff start filling in."""
+    cleaned: dict[str, str] = {}
+    too_long: dict[str, str] = {}
     for section in SECTIONS:
         text = clean(content.get(section))
         if text is None:
             continue
         if len(text) > TEXT_MAX:
-            raise SafetyPlanError("too_long", section)
+            too_long[section] = "too_long"
         cleaned[section] = text
+    if too_long:
+        raise RuleError(too_long)
     if not cleaned:
-        raise SafetyPlanError("empty")
+        raise RuleError(SECTIONS[0], "empty")
     return cleaned
 
 
@@ -85,7 +83,7 @@ def save(
 ) -> SafetyPlan | None:
     """Add a version of the person's plan; None when it equals the current one."""
     if person.case_id != case.id:
-        raise SafetyPlanError("person")
+        raise RuleError("person", "missing")
     cleaned = clean_content(content)
     latest = current(session, person)
     if latest is not None and latest.content == cleaned:

@@ -3,6 +3,8 @@
 import pytest
 from sqlalchemy import select
 
+from backoffice.forms.safety_plan import SafetyPlanForm
+from core.casework import safety_plans
 from core.model import AuditEvent, Case, CasePerson, CaseRelation, SafetyPlan
 from tests.backoffice.helpers import open_test_case, staff_client
 from tests.pages import form_values
@@ -25,6 +27,20 @@ def _child(**extra):
 def messages(response) -> str:
     """The words a reader sees on the page, spaces collapsed."""
     return " ".join("".join(response.page.itertext()).split())
+
+
+def _by_id(response, element_id: str):
+    found = [el for el in response.page.iter() if el.get("id") == element_id]
+    assert len(found) == 1, element_id
+    return found[0]
+
+
+def _labels_point_at_fields(response, action: str) -> None:
+    """Every label of the POST form to `action` names the id of one of its fields."""
+    (form,) = [f for f in response.page.iter("form") if f.get("action") == action]
+    fields = {el.get("id") for el in form.iter() if el.tag in ("input", "select", "textarea")}
+    labels = [el.get("for") for el in form.iter("label")]
+    assert labels and set(labels) <= fields, set(labels) - fields
 
 
 def _people(app, case_id):
@@ -86,10 +102,9 @@ def test_a_refused_person_keeps_what_was_typed(app, director_and_case):
     assert "Write the year of birth in four digits, like 2018." in body
     assert 'href="#person-birth_year"' in body
     assert 'value="2l18"' in body and 'value="Noor"' in body
-    assert (
-        'aria-invalid="true" aria-describedby="person-birth_year-hint person-birth_year-error"'
-        in body
-    )
+    year = _by_id(refused, "person-birth_year")
+    assert year.get("aria-invalid") == "true"
+    assert year.get("aria-describedby") == "person-birth_year-hint person-birth_year-error"
     assert "Basisschool De Klimop" in body
     assert len(_people(app, case_id)) == 1
 
@@ -350,3 +365,92 @@ def test_hostile_names_are_shown_as_typed_and_never_run(app, director_and_case):
     response = director.get(page)
     assert "<script>alert(1)</script>" not in response.get_data(as_text=True)
     assert f"{hostile} is a brother or sister of Sam." in messages(response)
+
+
+def test_the_forms_label_every_field_and_a_refused_relation_keeps_the_choices(
+    app, director_and_case
+):
+    director, case_id = director_and_case
+    page = f"/staff/cases/{case_id}"
+    director.submit(f"{page}/people", _child(), form_page=page)
+    ids = _people(app, case_id)
+    shown = director.get(page)
+    _labels_point_at_fields(shown, f"{page}/people")
+    _labels_point_at_fields(shown, f"{page}/relations")
+    person_page = f"{page}/people/{ids['Noor']}"
+    _labels_point_at_fields(director.get(person_page), person_page)
+    plan_page = f"{person_page}/safety-plan"
+    _labels_point_at_fields(director.get(plan_page), plan_page)
+
+    refused = director.submit(
+        f"{page}/relations",
+        {"person": str(ids["Noor"]), "kind": "", "other": str(ids["Sam"])},
+        form_page=page,
+    )
+    assert refused.status_code == 200
+    kind = _by_id(refused, "relation-kind")
+    assert kind.get("aria-invalid") == "true"
+    assert kind.get("aria-describedby") == "relation-kind-error"
+    assert "Choose how they are related." in messages(refused)
+    summary = [a.get("href") for a in refused.page.iter("a") if a.get("href", "").startswith("#")]
+    assert "#relation-kind" in summary
+    chosen = {
+        select.get("id"): [o.get("value") for o in select.iter("option") if "selected" in o.attrib]
+        for select in refused.page.iter("select")
+    }
+    assert chosen["relation-person"] == [str(ids["Noor"])]
+    assert chosen["relation-other"] == [str(ids["Sam"])]
+    # The other forms of the page stay as they were: empty.
+    assert chosen["person-relation_to"] == []
+    assert _by_id(refused, "person-name").get("value") == ""
+
+
+def test_do_not_contact_directly_is_ticked_and_can_be_unticked(app, director_and_case):
+    director, case_id = director_and_case
+    page = f"/staff/cases/{case_id}"
+    director.submit(f"{page}/people", _child(no_direct_contact="yes"), form_page=page)
+    noor_id = _people(app, case_id)["Noor"]
+    person_page = f"{page}/people/{noor_id}"
+    box = _by_id(director.get(person_page), "person-no_direct_contact")
+    assert (box.get("type"), box.get("value"), box.get("checked")) == ("checkbox", "yes", "")
+    unticked = director.submit(person_page, _child(), form_page=person_page)
+    assert unticked.status_code == 303
+    assert _by_id(director.get(person_page), "person-no_direct_contact").get("checked") is None
+    with app.app_context():
+        assert db.session.get(CasePerson, noor_id).no_direct_contact is False
+
+
+def test_a_refused_plan_marks_each_part_too_long_and_keeps_the_text(app, director_and_case):
+    director, case_id = director_and_case
+    page = f"/staff/cases/{case_id}"
+    plan_page = f"{page}/people/{_people(app, case_id)['Sam']}/safety-plan"
+    typed = {
+        "section-safe_places": "x" * 4001,
+        "section-emergency": "Call 112.",
+        "section-children": "y" * 4001,
+    }
+    refused = director.submit(plan_page, typed, form_page=plan_page)
+    assert refused.status_code == 200
+    assert messages(refused).count("Please keep this under 4000 characters.") == 4
+    for part in ("safe_places", "children"):
+        area = _by_id(refused, f"plan-{part}")
+        assert area.get("name") == f"section-{part}"
+        assert area.get("aria-invalid") == "true"
+        assert area.get("aria-describedby") == f"plan-{part}-hint plan-{part}-error"
+    assert _by_id(refused, "plan-emergency").text.strip() == "Call 112."
+    assert _by_id(refused, "plan-emergency").get("aria-invalid") is None
+    links = [a.get("href") for a in refused.page.iter("a") if a.get("href", "").startswith("#")]
+    assert "#plan-safe_places" in links and "#plan-children" in links
+    with app.app_context():
+        assert db.session.scalars(select(SafetyPlan)).all() == []
+
+    empty = director.submit(plan_page, {}, form_page=plan_page)
+    assert _by_id(empty, "plan-warning_signs").get("aria-invalid") == "true"
+    assert "#plan-warning_signs" in [a.get("href") for a in empty.page.iter("a")]
+
+
+def test_the_plan_form_has_a_field_for_every_part_of_a_plan(app):
+    with app.test_request_context():
+        form = SafetyPlanForm.blank()
+    assert [f.short_name for f in form] == list(safety_plans.SECTIONS)
+    assert [f.name for f in form] == [f"section-{part}" for part in safety_plans.SECTIONS]

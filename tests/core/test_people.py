@@ -5,6 +5,7 @@ from sqlalchemy import select
 
 from core.casework import people, safety_plans
 from core.model import Case, CaseEvent, CasePerson, CaseRelation, Staff, TriageOutcome
+from core.rules import RuleError
 from tests.factories import case_from_request
 from web.db import db
 
@@ -33,7 +34,7 @@ def _add(session, case_id, staff_id, **fields):
 
 
 @pytest.mark.parametrize(
-    ("fields", "errors"),
+    ("fields", "problems"),
     [
         ({"role": ""}, {"role": "missing"}),
         ({"role": "neighbour"}, {"role": "missing"}),
@@ -48,13 +49,13 @@ def _add(session, case_id, staff_id, **fields):
     ],
 )
 def test_a_person_needs_a_role_and_a_plausible_year_of_birth_for_a_child_only(
-    app, case_and_staff, fields, errors
+    app, case_and_staff, fields, problems
 ):
     case_id, staff_id = case_and_staff
     with app.app_context(), db.writing() as session:
-        with pytest.raises(people.PersonError) as refused:
+        with pytest.raises(RuleError) as refused:
             _add(session, case_id, staff_id, **fields)
-        assert refused.value.errors == errors
+        assert refused.value.problems == problems
         assert len(session.get(Case, case_id).people) == 1
 
 
@@ -97,13 +98,13 @@ def test_a_relation_to_themselves_or_twice_the_same_is_refused(app, case_and_sta
         staff = session.get(Staff, staff_id)
         victim = case.people[0]
         child = _add(session, case_id, staff_id, name="Noor")
-        with pytest.raises(people.PersonError) as refused:
+        with pytest.raises(RuleError) as refused:
             people.add_relation(session, case, staff, child.id, "sibling", child.id)
-        assert refused.value.errors == {"other": "self"}
+        assert refused.value.problems == {"other": "self"}
         people.add_relation(session, case, staff, victim.id, "parent", child.id)
-        with pytest.raises(people.PersonError) as refused:
+        with pytest.raises(RuleError) as refused:
             people.add_relation(session, case, staff, str(victim.id), "parent", str(child.id))
-        assert refused.value.errors == {"kind": "duplicate"}
+        assert refused.value.problems == {"kind": "duplicate"}
         # The other way round is another statement, not a duplicate.
         people.add_relation(session, case, staff, child.id, "child", victim.id)
         assert len(people.relations_of(session, case)) == 2
@@ -115,12 +116,12 @@ def test_a_relation_needs_people_of_this_file_and_a_known_kind(app, case_and_sta
         case = session.get(Case, case_id)
         staff = session.get(Staff, staff_id)
         stranger = _case(session, staff).people[0]
-        with pytest.raises(people.PersonError) as refused:
+        with pytest.raises(RuleError) as refused:
             people.add_relation(session, case, staff, case.people[0].id, "cousin", stranger.id)
-        assert refused.value.errors == {"kind": "missing", "other": "missing"}
-        with pytest.raises(people.PersonError) as refused:
+        assert refused.value.problems == {"kind": "missing", "other": "missing"}
+        with pytest.raises(RuleError) as refused:
             _add(session, case_id, staff_id, relation_kind="parent")
-        assert refused.value.errors == {"relation_to": "missing"}
+        assert refused.value.problems == {"relation_to": "missing"}
 
 
 def test_the_victim_from_the_request_and_a_person_with_a_plan_stay(app, case_and_staff):
@@ -129,14 +130,14 @@ def test_the_victim_from_the_request_and_a_person_with_a_plan_stay(app, case_and
         case = session.get(Case, case_id)
         staff = session.get(Staff, staff_id)
         victim = case.people[0]
-        with pytest.raises(people.PersonError) as refused:
+        with pytest.raises(RuleError) as refused:
             people.remove_person(session, case, victim, staff)
-        assert refused.value.errors == {"person": "from_request"}
+        assert refused.value.problems == {"person": "from_request"}
         child = _add(session, case_id, staff_id, name="Noor")
         safety_plans.save(session, case, child, staff, {"safe_places": "Oma"})
-        with pytest.raises(people.PersonError) as refused:
+        with pytest.raises(RuleError) as refused:
             people.remove_person(session, case, child, staff)
-        assert refused.value.errors == {"person": "has_safety_plan"}
+        assert refused.value.problems == {"person": "has_safety_plan"}
         assert len(case.people) == 2
 
 
@@ -173,11 +174,11 @@ def test_the_last_victim_keeps_the_role(app, case_and_staff):
         case = session.get(Case, case_id)
         staff = session.get(Staff, staff_id)
         victim = case.people[0]
-        with pytest.raises(people.PersonError) as refused:
+        with pytest.raises(RuleError) as refused:
             people.update_person(
                 session, case, victim, staff, people.PersonDetails(role="other_adult"), YEAR
             )
-        assert refused.value.errors == {"role": "last_victim"}
+        assert refused.value.problems == {"role": "last_victim"}
         assert victim.role == "victim"
         unchanged = people.PersonDetails(role="victim", name="Sam", phone="0470 12 34 56")
         assert people.update_person(session, case, victim, staff, unchanged, YEAR) is False

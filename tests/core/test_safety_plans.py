@@ -7,6 +7,7 @@ from sqlalchemy import select
 
 from core.casework import people, safety_plans
 from core.model import Case, CaseEvent, SafetyPlan, Staff
+from core.rules import RuleError
 from tests.factories import case_from_request
 from web.db import db
 
@@ -27,19 +28,36 @@ def _save(session, case_id, staff_id, content, person_index=0):
 
 
 @pytest.mark.parametrize(
-    ("content", "code", "section"),
+    ("content", "problems"),
     [
-        ({}, "empty", None),
-        ({"warning_signs": "  \n ", "unknown_part": "text"}, "empty", None),
-        ({"safe_places": "x" * 4001}, "too_long", "safe_places"),
+        ({}, {"warning_signs": "empty"}),
+        ({"warning_signs": "  \n ", "unknown_part": "text"}, {"warning_signs": "empty"}),
+        ({"safe_places": "x" * 4001}, {"safe_places": "too_long"}),
+        (
+            {"safe_places": "x" * 4001, "emergency": "112", "children": "y" * 4001},
+            {"safe_places": "too_long", "children": "too_long"},
+        ),
     ],
 )
-def test_a_plan_needs_at_least_one_filled_part(app, case_and_staff, content, code, section):
+def test_a_plan_needs_at_least_one_filled_part(app, case_and_staff, content, problems):
     case_id, staff_id = case_and_staff
     with app.app_context(), db.writing() as session:
-        with pytest.raises(safety_plans.SafetyPlanError) as refused:
+        with pytest.raises(RuleError) as refused:
             _save(session, case_id, staff_id, content)
-        assert (refused.value.code, refused.value.section) == (code, section)
+        assert refused.value.problems == problems
+        assert session.scalars(select(SafetyPlan)).all() == []
+
+
+def test_a_plan_is_only_for_a_person_of_the_file(app, case_and_staff):
+    case_id, staff_id = case_and_staff
+    with app.app_context(), db.writing() as session:
+        staff = session.get(Staff, staff_id)
+        stranger = case_from_request(session, staff).people[0]
+        with pytest.raises(RuleError) as refused:
+            safety_plans.save(
+                session, session.get(Case, case_id), stranger, staff, {"safe_places": "Oma"}
+            )
+        assert refused.value.problems == {"person": "missing"}
         assert session.scalars(select(SafetyPlan)).all() == []
 
 

@@ -1,0 +1,40 @@
+"""The form of a person's safety plan: one text per part of the plan.
+
+A part is posted as "section-<part>" and its field has the id "plan-<part>";
+the kernel (core.casework.safety_plans) names a part by its code alone
+({"safe_places": "too_long"}), which is the field's short name here.
+"""
+
+from __future__ import annotations
+
+from wtforms import TextAreaField
+
+from backoffice.labels import SAFETY_PLAN_SECTION_LABELS as LABELS
+from core.casework.safety_plans import SECTIONS
+from web.forms import Form
+
+
+class SafetyPlanForm(Form):
+    """The kernel decides what a plan needs (one filled part, lengths)."""
+
+    class Meta:
+        # The page's `csrf_token` input, checked by the app-wide CSRFProtect.
+        csrf = False
+
+    warning_signs = TextAreaField(LABELS["warning_signs"])
+    safe_places = TextAreaField(LABELS["safe_places"])
+    safe_people = TextAreaField(LABELS["safe_people"])
+    emergency = TextAreaField(LABELS["emergency"])
+    keep_ready = TextAreaField(LABELS["keep_ready"])
+    children = TextAreaField(LABELS["children"])
+    staying_in_touch = TextAreaField(LABELS["staying_in_touch"])
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("prefix", "section-")
+        super().__init__(*args, **kwargs)
+        for f in self:
+            f.id = f"plan-{f.short_name}"
+            f.label.field_id = f.id
+
+    def content(self) -> dict[str, str | None]:
+        return {code: self[code].data for code in SECTIONS}
