@@ -4,16 +4,16 @@
 from __future__ import annotations
 
 from flask import redirect, render_template, request, url_for
-from flask_babel import gettext as _
 
 from backoffice.access import sign_in
-from backoffice.forms.accounts import CodeForm
-from core.governance import audit
-from core.identity import signin, totp, two_factor
+from backoffice.forms.accounts import CodeForm, account_message
+from core.identity import accounts, signin, totp, two_factor
 from core.identity.permissions import Permission, role_allows
 from core.infra import clock
 from core.model import Staff
+from core.rules import RuleError
 from web.db import db
+from web.forms import show_rule_error
 from web.qr import totp_qr_svg
 
 LOGIN_LIMIT = "10 per minute; 50 per hour"
@@ -37,9 +37,11 @@ def enrolment(staff: Staff, *, pending: bool):
         return redirect(url_for("backoffice.account"))
     form = CodeForm()
     if form.validate_on_submit():
-        codes = two_factor.confirm_enrolment(db.session, staff, form.code.data, clock.now())
-        if codes is not None:
-            audit.record(db.session, "staff.second_factor_enabled", actor_id=staff.id)
+        try:
+            codes = accounts.enable_second_factor(db.session, staff, form.code.data, clock.now())
+        except RuleError as refused:
+            show_rule_error(form, refused, account_message)
+        else:
             if pending:
                 finish_sign_in(staff, "enrolled")
             else:
@@ -49,7 +51,6 @@ def enrolment(staff: Staff, *, pending: bool):
                 codes=codes,
                 next_url=landing_for(staff.role),
             )
-        form.code.errors = [_("This code is not right. Type the code your app shows now.")]
     # Kept unconfirmed in the database, so a reload shows the same QR code.
     if request.method == "POST":
         secret = two_factor.begin_enrolment(staff)

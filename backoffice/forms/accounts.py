@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     EmailField,
     PasswordField,
@@ -14,13 +14,14 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, Regexp
 
 from core.identity.passwords import MAX_LENGTH, MIN_LENGTH
+from web.forms import Form
 
 
 def _too_long(limit: int):
     return _l("Please keep this under %(max)d characters.", max=limit)
 
 
-class LoginForm(FlaskForm):
+class LoginForm(Form):
     email = EmailField(
         _l("E-mail address"),
         validators=[
@@ -59,7 +60,19 @@ PASSWORD_PROBLEMS = {
 }
 
 
-class CodeForm(FlaskForm):
+def account_message(field: str, code: str) -> str:
+    """What a person reads when an account rule refuses a change
+    (core.identity.accounts): on the field the rule names."""
+    if field == "new_password":
+        return str(PASSWORD_PROBLEMS[code])
+    return {
+        "current_password": _("Your current password is not right."),
+        "email": _("There is already an account with this e-mail address."),
+        "code": _("This code is not right. Type the code your app shows now."),
+    }[field]
+
+
+class CodeForm(Form):
     code = StringField(
         _l("Code"),
         validators=[
@@ -69,7 +82,7 @@ class CodeForm(FlaskForm):
     )
 
 
-class PasswordChangeForm(FlaskForm):
+class PasswordChangeForm(Form):
     current_password = PasswordField(
         _l("Current password"),
         validators=[
@@ -80,11 +93,11 @@ class PasswordChangeForm(FlaskForm):
     new_password = _new_password_field(_l("New password"))
 
 
-class AcceptInviteForm(FlaskForm):
+class AcceptInviteForm(Form):
     new_password = _new_password_field(_l("Choose a password"))
 
 
-class InviteForm(FlaskForm):
+class InviteForm(Form):
     email = EmailField(
         _l("E-mail address"),
         validators=[

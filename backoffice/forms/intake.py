@@ -1,27 +1,95 @@
-"""Forms on a request's page: the reply through the mailbox and the triage panels."""
+"""Forms of the requests: the queue's filters, and on a request's page the
+reply through the mailbox and the triage panels."""
 
 from __future__ import annotations
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
+    HiddenField,
     RadioField,
-    SelectChoice,
     SelectField,
     StringField,
     TextAreaField,
 )
 from wtforms.validators import DataRequired, Length
 
-from backoffice.labels import ATTEMPT_OUTCOME_LABELS, CHANNEL_LABELS, TRIAGE_OUTCOME_LABELS
+from backoffice.labels import (
+    ATTEMPT_OUTCOME_LABELS,
+    CHANNEL_LABELS,
+    KIND_LABELS,
+    STATUS_LABELS,
+    TRIAGE_OUTCOME_LABELS,
+)
+from core.identity.staff import assignable
+from core.intake.queue import QueueFilters
+from core.model import Intake, Municipality
+from web.db import db
+from web.forms import Form, choices
+from web.i18n import LANGUAGE_NAMES
 
 
 def _too_long(limit: int):
     return _l("Please keep this under %(max)d characters.", max=limit)
 
 
-class ReplyForm(FlaskForm):
+class QueueFilterForm(Form):
+    """The queue's filters: a GET form, so its fields are the address's
+    (?status=new&kind=question) and it has no CSRF token. It shows what the
+    queue understood (core.intake.queue.QueueFilters ignores an unknown value)."""
+
+    id_prefix = "f-"
+
+    class Meta:
+        csrf = False
+
+    status = SelectField(_l("Status"))
+    kind = SelectField(_l("Door"))
+    municipality = SelectField(_l("Municipality"))
+    assigned = SelectField(_l("Taken by"))
+    language = SelectField(_l("Language"))
+
+    @classmethod
+    def showing(
+        cls,
+        filters: QueueFilters,
+        *,
+        statuses: list[str],
+        kinds: list[str],
+        municipalities: list[Municipality],
+        languages: list[str],
+    ) -> QueueFilterForm:
+        form = cls.blank(
+            status=filters.status or "",
+            kind=filters.kind or "",
+            municipality=str(filters.municipality_id or ""),
+            assigned=filters.assigned or "",
+            language=filters.language or "",
+        )
+        form.status.choices = [
+            ("", _("All open requests")),
+            *((code, STATUS_LABELS[code]) for code in statuses),
+            ("all", _("Everything, also closed")),
+        ]
+        form.kind.choices = [("", _("All doors")), *((k, KIND_LABELS[k]) for k in kinds)]
+        form.municipality.choices = [
+            ("", _("All municipalities")),
+            *((str(m.id), m.name) for m in municipalities),
+        ]
+        form.assigned.choices = [
+            ("", _("Anyone or nobody")),
+            ("me", _("Me")),
+            ("unassigned", _("Nobody yet")),
+        ]
+        form.language.choices = [
+            ("", _("All languages")),
+            *((code, LANGUAGE_NAMES[code]) for code in languages),
+        ]
+        return form
+
+
+class ReplyForm(Form):
     body = TextAreaField(
         _l("Reply through the portal mailbox"),
         validators=[
@@ -31,28 +99,33 @@ class ReplyForm(FlaskForm):
     )
 
 
-def _choices(labels) -> list[SelectChoice]:
-    return [SelectChoice(code, label) for code, label in labels.items()]
+class PanelForm(Form):
+    """A form among several on one page: its fields carry the panel's prefix
+    ("attempt-channel"), which is also their id, and its token is the page's
+    shared `csrf_token` input, which the app-wide CSRFProtect checks on every
+    POST before the view runs."""
 
-
-class PanelForm(FlaskForm):
-    """A form among several on one page: its fields carry a prefix so ids stay
-    unique, and its token is the page's shared `csrf_token` input, which the
-    app-wide CSRFProtect checks on every POST before the view runs."""
+    panel = ""
 
     class Meta:
         csrf = False
 
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("prefix", self.panel)
+        super().__init__(*args, **kwargs)
+
 
 class AttemptForm(PanelForm):
+    panel = "attempt"
+
     channel = RadioField(
         _l("How did you try?"),
-        choices=_choices(CHANNEL_LABELS),
+        choices=choices(CHANNEL_LABELS.items()),
         validators=[DataRequired(message=_l("Choose how you tried."))],
     )
     outcome = RadioField(
         _l("What happened?"),
-        choices=_choices(ATTEMPT_OUTCOME_LABELS),
+        choices=choices(ATTEMPT_OUTCOME_LABELS.items()),
         validators=[DataRequired(message=_l("Choose what happened."))],
     )
     note = TextAreaField(
@@ -65,9 +138,11 @@ class AttemptForm(PanelForm):
 
 
 class DecisionForm(PanelForm):
+    panel = "decision"
+
     outcome = RadioField(
         _l("Decision"),
-        choices=_choices(TRIAGE_OUTCOME_LABELS),
+        choices=choices(TRIAGE_OUTCOME_LABELS.items()),
         validators=[DataRequired(message=_l("Choose a decision."))],
     )
     referred_to = StringField(
@@ -81,4 +156,25 @@ class DecisionForm(PanelForm):
 
 
 class AssignForm(PanelForm):
-    staff_id = SelectField(_l("Give this request to"), coerce=str, validate_choice=True)
+    panel = "assign"
+
+    # The kernel checks the account (core.intake.triage.assign); an id the list
+    # did not offer is a forged or stale post, refused with 400 by the view.
+    staff_id = SelectField(_l("Give this request to"), coerce=str, validate_choice=False)
+
+    def prepare(self, found: Intake) -> None:
+        self.staff_id.choices = [("", _("Nobody (back to the queue)"))] + [
+            (str(s.id), s.name) for s in assignable(db.session)
+        ]
+
+
+class LinkForm(PanelForm):
+    """The button next to a request that looks like the same person's."""
+
+    other = HiddenField()
+
+
+class ReadForm(PanelForm):
+    """Mark a message from the requester as read ("1") or unread."""
+
+    read = HiddenField()

@@ -18,19 +18,13 @@ from backoffice.access import (
 )
 from backoffice.blueprint import bp
 from backoffice.enrolment import LOGIN_LIMIT, enrolment
-from backoffice.forms.accounts import (
-    PASSWORD_PROBLEMS,
-    PasswordChangeForm,
-)
-from core.governance import audit
-from core.identity import passwords, staff_sessions, two_factor
+from backoffice.forms.accounts import PasswordChangeForm, account_message
+from core.identity import accounts, staff_sessions, two_factor
 from core.identity.permissions import Permission
-from core.identity.staff import (
-    end_all_sessions,
-    set_password,
-)
 from core.infra import clock
+from core.rules import RuleError
 from web.db import db
+from web.forms import show_rule_error
 from web.security import limiter
 
 
@@ -55,10 +49,12 @@ def account_two_step():
 @bp.post("/account/recovery-codes")
 @requires(Permission.SIGNED_IN)
 def account_recovery_codes():
-    if not two_factor.has_second_factor(g.staff):
+    try:
+        codes = accounts.renew_recovery_codes(db.session, g.staff)
+    except RuleError:
+        # No second factor (reset meanwhile): the account page offers to set one up.
+        db.session.rollback()
         return redirect(url_for("backoffice.account"))
-    codes = two_factor.new_recovery_codes(db.session, g.staff)
-    audit.record(db.session, "staff.recovery_codes_renewed", actor_id=g.staff.id)
     db.session.commit()
     return render_template(
         "backoffice/account_recovery_codes.html",
@@ -73,23 +69,23 @@ def account_recovery_codes():
 def account_password():
     form = PasswordChangeForm()
     if form.validate_on_submit():
-        if not passwords.verify_password(g.staff.password_hash, form.current_password.data):
-            form.current_password.errors = [_("Your current password is not right.")]
+        try:
+            token = accounts.change_password(
+                db.session,
+                g.staff,
+                form.current_password.data,
+                form.new_password.data,
+                clock.now(),
+            )
+        except RuleError as refused:
+            db.session.rollback()
+            show_rule_error(form, refused, account_message)
         else:
-            try:
-                set_password(g.staff, form.new_password.data)
-            except passwords.PasswordRejected as exc:
-                form.new_password.errors = [PASSWORD_PROBLEMS[exc.code]]
-            else:
-                # Every other session ends; this one goes on under a new token.
-                at = clock.now()
-                end_all_sessions(db.session, g.staff, at)
-                audit.record(db.session, "staff.password_changed", actor_id=g.staff.id)
-                token = staff_sessions.start(db.session, g.staff, at)
-                db.session.commit()
-                sign_in(g.staff, token)
-                flash(_("Your password is changed. You are signed out everywhere else."))
-                return redirect(url_for("backoffice.account"), code=303)
+            # Every other session has ended; this one goes on under the new token.
+            db.session.commit()
+            sign_in(g.staff, token)
+            flash(_("Your password is changed. You are signed out everywhere else."))
+            return redirect(url_for("backoffice.account"), code=303)
     form.current_password.data = ""
     form.new_password.data = ""
     return render_template("backoffice/account_password.html", form=form)
@@ -98,8 +94,7 @@ def account_password():
 @bp.post("/account/sign-out-everywhere")
 @requires(Permission.SIGNED_IN)
 def sign_out_everywhere():
-    end_all_sessions(db.session, g.staff, clock.now())
-    audit.record(db.session, "staff.signed_out_everywhere", actor_id=g.staff.id)
+    accounts.sign_out_everywhere(db.session, g.staff, clock.now())
     db.session.commit()
     session.clear()
     flash(_("You are signed out on every device."))

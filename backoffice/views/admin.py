@@ -5,9 +5,7 @@ from __future__ import annotations
 from flask import (
     abort,
     current_app,
-    flash,
     g,
-    redirect,
     render_template,
     request,
     url_for,
@@ -17,26 +15,16 @@ from sqlalchemy import func, select
 
 from backoffice.access import record_read, requires
 from backoffice.blueprint import bp
-from backoffice.forms.accounts import (
-    InviteForm,
-)
-from core.governance import audit
-from core.identity import invites, throttle, two_factor
+from backoffice.forms.accounts import InviteForm, account_message
+from backoffice.handlers import Done, change_view
+from core.identity import accounts, invites, throttle, two_factor
 from core.identity.permissions import Permission
-from core.identity.staff import (
-    StaffExists,
-    activate,
-    deactivate,
-    end_all_sessions,
-    invite_staff,
-    is_invited,
-)
+from core.identity.staff import is_invited, names_of
 from core.infra import clock
-from core.model import (
-    AuditEvent,
-    Staff,
-)
+from core.model import AuditEvent, Staff
+from core.rules import RuleError
 from web.db import db
+from web.forms import show_rule_error
 
 AUDIT_PAGE_SIZE = 100
 
@@ -48,14 +36,13 @@ def _staff_or_404(staff_id: int) -> Staff:
     return staff
 
 
-def _audit_staff(action: str, staff: Staff) -> None:
-    audit.record(db.session, action, actor_id=g.staff.id, target_type="staff", target_id=staff.id)
+# An admin's change to one account (/admin/staff/<staff_id>/...): the kernel
+# (core.identity.accounts) changes and records it; the list says what happened.
+staff_change = change_view(_staff_or_404, "staff_id")
 
 
-def _done(message: str):
-    db.session.commit()
-    flash(message)
-    return redirect(url_for("backoffice.admin_staff"), code=303)
+def _to_the_list(message: str) -> Done:
+    return Done(message, url_for("backoffice.admin_staff"))
 
 
 @bp.get("/admin/staff")
@@ -77,20 +64,13 @@ def admin_invite():
     form = InviteForm()
     if form.validate_on_submit():
         try:
-            staff = invite_staff(
-                db.session, email=form.email.data, name=form.name.data, role=form.role.data
+            staff = accounts.invite(
+                db.session, g.staff, email=form.email.data, name=form.name.data, role=form.role.data
             )
-        except StaffExists:
-            form.email.errors = [_("There is already an account with this e-mail address.")]
+        except RuleError as refused:
+            db.session.rollback()
+            show_rule_error(form, refused, account_message)
         else:
-            audit.record(
-                db.session,
-                "staff.invited",
-                actor_id=g.staff.id,
-                target_type="staff",
-                target_id=staff.id,
-                detail=f"role={staff.role}",
-            )
             db.session.commit()
             token = invites.make_token(current_app.config["SECRET_KEY"], staff)
             link = url_for("backoffice.accept_invitation", token=token, _external=True)
@@ -100,45 +80,44 @@ def admin_invite():
 
 @bp.post("/admin/staff/<int:staff_id>/deactivate")
 @requires(Permission.MANAGE_STAFF)
-def admin_deactivate(staff_id: int):
-    staff = _staff_or_404(staff_id)
-    if staff.id == g.staff.id:
-        flash(_("You cannot deactivate your own account."))
-        return redirect(url_for("backoffice.admin_staff"), code=303)
-    deactivate(db.session, staff, clock.now())
-    _audit_staff("staff.deactivated", staff)
-    return _done(_("%(name)s can no longer sign in.", name=staff.name))
+@staff_change
+def admin_deactivate(staff: Staff, _form: None) -> Done:
+    try:
+        accounts.deactivate(db.session, staff, g.staff, clock.now())
+    except RuleError:
+        # Nothing changed: an admin cannot lock themselves out.
+        return _to_the_list(_("You cannot deactivate your own account."))
+    return _to_the_list(_("%(name)s can no longer sign in.", name=staff.name))
 
 
 @bp.post("/admin/staff/<int:staff_id>/activate")
 @requires(Permission.MANAGE_STAFF)
-def admin_activate(staff_id: int):
-    staff = _staff_or_404(staff_id)
-    if not activate(staff):
+@staff_change
+def admin_activate(staff: Staff, _form: None) -> Done:
+    try:
+        accounts.activate(db.session, staff, g.staff)
+    except RuleError:
+        # An invitation not yet accepted has no password to sign in with.
         abort(404)
-    _audit_staff("staff.activated", staff)
-    return _done(_("%(name)s can sign in again.", name=staff.name))
+    return _to_the_list(_("%(name)s can sign in again.", name=staff.name))
 
 
 @bp.post("/admin/staff/<int:staff_id>/reset-two-step")
 @requires(Permission.MANAGE_STAFF)
-def admin_reset_second_factor(staff_id: int):
-    staff = _staff_or_404(staff_id)
-    two_factor.reset(db.session, staff)
-    end_all_sessions(db.session, staff, clock.now())
-    _audit_staff("staff.second_factor_reset", staff)
-    return _done(
+@staff_change
+def admin_reset_second_factor(staff: Staff, _form: None) -> Done:
+    accounts.reset_second_factor(db.session, staff, g.staff, clock.now())
+    return _to_the_list(
         _("%(name)s sets up two-step sign-in again at their next sign-in.", name=staff.name)
     )
 
 
 @bp.post("/admin/staff/<int:staff_id>/unlock")
 @requires(Permission.MANAGE_STAFF)
-def admin_unlock(staff_id: int):
-    staff = _staff_or_404(staff_id)
-    throttle.unlock(db.session, staff.email)
-    _audit_staff("staff.unlocked", staff)
-    return _done(_("%(name)s can try to sign in again.", name=staff.name))
+@staff_change
+def admin_unlock(staff: Staff, _form: None) -> Done:
+    accounts.unlock(db.session, staff, g.staff)
+    return _to_the_list(_("%(name)s can try to sign in again.", name=staff.name))
 
 
 @bp.get("/admin/audit")
@@ -152,7 +131,7 @@ def admin_audit():
         .offset((page - 1) * AUDIT_PAGE_SIZE)
     ).all()
     total = db.session.scalar(select(func.count()).select_from(AuditEvent))
-    names = {row.id: row.name for row in db.session.execute(select(Staff.id, Staff.name))}
+    names = names_of(db.session, (event.actor_id for event in events))
     record_read("audit.viewed", detail=f"page={page}")
     return render_template(
         "backoffice/admin_audit.html",

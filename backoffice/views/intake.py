@@ -2,68 +2,41 @@
 
 from __future__ import annotations
 
-from flask import (
-    abort,
-    flash,
-    g,
-    redirect,
-    render_template,
-    url_for,
-)
+from flask import abort, g, render_template, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from backoffice.access import (
-    record_read,
-    requires,
-)
+from backoffice.access import record_read, requires
 from backoffice.blueprint import bp
-from backoffice.forms.intake import (
-    AssignForm,
-    AttemptForm,
-    DecisionForm,
-    ReplyForm,
-)
+from backoffice.forms.intake import AssignForm, AttemptForm, DecisionForm, ReplyForm
+from backoffice.handlers import Done, intake_change
 from backoffice.records import intake_or_404
 from core.casework.cases import case_of
-from core.governance import audit
 from core.identity.permissions import Permission
 from core.infra import clock
 from core.intake.mailbox import add_staff_reply
 from core.intake.safe_window import SafeTimes, is_safe_now, next_safe_start
 from core.intake.triage import OPEN_STATUSES, linked_ids, matches
-from core.model import (
-    ContactAttempt,
-    Intake,
-    IntakeStatus,
-    Role,
-    Staff,
-)
+from core.model import ContactAttempt, Intake, IntakeStatus, Staff
 from core.network.centres import current_centre
 from web.db import db
 
 
 def render_intake(found: Intake, **forms):
-    """The request's page, with any form that came back with an error."""
+    """The request's page, with any form that came back with an error (the
+    others as the page first shows them)."""
     session = db.session
     centre = current_centre(session)
     safe = SafeTimes.from_codes(found.safe_days, found.safe_times)
     now = clock.now()
-    assign_form = forms.get("assign_form") or AssignForm(prefix="assign")
-    assign_form.staff_id.choices = [("", _("Nobody (back to the queue)"))] + [
-        (str(s.id), s.name)
-        for s in session.scalars(
-            select(Staff)
-            .where(Staff.is_active.is_(True), Staff.role != Role.ADMIN)
-            .order_by(Staff.name)
-        )
-    ]
+    assign_form = forms.get("assign_form") or AssignForm.blank()
+    assign_form.prepare(found)
     return render_template(
         "backoffice/intake.html",
         intake=found,
-        reply_form=forms.get("reply_form") or ReplyForm(),
-        attempt_form=forms.get("attempt_form") or AttemptForm(prefix="attempt"),
-        decision_form=forms.get("decision_form") or DecisionForm(prefix="decision"),
+        reply_form=forms.get("reply_form") or ReplyForm.blank(),
+        attempt_form=forms.get("attempt_form") or AttemptForm.blank(),
+        decision_form=forms.get("decision_form") or DecisionForm.blank(),
         assign_form=assign_form,
         attempt_warning=forms.get("attempt_warning"),
         holder=session.get(Staff, found.assigned_to_id) if found.assigned_to_id else None,
@@ -92,24 +65,22 @@ def intake(intake_id: int):
     return render_intake(found)
 
 
-@bp.post("/intakes/<int:intake_id>/reply")
-@requires(Permission.REPLY_TO_REQUESTER)
-def reply(intake_id: int):
-    found = intake_or_404(intake_id)
+def _not_erased(found: Intake):
+    """A request its requester deleted has no mailbox any more."""
     if found.status == IntakeStatus.ERASED:
         abort(404)
-    form = ReplyForm()
-    if not form.validate_on_submit():
-        return render_intake(found, reply_form=form)
-    message = add_staff_reply(db.session, found, g.staff, form.body.data.strip())
-    audit.record(
-        db.session,
-        "intake.replied",
-        actor_id=g.staff.id,
-        target_type="intake",
-        target_id=found.id,
-        detail=f"message {message.id}",
+
+
+@bp.post("/intakes/<int:intake_id>/reply")
+@requires(Permission.REPLY_TO_REQUESTER)
+@intake_change(
+    form=ReplyForm,
+    page=lambda found, form: render_intake(found, reply_form=form),
+    guard=_not_erased,
+)
+def reply(found: Intake, form: ReplyForm) -> Done:
+    add_staff_reply(db.session, found, g.staff, form.body.data.strip())
+    return Done(
+        _("Your reply is in the portal mailbox. The person reads it with their code."),
+        url_for("backoffice.intake", intake_id=found.id),
     )
-    db.session.commit()
-    flash(_("Your reply is in the portal mailbox. The person reads it with their code."))
-    return redirect(url_for("backoffice.intake", intake_id=found.id), code=303)

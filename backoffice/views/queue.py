@@ -10,22 +10,22 @@ from flask import (
     render_template,
     request,
 )
-from sqlalchemy import select
 
 from backoffice.access import (
     requires,
 )
 from backoffice.blueprint import bp
 from backoffice.centre import centre_today
+from backoffice.forms.intake import QueueFilterForm
 from core.casework import actions
 from core.identity.permissions import Permission
+from core.identity.staff import names_of
 from core.infra import clock
 from core.intake import queue as triage_queue
 from core.intake.triage import OPEN_STATUSES
 from core.model import (
     IntakeKind,
     IntakeStatus,
-    Staff,
 )
 from core.network.centres import active_municipalities, current_centre
 from web.db import db
@@ -52,20 +52,18 @@ def queue():
     page = triage_queue.load(
         session, filters, staff_id=g.staff.id, now=clock.now(), target=first_contact_target()
     )
-    holders = {
-        s.id: s.name
-        for s in session.scalars(
-            select(Staff).where(Staff.id.in_({r.intake.assigned_to_id for r in page.rows}))
-        )
-    }
+    filter_form = QueueFilterForm.showing(
+        filters,
+        statuses=[*OPEN_STATUSES, IntakeStatus.DECIDED],
+        kinds=list(IntakeKind),
+        municipalities=active_municipalities(session, current_centre(session)),
+        languages=current_app.config["FJC_LANGUAGES"],
+    )
     return render_template(
         "backoffice/queue.html",
         page=page,
-        filters=filters,
-        holders=holders,
-        kinds=list(IntakeKind),
-        statuses=[*OPEN_STATUSES, IntakeStatus.DECIDED],
-        municipalities=active_municipalities(session, current_centre(session)),
+        filter_form=filter_form,
+        holders=names_of(session, (r.intake.assigned_to_id for r in page.rows)),
         target_hours=current_app.config["FJC_FIRST_CONTACT_TARGET_HOURS"],
         page_args={k: v for k, v in request.args.items() if k != "page"},
         **overdue_on_home(),

@@ -23,18 +23,18 @@ from backoffice.access import (
 from backoffice.blueprint import bp
 from backoffice.enrolment import LOGIN_LIMIT, enrolment, finish_sign_in, landing_for
 from backoffice.forms.accounts import (
-    PASSWORD_PROBLEMS,
     AcceptInviteForm,
     CodeForm,
     LoginForm,
+    account_message,
 )
-from core.governance import audit
-from core.identity import invites, passwords, signin, staff_sessions, two_factor
+from core.identity import accounts, invites, signin, two_factor
 from core.identity.permissions import Permission
-from core.identity.staff import accept_invite
 from core.identity.throttle import Verdict
 from core.infra import clock
+from core.rules import RuleError
 from web.db import db
+from web.forms import show_rule_error
 from web.security import limiter
 
 
@@ -137,8 +137,7 @@ def login_enrol():
 @bp.post("/logout")
 @requires(Permission.SIGNED_IN)
 def logout():
-    staff_sessions.end(db.session, session["sid"], clock.now())
-    audit.record(db.session, "staff.logout", actor_id=g.staff.id)
+    signin.sign_out(db.session, g.staff, session["sid"], clock.now())
     db.session.commit()
     sign_out()
     return redirect(url_for("backoffice.login"))
@@ -155,11 +154,11 @@ def accept_invitation(token: str):
     form = AcceptInviteForm()
     if form.validate_on_submit():
         try:
-            accept_invite(staff, form.new_password.data)
-        except passwords.PasswordRejected as exc:
-            form.new_password.errors = [PASSWORD_PROBLEMS[exc.code]]
+            accounts.accept_invitation(db.session, staff, form.new_password.data)
+        except RuleError as refused:
+            db.session.rollback()
+            show_rule_error(form, refused, account_message)
         else:
-            audit.record(db.session, "staff.invite_accepted", actor_id=staff.id)
             db.session.commit()
             sign_out()
             flash(_("Your account is ready. Sign in with your e-mail address and new password."))

@@ -23,7 +23,6 @@ from flask_babel import format_date, format_decimal, get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
-from sqlalchemy import select
 
 from backoffice.access import (
     record_read,
@@ -31,19 +30,20 @@ from backoffice.access import (
 )
 from backoffice.blueprint import bp
 from backoffice.centre import centre_today, centre_zone
+from backoffice.forms.stats import PeriodForm
 from backoffice.labels import (
     CLOSURE_REASON_LABELS,
     KIND_LABELS,
 )
 from core.identity.permissions import Permission
-from core.model import (
-    Role,
-    Staff,
-)
+from core.identity.staff import names_of
+from core.model import Role
 from core.reporting import stats
 from core.reporting.suppression import HIDDEN_MARK, small_mark
+from core.rules import RuleError
 from web.charts import Bar, Line, bar_chart, line_chart
 from web.db import db
+from web.forms import show_rule_error
 
 CHILDREN_STAT_LABELS = {
     "yes": _l("Children involved"),
@@ -62,12 +62,14 @@ TRACK_STAT_LABELS = {
 NOT_GIVEN_LABEL = _l("Not given")
 
 
-PERIOD_ERRORS = {
-    "format": _l("Type a month as year and month, for example 2026-03."),
-    "future": _l("The last month cannot be after this month."),
-    "order": _l("The first month must come before the last month."),
-    "too_long": _l("Choose a period of at most %(months)s months."),
-}
+def period_message(field: str, code: str) -> str:
+    """What staff read when the months typed make no period (core.reporting.stats)."""
+    return {
+        "format": _("Type a month as year and month, for example 2026-03."),
+        "future": _("The last month cannot be after this month."),
+        "order": _("The first month must come before the last month."),
+        "too_long": _("Choose a period of at most %(months)s months.", months=stats.MAX_MONTHS),
+    }[code]
 
 
 def _threshold() -> int:
@@ -86,17 +88,19 @@ def _figures(period: stats.Period, today: date) -> stats.Figures:
     )
 
 
-def _period_from_request(today: date) -> tuple[stats.Period, dict[str, str]]:
-    """The period asked for, or the default one with a message per wrong field."""
+def _period_from_request(today: date) -> tuple[stats.Period, PeriodForm]:
+    """The period asked for, or the default one with the form's problems on
+    their fields (and what was typed kept)."""
+    form = PeriodForm(request.args)
     try:
-        return (
-            stats.parse_period(request.args.get("from"), request.args.get("to"), today),
-            {},
-        )
-    except stats.PeriodError as problem:
-        message = PERIOD_ERRORS[problem.code]
-        text = str(message) % {"months": stats.MAX_MONTHS}
-        return stats.default_period(today), {problem.field: text}
+        period = stats.parse_period(form.first.data, form.last.data, today)
+    except RuleError as refused:
+        show_rule_error(form, refused, period_message)
+        return stats.default_period(today), form
+    # An empty side stands for the usual month: the form shows which.
+    form.first.data = form.first.data or period.first.key
+    form.last.data = form.last.data or period.last.key
+    return period, form
 
 
 def _month_label(month: stats.Month) -> str:
@@ -128,7 +132,7 @@ def _director_labels(figures: stats.Figures, exact: bool) -> dict[str, str]:
             for index, row in enumerate(figures.caseload.rows)
         }
     ids = [int(r) for r in figures.caseload.rows if r != stats.NOT_GIVEN]
-    names = dict(db.session.execute(select(Staff.id, Staff.name).where(Staff.id.in_(ids))).all())
+    names = names_of(db.session, ids)
     return {
         row: str(NOT_GIVEN_LABEL) if row == stats.NOT_GIVEN else names.get(int(row), row)
         for row in figures.caseload.rows
@@ -227,7 +231,7 @@ def _labels(figures: stats.Figures, exact: bool) -> dict[str, dict[str, str]]:
 @requires(Permission.VIEW_STATS)
 def stats_page():
     today = centre_today()
-    period, errors = _period_from_request(today)
+    period, period_form = _period_from_request(today)
     exact = g.staff.role == Role.COORDINATOR
     threshold = _threshold()
     figures = _figures(period, today)
@@ -245,8 +249,7 @@ def stats_page():
         hidden_mark=HIDDEN_MARK,
         labels=labels,
         charts=_charts(figures, labels, threshold),
-        typed={"from": request.args.get("from", ""), "to": request.args.get("to", "")},
-        errors=errors,
+        period_form=period_form,
         period_from=period.first.key,
         period_to=period.last.key,
         hours=lambda seconds: _number(None if seconds is None else seconds / 3600),
@@ -272,8 +275,8 @@ def csv_body(rows: list[tuple[str, str, str, str]]) -> bytes:
 @requires(Permission.VIEW_STATS)
 def stats_csv():
     today = centre_today()
-    period, errors = _period_from_request(today)
-    if errors:
+    period, period_form = _period_from_request(today)
+    if period_form.has_errors:
         # A hand-typed address with a wrong month: the page says what is wrong.
         return stats_page()
     threshold = _threshold()

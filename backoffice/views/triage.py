@@ -1,179 +1,164 @@
 """Triage actions on a request: take it, assign it, log a contact attempt,
-decide the track, mark messages read, link a matching request."""
+decide the track, mark messages read, link a matching request.
+
+Each is a change through backoffice.handlers.intake_change; the kernel
+(core.intake.triage) changes the request and records it in the audit trail."""
 
 from __future__ import annotations
 
-from flask import (
-    abort,
-    flash,
-    g,
-    redirect,
-    request,
-    url_for,
-)
+from collections.abc import Callable
+
+from flask import abort, flash, g, redirect, url_for
 from flask_babel import gettext as _
 
-from backoffice.access import (
-    requires,
-)
+from backoffice.access import requires
 from backoffice.blueprint import bp
-from backoffice.forms.intake import (
-    AssignForm,
-    AttemptForm,
-    DecisionForm,
-)
-from backoffice.records import intake_or_404
+from backoffice.forms.intake import AssignForm, AttemptForm, DecisionForm, LinkForm, ReadForm
+from backoffice.handlers import Done, intake_change
 from backoffice.views.intake import render_intake
-from core.governance import audit
 from core.identity.permissions import Permission
 from core.intake import triage
 from core.intake.safe_window import Channel
-from core.model import (
-    Message,
-    Staff,
-)
+from core.model import Intake, Message, Staff
 from core.network.centres import current_centre
 from web.db import db
 
 
-def _back(intake_id: int):
-    return redirect(url_for("backoffice.intake", intake_id=intake_id), code=303)
+def _page(found: Intake) -> str:
+    return url_for("backoffice.intake", intake_id=found.id)
 
 
-def _audit(action: str, intake_id: int, detail: str | None = None) -> None:
-    audit.record(
-        db.session,
-        action,
-        actor_id=g.staff.id,
-        target_type="intake",
-        target_id=intake_id,
-        detail=detail,
-    )
+def triage_message(field: str, code: str) -> str:
+    """What staff read when a triage rule refuses a change (core.intake.triage)."""
+    if field == "referred_to":
+        return _("Say to which service you referred the person.")
+    if field == "confirm_unsafe":
+        return _("Nothing was saved. Only go on if you checked that it is safe now.")
+    return _("This request is no longer open.")
+
+
+def _open_only(message: Callable[[], str]):
+    """A request decided, closed or erased since its page was opened takes no
+    triage change: nothing changes, and its page says why."""
+
+    def guard(found: Intake):
+        if found.status in triage.OPEN_STATUSES:
+            return None
+        flash(message())
+        return redirect(_page(found), code=303)
+
+    return guard
 
 
 @bp.post("/intakes/<int:intake_id>/claim")
 @requires(Permission.TRIAGE)
-def claim(intake_id: int):
-    intake_or_404(intake_id)
-    result = triage.claim(db.session, intake_id, g.staff)
+@intake_change()
+def claim(found: Intake, _form: None) -> Done:
+    result = triage.claim(db.session, found.id, g.staff)
     if result.won:
-        _audit("intake.claimed", intake_id)
-        db.session.commit()
-        flash(_("You took this request."))
-    else:
-        db.session.rollback()
-        if result.holder is not None:
-            flash(_("%(name)s already took this request.", name=result.holder.name))
-        else:
-            flash(_("This request can no longer be taken."))
-    return _back(intake_id)
+        return Done(_("You took this request."), _page(found))
+    if result.holder is not None:
+        return Done(_("%(name)s already took this request.", name=result.holder.name), _page(found))
+    return Done(_("This request can no longer be taken."), _page(found))
+
+
+def _assignee(staff_id: str) -> Staff | None:
+    """The account the select named; empty gives the request back to the queue.
+    An id the list did not offer is a forged or stale post: 400."""
+    staff_id = (staff_id or "").strip()
+    if not staff_id:
+        return None
+    target = db.session.get(Staff, int(staff_id)) if staff_id.isdigit() else None
+    if target is None:
+        abort(400)
+    return target
 
 
 @bp.post("/intakes/<int:intake_id>/assign")
 @requires(Permission.ASSIGN)
-def assign(intake_id: int):
-    found = intake_or_404(intake_id)
-    form = AssignForm(prefix="assign")
-    staff_id = (form.staff_id.data or "").strip()
-    target = db.session.get(Staff, int(staff_id)) if staff_id.isdigit() else None
-    if staff_id and (target is None or not target.is_active):
-        abort(400)
-    try:
-        triage.assign(db.session, found, target, g.staff)
-    except triage.TriageError:
-        flash(_("Only an open request can be assigned."))
-        return _back(intake_id)
-    _audit("intake.assigned", intake_id, detail=f"to staff {target.id}" if target else "released")
-    db.session.commit()
-    flash(_("The request is assigned.") if target else _("The request is back in the queue."))
-    return _back(intake_id)
+@intake_change(
+    form=AssignForm, guard=_open_only(lambda: _("Only an open request can be assigned."))
+)
+def assign(found: Intake, form: AssignForm) -> Done:
+    target = _assignee(form.staff_id.data)
+    # An inactive account is refused by the kernel; without messages that is a 400.
+    triage.assign(db.session, found, target, g.staff)
+    message = _("The request is assigned.") if target else _("The request is back in the queue.")
+    return Done(message, _page(found))
+
+
+def _attempt_page(found: Intake, form: AttemptForm):
+    """The page again: with the form's problems, or, when the attempt is not safe
+    by the person's choices and was not confirmed, the warning and the box to tick."""
+    warning = None
+    if form.confirm_unsafe.errors:
+        timezone = current_centre(db.session).timezone
+        warning = triage.check_attempt(found, Channel(form.channel.data), timezone)
+    return render_intake(found, attempt_form=form, attempt_warning=warning)
 
 
 @bp.post("/intakes/<int:intake_id>/attempts")
 @requires(Permission.TRIAGE)
-def attempt(intake_id: int):
-    found = intake_or_404(intake_id)
-    form = AttemptForm(prefix="attempt")
-    if not form.validate_on_submit():
-        return render_intake(found, attempt_form=form)
-    timezone = current_centre(db.session).timezone
-    channel = Channel(form.channel.data)
-    check = triage.check_attempt(found, channel, timezone)
-    if not check.safe and not form.confirm_unsafe.data:
-        # Nothing is recorded: the page explains the risk and asks to confirm.
-        return render_intake(found, attempt_form=form, attempt_warning=check)
-    try:
-        recorded = triage.record_attempt(
-            db.session,
-            found,
-            g.staff,
-            channel=channel,
-            outcome=triage.AttemptOutcome(form.outcome.data),
-            note=form.note.data,
-            timezone=timezone,
-            confirmed_unsafe=bool(form.confirm_unsafe.data),
-        )
-    except triage.TriageError:
-        flash(_("This request is no longer open."))
-        return _back(intake_id)
-    detail = f"attempt {recorded.id}" + ("" if check.safe else " confirmed despite warning")
-    _audit("intake.contact_attempt", intake_id, detail=detail)
-    db.session.commit()
-    flash(_("The contact attempt is saved."))
-    return _back(intake_id)
+@intake_change(
+    form=AttemptForm,
+    page=_attempt_page,
+    messages=triage_message,
+    guard=_open_only(lambda: _("This request is no longer open.")),
+)
+def attempt(found: Intake, form: AttemptForm) -> Done:
+    triage.record_attempt(
+        db.session,
+        found,
+        g.staff,
+        channel=Channel(form.channel.data),
+        outcome=triage.AttemptOutcome(form.outcome.data),
+        note=form.note.data,
+        timezone=current_centre(db.session).timezone,
+        confirmed_unsafe=bool(form.confirm_unsafe.data),
+    )
+    return Done(_("The contact attempt is saved."), _page(found))
 
 
 @bp.post("/intakes/<int:intake_id>/decision")
 @requires(Permission.TRIAGE)
-def decide(intake_id: int):
-    found = intake_or_404(intake_id)
-    form = DecisionForm(prefix="decision")
-    if not form.validate_on_submit():
-        return render_intake(found, decision_form=form)
-    outcome = triage.TriageOutcome(form.outcome.data)
-    if outcome in triage.REFERRING_OUTCOMES and not (form.referred_to.data or "").strip():
-        form.referred_to.errors = [_("Say to which service you referred the person.")]
-        return render_intake(found, decision_form=form)
-    try:
-        triage.decide(
-            db.session,
-            found,
-            g.staff,
-            outcome=outcome,
-            referred_to=form.referred_to.data,
-            note=form.note.data,
-        )
-    except triage.TriageError:
-        flash(_("This request already has a decision."))
-        return _back(intake_id)
-    _audit("intake.decided", intake_id, detail=outcome.value)
-    db.session.commit()
-    flash(_("The decision is saved."))
-    return _back(intake_id)
+@intake_change(
+    form=DecisionForm,
+    page=lambda found, form: render_intake(found, decision_form=form),
+    messages=triage_message,
+    guard=_open_only(lambda: _("This request already has a decision.")),
+)
+def decide(found: Intake, form: DecisionForm) -> Done:
+    triage.decide(
+        db.session,
+        found,
+        g.staff,
+        outcome=triage.TriageOutcome(form.outcome.data),
+        referred_to=form.referred_to.data,
+        note=form.note.data,
+    )
+    return Done(_("The decision is saved."), _page(found))
 
 
 @bp.post("/intakes/<int:intake_id>/messages/<int:message_id>/read")
 @requires(Permission.TRIAGE)
-def mark_read(intake_id: int, message_id: int):
+@intake_change(form=ReadForm)
+def mark_read(found: Intake, form: ReadForm, message_id: int) -> Done:
     message = db.session.get(Message, message_id)
-    if message is None or message.intake_id != intake_id:
+    if message is None or message.intake_id != found.id:
         abort(404)
-    triage.mark_read(message, read=request.form.get("read") == "1")
-    db.session.commit()
-    return _back(intake_id)
+    triage.mark_read(message, read=form.read.data == "1")
+    return Done(None, _page(found))
 
 
 @bp.post("/intakes/<int:intake_id>/links")
 @requires(Permission.TRIAGE)
-def link(intake_id: int):
-    found = intake_or_404(intake_id)
-    other_id = request.form.get("other", "")
-    other = db.session.get(type(found), int(other_id)) if other_id.isdigit() else None
-    # Only a request the match list offered may be linked.
-    if other is None or other not in triage.matches(db.session, found):
+@intake_change(form=LinkForm)
+def link(found: Intake, form: LinkForm) -> Done:
+    other_id = (form.other.data or "").strip()
+    other = db.session.get(Intake, int(other_id)) if other_id.isdigit() else None
+    if other is None:
         abort(400)
+    # Only a request the match list offered may be linked: the kernel refuses
+    # any other (without messages, a 400).
     triage.link(db.session, found, other, g.staff)
-    _audit("intake.linked", intake_id, detail=f"intake {other.id}")
-    db.session.commit()
-    flash(_("The requests are linked."))
-    return _back(intake_id)
+    return Done(_("The requests are linked."), _page(found))

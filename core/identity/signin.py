@@ -4,7 +4,8 @@ Step 1, password: refused without checking while the address waits or is
 locked; a wrong password counts a failure for the address (known or not).
 Step 2, second factor: a TOTP code or a recovery code; wrong codes count for
 the same address. Only a complete sign-in clears the count and starts a session.
-Every outcome is audited, without the e-mail address, password or code.
+Every outcome is audited, without the e-mail address, password or code, and
+so is signing out.
 """
 
 from __future__ import annotations
@@ -81,3 +82,9 @@ def complete(session: Session, staff: Staff, at: datetime, method: str) -> str:
     token = staff_sessions.start(session, staff, at)
     audit.record(session, "staff.login", actor_id=staff.id, detail=method)
     return token
+
+
+def sign_out(session: Session, staff: Staff, token: str, at: datetime) -> None:
+    """End this session on the server (a copied cookie stops working), audited."""
+    staff_sessions.end(session, token, at)
+    audit.record(session, "staff.logout", actor_id=staff.id)

@@ -1,7 +1,11 @@
-"""Staff accounts: creating and inviting them, passwords, signing in, deactivating."""
+"""Staff accounts: creating and inviting them, passwords, signing in, deactivating.
+
+These are the building blocks; a change a person makes to an account goes
+through core.identity.accounts, which records it in the audit trail."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 
 from sqlalchemy import select, update
@@ -10,10 +14,14 @@ from sqlalchemy.orm import Session
 from core.identity import passwords, throttle
 from core.model import Role, Staff, StaffSession
 from core.network.centres import current_centre
+from core.rules import RuleError
 
 
-class StaffExists(ValueError):
-    pass
+class StaffExists(RuleError):
+    """There is already an account with this e-mail address."""
+
+    def __init__(self):
+        super().__init__("email", "taken")
 
 
 def normalise_email(email: str) -> str:
@@ -24,10 +32,31 @@ def find_by_email(session: Session, email: str) -> Staff | None:
     return session.scalar(select(Staff).where(Staff.email == normalise_email(email)))
 
 
+def names_of(session: Session, ids: Iterable[int | None]) -> dict[int, str]:
+    """{id: name} of the accounts named (None is skipped), in one query; an
+    id that names no account is left out. No id: no query."""
+    wanted = {staff_id for staff_id in ids if staff_id is not None}
+    if not wanted:
+        return {}
+    rows = session.execute(select(Staff.id, Staff.name).where(Staff.id.in_(wanted)))
+    return {staff_id: name for staff_id, name in rows}
+
+
+def assignable(session: Session) -> list[Staff]:
+    """Who a request can be given to: active accounts that see requests, by name."""
+    return list(
+        session.scalars(
+            select(Staff)
+            .where(Staff.is_active.is_(True), Staff.role != Role.ADMIN)
+            .order_by(Staff.name, Staff.id)
+        )
+    )
+
+
 def _new_staff(session: Session, *, email: str, name: str, role: str, password_hash: str) -> Staff:
     role = Role(role)  # ValueError on an unknown role
     if find_by_email(session, email) is not None:
-        raise StaffExists(email)
+        raise StaffExists
     staff = Staff(
         centre_id=current_centre(session).id,
         email=normalise_email(email),

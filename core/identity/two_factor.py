@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import secrets
 from datetime import datetime
+from typing import cast
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import CursorResult, delete, func, select, update
 from sqlalchemy.orm import Session
 
 from core.identity import totp
@@ -52,8 +53,11 @@ def new_recovery_codes(session: Session, staff: Staff) -> list[str]:
 
 
 def recovery_codes_left(session: Session, staff: Staff) -> int:
-    return session.scalar(
-        select(func.count()).select_from(RecoveryCode).where(RecoveryCode.staff_id == staff.id)
+    return (
+        session.scalar(
+            select(func.count()).select_from(RecoveryCode).where(RecoveryCode.staff_id == staff.id)
+        )
+        or 0
     )
 
 
@@ -70,18 +74,23 @@ def confirm_enrolment(session: Session, staff: Staff, code: str, at: datetime) -
 
 
 def _use_totp(session: Session, staff: Staff, code: str, at: datetime) -> bool:
+    if not staff.totp_secret:
+        return False
     step = totp.matching_step(staff.totp_secret, code, at, staff.totp_last_step)
     if step is None:
         return False
     # One statement, so two requests with the same code cannot both succeed.
-    result = session.execute(
-        update(Staff)
-        .where(
-            Staff.id == staff.id,
-            (Staff.totp_last_step.is_(None)) | (Staff.totp_last_step < step),
-        )
-        .values(totp_last_step=step)
-        .execution_options(synchronize_session=False)
+    result = cast(
+        CursorResult,
+        session.execute(
+            update(Staff)
+            .where(
+                Staff.id == staff.id,
+                (Staff.totp_last_step.is_(None)) | (Staff.totp_last_step < step),
+            )
+            .values(totp_last_step=step)
+            .execution_options(synchronize_session=False)
+        ),
     )
     if result.rowcount != 1:
         return False
@@ -93,10 +102,14 @@ def _use_recovery_code(session: Session, staff: Staff, code: str) -> bool:
     normalised = _normalise_recovery(code)
     if len(normalised) != RECOVERY_LENGTH:
         return False
-    result = session.execute(
-        delete(RecoveryCode).where(
-            RecoveryCode.staff_id == staff.id, RecoveryCode.code_key == _recovery_key(normalised)
-        )
+    result = cast(
+        CursorResult,
+        session.execute(
+            delete(RecoveryCode).where(
+                RecoveryCode.staff_id == staff.id,
+                RecoveryCode.code_key == _recovery_key(normalised),
+            )
+        ),
     )
     return result.rowcount == 1
 

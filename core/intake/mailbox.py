@@ -8,6 +8,7 @@ from enum import StrEnum
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from core.governance import audit
 from core.governance.retention import erase_intake
 from core.infra import clock
 from core.intake import priority, return_codes
@@ -64,6 +65,7 @@ def add_requester_message(session: Session, intake: Intake, body: str) -> Messag
 
 
 def add_staff_reply(session: Session, intake: Intake, author: Staff, body: str) -> Message:
+    """A reply the requester reads with their code; recorded in the audit trail."""
     message = Message(
         intake=intake, direction=MessageDirection.FROM_STAFF, body=body, author_id=author.id
     )
@@ -73,6 +75,14 @@ def add_staff_reply(session: Session, intake: Intake, author: Staff, body: str) 
     if intake.first_contact_at is None:
         intake.first_contact_at = clock.now()
     session.flush()
+    audit.record(
+        session,
+        "intake.replied",
+        actor_id=author.id,
+        target_type="intake",
+        target_id=intake.id,
+        detail=f"message {message.id}",
+    )
     return message
 
 

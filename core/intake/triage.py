@@ -2,16 +2,21 @@
 
 Every status change is written with its time (IntakeStatusChange), so the time
 to first contact and to a decision can be measured without reading a request.
+Every change a staff member makes here is recorded in the audit trail by the
+same call, in the caller's transaction; a refusal is a RuleError and records
+nothing.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import cast
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import CursorResult, or_, select, update
 from sqlalchemy.orm import Session
 
+from core.governance import audit
 from core.infra import clock
 from core.intake import priority
 from core.intake.safe_window import Channel, SafeTimes, channel_allowed, is_safe_now
@@ -27,6 +32,7 @@ from core.model import (
     TriageDecision,
     TriageOutcome,
 )
+from core.rules import WHOLE, RuleError
 
 OPEN_STATUSES = (IntakeStatus.NEW, IntakeStatus.IN_PROGRESS, IntakeStatus.CONTACT_ATTEMPTED)
 # Track 2 and 3 go on in a joint case file; the others end the request here.
@@ -45,8 +51,22 @@ class AttemptOutcome(StrEnum):
     WRONG_PERSON = "wrong_person"
 
 
-class TriageError(ValueError):
-    """A change that the rules do not allow; the message names the rule."""
+# Why a change to a request is refused (RuleError codes). A request that is no
+# longer open refuses every triage change: the problem is about no one field.
+NOT_OPEN = "not_open"
+
+
+def _not_open() -> RuleError:
+    return RuleError(WHOLE, NOT_OPEN)
+
+
+def _record(
+    session: Session, action: str, intake: Intake, staff: Staff, detail: str | None = None
+) -> None:
+    """The audit row of a triage change: who changed which request (ids only)."""
+    audit.record(
+        session, action, actor_id=staff.id, target_type="intake", target_id=intake.id, detail=detail
+    )
 
 
 def set_status(session: Session, intake: Intake, status: str, staff: Staff | None) -> None:
@@ -76,36 +96,45 @@ def claim(session: Session, intake_id: int, staff: Staff) -> ClaimResult:
     update; PostgreSQL re-checks the condition after the other's commit, SQLite
     runs write transactions one at a time)."""
     now = clock.now()
-    won = session.execute(
-        update(Intake)
-        .where(
-            Intake.id == intake_id,
-            Intake.assigned_to_id.is_(None),
-            Intake.status.in_(OPEN_STATUSES),
-        )
-        .values(assigned_to_id=staff.id, claimed_at=now)
-        .execution_options(synchronize_session=False)
-    ).rowcount
+    # An UPDATE's result is a CursorResult: it counts the rows it changed.
+    result = cast(
+        CursorResult,
+        session.execute(
+            update(Intake)
+            .where(
+                Intake.id == intake_id,
+                Intake.assigned_to_id.is_(None),
+                Intake.status.in_(OPEN_STATUSES),
+            )
+            .values(assigned_to_id=staff.id, claimed_at=now)
+            .execution_options(synchronize_session=False)
+        ),
+    )
+    won = result.rowcount
     intake = session.get(Intake, intake_id, populate_existing=True)
     if intake is None:
-        raise TriageError("no such request")
+        raise RuleError(WHOLE, "not_found")
     if won != 1:
         holder = session.get(Staff, intake.assigned_to_id) if intake.assigned_to_id else None
         return ClaimResult(won=False, holder=holder)
     if intake.status == IntakeStatus.NEW:
         set_status(session, intake, IntakeStatus.IN_PROGRESS, staff)
+    _record(session, "intake.claimed", intake, staff)
     session.flush()
     return ClaimResult(won=True, holder=staff)
 
 
 def assign(session: Session, intake: Intake, to: Staff | None, by: Staff) -> None:
-    """A coordinator (re)assigns, or releases with to=None."""
+    """A coordinator (re)assigns to an active account, or releases with to=None."""
     if intake.status not in OPEN_STATUSES:
-        raise TriageError("only an open request can be assigned")
+        raise _not_open()
+    if to is not None and not to.is_active:
+        raise RuleError("staff_id", "inactive")
     intake.assigned_to_id = to.id if to else None
     intake.claimed_at = clock.now() if to else None
     if to is not None and intake.status == IntakeStatus.NEW:
         set_status(session, intake, IntakeStatus.IN_PROGRESS, by)
+    _record(session, "intake.assigned", intake, by, f"to staff {to.id}" if to else "released")
     session.flush()
 
 
@@ -139,12 +168,13 @@ def record_attempt(
     confirmed_unsafe: bool = False,
 ) -> ContactAttempt:
     """Log a try to reach the person. Outside their safe times or by a channel
-    they did not allow, it needs an explicit confirmation (e.g. they asked)."""
+    they did not allow, it needs an explicit confirmation (e.g. they asked):
+    without it nothing is saved and the refusal is on `confirm_unsafe`."""
     if intake.status not in OPEN_STATUSES:
-        raise TriageError("this request is no longer open")
+        raise _not_open()
     check = check_attempt(intake, channel, timezone)
     if not check.safe and not confirmed_unsafe:
-        raise TriageError("unsafe attempt not confirmed")
+        raise RuleError("confirm_unsafe", "not_safe_now")
     now = clock.now()
     attempt = ContactAttempt(
         intake_id=intake.id,
@@ -164,6 +194,8 @@ def record_attempt(
     else:
         set_status(session, intake, IntakeStatus.CONTACT_ATTEMPTED, staff)
     session.flush()
+    warning = "" if check.safe else " confirmed despite warning"
+    _record(session, "intake.contact_attempt", intake, staff, f"attempt {attempt.id}{warning}")
     return attempt
 
 
@@ -177,10 +209,11 @@ def decide(
     note: str | None = None,
 ) -> TriageDecision:
     if intake.status not in OPEN_STATUSES:
-        raise TriageError("this request already has a decision")
+        raise _not_open()
     referred_to = (referred_to or "").strip() or None
     if outcome in REFERRING_OUTCOMES and referred_to is None:
-        raise TriageError("say to which service the person is referred")
+        # Track 1 and out of scope send the person on: to which service?
+        raise RuleError("referred_to", "missing")
     now = clock.now()
     decision = TriageDecision(
         intake_id=intake.id,
@@ -198,6 +231,7 @@ def decide(
         intake.closed_at = now
     else:
         set_status(session, intake, IntakeStatus.DECIDED, staff)
+    _record(session, "intake.decided", intake, staff, TriageOutcome(outcome).value)
     session.flush()
     return decision
 
@@ -247,14 +281,19 @@ def linked_ids(session: Session, intake: Intake) -> set[int]:
 
 
 def link(session: Session, intake: Intake, other: Intake, staff: Staff) -> None:
+    """Link a request to one that looks like the same person's: only one of
+    its matches can be linked. Linking twice changes nothing the second time."""
     if other.id == intake.id:
-        raise TriageError("a request cannot be linked to itself")
+        raise RuleError("other", "itself")
     if other.id in linked_ids(session, intake):
         return
+    if other not in matches(session, intake):
+        raise RuleError("other", "not_a_match")
     first, second = sorted((intake.id, other.id))
     session.add(
         IntakeLink(
             intake_id=first, linked_intake_id=second, staff_id=staff.id, created_at=clock.now()
         )
     )
+    _record(session, "intake.linked", intake, staff, f"intake {other.id}")
     session.flush()

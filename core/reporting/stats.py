@@ -18,11 +18,12 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
+from typing import Any, cast
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import and_, case, func, select
 from sqlalchemy.orm import Session
-from sqlalchemy.sql.elements import UnaryExpression
+from sqlalchemy.sql.elements import ColumnElement, UnaryExpression
 from sqlalchemy.sql.operators import custom_op
 
 from core.casework.cases import CLOSURE_REASONS
@@ -37,6 +38,7 @@ from core.model import (
     UTCDateTime,
 )
 from core.reporting.suppression import HIDDEN_MARK, SMALL, is_small, small_mark, suppress
+from core.rules import RuleError
 
 TOTAL = "total"
 COUNT = "count"
@@ -52,15 +54,6 @@ _MONTH = re.compile(r"^\s*(\d{4})-(\d{1,2})\s*$")
 
 
 # --- Periods ---------------------------------------------------------------
-
-
-class PeriodError(ValueError):
-    """The months typed cannot make a period; `code` says why (for the message)."""
-
-    def __init__(self, code: str, field_name: str):
-        super().__init__(code)
-        self.code = code
-        self.field = field_name
 
 
 @dataclass(frozen=True, order=True)
@@ -120,24 +113,26 @@ def default_period(today: date) -> Period:
 def _parse_month(raw: str, field_name: str) -> Month:
     found = _MONTH.match(raw)
     if not found:
-        raise PeriodError("format", field_name)
+        raise RuleError(field_name, "format")
     year, month = int(found.group(1)), int(found.group(2))
     if not (1 <= month <= 12 and 2000 <= year <= 2100):
-        raise PeriodError("format", field_name)
+        raise RuleError(field_name, "format")
     return Month(year, month)
 
 
 def parse_period(raw_from: str | None, raw_to: str | None, today: date) -> Period:
-    """The period from two typed months ("2026-01"); empty means the default side."""
+    """The period from two typed months ("2026-01"); empty means the default side.
+    A RuleError on "from" or "to" says why the months make no period."""
     default = default_period(today)
-    first = _parse_month(raw_from, "from") if (raw_from or "").strip() else default.first
-    last = _parse_month(raw_to, "to") if (raw_to or "").strip() else default.last
+    raw_from, raw_to = raw_from or "", raw_to or ""
+    first = _parse_month(raw_from, "from") if raw_from.strip() else default.first
+    last = _parse_month(raw_to, "to") if raw_to.strip() else default.last
     if last > Month.of(today):
-        raise PeriodError("future", "to")
+        raise RuleError("to", "future")
     if first > last:
-        raise PeriodError("order", "from")
+        raise RuleError("from", "order")
     if len(Period(first, last).months) > MAX_MONTHS:
-        raise PeriodError("too_long", "from")
+        raise RuleError("from", "too_long")
     return Period(first, last)
 
 
@@ -377,7 +372,7 @@ class Figures:
         tables = suppress_together(self.tables(), self.shared_totals(), threshold)
         return replace(
             self,
-            **tables,
+            **cast(dict[str, Any], tables),
             first_contact=self.first_contact.suppressed(threshold),
             decision=self.decision.suppressed(threshold),
             suppressed_at=threshold,
@@ -423,9 +418,9 @@ def _created_in(session: Session, period: Period, zone: ZoneInfo):
     by itself.
     """
     start, end = period.bounds(zone)
-    column = Intake.created_at
+    column: ColumnElement = Intake.created_at.expression
     if session.get_bind().dialect.name == "sqlite":
-        column = UnaryExpression(Intake.created_at, operator=custom_op("+"), type_=UTCDateTime())
+        column = UnaryExpression(column, operator=custom_op("+"), type_=UTCDateTime())
     return and_(column >= start, column < end)
 
 

@@ -137,3 +137,46 @@ def test_no_passwords_codes_or_addresses_in_the_audit_trail(app, client, signed_
     text = " ".join(f"{r.action} {r.target_type} {r.detail}" for r in rows)
     for secret in ("secret.person", "my own long passphrase", token, "correct horse"):
         assert secret not in text
+
+
+def test_an_admins_changes_are_audited_with_who_made_them_on_whose_account(app, client, make_staff):
+    target_id, _ = make_staff("case_director", name="Target")
+    admin_id, admin_email = make_staff("admin", name="Ada Admin")
+    login(client, admin_email)
+    token = form_values(client.get("/staff/admin/staff").page)["csrf_token"]
+    for change in ("deactivate", "activate", "unlock"):
+        response = client.post(
+            f"/staff/admin/staff/{target_id}/{change}", data={"csrf_token": token}
+        )
+        assert response.status_code == 303 and response.headers["Location"] == "/staff/admin/staff"
+    with app.app_context():
+        rows = db.session.execute(
+            select(AuditEvent.action, AuditEvent.actor_id, AuditEvent.target_id)
+            .where(AuditEvent.target_type == "staff", AuditEvent.action != "staff.login")
+            .order_by(AuditEvent.id)
+        ).all()
+    assert [tuple(row) for row in rows] == [
+        ("staff.deactivated", admin_id, target_id),
+        ("staff.activated", admin_id, target_id),
+        ("staff.unlocked", admin_id, target_id),
+    ]
+    trail = client.get("/staff/admin/audit").page
+    who = {
+        row.findall("td")[3].find("code").text: row.findall("td")[2].text
+        for row in trail.iter("tr")
+        if row.findall("td")
+    }
+    assert who["staff.deactivated"] == "Ada Admin"
+
+
+def test_an_invitation_account_cannot_be_activated_before_it_is_accepted(app, client, signed_in):
+    signed_in("admin")
+    _invite(client)
+    with app.app_context():
+        staff_id = db.session.scalar(
+            select(Staff.id).where(Staff.email == "new.person@fjc.example")
+        )
+    token = form_values(client.get("/staff/admin/staff").page)["csrf_token"]
+    response = client.post(f"/staff/admin/staff/{staff_id}/activate", data={"csrf_token": token})
+    assert response.status_code == 404
+    assert "staff.activated" not in _actions(app)

@@ -107,3 +107,22 @@ def test_production_cookies_carry_the_host_prefix(database_url, tmp_path):
     assert header.startswith("__Host-fjc=")
     assert "Secure" in header and "HttpOnly" in header and "Domain" not in header
     app.extensions["fjc_db"].engine.dispose()
+
+
+def test_a_wrong_current_password_is_said_on_its_field_and_changes_nothing(app, client, make_staff):
+    staff_id, email = make_staff("coordinator")
+    assert login(client, email).status_code == 302
+    refused = client.submit(
+        "/staff/account/password",
+        {"current_password": "not my password", "new_password": "a brand new long passphrase"},
+    )
+    assert refused.status_code == 200
+    field = next(el for el in refused.page.iter("input") if el.get("id") == "current_password")
+    assert field.get("aria-invalid") == "true" and not field.get("value")
+    assert "Your current password is not right." in refused.get_data(as_text=True)
+    assert client.get("/staff/").status_code == 200, "still signed in"
+    with app.app_context():
+        actions = db.session.scalars(
+            select(AuditEvent.action).where(AuditEvent.actor_id == staff_id)
+        ).all()
+    assert "staff.password_changed" not in actions

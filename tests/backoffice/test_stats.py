@@ -210,6 +210,24 @@ def test_a_wrong_month_is_explained_and_kept(app, make_staff, dataset):
     assert audit_events(app, "stats.exported") == []
 
 
+def test_the_months_are_labelled_fields_and_a_refusal_marks_only_its_own(app, make_staff, dataset):
+    client = staff_client(app, make_staff("coordinator"))
+    page = client.get("/staff/stats?from=2020-01&to=2026-03").page
+    labels = {label.get("for"): text_of(label) for label in page.iter("label")}
+    assert (labels["period-from"], labels["period-to"]) == ("First month", "Last month")
+    summary = next(el for el in page.iter("div") if el.get("role") == "alert")
+    assert [a.get("href") for a in summary.iter("a")] == ["#period-from"]
+    assert "Choose a period of at most 60 months." in text_of(summary)
+    first, last = by_id(page, "period-from"), by_id(page, "period-to")
+    assert (first.get("value"), first.get("aria-invalid")) == ("2020-01", "true")
+    assert (last.get("value"), last.get("aria-invalid")) == ("2026-03", None)
+    assert "Below are the figures of the usual period." in text_of(page.find("body"))
+    # A GET form: what it sends is the address, with no token in it.
+    form = next(f for f in page.iter("form") if f.get("class") == "stats-period")
+    assert form.get("method") == "get"
+    assert [i.get("name") for i in form.iter("input")] == ["from", "to"]
+
+
 def test_the_threshold_is_a_setting(app_factory, make_staff, frozen):
     app = app_factory(FJC_SMALL_COUNT_THRESHOLD=3)
     build_dataset(app)

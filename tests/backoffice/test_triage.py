@@ -5,7 +5,7 @@ from datetime import UTC, datetime
 
 from sqlalchemy import select
 
-from core.model import ContactAttempt, Intake, IntakeStatus, Message
+from core.model import AuditEvent, ContactAttempt, Intake, IntakeStatus, Message, Staff
 from tests.conftest import TEST_PASSWORD
 from tests.pages import form_values
 from web.db import db
@@ -55,6 +55,25 @@ def test_the_queue_filters_keep_their_values_and_page_links(app, client, signed_
     }
     assert selected["kind"] == ["question"] and selected["assigned"] == ["unassigned"]
     assert "No requests match." in "".join(page.itertext())
+
+
+def test_the_queue_filters_are_labelled_and_an_unknown_value_shows_as_all(client, signed_in):
+    signed_in("coordinator")
+    page = client.get("/staff/?status=bogus&municipality=x&language=nl").page
+    labels = {label.get("for"): "".join(label.itertext()) for label in page.iter("label")}
+    assert labels["f-status"] == "Status" and labels["f-language"] == "Language"
+    selected = {
+        select.get("id"): [
+            o.get("value") for o in select.iter("option") if o.get("selected") is not None
+        ]
+        for select in page.iter("select")
+    }
+    assert selected["f-status"] == [""] and selected["f-municipality"] == [""]
+    assert selected["f-language"] == ["nl"]
+    form = next(f for f in page.iter("form") if f.get("class") == "filters")
+    assert form.get("method") == "get" and "csrf_token" not in {
+        i.get("name") for i in form.iter("input")
+    }
 
 
 def test_the_second_person_to_take_a_request_is_told_who_has_it(app, client, make_staff):
@@ -180,3 +199,127 @@ def test_a_match_is_shown_and_can_be_linked(app, client, signed_in):
         f"/staff/intakes/{second}/links", data={"csrf_token": token, "other": str(second)}
     )
     assert refused.status_code == 400
+
+
+def _by_id(page, element_id):
+    return next(el for el in page.iter() if el.get("id") == element_id)
+
+
+def _summary_links(page) -> dict[str, str]:
+    summary = next(el for el in page.iter("div") if el.get("class") == "error-summary")
+    return {a.get("href"): "".join(a.itertext()) for a in summary.iter("a")}
+
+
+def test_an_unsafe_attempt_marks_the_box_to_tick_and_keeps_what_was_typed(
+    app, client, signed_in, clock
+):
+    clock.current = MONDAY_MORNING
+    intake_id = _request(client, phone="0470 11 22 33", phone_permissions=["text"])
+    signed_in("case_director")
+    page = f"/staff/intakes/{intake_id}"
+    data = {"attempt-channel": "call", "attempt-outcome": "no_answer", "attempt-note": "tried"}
+    warned = client.submit(f"{page}/attempts", data, form_page=page).page
+    assert _summary_links(warned) == {
+        "#attempt-confirm_unsafe": (
+            "Nothing was saved. Only go on if you checked that it is safe now."
+        )
+    }
+    box = _by_id(warned, "attempt-confirm_unsafe")
+    assert box.get("aria-invalid") == "true" and box.get("checked") is None
+    assert "The person did not allow this way of contact." in "".join(warned.itertext())
+    assert _by_id(warned, "attempt-note").text.strip() == "tried"
+    assert _by_id(warned, "attempt-channel-0").get("checked") is not None  # the call
+
+
+def test_a_refused_decision_keeps_what_was_typed_and_marks_the_field(app, client, signed_in):
+    intake_id = _request(client)
+    signed_in("case_director")
+    page = f"/staff/intakes/{intake_id}"
+    refused = client.submit(
+        f"{page}/decision",
+        {"decision-outcome": "out_of_scope", "decision-note": "Not for us."},
+        form_page=page,
+    )
+    assert refused.status_code == 200
+    assert _summary_links(refused.page) == {
+        "#decision-referred_to": "Say to which service you referred the person."
+    }
+    service = _by_id(refused.page, "decision-referred_to")
+    assert service.get("aria-invalid") == "true"
+    assert "decision-referred_to-error" in service.get("aria-describedby")
+    assert _by_id(refused.page, "decision-note").text.strip() == "Not for us."
+    with app.app_context():
+        assert db.session.get(Intake, intake_id).status == IntakeStatus.NEW
+
+
+def test_a_request_decided_meanwhile_takes_no_triage_change(app, client, make_staff):
+    intake_id = _request(client)
+    page = f"/staff/intakes/{intake_id}"
+    director_id, _ = make_staff("case_director", name="Chris")
+    coordinator = _staff_client(app, make_staff("coordinator"))
+    token = form_values(coordinator.get(page).page, action=f"{page}/assign")["csrf_token"]
+    coordinator.submit(f"{page}/decision", {"decision-outcome": "track_2"}, form_page=page)
+    for path, data, message in (
+        (
+            "attempts",
+            {"attempt-channel": "email", "attempt-outcome": "reached"},
+            "This request is no longer open.",
+        ),
+        ("decision", {"decision-outcome": "track_3"}, "This request already has a decision."),
+        ("assign", {"assign-staff_id": str(director_id)}, "Only an open request can be assigned."),
+    ):
+        response = coordinator.post(f"{page}/{path}", data={"csrf_token": token, **data})
+        assert response.status_code == 303 and response.headers["Location"] == page, path
+        assert message in coordinator.get(page).get_data(as_text=True), path
+    with app.app_context():
+        intake = db.session.get(Intake, intake_id)
+        assert (intake.outcome, intake.assigned_to_id) == ("track_2", None)
+        assert db.session.scalars(select(ContactAttempt)).all() == []
+
+
+def test_assigning_to_an_account_the_list_did_not_offer_is_a_bad_request(app, client, make_staff):
+    intake_id = _request(client)
+    page = f"/staff/intakes/{intake_id}"
+    gone_id, _ = make_staff("case_director", name="Gone")
+    coordinator = _staff_client(app, make_staff("coordinator"))
+    token = form_values(coordinator.get(page).page, action=f"{page}/assign")["csrf_token"]
+    with app.app_context(), db.writing() as session:
+        session.get(Staff, gone_id).is_active = False
+    for staff_id in (str(gone_id), "999999", "x"):
+        response = coordinator.post(
+            f"{page}/assign", data={"csrf_token": token, "assign-staff_id": staff_id}
+        )
+        assert response.status_code == 400, staff_id
+    with app.app_context():
+        assert db.session.get(Intake, intake_id).assigned_to_id is None
+
+
+def test_the_triage_changes_are_in_the_audit_trail(app, client, make_staff):
+    first = _request(client, phone="0470 12 34 56", phone_permissions=["call"], email="")
+    intake_id = _request(client, phone="0470 12 34 56", phone_permissions=["call"], email="")
+    page = f"/staff/intakes/{intake_id}"
+    ann_id, _ = ann = make_staff("coordinator", name="Ann")
+    team = _staff_client(app, ann)
+    team.submit(f"{page}/claim", {}, form_page=page)
+    team.submit(f"{page}/assign", {"assign-staff_id": ""}, form_page=page)
+    reached = {"attempt-channel": "call", "attempt-outcome": "reached"}
+    team.submit(f"{page}/attempts", reached, form_page=page)
+    team.submit(f"{page}/links", {"other": str(first)}, form_page=page)
+    team.submit(f"{page}/reply", {"body": "We will call you."}, form_page=page)
+    team.submit(f"{page}/decision", {"decision-outcome": "track_2"}, form_page=page)
+    with app.app_context():
+        rows = db.session.execute(
+            select(AuditEvent.action, AuditEvent.actor_id, AuditEvent.target_id, AuditEvent.detail)
+            .where(AuditEvent.action.like("intake.%"), AuditEvent.action != "intake.viewed")
+            .order_by(AuditEvent.id)
+        ).all()
+        attempt_id = db.session.scalar(select(ContactAttempt.id))
+        message_id = db.session.scalar(select(Message.id))
+    assert [tuple(row) for row in rows] == [
+        ("intake.claimed", ann_id, intake_id, None),
+        ("intake.assigned", ann_id, intake_id, "released"),
+        ("intake.contact_attempt", ann_id, intake_id, f"attempt {attempt_id}"),
+        ("intake.linked", ann_id, intake_id, f"intake {first}"),
+        ("intake.replied", ann_id, intake_id, f"message {message_id}"),
+        ("intake.decided", ann_id, intake_id, "track_2"),
+    ]

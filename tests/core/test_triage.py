@@ -9,9 +9,10 @@ from sqlalchemy import select
 
 from core.intake import triage
 from core.intake.intakes import ReferralDetails, SafeContact, Submission, submit
-from core.intake.mailbox import add_requester_message
+from core.intake.mailbox import add_requester_message, add_staff_reply
 from core.intake.safe_window import Channel
 from core.model import (
+    AuditEvent,
     Intake,
     IntakeKind,
     IntakeStatus,
@@ -19,6 +20,7 @@ from core.model import (
     Staff,
     TriageOutcome,
 )
+from core.rules import WHOLE, RuleError
 from web.db import db
 
 BRUSSELS = "Europe/Brussels"
@@ -112,7 +114,7 @@ def test_a_contact_attempt_outside_safe_times_needs_confirmation(app, clock, two
             safe_times=("evening",),
         )
         staff = session.get(Staff, two_staff[0])
-        with pytest.raises(triage.TriageError):
+        with pytest.raises(RuleError) as refused:
             triage.record_attempt(
                 session,
                 intake,
@@ -122,6 +124,7 @@ def test_a_contact_attempt_outside_safe_times_needs_confirmation(app, clock, two
                 note=None,
                 timezone=BRUSSELS,
             )
+        assert refused.value.problems == {"confirm_unsafe": "not_safe_now"}
         attempt = triage.record_attempt(
             session,
             intake,
@@ -184,8 +187,9 @@ def test_every_decision_sets_its_status_and_times(app, clock, two_staff, outcome
         assert intake.outcome == outcome
         assert intake.decided_at == MONDAY_MORNING
         assert (intake.closed_at is not None) == (status == IntakeStatus.CLOSED)
-        with pytest.raises(triage.TriageError):
+        with pytest.raises(RuleError) as refused:
             triage.decide(session, intake, staff, outcome=TriageOutcome.TRACK_2)
+        assert refused.value.problems == {WHOLE: triage.NOT_OPEN}
         changes = session.scalars(
             select(IntakeStatusChange).where(IntakeStatusChange.intake_id == intake.id)
         ).all()
@@ -196,8 +200,9 @@ def test_a_referral_to_another_service_must_name_it(app, two_staff):
     with app.app_context(), db.writing() as session:
         intake = _submit(session)
         staff = session.get(Staff, two_staff[0])
-        with pytest.raises(triage.TriageError):
+        with pytest.raises(RuleError) as refused:
             triage.decide(session, intake, staff, outcome=TriageOutcome.TRACK_1, referred_to=" ")
+        assert refused.value.problems == {"referred_to": "missing"}
 
 
 def test_a_new_message_raises_the_request_until_it_is_read(app, two_staff):
@@ -248,3 +253,77 @@ def test_a_referral_gets_its_priority_when_it_arrives(app):
             ),
         )
         assert intake.priority == 80 + 40 + 20
+
+
+def test_each_triage_change_writes_its_audit_row_in_the_same_call(app, clock, two_staff):
+    clock.current = MONDAY_MORNING
+    with app.app_context(), db.writing() as session:
+        intake = _submit(session, phone="0470 11 22 33", may_call=True, email=None)
+        twin = _submit(session, phone="0470/11.22.33", may_call=True, email=None)
+        ann, bram = (session.get(Staff, staff_id) for staff_id in two_staff)
+        assert triage.claim(session, intake.id, ann).won
+        triage.assign(session, intake, bram, ann)
+        triage.assign(session, intake, None, ann)
+        attempt = triage.record_attempt(
+            session,
+            intake,
+            ann,
+            channel=Channel.TEXT,
+            outcome=triage.AttemptOutcome.NO_ANSWER,
+            note=None,
+            timezone=BRUSSELS,
+            confirmed_unsafe=True,
+        )
+        triage.link(session, intake, twin, ann)
+        triage.link(session, twin, intake, ann)  # already linked: nothing changes, nothing recorded
+        reply = add_staff_reply(session, intake, bram, "We will call.")
+        triage.decide(session, intake, ann, outcome=TriageOutcome.TRACK_2)
+        rows = session.execute(
+            select(
+                AuditEvent.action,
+                AuditEvent.actor_id,
+                AuditEvent.target_type,
+                AuditEvent.target_id,
+                AuditEvent.detail,
+            ).order_by(AuditEvent.id)
+        ).all()
+    ann_id, bram_id = two_staff
+    on = ("intake", intake.id)
+    assert [tuple(row) for row in rows if row.action.startswith("intake.")] == [
+        ("intake.claimed", ann_id, *on, None),
+        ("intake.assigned", ann_id, *on, f"to staff {bram_id}"),
+        ("intake.assigned", ann_id, *on, "released"),
+        ("intake.contact_attempt", ann_id, *on, f"attempt {attempt.id} confirmed despite warning"),
+        ("intake.linked", ann_id, *on, f"intake {twin.id}"),
+        ("intake.replied", bram_id, *on, f"message {reply.id}"),
+        ("intake.decided", ann_id, *on, "track_2"),
+    ]
+
+
+def test_refused_triage_changes_name_their_field_and_record_nothing(app, two_staff):
+    with app.app_context(), db.writing() as session:
+        intake = _submit(session, phone="0470 11 22 33", email=None)
+        stranger = _submit(session, phone="0499 99 99 99", email=None)
+        ann, bram = (session.get(Staff, staff_id) for staff_id in two_staff)
+        bram.is_active = False
+        refusals = []
+        for change in (
+            lambda: triage.assign(session, intake, bram, ann),
+            lambda: triage.link(session, intake, intake, ann),
+            lambda: triage.link(session, intake, stranger, ann),
+        ):
+            with pytest.raises(RuleError) as refused:
+                change()
+            refusals.append(refused.value.problems)
+        triage.decide(session, intake, ann, outcome=TriageOutcome.COULD_NOT_REACH)
+        with pytest.raises(RuleError) as closed:
+            triage.assign(session, intake, ann, ann)
+        refusals.append(closed.value.problems)
+        actions = session.scalars(select(AuditEvent.action)).all()
+    assert refusals == [
+        {"staff_id": "inactive"},
+        {"other": "itself"},
+        {"other": "not_a_match"},
+        {WHOLE: triage.NOT_OPEN},
+    ]
+    assert [a for a in actions if a.startswith("intake.")] == ["intake.decided"]
