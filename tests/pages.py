@@ -37,6 +37,15 @@ def check_page(body: str, path: str) -> Element:
     duplicated = sorted(name for name, count in ids.items() if count > 1)
     if duplicated:
         raise PageProblem(f"{path}: duplicate ids {duplicated}")
+    # What a screen reader is pointed at must be on the page.
+    for attribute in ("aria-describedby", "aria-labelledby"):
+        for el in root.iter():
+            missing = [i for i in (el.get(attribute) or "").split() if i not in ids]
+            if missing:
+                raise PageProblem(f"{path}: {attribute} names missing ids {missing}")
+    labelled = {el.get("for") for el in root.iter("label") if el.get("for")}
+    if dangling := sorted(labelled - set(ids)):
+        raise PageProblem(f"{path}: <label for> names missing ids {dangling}")
     for form in root.iter("form"):
         if (form.get("method") or "get").lower() != "post":
             continue

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import delete, or_, select
 from sqlalchemy.orm import Session
@@ -78,7 +79,7 @@ def check_details(details: PersonDetails, this_year: int) -> dict:
     errors: dict[str, str] = {}
     if details.role not in PERSON_ROLES:
         errors["role"] = "missing"
-    values = {
+    values: dict[str, Any] = {
         "role": details.role,
         "name": clean(details.name),
         "phone": clean(details.phone),
@@ -268,7 +269,7 @@ def add_relation(
         errors["other"] = "missing"
     elif person is not None and person.id == other.id:
         errors["other"] = "self"
-    if errors:
+    if errors or person is None or other is None:
         raise RuleError(errors)
     duplicate = session.scalar(
         select(CaseRelation.id).where(
