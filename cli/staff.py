@@ -7,9 +7,8 @@ import sys
 import click
 from flask.cli import with_appcontext
 
-from core.governance import audit
-from core.identity import throttle, two_factor
-from core.identity.staff import end_all_sessions, find_by_email
+from core.identity import accounts
+from core.identity.staff import find_by_email
 from core.infra import clock
 from web.db import db
 
@@ -24,10 +23,8 @@ def unlock_staff_command(email: str) -> None:
         if staff is None:
             click.echo(f"error: no account with the e-mail {email}", err=True)
             sys.exit(1)
-        was_locked = throttle.unlock(session, staff.email)
-        audit.record(
-            session, "staff.unlocked", target_type="staff", target_id=staff.id, detail="operator"
-        )
+        # No admin is signed in: the audit row names the operator (by=None).
+        was_locked = accounts.unlock(session, staff, None)
     click.echo(f"unlocked {staff.email}" if was_locked else f"{staff.email} was not locked")
 
 
@@ -41,13 +38,5 @@ def reset_two_step_command(email: str) -> None:
         if staff is None:
             click.echo(f"error: no account with the e-mail {email}", err=True)
             sys.exit(1)
-        two_factor.reset(session, staff)
-        end_all_sessions(session, staff, clock.now())
-        audit.record(
-            session,
-            "staff.second_factor_reset",
-            target_type="staff",
-            target_id=staff.id,
-            detail="operator",
-        )
+        accounts.reset_second_factor(session, staff, None, clock.now())
     click.echo(f"two-step sign-in removed for {staff.email}; every session of it has ended")

@@ -17,7 +17,8 @@ from backoffice.handlers import Done, case_change
 from backoffice.labels import ACTION_STATUS_LABELS
 from core.casework import actions
 from core.identity.permissions import Permission
-from core.model import Case, CaseAction, CasePartner, CaseStatus, Staff
+from core.identity.staff import names_of
+from core.model import Case, CaseAction, CasePartner, CaseStatus
 from web.db import db
 
 
@@ -43,10 +44,9 @@ def _owner_names(case: Case, listed: list[CaseAction]) -> dict[str, str]:
     """Names of everyone who owns an action here, also former colleagues and
     partners whose consent was withdrawn since."""
     session = db.session
-    staff_ids = {a.owner_staff_id for a in listed if a.owner_staff_id}
     names = {
-        actions.Owner(staff_id=s.id).value: s.name
-        for s in session.scalars(select(Staff).where(Staff.id.in_(staff_ids)))
+        actions.Owner(staff_id=staff_id).value: name
+        for staff_id, name in names_of(session, (a.owner_staff_id for a in listed)).items()
     }
     for partner in session.scalars(select(CasePartner).where(CasePartner.case_id == case.id)):
         names[actions.Owner(partner_id=partner.id).value] = partner.organisation

@@ -11,7 +11,6 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
-from sqlalchemy import select
 
 from backoffice.access import (
     record_read,
@@ -24,6 +23,7 @@ from backoffice.handlers import Done, case_change
 from backoffice.records import back_to_case, case_or_404, case_url, intake_or_404
 from core.casework import cases
 from core.identity.permissions import Permission
+from core.identity.staff import names_of
 from core.model import (
     Case,
     CaseStatus,
@@ -47,11 +47,7 @@ def case_list():
         status=status or None,
         page=int(number) if number.isdigit() else 1,
     )
-    director_ids = {case.director_id for case in page.cases}
-    directors = {
-        staff.id: staff.name
-        for staff in db.session.scalars(select(Staff).where(Staff.id.in_(director_ids)))
-    }
+    directors = names_of(db.session, (case.director_id for case in page.cases))
     return render_template(
         "backoffice/case_list.html", page=page, status=status, directors=directors
     )

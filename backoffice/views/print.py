@@ -32,6 +32,7 @@ from backoffice.records import case_or_404, partner_or_404
 from core.casework import cases, partners, risk
 from core.casework import people as people_rules
 from core.identity.permissions import Permission
+from core.identity.staff import names_of
 from core.infra import clock
 from core.model import (
     Case,
@@ -43,7 +44,6 @@ from core.model import (
     CaseRelation,
     Intake,
     SafetyPlan,
-    Staff,
 )
 from web.db import db
 
@@ -158,10 +158,7 @@ def _content(session: Session, found: Case, visible: set[str]) -> dict:
         staff_ids |= {a.owner_staff_id for a in content["actions"]}
         if any(a.owner_partner_id for a in content["actions"]):
             content["owner_partners"] = {p.id: p for p in partners.partners_of(session, found)}
-    staff_ids.discard(None)
-    content["staff_names"] = dict(
-        session.execute(select(Staff.id, Staff.name).where(Staff.id.in_(staff_ids))).all()
-    )
+    content["staff_names"] = names_of(session, staff_ids)
     return content
 
 

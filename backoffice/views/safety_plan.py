@@ -5,7 +5,6 @@ from __future__ import annotations
 from flask import g, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
 
 from backoffice.access import record_read, requires
 from backoffice.blueprint import bp
@@ -17,7 +16,8 @@ from backoffice.records import case_or_404, person_or_404
 from core.casework import people as people_rules
 from core.casework import safety_plans
 from core.identity.permissions import Permission
-from core.model import Case, CasePerson, Staff
+from core.identity.staff import names_of
+from core.model import Case, CasePerson
 from web.db import db
 
 PLAN_SECTION_HINTS = {
@@ -42,9 +42,7 @@ def _plan_error(field: str, code: str) -> str:
 def _render_plan(found: Case, person: CasePerson, form: SafetyPlanForm):
     session = db.session
     versions = safety_plans.history(session, person)
-    staff_ids = {v.staff_id for v in versions if v.staff_id}
-    rows = session.execute(select(Staff.id, Staff.name).where(Staff.id.in_(staff_ids)))
-    staff_names = {staff_id: name for staff_id, name in rows}
+    staff_names = names_of(session, (v.staff_id for v in versions))
     return render_template(
         "backoffice/safety_plan.html",
         case=found,
