@@ -7,6 +7,8 @@ PO_FILES := $(wildcard translations/*/LC_MESSAGES/messages.po)
 MO_FILES := $(PO_FILES:.po=.mo)
 HOST ?= 127.0.0.1
 PORT ?= 5000
+# The suite spreads over this many processes (pytest-xdist); the machine has 2 cores.
+TEST_WORKERS ?= 2
 
 .DEFAULT_GOAL := help
 .PHONY: help setup run serve-prod test lint format translations bench bench-load bench-scale clean
@@ -40,8 +42,8 @@ serve-prod: setup ## Migrate, then serve with gunicorn (FJC_ENV=production; need
 	FJC_ENV=production $(BIN)/flask --app wsgi migrate
 	FJC_ENV=production $(BIN)/gunicorn -c gunicorn.conf.py wsgi:app
 
-test: setup lint ## Set up, lint, run the whole test suite (SQLite and PostgreSQL)
-	$(BIN)/python -m pytest
+test: setup lint ## Set up, lint, run the whole test suite (SQLite and PostgreSQL) on 2 workers
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadgroup
 
 lint: $(STAMP) ## ruff (lint, format), import-linter (the layers), mypy (core/)
 	$(BIN)/ruff check .

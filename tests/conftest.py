@@ -16,6 +16,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from argon2 import PasswordHasher
 from cryptography.fernet import Fernet
+from jinja2 import BytecodeCache
 from sqlalchemy import delete, text
 from sqlalchemy.engine import make_url
 
@@ -46,6 +47,18 @@ CHEAP_HASHER = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
 
 def pytest_configure(config):
     passwords.use_hasher(CHEAP_HASHER)
+
+
+# Tests that use what the machine has once (Redis database 15, a gunicorn that
+# takes both cores, a browser) run one after another on one xdist worker; the
+# rest of the suite is spread over both (`make test` runs pytest -n 2).
+SHARED_SERVICES = ("tests/load/", "tests/browser/", "test_rate_limits.py", "test_health.py")
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if any(part in item.nodeid for part in SHARED_SERVICES):
+            item.add_marker(pytest.mark.xdist_group("shared-services"))
 
 
 def pg_base_url() -> str:
@@ -122,6 +135,24 @@ def database_url(backend) -> str:
     return url
 
 
+class SharedBytecode(BytecodeCache):
+    """Compiled templates kept for the whole run: every test builds an app of its
+    own, and each new Jinja environment would compile every template again."""
+
+    def __init__(self):
+        self._code: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket):
+        if bucket.key in self._code:
+            bucket.bytecode_from_string(self._code[bucket.key])
+
+    def dump_bytecode(self, bucket):
+        self._code[bucket.key] = bucket.bytecode_to_string()
+
+
+TEMPLATE_CODE = SharedBytecode()
+
+
 def make_test_app(database_url: str, tmp_path, **overrides):
     config = {
         "FJC_ENV": "test",
@@ -133,7 +164,9 @@ def make_test_app(database_url: str, tmp_path, **overrides):
         "FJC_EXIT_URL": "https://exit.example/",
     }
     config.update(overrides)
-    return create_app(config)
+    app = create_app(config)
+    app.jinja_env.bytecode_cache = TEMPLATE_CODE
+    return app
 
 
 @pytest.fixture
