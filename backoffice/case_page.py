@@ -45,3 +45,13 @@ def render_case(found: Case, **forms):
         staff_by_id=staff_by_id,
         **sections,
     )
+
+
+def case_page_with(form_name: str):
+    """The page a refused form of a section comes back to: the case page, with
+    the form under the name its section reads (`forms.get(form_name)`)."""
+
+    def page(found: Case, form, **_ids):
+        return render_case(found, **{form_name: form})
+
+    return page

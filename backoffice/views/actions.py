@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from backoffice.access import requires
 from backoffice.blueprint import bp
-from backoffice.case_page import case_section, render_case
+from backoffice.case_page import case_page_with, case_section, render_case
 from backoffice.centre import centre_today, centre_zone
 from backoffice.forms.actions import ActionForm, ActionUpdateForm
 from backoffice.handlers import Done, case_change
@@ -116,7 +116,7 @@ def _at(found: Case, action: CaseAction) -> str:
 @requires(Permission.CASES)
 @case_change(
     form=ActionForm,
-    page=lambda found, form: render_case(found, action_form=form),
+    page=case_page_with("action_form"),
     messages=action_problem,
 )
 def add_case_action(found: Case, form: ActionForm) -> Done:

@@ -17,7 +17,7 @@ from backoffice.access import (
     requires,
 )
 from backoffice.blueprint import bp
-from backoffice.case_page import render_case
+from backoffice.case_page import case_page_with, render_case
 from backoffice.forms.case import CloseForm, MemberForm
 from backoffice.handlers import Done, case_change
 from backoffice.records import back_to_case, case_or_404, case_url, intake_or_404
@@ -101,7 +101,7 @@ def close_message(field: str, code: str) -> str:
 @requires(Permission.CASES)
 @case_change(
     form=CloseForm,
-    page=lambda found, form: render_case(found, close_form=form),
+    page=case_page_with("close_form"),
     messages=close_message,
 )
 def close_case(found: Case, form: CloseForm) -> Done:

@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 
 from backoffice.access import record_read, requires
 from backoffice.blueprint import bp
-from backoffice.case_page import case_section, render_case
+from backoffice.case_page import case_page_with, case_section
 from backoffice.centre import centre_today
 from backoffice.forms.case_people import (
     NewPersonForm,
@@ -100,13 +100,9 @@ def people_section(case: Case, forms: dict) -> dict:
     }
 
 
-def _case_page_with_person(found: Case, form: NewPersonForm):
-    return render_case(found, person_form=form)
-
-
 @bp.post("/cases/<int:case_id>/people")
 @requires(Permission.CASES)
-@case_change(form=NewPersonForm, page=_case_page_with_person, messages=_person_error)
+@case_change(form=NewPersonForm, page=case_page_with("person_form"), messages=_person_error)
 def add_case_person(found: Case, form: NewPersonForm) -> Done:
     person, _relation = people_rules.add_person(
         db.session,
@@ -176,13 +172,9 @@ def remove_case_person(found: Case, _form: RemovePersonForm, person_id: int) -> 
     return Done(_("The person is removed from the case file."), case_url(found, "people"))
 
 
-def _case_page_with_relation(found: Case, form: RelationForm):
-    return render_case(found, relation_form=form)
-
-
 @bp.post("/cases/<int:case_id>/relations")
 @requires(Permission.CASES)
-@case_change(form=RelationForm, page=_case_page_with_relation, messages=_person_error)
+@case_change(form=RelationForm, page=case_page_with("relation_form"), messages=_person_error)
 def add_case_relation(found: Case, form: RelationForm) -> Done:
     people_rules.add_relation(
         db.session,

@@ -9,7 +9,7 @@ from flask_babel import ngettext
 
 from backoffice.access import requires
 from backoffice.blueprint import bp
-from backoffice.case_page import case_section, render_case
+from backoffice.case_page import case_page_with, case_section
 from backoffice.centre import centre_today, centre_zone
 from backoffice.forms.consultations import ConsultationForm
 from backoffice.handlers import Done, case_change
@@ -61,7 +61,7 @@ def consultations_section(case: Case, forms: dict) -> dict:
 @requires(Permission.CASES)
 @case_change(
     form=ConsultationForm,
-    page=lambda found, form: render_case(found, consultation_form=form),
+    page=case_page_with("consultation_form"),
     messages=consultation_problem,
 )
 def record_case_consultation(found: Case, form: ConsultationForm) -> Done:

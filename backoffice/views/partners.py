@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 
 from backoffice.access import requires
 from backoffice.blueprint import bp
-from backoffice.case_page import case_section, render_case
+from backoffice.case_page import case_page_with, case_section
 from backoffice.centre import centre_today
 from backoffice.forms.partners import PartnerDetailsForm, PartnerForm
 from backoffice.handlers import Done, case_change
@@ -50,13 +50,9 @@ def partner_message(field: str, code: str) -> str:
     }.get(field, _("Check the partner's details."))
 
 
-def _case_page_again(found: Case, form: PartnerForm):
-    return render_case(found, partner_form=form)
-
-
 @bp.post("/cases/<int:case_id>/partners")
 @requires(Permission.CASES)
-@case_change(form=PartnerForm, page=_case_page_again, messages=partner_message)
+@case_change(form=PartnerForm, page=case_page_with("partner_form"), messages=partner_message)
 def add_case_partner(found: Case, form: PartnerForm) -> Done:
     partners.add_partner(
         db.session,

@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 
 from backoffice.access import requires
 from backoffice.blueprint import bp
-from backoffice.case_page import case_section, render_case
+from backoffice.case_page import case_page_with, case_section
 from backoffice.forms.risk import RiskFormBase, risk_form
 from backoffice.handlers import Done, case_change
 from backoffice.records import case_url
@@ -56,9 +56,7 @@ def risk_message(field: str, code: str) -> str:
 
 @bp.post("/cases/<int:case_id>/risk")
 @requires(Permission.CASES)
-@case_change(
-    form=_form, page=lambda found, form: render_case(found, risk_form=form), messages=risk_message
-)
+@case_change(form=_form, page=case_page_with("risk_form"), messages=risk_message)
 def assess_risk(found: Case, form: RiskFormBase) -> Done:
     instrument = _instrument()
     risk.assess(
