@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from core.model import AuditEvent
 from tests.backoffice.helpers import staff_client
-from tests.core.test_stats import build_dataset
+from tests.core.reporting.test_stats import build_dataset
 from web.db import db
 
 PERIOD = "?from=2026-01&to=2026-03"

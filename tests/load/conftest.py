@@ -7,7 +7,7 @@ import pytest
 from bench.serving import Server, production_env
 from tests.conftest import TEST_DATA_KEY, UNDER_CI
 
-# A Redis database of its own, emptied before and after (as tests/core/test_rate_limits.py).
+# A Redis database of its own, emptied before and after (as tests/web/test_rate_limits.py).
 REDIS_URL = "redis://127.0.0.1:6379/15"
 
 

@@ -6,7 +6,7 @@ import json
 import pytest
 
 from tests.conftest import UNDER_CI
-from tests.core.test_rate_limits import REDIS_URL, _redis
+from tests.web.test_rate_limits import REDIS_URL, _redis
 
 # Nothing listens on port 1 of the loopback: the connection is refused at once.
 UNREACHABLE_REDIS = "redis://127.0.0.1:1/0"
