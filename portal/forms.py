@@ -18,6 +18,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
+from core.infra.ids import parse_id
 from core.intake.intakes import RISK_CONCERNS
 from core.intake.mailbox import MESSAGE_MAX
 from web.forms import CheckboxesField, choices
@@ -175,8 +176,7 @@ class SafeContactForm(HoneypotMixin, FlaskForm):
         return filled(self.phone) or filled(self.email)
 
     def municipality_id(self) -> int | None:
-        value = self.municipality.data or ""
-        return int(value) if value.isdigit() else None
+        return parse_id(self.municipality.data)
 
 
 class ContactForm(SafeContactForm):

@@ -24,6 +24,7 @@ from backoffice.records import back_to_case, case_or_404, case_url, intake_or_40
 from core.casework import cases
 from core.identity.permissions import Permission
 from core.identity.staff import names_of
+from core.infra.ids import parse_id
 from core.model import (
     Case,
     CaseStatus,
@@ -45,7 +46,7 @@ def case_list():
         db.session,
         g.staff,
         status=status or None,
-        page=int(number) if number.isdigit() else 1,
+        page=min(parse_id(number) or 1, 10_000),
     )
     directors = names_of(db.session, (case.director_id for case in page.cases))
     return render_template(

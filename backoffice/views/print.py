@@ -34,6 +34,7 @@ from core.casework import people as people_rules
 from core.identity.permissions import Permission
 from core.identity.staff import names_of
 from core.infra import clock
+from core.infra.ids import parse_id
 from core.model import (
     Case,
     CaseAction,
@@ -98,9 +99,10 @@ def _partner_asked(found: Case) -> CasePartner | None:
     value = request.args.get("partner")
     if value is None:
         return None
-    if not value.isdigit():
+    partner_id = parse_id(value)
+    if partner_id is None:
         abort(404)
-    return partner_or_404(found, int(value))
+    return partner_or_404(found, partner_id)
 
 
 def _record_print(found: Case, partner: CasePartner | None) -> None:

@@ -17,6 +17,7 @@ from backoffice.forms.intake import AssignForm, AttemptForm, DecisionForm, LinkF
 from backoffice.handlers import Done, intake_change
 from backoffice.views.intake import render_intake
 from core.identity.permissions import Permission
+from core.infra.ids import parse_id
 from core.intake import triage
 from core.intake.safe_window import Channel
 from core.model import Intake, Message, Staff
@@ -68,7 +69,7 @@ def _assignee(staff_id: str) -> Staff | None:
     staff_id = (staff_id or "").strip()
     if not staff_id:
         return None
-    target = db.session.get(Staff, int(staff_id)) if staff_id.isdigit() else None
+    target = db.session.get(Staff, number) if (number := parse_id(staff_id)) else None
     if target is None:
         abort(400)
     return target
@@ -155,7 +156,7 @@ def mark_read(found: Intake, form: ReadForm, message_id: int) -> Done:
 @intake_change(form=LinkForm)
 def link(found: Intake, form: LinkForm) -> Done:
     other_id = (form.other.data or "").strip()
-    other = db.session.get(Intake, int(other_id)) if other_id.isdigit() else None
+    other = db.session.get(Intake, number) if (number := parse_id(other_id)) else None
     if other is None:
         abort(400)
     # Only a request the match list offered may be linked: the kernel refuses

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session, aliased
 
 from core.casework.cases import can_view, record
 from core.infra import clock
+from core.infra.ids import parse_id
 from core.model import (
     Case,
     CaseAction,
@@ -98,16 +99,17 @@ def partners_for(session: Session, case: Case) -> list[CasePartner]:
 def resolve_owner(session: Session, case: Case, value: str | None) -> Owner:
     """ "staff:12" or "partner:3" to an owner this file allows, else RuleError."""
     kind, _, number = (value or "").strip().partition(":")
-    if not number.isdigit():
+    owner_id = parse_id(number)
+    if owner_id is None:
         raise RuleError({"owner": "owner_missing"})
     if kind == STAFF_OWNER:
-        staff = session.get(Staff, int(number))
+        staff = session.get(Staff, owner_id)
         # Whoever owns an action must be able to open the file it is in.
         if staff is None or not staff.is_active or not can_view(staff, case, session):
             raise RuleError({"owner": "owner_cannot_see"})
         return Owner(staff_id=staff.id)
     if kind == PARTNER_OWNER:
-        partner = session.get(CasePartner, int(number))
+        partner = session.get(CasePartner, owner_id)
         if partner is None or partner.case_id != case.id:
             raise RuleError({"owner": "owner_other_case"})
         if partner.consent_withdrawn_at is not None:

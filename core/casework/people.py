@@ -64,7 +64,7 @@ def _birth_year(value: str | int | None, this_year: int) -> tuple[int | None, st
     text = clean(str(value)) if value is not None else None
     if text is None:
         return None, None
-    if not text.isdigit() or len(text) != 4:
+    if not (text.isascii() and text.isdigit()) or len(text) != 4:
         return None, "not_a_year"
     year = int(text)
     if year > this_year:

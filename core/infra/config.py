@@ -70,7 +70,7 @@ def _count(env: Mapping[str, str], name: str) -> int:
     raw = (env.get(name) or "").strip()
     if not raw:
         return 0
-    if not raw.isdigit():
+    if not (raw.isascii() and raw.isdigit()):
         raise ConfigError(f"{name} must be a whole number, 0 or more")
     return int(raw)
 

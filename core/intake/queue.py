@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
+from core.infra.ids import parse_id
 from core.intake import priority
 from core.intake.triage import OPEN_STATUSES
 from core.model import Intake, IntakeKind, IntakeStatus, Message, MessageDirection
@@ -36,7 +37,7 @@ class QueueFilters:
         return cls(
             status=status if status in {*OPEN_STATUSES, IntakeStatus.DECIDED, "all"} else None,
             kind=kind if kind in set(IntakeKind) else None,
-            municipality_id=int(municipality) if municipality.isdigit() else None,
+            municipality_id=parse_id(municipality),
             assigned=assigned if assigned in ASSIGNED_CHOICES else None,
             language=(args.get("language") or None),
             page=max(args.get("page", 1, type=int) or 1, 1),
