@@ -3,14 +3,18 @@ belongs to another file), 403 when the signed-in member may not open it."""
 
 from __future__ import annotations
 
+from typing import TypeVar
+
 from flask import abort, flash, g, redirect, url_for
 from flask_babel import gettext as _
 
 from core.casework import cases
 from core.casework import people as people_rules
 from core.intake.intakes import get_intake
-from core.model import Case, CasePartner, CasePerson, CaseStatus, Intake
+from core.model import Case, CaseAction, CasePartner, CasePerson, CaseRelation, CaseStatus, Intake
 from web.db import db
+
+Row = TypeVar("Row", CasePartner, CaseAction, CaseRelation)
 
 
 def intake_or_404(intake_id: int) -> Intake:
@@ -30,12 +34,17 @@ def case_or_404(case_id: int) -> Case:
     return case
 
 
-def partner_or_404(found: Case, partner_id: int) -> CasePartner:
-    """A partner of this case file; a partner of another file is not found."""
-    partner = db.session.get(CasePartner, partner_id)
-    if partner is None or partner.case_id != found.id:
+def row_of_case_or_404(model: type[Row], found: Case, row_id: int) -> Row:
+    """A row (partner, action, relation) of this case file; one of another file
+    is not found, so a URL cannot reach across files."""
+    row = db.session.get(model, row_id)
+    if row is None or row.case_id != found.id:
         abort(404)
-    return partner
+    return row
+
+
+def partner_or_404(found: Case, partner_id: int) -> CasePartner:
+    return row_of_case_or_404(CasePartner, found, partner_id)
 
 
 def person_or_404(found: Case, person_id: int) -> CasePerson:

@@ -16,12 +16,12 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, Length, Optional, ValidationError
+from wtforms.validators import DataRequired, Optional, ValidationError
 
 from core.infra.ids import parse_id
 from core.intake.intakes import RISK_CONCERNS
 from core.intake.mailbox import MESSAGE_MAX
-from web.forms import CheckboxesField, choices
+from web.forms import CheckboxesField, choices, too_long
 from web.i18n import LANGUAGE_NAMES
 from web.labels import (
     CHILDREN_LABELS,
@@ -46,24 +46,20 @@ def clean_text(value: str | None) -> str | None:
     return _CONTROL_CHARS.sub("", value) if isinstance(value, str) else value
 
 
-def _too_long(limit: int):
-    return Length(max=limit, message=_l("Please keep this under %(max)d characters.", max=limit))
-
-
 def _text(label, limit: int = SHORT_MAX, **kwargs) -> StringField:
     return StringField(
-        label, filters=[clean_text], validators=[Optional(), _too_long(limit)], **kwargs
+        label, filters=[clean_text], validators=[Optional(), too_long(limit)], **kwargs
     )
 
 
 def _required_text(label, message, limit: int = SHORT_MAX) -> StringField:
     return StringField(
-        label, filters=[clean_text], validators=[DataRequired(message=message), _too_long(limit)]
+        label, filters=[clean_text], validators=[DataRequired(message=message), too_long(limit)]
     )
 
 
 def _long_text(label, limit: int = TEXT_MAX) -> TextAreaField:
-    return TextAreaField(label, filters=[clean_text], validators=[Optional(), _too_long(limit)])
+    return TextAreaField(label, filters=[clean_text], validators=[Optional(), too_long(limit)])
 
 
 def _radio(label, pairs) -> RadioField:
@@ -203,7 +199,7 @@ class QuestionForm(HoneypotMixin, FlaskForm):
     """Door 2: a question without any contact details."""
 
     question = TextAreaField(
-        _l("Your question"), filters=[clean_text], validators=[_too_long(TEXT_MAX)]
+        _l("Your question"), filters=[clean_text], validators=[too_long(TEXT_MAX)]
     )
     submission_id = HiddenField()
 
@@ -233,7 +229,7 @@ class ReferralForm(SafeContactForm):
     referrer_phone = _text(_l("Your phone number"), limit=25)
     # Not Optional(): its check must also run when it is empty (phone or e-mail).
     referrer_email = StringField(
-        _l("Your e-mail address"), filters=[clean_text], validators=[_too_long(254)]
+        _l("Your e-mail address"), filters=[clean_text], validators=[too_long(254)]
     )
     contact_via_referrer = BooleanField(_l("Contact the client through me, not directly"))
     client_consent = _radio(
@@ -299,7 +295,7 @@ class ReferralForm(SafeContactForm):
 
 
 class ReturnCodeForm(FlaskForm):
-    code = StringField(_l("Your return code"), filters=[clean_text], validators=[_too_long(40)])
+    code = StringField(_l("Your return code"), filters=[clean_text], validators=[too_long(40)])
 
     def validate_code(self, field):
         if not filled(field):
@@ -310,7 +306,7 @@ class AddInformationForm(FlaskForm):
     body = TextAreaField(
         _l("Add information or ask something"),
         filters=[clean_text],
-        validators=[_too_long(MESSAGE_MAX)],
+        validators=[too_long(MESSAGE_MAX)],
     )
 
     def validate_body(self, field):

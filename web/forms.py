@@ -22,12 +22,18 @@ from wtforms import (
     SelectMultipleField,
     ValidationError,
 )
+from wtforms.validators import Length
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from core.rules import WHOLE, RuleError
 
 # (field, code) -> the message a person reads.
 Messages = Callable[[str, str], str]
+
+
+def too_long(limit: int) -> Length:
+    """The one length check of a text field, with the one message for it."""
+    return Length(max=limit, message=_l("Please keep this under %(max)d characters.", max=limit))
 
 
 def choices(pairs) -> list[SelectChoice]:
@@ -46,6 +52,8 @@ class Form(FlaskForm):
     # Where the kernel's name for a value differs from the field's name
     # ("consent_given_at" for the field consent_given_on): kernel name -> field name.
     rule_fields: dict[str, str] = {}
+    # An id the prefix rule does not give (field short name -> id).
+    field_ids: dict[str, str] = {}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -53,7 +61,7 @@ class Form(FlaskForm):
             if f.name == "csrf_token":
                 continue
             name = f.name.replace("_", "-") if self.id_hyphens else f.name
-            f.id = f"{self.id_prefix}{name}"
+            f.id = self.field_ids.get(f.short_name) or f"{self.id_prefix}{name}"
             if f.label.field_id:  # a group (radio, checkboxes) has a legend instead
                 f.label.field_id = f.id
         self.rule_errors: list[str] = []

@@ -14,11 +14,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, Regexp
 
 from core.identity.passwords import MAX_LENGTH, MIN_LENGTH
-from web.forms import Form
-
-
-def _too_long(limit: int):
-    return _l("Please keep this under %(max)d characters.", max=limit)
+from web.forms import Form, too_long
 
 
 class LoginForm(Form):
@@ -110,7 +106,7 @@ class InviteForm(Form):
         _l("Name"),
         validators=[
             DataRequired(message=_l("Type a name.")),
-            Length(max=200, message=_too_long(200)),
+            too_long(200),
         ],
     )
     role = RadioField(

@@ -7,7 +7,7 @@ prepare(found)."""
 
 from __future__ import annotations
 
-from flask import g, request
+from flask import g
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
@@ -29,13 +29,6 @@ class DayField(StringField):
     widget = DateInput()
 
 
-def labels_follow_ids(form: Form) -> None:
-    """Form gives its fields their ids after their labels were made: point
-    each <label for> at its field again."""
-    for f in form:
-        f.label.field_id = f.id
-
-
 def owner_choices(found: Case, empty_label: str) -> list[SelectChoice]:
     """Who may own an action in this file, after an empty first choice: the
     team, then the partners, each in a group of its own."""
@@ -43,12 +36,12 @@ def owner_choices(found: Case, empty_label: str) -> list[SelectChoice]:
 
 
 def _owners(found: Case) -> list[SelectChoice]:
-    # Read once a request: the add form and every decision row of the
-    # consultation form offer the same people (the page's query count stays flat).
-    here = request._get_current_object()
+    # Read once a request (g lives as long as the request): the add form and
+    # every decision row of the consultation form offer the same people, so
+    # the page's query count stays flat.
     cached = g.get("action_owners")
-    if cached is not None and cached[0] is here and cached[1] == found.id:
-        return cached[2]
+    if cached is not None and cached[0] == found.id:
+        return cached[1]
     session = db.session
     team = [
         SelectChoice(actions.Owner(staff_id=s.id).value, s.name, optgroup=_("Team"))
@@ -62,7 +55,7 @@ def _owners(found: Case) -> list[SelectChoice]:
         )
         for p in actions.partners_for(session, found)
     ]
-    g.action_owners = (here, found.id, team + partners)
+    g.action_owners = (found.id, team + partners)
     return team + partners
 
 
@@ -73,15 +66,11 @@ def opened_on(found: Case) -> str:
 
 class ActionForm(Form):
     id_prefix = "action-add-"
+    field_ids = {"due_on": "action-add-due"}
 
     title = StringField(_l("What has to be done"), render_kw={"maxlength": actions.TITLE_MAX})
     owner = SelectField(_l("Who does it"), validate_choice=False)
     due_on = DayField(_l("Due date (optional)"))
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.due_on.id = "action-add-due"
-        labels_follow_ids(self)
 
     def prepare(self, found: Case) -> None:
         self.owner.choices = owner_choices(found, _("Choose who does it"))

@@ -22,7 +22,7 @@ from wtforms import (
 from wtforms.utils import unset_value
 
 from backoffice.centre import centre_today
-from backoffice.forms.actions import DayField, labels_follow_ids, opened_on, owner_choices
+from backoffice.forms.actions import DayField, opened_on, owner_choices
 from backoffice.labels import CONSULTATION_BASIS_LABELS
 from core.casework import actions, consultations
 from core.casework.consultations import LEGAL_BASES
@@ -72,10 +72,6 @@ class _Row(Form):
 
     id_prefix = "consultation-"
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        labels_follow_ids(self)
-
 
 class ParticipantRow(_Row):
     name = StringField(_l("Name"), render_kw={"maxlength": consultations.TEXT_MAX})
@@ -91,6 +87,7 @@ class DecisionRow(_Row):
 class ConsultationForm(Form):
     id_prefix = "consultation-"
     id_hyphens = True
+    field_ids = {"legal_basis": "consultation-basis"}
 
     held_on = DayField(_l("Date of the consultation"))
     legal_basis = CodeRadioField(
@@ -109,11 +106,6 @@ class ConsultationForm(Form):
         row_label=lambda n: _l("Decision %(number)d", number=n),
     )
     notes = TextAreaField(_l("Notes (optional)"), render_kw={"maxlength": consultations.NOTES_MAX})
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.legal_basis.id = "consultation-basis"
-        labels_follow_ids(self)
 
     def prepare(self, found: Case) -> None:
         self.held_on.render_kw = {"max": centre_today().isoformat()}

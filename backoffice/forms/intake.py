@@ -13,7 +13,7 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, Length
+from wtforms.validators import DataRequired
 
 from backoffice.labels import (
     ATTEMPT_OUTCOME_LABELS,
@@ -26,12 +26,8 @@ from core.identity.staff import assignable
 from core.intake.queue import QueueFilters
 from core.model import Intake, Municipality
 from web.db import db
-from web.forms import Form, choices
+from web.forms import Form, choices, too_long
 from web.i18n import LANGUAGE_NAMES
-
-
-def _too_long(limit: int):
-    return _l("Please keep this under %(max)d characters.", max=limit)
 
 
 class QueueFilterForm(Form):
@@ -94,7 +90,7 @@ class ReplyForm(Form):
         _l("Reply through the portal mailbox"),
         validators=[
             DataRequired(message=_l("Type a reply first.")),
-            Length(max=4000, message=_l("Please keep this under %(max)d characters.", max=4000)),
+            too_long(4000),
         ],
     )
 
@@ -130,7 +126,7 @@ class AttemptForm(PanelForm):
     )
     note = TextAreaField(
         _l("Note (optional)"),
-        validators=[Length(max=2000, message=_too_long(2000))],
+        validators=[too_long(2000)],
     )
     confirm_unsafe = BooleanField(
         _l("I checked with the person that this is safe now (for example, they asked for it).")
@@ -147,11 +143,11 @@ class DecisionForm(PanelForm):
     )
     referred_to = StringField(
         _l("Referred to (service or organisation)"),
-        validators=[Length(max=200, message=_too_long(200))],
+        validators=[too_long(200)],
     )
     note = TextAreaField(
         _l("Note (optional)"),
-        validators=[Length(max=2000, message=_too_long(2000))],
+        validators=[too_long(2000)],
     )
 
 

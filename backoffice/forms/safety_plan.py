@@ -29,12 +29,11 @@ class SafetyPlanForm(Form):
     children = TextAreaField(LABELS["children"])
     staying_in_touch = TextAreaField(LABELS["staying_in_touch"])
 
+    field_ids = {code: f"plan-{code}" for code in SECTIONS}
+
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("prefix", "section-")
         super().__init__(*args, **kwargs)
-        for f in self:
-            f.id = f"plan-{f.short_name}"
-            f.label.field_id = f.id
 
     def content(self) -> dict[str, str | None]:
         return {code: self[code].data for code in SECTIONS}

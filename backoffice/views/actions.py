@@ -3,7 +3,7 @@ action and changing its status or due date."""
 
 from __future__ import annotations
 
-from flask import abort, g, request, url_for
+from flask import abort, g, request
 from flask_babel import format_date
 from flask_babel import gettext as _
 from sqlalchemy import select
@@ -15,6 +15,7 @@ from backoffice.centre import centre_today, centre_zone
 from backoffice.forms.actions import ActionForm, ActionUpdateForm
 from backoffice.handlers import Done, case_change
 from backoffice.labels import ACTION_STATUS_LABELS
+from backoffice.records import case_url, row_of_case_or_404
 from core.casework import actions
 from core.identity.permissions import Permission
 from core.identity.staff import names_of
@@ -101,17 +102,6 @@ def actions_section(case: Case, forms: dict) -> dict:
     }
 
 
-def _action_or_404(found: Case, action_id: int) -> CaseAction:
-    action = db.session.get(CaseAction, action_id)
-    if action is None or action.case_id != found.id:
-        abort(404)
-    return action
-
-
-def _at(found: Case, action: CaseAction) -> str:
-    return url_for("backoffice.case", case_id=found.id, _anchor=f"action-{action.id}")
-
-
 @bp.post("/cases/<int:case_id>/actions")
 @requires(Permission.CASES)
 @case_change(
@@ -129,11 +119,11 @@ def add_case_action(found: Case, form: ActionForm) -> Done:
         due_on=form.due_on.data,
         zone=centre_zone(),
     )
-    return Done(_("The action is added to the plan."), _at(found, action))
+    return Done(_("The action is added to the plan."), case_url(found, f"action-{action.id}"))
 
 
 def _update_page(found: Case, form: ActionUpdateForm, action_id: int):
-    action = _action_or_404(found, action_id)
+    action = row_of_case_or_404(CaseAction, found, action_id)
     return render_case(found, action_update_form=form.for_action(action))
 
 
@@ -141,7 +131,7 @@ def _update_page(found: Case, form: ActionUpdateForm, action_id: int):
 @requires(Permission.CASES)
 @case_change(form=ActionUpdateForm, page=_update_page, messages=action_problem)
 def update_case_action(found: Case, form: ActionUpdateForm, action_id: int) -> Done:
-    action = _action_or_404(found, action_id)
+    action = row_of_case_or_404(CaseAction, found, action_id)
     if form.status.data not in actions.STATUSES:
         abort(400)
     actions.update_action(
@@ -154,4 +144,4 @@ def update_case_action(found: Case, form: ActionUpdateForm, action_id: int) -> D
         change_due=form.due_sent,
         zone=centre_zone(),
     )
-    return Done(_("The action is updated."), _at(found, action))
+    return Done(_("The action is updated."), case_url(found, f"action-{action.id}"))

@@ -3,7 +3,7 @@ page, and a page per person to change their details."""
 
 from __future__ import annotations
 
-from flask import abort, flash, g, redirect, render_template, url_for
+from flask import flash, g, redirect, render_template, url_for
 from flask_babel import gettext as _
 
 from backoffice.access import record_read, requires
@@ -18,7 +18,7 @@ from backoffice.forms.case_people import (
 )
 from backoffice.handlers import Done, case_change
 from backoffice.naming import person_names, relation_in_words
-from backoffice.records import case_or_404, case_url, person_or_404
+from backoffice.records import case_or_404, case_url, person_or_404, row_of_case_or_404
 from core.casework import people as people_rules
 from core.casework import safety_plans
 from core.identity.permissions import Permission
@@ -191,8 +191,6 @@ def add_case_relation(found: Case, form: RelationForm) -> Done:
 @requires(Permission.CASES)
 @case_change()
 def remove_case_relation(found: Case, _form: None, relation_id: int) -> Done:
-    relation = db.session.get(CaseRelation, relation_id)
-    if relation is None or relation.case_id != found.id:
-        abort(404)
+    relation = row_of_case_or_404(CaseRelation, found, relation_id)
     people_rules.remove_relation(db.session, found, relation, g.staff)
     return Done(_("The relation is removed."), case_url(found, "relations"))

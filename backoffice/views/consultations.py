@@ -3,7 +3,7 @@ which become actions in the plan."""
 
 from __future__ import annotations
 
-from flask import g, url_for
+from flask import g
 from flask_babel import gettext as _
 from flask_babel import ngettext
 
@@ -14,6 +14,7 @@ from backoffice.centre import centre_today, centre_zone
 from backoffice.forms.consultations import ConsultationForm
 from backoffice.handlers import Done, case_change
 from backoffice.labels import CONSULTATION_BASIS_LABELS
+from backoffice.records import case_url
 from backoffice.views.actions import action_problem
 from core.casework import consultations
 from core.identity.permissions import Permission
@@ -86,5 +87,4 @@ def record_case_consultation(found: Case, form: ConsultationForm) -> Done:
         if created
         else _("The case consultation is recorded.")
     )
-    anchor = f"consultation-{consultation.id}"
-    return Done(message, url_for("backoffice.case", case_id=found.id, _anchor=anchor))
+    return Done(message, case_url(found, f"consultation-{consultation.id}"))

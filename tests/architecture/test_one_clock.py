@@ -42,13 +42,12 @@ def real_clock_reads(source: str) -> list[str]:
         name = owner.attr if isinstance(owner, ast.Attribute) else getattr(owner, "id", None)
         if (name, node.func.attr) in REAL_CLOCK_CALLS:
             found.append(f"line {node.lineno}: {name}.{node.func.attr}()")
-    for text in ("CURRENT_TIMESTAMP", "now()"):
-        if text in source and "server_default" in source:
-            found.extend(
-                f"line {number}: server default {text}"
-                for number, line in enumerate(source.splitlines(), 1)
-                if "server_default" in line and text in line
-            )
+    # The database's own clock, as a column default in a model or a migration.
+    found.extend(
+        f"line {number}: server default {line.strip()}"
+        for number, line in enumerate(source.splitlines(), 1)
+        if "server_default" in line and ("CURRENT_TIMESTAMP" in line or "now()" in line)
+    )
     return found
 
 
@@ -76,3 +75,8 @@ def test_the_check_finds_each_way_of_reading_the_clock():
         "line 4: time.time()",
         "line 5: func.now()",
     ]
+
+
+def test_the_check_finds_the_databases_clock_as_a_column_default():
+    source = 'created = sa.Column(sa.DateTime, server_default=sa.text("now()"))\n'
+    assert real_clock_reads(source) == [f"line 1: server default {source.strip()}"]
