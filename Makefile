@@ -43,7 +43,9 @@ serve-prod: setup ## Migrate, then serve with gunicorn (FJC_ENV=production; need
 	FJC_ENV=production $(BIN)/gunicorn -c gunicorn.conf.py wsgi:app
 
 test: setup lint ## Set up, lint, run the whole test suite (SQLite and PostgreSQL) on 2 workers
-	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadgroup
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadgroup --ignore=tests/browser
+	@# The quick-exit tests time the exit in a real browser: alone, not beside other tests.
+	$(BIN)/python -m pytest tests/browser
 
 lint: $(STAMP) ## ruff (lint, format), import-linter (the layers), mypy (core/)
 	$(BIN)/ruff check .
