@@ -2,7 +2,9 @@
 
 Checks, as GOV.UK Notify's client_request does: the page parses as HTML
 without errors, has a <title>, <html lang dir>, no duplicate ids, and every
-POST form carries a CSRF token. Portal pages also need the quick exit.
+POST form carries a CSRF token, and every form leaves checking to the app
+(novalidate): the browser's own tooltips speak the browser's language, not the
+person's, and bypass the error summary. Portal pages also need the quick exit.
 """
 
 from __future__ import annotations
@@ -47,6 +49,8 @@ def check_page(body: str, path: str) -> Element:
     if dangling := sorted(labelled - set(ids)):
         raise PageProblem(f"{path}: <label for> names missing ids {dangling}")
     for form in root.iter("form"):
+        if form.get("novalidate") is None:
+            raise PageProblem(f"{path}: a form to {form.get('action')} lacks novalidate")
         if (form.get("method") or "get").lower() != "post":
             continue
         names = {el.get("name") for el in form.iter("input")}
