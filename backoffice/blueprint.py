@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from flask import Blueprint, g
 
-from backoffice import timeline
+from backoffice import contact_words, timeline
 from backoffice.access import enforce_permission
 from backoffice.labels import (
     ATTEMPT_OUTCOME_LABELS,
@@ -60,5 +60,6 @@ def _labels():
         "partner_part_labels": PARTNER_PART_LABELS,
         "can": _can,
         "timeline_detail": timeline.describe,
+        "contact_lines": contact_words.lines_for,
         **ALL_LABELS,
     }

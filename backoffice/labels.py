@@ -23,6 +23,7 @@ CHANNEL_LABELS = {
     "voicemail": _l("Voicemail"),
     "email": _l("E-mail"),
     "portal": _l("Portal mailbox"),
+    "referrer": _l("Through the referrer"),
 }
 ATTEMPT_OUTCOME_LABELS = {
     "reached": _l("Reached the person"),
@@ -70,6 +71,7 @@ CASE_EVENT_LABELS = {
     "case.action_updated": _l("Action changed"),
     "case.consultation_recorded": _l("Case consultation recorded"),
     "case.printed": _l("Print view made"),
+    "case.contact_rules_changed": _l("Safe-contact rules changed"),
 }
 CASE_STATUS_LABELS = {"open": _l("Open"), "closed": _l("Closed")}
 RISK_LEVEL_LABELS = {

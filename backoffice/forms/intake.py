@@ -6,7 +6,6 @@ from __future__ import annotations
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from wtforms import (
-    BooleanField,
     HiddenField,
     RadioField,
     SelectField,
@@ -24,6 +23,7 @@ from backoffice.labels import (
 )
 from core.identity.staff import assignable
 from core.intake.queue import QueueFilters
+from core.intake.triage import available_channels
 from core.model import Intake, Municipality
 from web.db import db
 from web.forms import Form, choices, too_long
@@ -128,9 +128,12 @@ class AttemptForm(PanelForm):
         _l("Note (optional)"),
         validators=[too_long(2000)],
     )
-    confirm_unsafe = BooleanField(
-        _l("I checked with the person that this is safe now (for example, they asked for it).")
-    )
+
+    def prepare(self, found: Intake) -> None:
+        """Only the ways the request holds details for: an anonymous question
+        offers the portal reply alone; a call needs a phone number."""
+        offered = {channel.value for channel in available_channels(found)}
+        self.channel.choices = [(code, label) for code, label in CHANNEL_LABELS.items() if code in offered]
 
 
 class DecisionForm(PanelForm):

@@ -11,11 +11,13 @@ from backoffice.blueprint import bp
 from backoffice.forms.intake import AssignForm, AttemptForm, DecisionForm, ReplyForm
 from backoffice.handlers import Done, intake_change
 from backoffice.records import intake_or_404
+from backoffice.views.queue import first_contact_target
 from core.casework.cases import case_of
 from core.identity.permissions import Permission
 from core.infra import clock
 from core.intake.mailbox import add_staff_reply
-from core.intake.safe_window import SafeTimes, is_safe_now, next_safe_start
+from core.intake import priority, triage
+from core.intake.safe_window import SafeTimes, channel_allowed, is_safe_now, next_safe_start
 from core.intake.triage import OPEN_STATUSES, linked_ids, matches
 from core.model import ContactAttempt, Intake, IntakeStatus, Staff
 from core.network.centres import current_centre
@@ -31,14 +33,25 @@ def render_intake(found: Intake, **forms):
     now = clock.now()
     assign_form = forms.get("assign_form") or AssignForm.blank()
     assign_form.prepare(found)
+    attempt_form = forms.get("attempt_form") or AttemptForm.blank()
+    attempt_form.prepare(found)
+    reasons = priority.reasons_now(
+        found, now, first_contact_target(), unread_messages=triage.has_unread(found)
+    )
     return render_template(
         "backoffice/intake.html",
         intake=found,
         reply_form=forms.get("reply_form") or ReplyForm.blank(),
-        attempt_form=forms.get("attempt_form") or AttemptForm.blank(),
+        attempt_form=attempt_form,
         decision_form=forms.get("decision_form") or DecisionForm.blank(),
         assign_form=assign_form,
-        attempt_warning=forms.get("attempt_warning"),
+        reasons=reasons,
+        # Before anyone reaches out: which offered ways break her rules now.
+        not_allowed=[
+            channel
+            for channel in triage.available_channels(found)
+            if not channel_allowed(found, channel)
+        ],
         holder=session.get(Staff, found.assigned_to_id) if found.assigned_to_id else None,
         safe_now=is_safe_now(safe, now, centre.timezone),
         next_safe=next_safe_start(safe, now, centre.timezone),

@@ -33,8 +33,8 @@ def triage_message(field: str, code: str) -> str:
     """What staff read when a triage rule refuses a change (core.intake.triage)."""
     if field == "referred_to":
         return _("Say to which service you referred the person.")
-    if field == "confirm_unsafe":
-        return _("Nothing was saved. Only go on if you checked that it is safe now.")
+    if field == "channel":
+        return _("This request has no details for that way of contact. Choose another.")
     return _("This request is no longer open.")
 
 
@@ -88,26 +88,32 @@ def assign(found: Intake, form: AssignForm) -> Done:
     return Done(message, _page(found))
 
 
-def _attempt_page(found: Intake, form: AttemptForm):
-    """The page again: with the form's problems, or, when the attempt is not safe
-    by the person's choices and was not confirmed, the warning and the box to tick."""
-    warning = None
-    if form.confirm_unsafe.errors:
-        timezone = current_centre(db.session).timezone
-        warning = triage.check_attempt(found, Channel(form.channel.data), timezone)
-    return render_intake(found, attempt_form=form, attempt_warning=warning)
+def attempt_saved_message(check: triage.AttemptCheck) -> str:
+    """Said at the top of the page after saving: an attempt outside the
+    person's rules is saved, and nobody may think it was within them."""
+    if check.safe:
+        return _("The contact attempt is saved.")
+    reasons = []
+    if check.outside_safe_time:
+        reasons.append(_("it was outside the safe times the person gave"))
+    if check.channel_not_allowed:
+        reasons.append(_("the person did not allow this way of contact"))
+    return _(
+        "The contact attempt is saved, with a flag: outside the rules the person gave (%(why)s).",
+        why="; ".join(reasons),
+    )
 
 
 @bp.post("/intakes/<int:intake_id>/attempts")
 @requires(Permission.TRIAGE)
 @intake_change(
     form=AttemptForm,
-    page=_attempt_page,
+    page=lambda found, form: render_intake(found, attempt_form=form),
     messages=triage_message,
     guard=_open_only(lambda: _("This request is no longer open.")),
 )
 def attempt(found: Intake, form: AttemptForm) -> Done:
-    triage.record_attempt(
+    _attempt, check = triage.record_attempt(
         db.session,
         found,
         g.staff,
@@ -115,9 +121,8 @@ def attempt(found: Intake, form: AttemptForm) -> Done:
         outcome=triage.AttemptOutcome(form.outcome.data),
         note=form.note.data,
         timezone=current_centre(db.session).timezone,
-        confirmed_unsafe=bool(form.confirm_unsafe.data),
     )
-    return Done(_("The contact attempt is saved."), _page(found))
+    return Done(attempt_saved_message(check), _page(found))
 
 
 @bp.post("/intakes/<int:intake_id>/decision")

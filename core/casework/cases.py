@@ -177,6 +177,8 @@ def open_case(
             name=first.name,
             phone=first.phone,
             email=first.email,
+            # Her rules for being reached stay on the request: one record.
+            contact_intake_id=first.id,
         )
     )
     _number(session, case)

@@ -36,6 +36,7 @@ from core.model import (
     CaseRelation,
     CaseStatus,
     ContactAttempt,
+    ContactRulesChange,
     Intake,
     IntakeLink,
     IntakeStatus,
@@ -99,9 +100,10 @@ def erase_intake(session: Session, intake: Intake, *, now: datetime | None = Non
     # delete-orphan cascades: the rows are deleted, not just unlinked.
     intake.messages.clear()
     intake.referral = None
-    # Notes of contact attempts and decisions may name people; links point at
-    # another request of the same person. Status changes hold only times.
-    for model in (ContactAttempt, TriageDecision):
+    # Notes of contact attempts and decisions may name people; earlier
+    # safe-contact rules hold her numbers; links point at another request of
+    # the same person. Status changes hold only times.
+    for model in (ContactAttempt, TriageDecision, ContactRulesChange):
         session.execute(delete(model).where(model.intake_id == intake.id))
     session.execute(
         delete(IntakeLink).where(

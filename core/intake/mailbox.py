@@ -72,8 +72,7 @@ def add_staff_reply(session: Session, intake: Intake, author: Staff, body: str) 
     session.add(message)
     if intake.status == IntakeStatus.NEW:
         set_status(session, intake, IntakeStatus.IN_PROGRESS, author)
-    if intake.first_contact_at is None:
-        intake.first_contact_at = clock.now()
+    # Not first contact yet: that is when she reads it (replies_read).
     session.flush()
     audit.record(
         session,
@@ -84,6 +83,22 @@ def add_staff_reply(session: Session, intake: Intake, author: Staff, body: str) 
         detail=f"message {message.id}",
     )
     return message
+
+
+def replies_read(session: Session, intake: Intake) -> bool:
+    """The requester opened her mailbox and sees the team's replies: mark them
+    read, and if nobody had reached her before, this is the first contact (a
+    reply nobody read reached no one). Returns whether anything changed."""
+    now = clock.now()
+    replies = [m for m in intake.messages if m.direction == MessageDirection.FROM_STAFF]
+    unread = [m for m in replies if m.read_at is None]
+    for message in unread:
+        message.read_at = now
+    if unread and intake.first_contact_at is None:
+        intake.first_contact_at = now
+    if unread:
+        session.flush()
+    return bool(unread)
 
 
 def erase(session: Session, intake: Intake) -> None:

@@ -16,9 +16,10 @@ from sqlalchemy import and_, case
 
 from core.model import Intake
 
-# The points per rule. Danger now always comes first; a professional's "today"
-# comes next; a high-risk factor outweighs children or time waiting alone.
-DANGER_NOW = 100
+# The points per rule. Danger now always comes first: its points exceed every
+# other rule together (see OTHER_RULES_MAX). A professional's "today" comes
+# next; a high-risk factor outweighs children or time waiting alone.
+DANGER_NOW = 1000
 URGENT_TODAY = 80
 URGENT_THIS_WEEK = 30
 HIGH_RISK_FACTOR = 40
@@ -28,6 +29,12 @@ CHILDREN = 20
 UNREAD_MESSAGE = 25
 OVERDUE = 30
 LONG_OVERDUE = 60
+
+# The most all other rules can add up to: a request without "danger now"
+# never outranks one with it, however urgent, risky or overdue it is.
+OTHER_RULES_MAX = URGENT_TODAY + HIGH_RISK_FACTOR + OTHER_RISK_MAX + CHILDREN + UNREAD_MESSAGE
+OTHER_RULES_MAX += LONG_OVERDUE
+assert DANGER_NOW > OTHER_RULES_MAX
 
 # Factors that, in the risk literature, go with lethal violence.
 HIGH_RISK_FACTORS = frozenset({"strangulation", "threats_to_kill", "weapons"})

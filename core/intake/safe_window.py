@@ -29,6 +29,14 @@ class Channel(StrEnum):
     VOICEMAIL = "voicemail"
     EMAIL = "email"
     PORTAL = "portal"
+    # Through the professional who referred the person (door 3).
+    REFERRER = "referrer"
+
+
+# The ways that reach the person where she is, at a moment we choose: her safe
+# times apply to them. A portal reply waits until she comes back herself; the
+# referrer is a professional, not the person.
+TIMED_CHANNELS = frozenset({Channel.CALL, Channel.TEXT, Channel.VOICEMAIL, Channel.EMAIL})
 
 
 @dataclass(frozen=True)
@@ -86,14 +94,26 @@ def next_safe_start(safe: SafeTimes, now: datetime, timezone: str) -> datetime |
     return None
 
 
-def channel_allowed(intake, channel: Channel) -> bool:
-    """Only what the person explicitly allowed; "not said" is not allowed."""
+def channel_available(intake, channel: Channel) -> bool:
+    """Whether the request holds what the channel needs at all: an anonymous
+    question has only the portal; a call needs a number; the referrer a referral."""
     if channel == Channel.PORTAL:
         return True
+    if intake.kind == "question":
+        return False
+    if channel == Channel.REFERRER:
+        return intake.referral is not None
     if channel == Channel.EMAIL:
         return bool(intake.email)
-    if not intake.phone:
+    return bool(intake.phone)
+
+
+def channel_allowed(intake, channel: Channel) -> bool:
+    """Only what the person explicitly allowed; "not said" is not allowed."""
+    if not channel_available(intake, channel):
         return False
+    if channel in (Channel.PORTAL, Channel.REFERRER, Channel.EMAIL):
+        return True
     allowed = {
         Channel.CALL: intake.may_call,
         Channel.TEXT: intake.may_text,

@@ -19,7 +19,14 @@ from sqlalchemy.orm import Session
 from core.governance import audit
 from core.infra import clock
 from core.intake import priority
-from core.intake.safe_window import Channel, SafeTimes, channel_allowed, is_safe_now
+from core.intake.safe_window import (
+    TIMED_CHANNELS,
+    Channel,
+    SafeTimes,
+    channel_allowed,
+    channel_available,
+    is_safe_now,
+)
 from core.model import (
     ContactAttempt,
     Intake,
@@ -149,11 +156,18 @@ class AttemptCheck:
 
 
 def check_attempt(intake: Intake, channel: Channel, timezone: str) -> AttemptCheck:
+    """Whether an attempt now, this way, keeps to the rules the person gave."""
     safe_times = SafeTimes.from_codes(intake.safe_days, intake.safe_times)
+    timed = channel in TIMED_CHANNELS
     return AttemptCheck(
-        outside_safe_time=not is_safe_now(safe_times, clock.now(), timezone),
+        outside_safe_time=timed and not is_safe_now(safe_times, clock.now(), timezone),
         channel_not_allowed=not channel_allowed(intake, channel),
     )
+
+
+def available_channels(intake: Intake) -> list[Channel]:
+    """The ways staff can have tried: those the request holds details for."""
+    return [channel for channel in Channel if channel_available(intake, channel)]
 
 
 def record_attempt(
@@ -165,16 +179,19 @@ def record_attempt(
     outcome: AttemptOutcome,
     note: str | None,
     timezone: str,
-    confirmed_unsafe: bool = False,
-) -> ContactAttempt:
-    """Log a try to reach the person. Outside their safe times or by a channel
-    they did not allow, it needs an explicit confirmation (e.g. they asked):
-    without it nothing is saved and the refusal is on `confirm_unsafe`."""
+) -> tuple[ContactAttempt, AttemptCheck]:
+    """Log a try to reach the person, always: the record must say what was
+    done, also when it broke the person's rules. Such an attempt is stored with
+    its flags (outside the safe times, a way not allowed), counted in the
+    figures, and the caller shows it. The warning belongs before the attempt,
+    on the form (see check_attempt), not as a refusal after it. A way the
+    request holds no details for (a call on an anonymous question) cannot have
+    been tried, and is refused."""
     if intake.status not in OPEN_STATUSES:
         raise _not_open()
+    if not channel_available(intake, channel):
+        raise RuleError("channel", "not_available")
     check = check_attempt(intake, channel, timezone)
-    if not check.safe and not confirmed_unsafe:
-        raise RuleError("confirm_unsafe", "not_safe_now")
     now = clock.now()
     attempt = ContactAttempt(
         intake_id=intake.id,
@@ -194,9 +211,9 @@ def record_attempt(
     else:
         set_status(session, intake, IntakeStatus.CONTACT_ATTEMPTED, staff)
     session.flush()
-    warning = "" if check.safe else " confirmed despite warning"
-    _record(session, "intake.contact_attempt", intake, staff, f"attempt {attempt.id}{warning}")
-    return attempt
+    flag = "" if check.safe else " outside the rules"
+    _record(session, "intake.contact_attempt", intake, staff, f"attempt {attempt.id}{flag}")
+    return attempt, check
 
 
 def decide(

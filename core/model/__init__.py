@@ -36,6 +36,7 @@ from core.model.identity import (  # noqa: F401
 )
 from core.model.intake import (  # noqa: F401
     ContactAttempt,
+    ContactRulesChange,
     Intake,
     IntakeKind,
     IntakeLink,
@@ -72,6 +73,7 @@ __all__ = [
     "Message",
     "TriageOutcome",
     "ContactAttempt",
+    "ContactRulesChange",
     "TriageDecision",
     "IntakeStatusChange",
     "IntakeLink",

@@ -80,8 +80,12 @@ class CasePerson(Base):
     name: Mapped[str | None] = mapped_column(EncryptedText)
     phone: Mapped[str | None] = mapped_column(EncryptedText)
     email: Mapped[str | None] = mapped_column(EncryptedText)
-    # How to reach this person safely, in words (carried over from the request).
+    # How to reach this person safely, in words, for someone staff added. The
+    # victim a file was opened for has her rules as she gave them instead: the
+    # request below is the one record of them (core.intake.contact_rules), which
+    # the request page, the person card, the print and the attempt form all read.
     contact_safety: Mapped[str | None] = mapped_column(EncryptedText)
+    contact_intake_id: Mapped[int | None] = mapped_column(ForeignKey("intakes.id"))
     # Staff must not contact this person directly (e.g. the person causing harm
     # while the victim is still at home): only through the case director or police.
     no_direct_contact: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
@@ -92,6 +96,7 @@ class CasePerson(Base):
     notes: Mapped[str | None] = mapped_column(EncryptedText)
 
     case: Mapped[Case] = relationship(back_populates="people")
+    contact_intake: Mapped[Intake | None] = relationship()
 
 
 class CaseMember(Base):

@@ -141,7 +141,9 @@ class Message(Base):
     body: Mapped[str] = mapped_column(EncryptedText)
     author_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    # For messages from the requester: when a team member marked it read.
+    # From the requester: when a team member marked it read. From the team:
+    # when the requester first saw it in her mailbox (the first contact, if
+    # nobody had reached her before: core.intake.mailbox.replies_read).
     read_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     intake: Mapped[Intake] = relationship(back_populates="messages")
@@ -166,12 +168,27 @@ class ContactAttempt(Base):
     channel: Mapped[str] = mapped_column(String(20))
     outcome: Mapped[str] = mapped_column(String(20))
     note: Mapped[str | None] = mapped_column(EncryptedText)
-    # Recorded although outside the person's safe times, or by a channel they did
-    # not allow, after the staff member confirmed it was safe (e.g. they asked).
+    # The attempt was outside the rules the person gave: outside their safe
+    # times, or by a channel they did not allow. It is recorded all the same
+    # (an honest record), flagged, and counted in the figures.
     outside_safe_time: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     channel_not_allowed: Mapped[bool] = mapped_column(
         Boolean, default=False, server_default=false()
     )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class ContactRulesChange(Base):
+    """What a person's safe-contact rules were before staff changed them (on the
+    case file): the rules are one record, and its history is kept with it."""
+
+    __tablename__ = "contact_rules_changes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    intake_id: Mapped[int] = mapped_column(ForeignKey("intakes.id"), index=True)
+    staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
+    # The rules before the change, as core.intake.contact_rules.ContactRules.as_dict.
+    previous: Mapped[dict] = mapped_column(EncryptedJSON)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 

@@ -13,7 +13,13 @@ from flask_babel import gettext as _
 
 from core.infra import clock
 from core.infra.crypto import keyring
-from core.intake.mailbox import add_requester_message, erase, find_by_code, requester_status
+from core.intake.mailbox import (
+    add_requester_message,
+    erase,
+    find_by_code,
+    replies_read,
+    requester_status,
+)
 from core.model import Intake, IntakeStatus
 from portal.blueprint import bp
 from portal.forms import AddInformationForm, ConfirmForm, ReturnCodeForm
@@ -72,6 +78,9 @@ def _mailbox_page(intake: Intake, form: AddInformationForm | None = None):
 def return_visit():
     intake = _opened_intake()
     if intake is not None:
+        # The page shows her the team's replies: now she has read them.
+        if replies_read(db.session, intake):
+            db.session.commit()
         return _mailbox_page(intake)
     return render_template("portal/return.html", form=ReturnCodeForm())
 

@@ -92,7 +92,12 @@ def test_the_second_person_to_take_a_request_is_told_who_has_it(app, client, mak
     )
 
 
-def test_an_attempt_outside_safe_times_is_stopped_then_confirmed(app, client, signed_in, clock):
+def test_an_attempt_outside_safe_times_is_saved_flagged_and_said_at_the_top(
+    app, client, signed_in, clock
+):
+    """A call already made outside her rules is recorded honestly: the form
+    warns before, the save is never refused, and the page after it says so
+    first, where staff look."""
     clock.current = MONDAY_MORNING
     intake_id = _request(
         client,
@@ -102,22 +107,22 @@ def test_an_attempt_outside_safe_times_is_stopped_then_confirmed(app, client, si
         safe_times=["evening"],
     )
     signed_in("case_director")
-    intake_page = client.get(f"/staff/intakes/{intake_id}")
-    assert "Now is NOT a safe time for this person." in intake_page.get_data(as_text=True)
+    page = f"/staff/intakes/{intake_id}"
+    before = client.get(page).page
+    warning = _by_id(before, "attempt-rules")
+    words = " ".join("".join(warning.itertext()).split())
+    assert "Now is NOT a safe time for this person." in words
+    assert "Next safe time: Dec 1, 2026" in words  # Tuesday evening, in short
     data = {"attempt-channel": "call", "attempt-outcome": "no_answer", "attempt-note": "tried"}
-    warned = client.submit(
-        f"/staff/intakes/{intake_id}/attempts", data, form_page=f"/staff/intakes/{intake_id}"
-    )
-    body = warned.get_data(as_text=True)
-    assert "Stop. This may not be safe." in body and "Nothing was saved." in body
-    with app.app_context():
-        assert db.session.scalars(select(ContactAttempt)).all() == []
-    confirmed = client.submit(
-        f"/staff/intakes/{intake_id}/attempts",
-        {**data, "attempt-confirm_unsafe": "y"},
-        form_page=f"/staff/intakes/{intake_id}",
-    )
-    assert confirmed.status_code == 303
+    saved = client.submit(f"{page}/attempts", data, form_page=page)
+    assert saved.status_code == 303
+    after = client.get(page).page
+    main = next(el for el in after.iter("main"))
+    first_notice = next(el for el in main.iter("p") if el.get("class") == "notice")
+    assert "outside the rules the person gave" in "".join(first_notice.itertext())
+    assert "it was outside the safe times the person gave" in "".join(first_notice.itertext())
+    flags = _texts(after, "flag")
+    assert flags and "outside the safe times" in flags[0]
     with app.app_context():
         attempt = db.session.scalars(select(ContactAttempt)).one()
         assert attempt.outside_safe_time and attempt.note == "tried"
@@ -210,25 +215,54 @@ def _summary_links(page) -> dict[str, str]:
     return {a.get("href"): "".join(a.itertext()) for a in summary.iter("a")}
 
 
-def test_an_unsafe_attempt_marks_the_box_to_tick_and_keeps_what_was_typed(
+def test_a_way_the_person_did_not_allow_is_named_before_and_flagged_after(
     app, client, signed_in, clock
 ):
     clock.current = MONDAY_MORNING
     intake_id = _request(client, phone="0470 11 22 33", phone_permissions=["text"])
     signed_in("case_director")
     page = f"/staff/intakes/{intake_id}"
+    before = client.get(page).page
+    words = " ".join("".join(_by_id(before, "attempt-rules").itertext()).split())
+    assert "The person did not allow: Phone call, Voicemail." in words
     data = {"attempt-channel": "call", "attempt-outcome": "no_answer", "attempt-note": "tried"}
-    warned = client.submit(f"{page}/attempts", data, form_page=page).page
-    assert _summary_links(warned) == {
-        "#attempt-confirm_unsafe": (
-            "Nothing was saved. Only go on if you checked that it is safe now."
-        )
-    }
-    box = _by_id(warned, "attempt-confirm_unsafe")
-    assert box.get("aria-invalid") == "true" and box.get("checked") is None
-    assert "The person did not allow this way of contact." in "".join(warned.itertext())
-    assert _by_id(warned, "attempt-note").text.strip() == "tried"
-    assert _by_id(warned, "attempt-channel-0").get("checked") is not None  # the call
+    client.submit(f"{page}/attempts", data, form_page=page)
+    after = client.get(page)
+    assert "the person did not allow this way of contact" in after.get_data(as_text=True)
+    assert "a way the person did not allow" in _texts(after.page, "flag")[0]
+    with app.app_context():
+        assert db.session.scalars(select(ContactAttempt)).one().channel_not_allowed
+
+
+def test_an_attempt_without_an_outcome_keeps_what_was_typed(app, client, signed_in):
+    intake_id = _request(client, phone="0470 11 22 33", phone_permissions=["text"])
+    signed_in("case_director")
+    page = f"/staff/intakes/{intake_id}"
+    data = {"attempt-channel": "text", "attempt-note": "tried"}
+    refused = client.submit(f"{page}/attempts", data, form_page=page).page
+    assert _summary_links(refused) == {"#attempt-outcome": "Choose what happened."}
+    assert _by_id(refused, "attempt-note").text.strip() == "tried"
+    assert _by_id(refused, "attempt-channel-1").get("checked") is not None  # the text
+    with app.app_context():
+        assert db.session.scalars(select(ContactAttempt)).all() == []
+
+
+def test_an_anonymous_question_offers_only_the_portal_reply(app, client, signed_in):
+    client.submit("/en/question", {"question": "Is this violence?"})
+    with app.app_context():
+        intake_id = db.session.scalar(select(Intake.id).order_by(Intake.id.desc()))
+    signed_in("case_director")
+    page = client.get(f"/staff/intakes/{intake_id}").page
+    channels = [el.get("value") for el in page.iter("input") if el.get("name") == "attempt-channel"]
+    assert channels == ["portal"]
+    forged = client.submit(
+        f"/staff/intakes/{intake_id}/attempts",
+        {"attempt-channel": "call", "attempt-outcome": "no_answer"},
+        form_page=f"/staff/intakes/{intake_id}",
+    )
+    assert forged.status_code == 200  # the page again, with the error; nothing saved
+    with app.app_context():
+        assert db.session.scalars(select(ContactAttempt)).all() == []
 
 
 def test_a_refused_decision_keeps_what_was_typed_and_marks_the_field(app, client, signed_in):

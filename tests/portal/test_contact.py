@@ -191,6 +191,11 @@ def test_a_person_in_danger_sees_112_and_101_and_the_request_is_still_taken(app,
     box = next(el for el in response.page.iter("div") if el.get("class") == "danger-box")
     numbers = {a.get("href") for a in box.iter("a")}
     assert numbers == {"tel:112", "tel:101"}
+    # 112 and 101 come before anything else on the page, and no working day is promised.
+    main = next(response.page.iter("main"))
+    assert next(el for el in main.iter() if el.tag in ("div", "h1")) is box
+    assert "working day" not in response.get_data(as_text=True)
+    assert "We read messages from people in danger first." in response.get_data(as_text=True)
     with app.app_context():
         assert db.session.scalars(select(Intake)).one().danger_now is True
 

@@ -36,6 +36,27 @@ def test_danger_now_outranks_everything_else_a_request_can_say():
     assert _codes(danger) == ["danger_now"]
 
 
+def test_danger_now_outranks_the_most_urgent_referral_waiting_longest():
+    """A professional's "urgent today" with a choking, every other risk, children,
+    an unread message and twice the target waited still comes after "danger now"."""
+    danger = _intake(danger_now=True, created_at=NOW)
+    referral = _intake(
+        children_involved="yes",
+        created_at=NOW - 3 * TARGET,
+        referral={
+            "urgency": "today",
+            "risk_concerns": ["strangulation", "separation", "stalking", "escalation", "pregnancy"],
+        },
+    )
+
+    def score(intake, unread=False):
+        return sum(
+            r.points for r in priority.reasons_now(intake, NOW, TARGET, unread_messages=unread)
+        )
+
+    assert score(danger) > score(referral, unread=True)
+
+
 @pytest.mark.parametrize(("urgency", "points"), [("today", 80), ("this_week", 30), ("normal", 0)])
 def test_a_professionals_urgency_counts(urgency, points):
     intake = _intake(referral={"urgency": urgency, "risk_concerns": []})

@@ -103,7 +103,9 @@ def test_many_claims_of_many_requests_never_double_assign(app, two_staff):
     assert first | second == set(ids) and not first & second
 
 
-def test_a_contact_attempt_outside_safe_times_needs_confirmation(app, clock, two_staff):
+def test_an_attempt_outside_safe_times_is_saved_with_its_flag(app, clock, two_staff):
+    """The record must say what was done: a call already made outside her
+    rules is stored, flagged, never refused."""
     clock.current = MONDAY_MORNING
     with app.app_context(), db.writing() as session:
         intake = _submit(
@@ -114,33 +116,50 @@ def test_a_contact_attempt_outside_safe_times_needs_confirmation(app, clock, two
             safe_times=("evening",),
         )
         staff = session.get(Staff, two_staff[0])
-        with pytest.raises(RuleError) as refused:
-            triage.record_attempt(
-                session,
-                intake,
-                staff,
-                channel=Channel.CALL,
-                outcome=triage.AttemptOutcome.NO_ANSWER,
-                note=None,
-                timezone=BRUSSELS,
-            )
-        assert refused.value.problems == {"confirm_unsafe": "not_safe_now"}
-        attempt = triage.record_attempt(
+        attempt, check = triage.record_attempt(
             session,
             intake,
             staff,
             channel=Channel.CALL,
             outcome=triage.AttemptOutcome.NO_ANSWER,
-            note="asked by phone",
+            note="called before I saw her times",
             timezone=BRUSSELS,
-            confirmed_unsafe=True,
         )
+        assert not check.safe and check.outside_safe_time
         assert attempt.outside_safe_time is True and attempt.channel_not_allowed is False
         assert intake.status == IntakeStatus.CONTACT_ATTEMPTED
         assert intake.first_contact_at is None
 
 
-def test_a_channel_the_person_did_not_allow_needs_confirmation(app, clock, two_staff):
+def test_a_portal_reply_is_never_outside_the_safe_times(app, clock, two_staff):
+    """She reads a reply when she comes back herself: her times are about calls."""
+    clock.current = MONDAY_MORNING
+    with app.app_context(), db.writing() as session:
+        intake = _submit(session, phone="0470 11 22 33", may_call=True, safe_days=("tue",))
+        assert triage.check_attempt(intake, Channel.PORTAL, BRUSSELS).safe
+        assert triage.check_attempt(intake, Channel.CALL, BRUSSELS).outside_safe_time
+
+
+def test_an_anonymous_question_offers_only_the_portal_reply(app, clock, two_staff):
+    with app.app_context(), db.writing() as session:
+        question = submit(
+            session, Submission(kind=IntakeKind.QUESTION, language="nl", story="Mag dat?")
+        )[0]
+        assert triage.available_channels(question) == [Channel.PORTAL]
+        with pytest.raises(RuleError) as refused:
+            triage.record_attempt(
+                session,
+                question,
+                session.get(Staff, two_staff[0]),
+                channel=Channel.CALL,
+                outcome=triage.AttemptOutcome.NO_ANSWER,
+                note=None,
+                timezone=BRUSSELS,
+            )
+        assert refused.value.problems == {"channel": "not_available"}
+
+
+def test_a_channel_the_person_did_not_allow_is_flagged(app, clock, two_staff):
     clock.current = MONDAY_MORNING
     with app.app_context(), db.writing() as session:
         intake = _submit(session, phone="0470 11 22 33", may_call=True, may_text=False)
@@ -264,7 +283,7 @@ def test_each_triage_change_writes_its_audit_row_in_the_same_call(app, clock, tw
         assert triage.claim(session, intake.id, ann).won
         triage.assign(session, intake, bram, ann)
         triage.assign(session, intake, None, ann)
-        attempt = triage.record_attempt(
+        attempt, _check = triage.record_attempt(
             session,
             intake,
             ann,
@@ -272,7 +291,6 @@ def test_each_triage_change_writes_its_audit_row_in_the_same_call(app, clock, tw
             outcome=triage.AttemptOutcome.NO_ANSWER,
             note=None,
             timezone=BRUSSELS,
-            confirmed_unsafe=True,
         )
         triage.link(session, intake, twin, ann)
         triage.link(session, twin, intake, ann)  # already linked: nothing changes, nothing recorded
@@ -293,7 +311,7 @@ def test_each_triage_change_writes_its_audit_row_in_the_same_call(app, clock, tw
         ("intake.claimed", ann_id, *on, None),
         ("intake.assigned", ann_id, *on, f"to staff {bram_id}"),
         ("intake.assigned", ann_id, *on, "released"),
-        ("intake.contact_attempt", ann_id, *on, f"attempt {attempt.id} confirmed despite warning"),
+        ("intake.contact_attempt", ann_id, *on, f"attempt {attempt.id} outside the rules"),
         ("intake.linked", ann_id, *on, f"intake {twin.id}"),
         ("intake.replied", bram_id, *on, f"message {reply.id}"),
         ("intake.decided", ann_id, *on, "track_2"),

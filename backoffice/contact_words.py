@@ -1,0 +1,138 @@
+"""A person's safe-contact rules in words staff act on, beside each number
+and address (core.intake.contact_rules holds them as codes). The request
+page, the victim's card, the print and the contact-attempt form all use
+these words, so the rules read the same wherever someone is about to reach
+out."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from babel.lists import format_list
+from flask_babel import get_locale
+from flask_babel import gettext as _
+
+from core.casework.contact import rules_of
+from core.intake.contact_rules import ContactRules
+from core.model import CasePerson, Intake
+from web.i18n import LANGUAGE_NAMES
+from web.labels import DAY_LABELS, TIME_LABELS
+
+
+@dataclass(frozen=True)
+class RuleLine:
+    """One line: what it is about, the number or address (shown left to right,
+    may be None) and the rule in words."""
+
+    label: str
+    value: str | None
+    rule: str
+    # A line staff must not miss: nothing may be used, or only the referrer.
+    stop: bool = False
+
+
+def _joined(words: list[str]) -> str:
+    return format_list(words, locale=str(get_locale() or "nl"))
+
+
+def phone_rule(rules: ContactRules) -> str:
+    ways = rules.phone_ways
+    words = {"call": _("calls"), "text": _("text messages"), "voicemail": _("voicemail")}
+    if not ways:
+        allowed = _("Do not call, text or leave a voicemail: the person did not allow it.")
+    else:
+        allowed = _("Only %(ways)s.", ways=_joined([words[way] for way in ways]))
+        refused = [words[way] for way in ("call", "text", "voicemail") if way not in ways]
+        if refused:
+            allowed += " " + _("No %(ways)s.", ways=_joined(refused))
+    if rules.phone_say_who:
+        return allowed + " " + _("You may say you are calling from the Family Justice Center.")
+    return allowed + " " + _("Do not say who you are.")
+
+
+def email_rule(rules: ContactRules) -> str:
+    if rules.email_say_who:
+        return _("E-mail allowed. It may say it is from the Family Justice Center.")
+    return _("E-mail allowed. It must not say who it is from.")
+
+
+def times_rule(rules: ContactRules) -> str:
+    if not rules.safe_days and not rules.safe_times:
+        return _("The person gave no safe days or times.")
+    days = _joined([str(DAY_LABELS[d]) for d in rules.safe_days]) or _("any day")
+    times = _joined([str(TIME_LABELS[t]) for t in rules.safe_times]) or _("any time of day")
+    return _("Only on %(days)s, %(times)s.", days=days, times=times)
+
+
+def referrer_words(rules: ContactRules) -> str:
+    who = ", ".join(part for part in (rules.referrer_name, rules.referrer_organisation) if part)
+    return who or _("the referrer")
+
+
+def describe(rules: ContactRules, *, for_partner: bool = False) -> list[RuleLine]:
+    """The rules, line by line, the way to reach her first. A partner's print
+    says a safe word exists but not the word: only the team uses it."""
+    if rules.portal_only:
+        return [
+            RuleLine(
+                _("How to reach the person"),
+                None,
+                _("Anonymous question: answer only through the portal mailbox."),
+                stop=True,
+            )
+        ]
+    lines: list[RuleLine] = []
+    if rules.via_referrer:
+        contact = rules.referrer_phone or rules.referrer_email
+        lines.append(
+            RuleLine(
+                _("Contact through the referrer"),
+                contact,
+                _(
+                    "First contact goes through %(who)s, not to the person directly.",
+                    who=referrer_words(rules),
+                ),
+                stop=True,
+            )
+        )
+    if rules.phone:
+        lines.append(
+            RuleLine(_("Phone"), rules.phone, phone_rule(rules), stop=not rules.phone_ways)
+        )
+    if rules.email:
+        lines.append(RuleLine(_("E-mail"), rules.email, email_rule(rules)))
+    if not rules.phone and not rules.email and not rules.via_referrer:
+        lines.append(
+            RuleLine(
+                _("How to reach the person"),
+                None,
+                _("No phone or e-mail given: answer through the portal mailbox."),
+                stop=True,
+            )
+        )
+    lines.append(RuleLine(_("When"), None, times_rule(rules)))
+    if rules.safe_word:
+        word = (
+            _("A safe word was agreed. Ask the case director for it.")
+            if for_partner
+            else _("Safe word or question: %(word)s", word=rules.safe_word)
+        )
+        lines.append(RuleLine(_("Safe word"), None, word))
+    language = LANGUAGE_NAMES.get(rules.contact_language or "", rules.contact_language)
+    if language:
+        speak = _("Speak %(language)s.", language=language)
+        if rules.interpreter_needed:
+            speak += " " + _("An interpreter is needed.")
+        lines.append(RuleLine(_("Language"), None, speak))
+    elif rules.interpreter_needed:
+        lines.append(RuleLine(_("Language"), None, _("An interpreter is needed.")))
+    return lines
+
+
+def lines_for(record: Intake | CasePerson, *, for_partner: bool = False) -> list[RuleLine] | None:
+    """The lines for a request or a person in a case file; None for a person
+    staff added (their contact safety is the words staff wrote)."""
+    if isinstance(record, Intake):
+        return describe(ContactRules.of(record), for_partner=for_partner)
+    rules = rules_of(record)
+    return None if rules is None else describe(rules, for_partner=for_partner)

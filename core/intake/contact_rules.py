@@ -1,0 +1,181 @@
+"""How a person may be reached: one record, read everywhere.
+
+A person gives her safe-contact rules once, on the portal: which ways each
+number or address may be used, whether we may say who we are, on which days
+and at which times, a safe word, the language, an interpreter, or "through the
+referrer". They stay on her request (the Intake row), and everything that
+reaches out reads them from there: the request page, the victim's card in the
+case file, the print for partners and the contact-attempt form. Changing them
+(on the case file) changes that one record and keeps what it was before.
+
+Codes only; the back office says them in words (backoffice/contact_words.py).
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from core.infra import clock
+from core.infra.blind_index import email_index, phone_index
+from core.intake.intakes import DAYS, TIMES, SafeContact, blank_to_none
+from core.model import ContactRulesChange, Intake, IntakeKind, IntakeStatus, Staff
+from core.rules import RuleError
+
+SAFE_WORD_MAX = 200
+
+
+@dataclass(frozen=True)
+class ContactRules:
+    """The rules as the person gave them. None means "not said": never "yes"."""
+
+    phone: str | None = None
+    email: str | None = None
+    may_call: bool | None = None
+    may_text: bool | None = None
+    may_voicemail: bool | None = None
+    phone_say_who: bool | None = None
+    email_say_who: bool | None = None
+    safe_days: tuple[str, ...] = ()
+    safe_times: tuple[str, ...] = ()
+    safe_word: str | None = None
+    contact_language: str | None = None
+    interpreter_needed: bool | None = None
+    # Door 3: the client is best reached through the professional who referred.
+    via_referrer: bool = False
+    referrer_name: str | None = None
+    referrer_organisation: str | None = None
+    referrer_phone: str | None = None
+    referrer_email: str | None = None
+    # An anonymous question gave no details: the portal reply is the only way.
+    portal_only: bool = False
+
+    @classmethod
+    def of(cls, intake: Intake) -> ContactRules:
+        referral = intake.referral
+        return cls(
+            phone=intake.phone,
+            email=intake.email,
+            may_call=intake.may_call,
+            may_text=intake.may_text,
+            may_voicemail=intake.may_voicemail,
+            phone_say_who=intake.phone_say_who,
+            email_say_who=intake.email_say_who,
+            safe_days=_split(intake.safe_days, DAYS),
+            safe_times=_split(intake.safe_times, TIMES),
+            safe_word=intake.safe_word,
+            contact_language=intake.contact_language,
+            interpreter_needed=intake.interpreter_needed,
+            via_referrer=bool(referral and referral.contact_via_referrer),
+            referrer_name=referral.name if referral else None,
+            referrer_organisation=referral.organisation if referral else None,
+            referrer_phone=referral.phone if referral else None,
+            referrer_email=referral.email if referral else None,
+            portal_only=intake.kind == IntakeKind.QUESTION,
+        )
+
+    @property
+    def phone_ways(self) -> tuple[str, ...]:
+        """The ways the phone number may be used: "call", "text", "voicemail"."""
+        if not self.phone:
+            return ()
+        allowed = (
+            ("call", self.may_call),
+            ("text", self.may_text),
+            ("voicemail", self.may_voicemail),
+        )
+        return tuple(way for way, yes in allowed if yes is True)
+
+    @property
+    def has_referrer(self) -> bool:
+        return bool(self.referrer_name or self.referrer_phone or self.referrer_email)
+
+    def as_dict(self) -> dict:
+        """What the history keeps (the person's own rules, not the referrer's)."""
+        kept = asdict(self)
+        for name in ("referrer_name", "referrer_organisation", "referrer_phone"):
+            kept.pop(name)
+        kept.pop("referrer_email")
+        kept.pop("portal_only")
+        kept["safe_days"] = list(self.safe_days)
+        kept["safe_times"] = list(self.safe_times)
+        return kept
+
+
+def _split(codes: str | None, allowed: tuple[str, ...]) -> tuple[str, ...]:
+    chosen = set((codes or "").split(","))
+    return tuple(code for code in allowed if code in chosen)
+
+
+def _codes(values: tuple[str, ...], allowed: tuple[str, ...]) -> str | None:
+    return ",".join(code for code in allowed if code in values) or None
+
+
+def change(
+    session: Session,
+    intake: Intake,
+    new: SafeContact,
+    staff: Staff,
+    *,
+    via_referrer: bool | None = None,
+) -> bool:
+    """Replace the rules on the one record; keep the old ones in the history.
+    Returns False (and keeps no history) when nothing changed. The phone number
+    and e-mail address must already be normalised by the caller's form."""
+    if intake.status == IntakeStatus.ERASED:
+        raise RuleError("intake", "erased")
+    if new.safe_word and len(new.safe_word) > SAFE_WORD_MAX:
+        raise RuleError("safe_word", "too_long")
+    before = ContactRules.of(intake)
+    phone = blank_to_none(new.phone)
+    email = blank_to_none(new.email)
+    intake.phone, intake.email = phone, email
+    # Permissions only mean something for a channel that exists.
+    intake.may_call = bool(new.may_call) if phone else None
+    intake.may_text = bool(new.may_text) if phone else None
+    intake.may_voicemail = bool(new.may_voicemail) if phone else None
+    intake.phone_say_who = bool(new.phone_say_who) if phone else None
+    intake.email_say_who = bool(new.email_say_who) if email else None
+    intake.safe_days = _codes(new.safe_days, DAYS)
+    intake.safe_times = _codes(new.safe_times, TIMES)
+    intake.safe_word = blank_to_none(new.safe_word)
+    intake.contact_language = new.contact_language or None
+    intake.interpreter_needed = new.interpreter_needed
+    intake.phone_index = phone_index(phone)
+    intake.email_index = email_index(email)
+    if via_referrer is not None and intake.referral is not None:
+        intake.referral.contact_via_referrer = via_referrer
+    if ContactRules.of(intake) == before:
+        return False
+    session.add(
+        ContactRulesChange(
+            intake_id=intake.id,
+            staff_id=staff.id,
+            previous=before.as_dict(),
+            created_at=clock.now(),
+        )
+    )
+    session.flush()
+    return True
+
+
+def history(session: Session, intake: Intake) -> list[ContactRulesChange]:
+    """Earlier versions of the rules, newest first."""
+    return list(
+        session.scalars(
+            select(ContactRulesChange)
+            .where(ContactRulesChange.intake_id == intake.id)
+            .order_by(ContactRulesChange.created_at.desc(), ContactRulesChange.id.desc())
+        )
+    )
+
+
+def rules_from_history(row: ContactRulesChange) -> ContactRules:
+    """An earlier version as ContactRules, to say it in words."""
+    kept = dict(row.previous or {})
+    kept["safe_days"] = tuple(kept.get("safe_days") or ())
+    kept["safe_times"] = tuple(kept.get("safe_times") or ())
+    known = set(ContactRules.__dataclass_fields__)
+    return ContactRules(**{key: value for key, value in kept.items() if key in known})
