@@ -42,9 +42,13 @@ def phone_rule(rules: ContactRules) -> str:
         allowed = _("Do not call, text or leave a voicemail: the person did not allow it.")
     else:
         allowed = _("Only %(ways)s.", ways=_joined([words[way] for way in ways]))
-        refused = [words[way] for way in ("call", "text", "voicemail") if way not in ways]
-        if refused:
-            allowed += " " + _("No %(ways)s.", ways=_joined(refused))
+        never = {
+            "call": _("No calls."),
+            "text": _("No text messages."),
+            "voicemail": _("No voicemail."),
+        }
+        refused = [never[way] for way in ("call", "text", "voicemail") if way not in ways]
+        allowed = " ".join([allowed, *refused])
     if rules.phone_say_who:
         return allowed + " " + _("You may say you are calling from the Family Justice Center.")
     return allowed + " " + _("Do not say who you are.")
@@ -59,9 +63,20 @@ def email_rule(rules: ContactRules) -> str:
 def times_rule(rules: ContactRules) -> str:
     if not rules.safe_days and not rules.safe_times:
         return _("The person gave no safe days or times.")
-    days = _joined([str(DAY_LABELS[d]) for d in rules.safe_days]) or _("any day")
-    times = _joined([str(TIME_LABELS[t]) for t in rules.safe_times]) or _("any time of day")
-    return _("Only on %(days)s, %(times)s.", days=days, times=times)
+    if rules.safe_days:
+        days = _(
+            "Safe days: %(days)s.", days=_joined([str(DAY_LABELS[d]) for d in rules.safe_days])
+        )
+    else:
+        days = _("Any day.")
+    if rules.safe_times:
+        times = _(
+            "Safe times: %(times)s.",
+            times=_joined([str(TIME_LABELS[t]) for t in rules.safe_times]),
+        )
+    else:
+        times = _("Any time of day.")
+    return f"{days} {times}"
 
 
 def referrer_words(rules: ContactRules) -> str:

@@ -43,7 +43,7 @@ def test_a_request_becomes_a_joint_case_file(app, client, make_staff, clock):
         {
             "name": "Sam",
             "phone": PHONE,
-            "phone_permissions": ["call"],
+            "phone_permissions": ["text"],
             "safe_days": ["mon", "tue", "wed", "thu", "fri"],
             "safe_times": ["morning"],
             "children_involved": "yes",
@@ -61,13 +61,16 @@ def test_a_request_becomes_a_joint_case_file(app, client, make_staff, clock):
     request_page = f"/staff/intakes/{intake_id}"
     assert team.submit(f"{request_page}/claim", {}, form_page=request_page).status_code == 303
 
-    # 3. Safe contact first: a call inside the safe times reaches the person.
+    # 3. Safe contact first: her rules are on the first screen; a text message
+    #    inside the safe times reaches the person.
+    assert f"{PHONE}: Only text messages. No calls. No voicemail." in _text(team.get(request_page))
     attempt = team.submit(
         f"{request_page}/attempts",
-        {"attempt-channel": "call", "attempt-outcome": "reached"},
+        {"attempt-channel": "text", "attempt-outcome": "reached"},
         form_page=request_page,
     )
     assert attempt.status_code == 303
+    assert "The contact attempt is saved." in _text(team.get(request_page))
 
     # 4. Track 3, then the case file: the person and their story are in it.
     team.submit(f"{request_page}/decision", {"decision-outcome": "track_3"}, form_page=request_page)
@@ -78,7 +81,10 @@ def test_a_request_becomes_a_joint_case_file(app, client, make_staff, clock):
         case = db.session.scalars(select(Case)).one()
         number, case_id = case.number, case.id
     body = _text(team.get(case_page))
-    assert number == "2026-0001" and STORY in body and PHONE in body
+    assert number == "2026-0001" and STORY in body
+    # Her rule travels with her number: the story and the rules are told once.
+    text_only = f"{PHONE}: Only text messages. No calls. No voicemail. Do not say who you are."
+    assert text_only in body
 
     # 5. People and relations, and a safety plan.
     victim_id = _ids(app, CasePerson, case_id=case_id)["Sam"]
@@ -162,7 +168,9 @@ def test_a_request_becomes_a_joint_case_file(app, client, make_staff, clock):
     assert "Patrol near the house at night" in _text(team.get("/staff/"))
 
     # 9. The print view: all of it for staff, only the safety plan for the school.
+    #    The police (458ter) get her number with her rule beside it.
     assert STORY in _text(team.get(f"{case_page}/print"))
+    assert text_only in _text(team.get(f"{case_page}/print?partner={police}"))
     for_school = _text(team.get(f"{case_page}/print?partner={school}"))
     assert "My sister's flat in Mechelen." in for_school
     assert STORY not in for_school and PHONE not in for_school

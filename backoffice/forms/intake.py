@@ -133,7 +133,9 @@ class AttemptForm(PanelForm):
         """Only the ways the request holds details for: an anonymous question
         offers the portal reply alone; a call needs a phone number."""
         offered = {channel.value for channel in available_channels(found)}
-        self.channel.choices = [(code, label) for code, label in CHANNEL_LABELS.items() if code in offered]
+        self.channel.choices = [
+            (code, label) for code, label in CHANNEL_LABELS.items() if code in offered
+        ]
 
 
 class DecisionForm(PanelForm):

@@ -8,6 +8,7 @@ from backoffice.views import (  # noqa: F401 - each module registers its views
     case,
     case_people,
     consultations,
+    contact_rules,
     intake,
     partners,
     print,

@@ -15,8 +15,8 @@ from backoffice.views.queue import first_contact_target
 from core.casework.cases import case_of
 from core.identity.permissions import Permission
 from core.infra import clock
-from core.intake.mailbox import add_staff_reply
 from core.intake import priority, triage
+from core.intake.mailbox import add_staff_reply
 from core.intake.safe_window import SafeTimes, channel_allowed, is_safe_now, next_safe_start
 from core.intake.triage import OPEN_STATUSES, linked_ids, matches
 from core.model import ContactAttempt, Intake, IntakeStatus, Staff

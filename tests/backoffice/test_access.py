@@ -56,6 +56,8 @@ MATRIX = {
     ("GET", "/staff/cases/<int:case_id>/people/<int:person_id>"): TEAM,
     ("POST", "/staff/cases/<int:case_id>/people/<int:person_id>"): TEAM,
     ("POST", "/staff/cases/<int:case_id>/people/<int:person_id>/delete"): TEAM,
+    ("GET", "/staff/cases/<int:case_id>/people/<int:person_id>/contact"): TEAM,
+    ("POST", "/staff/cases/<int:case_id>/people/<int:person_id>/contact"): TEAM,
     ("GET", "/staff/cases/<int:case_id>/people/<int:person_id>/safety-plan"): TEAM,
     ("POST", "/staff/cases/<int:case_id>/people/<int:person_id>/safety-plan"): TEAM,
     ("POST", "/staff/cases/<int:case_id>/relations"): TEAM,

@@ -39,7 +39,10 @@ def _fill(app, case_id: int, director_id: int, children: int = 1) -> None:
     with app.app_context(), db.writing() as session:
         case = session.get(Case, case_id)
         victim = case.people[0]
-        victim.contact_safety = "Only text after 18:00."
+        # Her rules as she gave them on the portal: text only, in the evening.
+        request = case.intakes[0]
+        request.may_call, request.may_text = False, True
+        request.safe_times = "evening"
         victim.no_direct_contact = False
         session.add(
             Message(
@@ -176,7 +179,8 @@ def test_the_team_print_shows_every_section_and_is_audited(app, filled):
     # People, ages, relations, contact details and contact safety.
     assert 'Person causing harm: <span dir="auto">Kurt</span>' in body
     assert "about 8 years" in body and "parent of Mia0" in body and "child of Sam" in body
-    assert PHONE in body and "Only text after 18:00." in body
+    assert f'{PHONE}</span>: <strong>Only text messages. No calls. No voicemail.' in body
+    assert "Safe times: Evening (17:00 to 20:00)." in body
     assert "No direct contact" in body and "Basisschool De Linde" in body
     # What the person told us.
     assert STORY in body and "He came back last night." in body
@@ -227,7 +231,7 @@ def test_a_consent_partner_for_risk_sees_risk_but_no_phone_or_story(app, filled)
     assert "Threats to kill" in body
     for hidden in (
         PHONE,
-        "Only text after 18:00.",
+        "Only text messages.",
         STORY,
         "He came back last night.",
         "Basisschool",
