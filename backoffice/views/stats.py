@@ -224,6 +224,10 @@ def _labels(figures: stats.Figures, exact: bool) -> dict[str, dict[str, str]]:
             stats.NOT_GIVEN: str(NOT_GIVEN_LABEL),
         },
         "directors": _director_labels(figures, exact),
+        "attempts": {
+            "within_rules": _("Within the rules the person gave"),
+            "outside_rules": _("Outside the rules the person gave"),
+        },
     }
 
 

@@ -21,7 +21,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any, cast
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import and_, case, func, select
+from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement, UnaryExpression
 from sqlalchemy.sql.operators import custom_op
@@ -32,6 +32,7 @@ from core.model import (
     CaseAction,
     CasePerson,
     CaseStatus,
+    ContactAttempt,
     Intake,
     IntakeKind,
     Municipality,
@@ -323,6 +324,8 @@ class Figures:
     caseload: Table  # rows: director ids as text (or NOT_GIVEN)
     children_in_cases: Table
     overdue_actions: Table
+    # Contact attempts in the period: within the rules the person gave, or not.
+    contact_attempts: Table
     municipality_names: dict[str, str] = field(default_factory=dict)
     suppressed_at: int | None = None  # the threshold, when suppressed
 
@@ -337,6 +340,7 @@ class Figures:
             "caseload": self.caseload,
             "children_in_cases": self.children_in_cases,
             "overdue_actions": self.overdue_actions,
+            "contact_attempts": self.contact_attempts,
         }
 
     def shared_totals(self) -> dict[Cell, Cell]:
@@ -519,7 +523,29 @@ def compute(
         ),
         **_case_tables(session, period, zone),
         overdue_actions=_single("overdue", _overdue_actions(session, today)),
+        contact_attempts=_contact_attempts(session, period, zone),
     )
+
+
+ATTEMPT_ROWS = ("within_rules", "outside_rules")
+
+
+def _contact_attempts(session: Session, period: Period, zone: ZoneInfo) -> Table:
+    """Attempts made in the period, and how many broke the person's rules
+    (outside her safe times or a way she did not allow): the centre sees how
+    often that happens without reading a single request."""
+    start, end = period.bounds(zone)
+    outside = or_(ContactAttempt.outside_safe_time, ContactAttempt.channel_not_allowed)
+    row = case((outside, "outside_rules"), else_="within_rules")
+    counts = {
+        (name, COUNT): count
+        for name, count in session.execute(
+            select(row, func.count())
+            .where(ContactAttempt.created_at >= start, ContactAttempt.created_at < end)
+            .group_by(row)
+        )
+    }
+    return Table(list(ATTEMPT_ROWS), [COUNT], counts)
 
 
 def _single(row: str, count: int) -> Table:
@@ -658,4 +684,5 @@ def csv_rows(figures: Figures, threshold: int) -> list[tuple[str, str, str, str]
     directors = sum(1 for r in caseload.rows if r != NOT_GIVEN and caseload.value(r, COUNT))
     rows.append(("open_caseload", today, "case_directors", str(directors)))
     one_column("overdue_actions", figures.overdue_actions, today)
+    one_column("contact_attempts", figures.contact_attempts, whole)
     return rows

@@ -78,3 +78,27 @@ def test_opening_the_mailbox_before_any_reply_is_not_a_first_contact(app, client
     client.get("/en/return")
     with app.app_context():
         assert db.session.scalar(select(Intake.first_contact_at)) is None
+
+
+def test_attempts_outside_the_rules_are_counted_in_the_figures(app, client, make_staff, clock):
+    clock.current = MONDAY  # 09:30 on a Monday in Brussels
+    client.submit(
+        "/en/contact",
+        {"phone": "0470 11 22 33", "phone_permissions": ["text"], "safe_days": ["mon"]},
+    )
+    with app.app_context():
+        intake_id = db.session.scalar(select(Intake.id))
+    staff = _staff(app, make_staff)
+    page = f"/staff/intakes/{intake_id}"
+    for channel in ("text", "call", "call"):  # a call she did not allow, twice
+        data = {"attempt-channel": channel, "attempt-outcome": "no_answer"}
+        assert staff.submit(f"{page}/attempts", data, form_page=page).status_code == 303
+    figures = staff.get("/staff/stats").page
+    table = next(el for el in figures.iter("table") if el.get("id") == "table-contact-attempts")
+    rows = {
+        "".join(tr.find("th").itertext()).strip(): "".join(tr.find("td").itertext()).strip()
+        for tr in table.iter("tr")
+        if tr.find("th") is not None and tr.find("td") is not None
+    }
+    assert rows["Within the rules the person gave"] == "1"
+    assert rows["Outside the rules the person gave"] == "2"
