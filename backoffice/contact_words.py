@@ -84,9 +84,10 @@ def referrer_words(rules: ContactRules) -> str:
     return who or _("the referrer")
 
 
-def describe(rules: ContactRules, *, for_partner: bool = False) -> list[RuleLine]:
-    """The rules, line by line, the way to reach her first. A partner's print
-    says a safe word exists but not the word: only the team uses it."""
+def describe(rules: ContactRules, *, on_paper: bool = False) -> list[RuleLine]:
+    """The rules, line by line, the way to reach her first. On paper (every
+    print, see docs/staff-guide.md) a safe word is said to exist, not written:
+    paper travels, and the word protects her only while few people know it."""
     if rules.portal_only:
         return [
             RuleLine(
@@ -129,7 +130,7 @@ def describe(rules: ContactRules, *, for_partner: bool = False) -> list[RuleLine
     if rules.safe_word:
         word = (
             _("A safe word was agreed. Ask the case director for it.")
-            if for_partner
+            if on_paper
             else _("Safe word or question: %(word)s", word=rules.safe_word)
         )
         lines.append(RuleLine(_("Safe word"), None, word))
@@ -144,10 +145,10 @@ def describe(rules: ContactRules, *, for_partner: bool = False) -> list[RuleLine
     return lines
 
 
-def lines_for(record: Intake | CasePerson, *, for_partner: bool = False) -> list[RuleLine] | None:
+def lines_for(record: Intake | CasePerson, *, on_paper: bool = False) -> list[RuleLine] | None:
     """The lines for a request or a person in a case file; None for a person
     staff added (their contact safety is the words staff wrote)."""
     if isinstance(record, Intake):
-        return describe(ContactRules.of(record), for_partner=for_partner)
+        return describe(ContactRules.of(record), on_paper=on_paper)
     rules = rules_of(record)
-    return None if rules is None else describe(rules, for_partner=for_partner)
+    return None if rules is None else describe(rules, on_paper=on_paper)

@@ -60,9 +60,10 @@ def test_her_rules_are_on_her_card_and_on_the_partners_print(app, client, make_s
         police = db.session.scalar(select(CasePartner.id))
     printed = _text(team.get(f"/staff/cases/{case_id}/print?partner={police}"))
     assert TEXT_ONLY in printed and WHEN in printed
-    # A partner learns that a safe word exists, not the word.
+    # Paper says that a safe word exists, not the word.
     assert "blue umbrella" not in printed
     assert "A safe word was agreed. Ask the case director for it." in printed
+    assert "blue umbrella" not in _text(team.get(f"/staff/cases/{case_id}/print"))
 
 
 def test_changing_the_rules_on_the_file_changes_the_one_record_with_history(
