@@ -179,7 +179,7 @@ def test_the_team_print_shows_every_section_and_is_audited(app, filled):
     # People, ages, relations, contact details and contact safety.
     assert 'Person causing harm: <span dir="auto">Kurt</span>' in body
     assert "about 8 years" in body and "parent of Mia0" in body and "child of Sam" in body
-    assert f'{PHONE}</span>: <strong>Only text messages. No calls. No voicemail.' in body
+    assert f"{PHONE}</span>: <strong>Only text messages. No calls. No voicemail." in body
     assert "Safe times: Evening (17:00 to 20:00)." in body
     assert "No direct contact" in body and "Basisschool De Linde" in body
     # What the person told us.
