@@ -29,6 +29,7 @@ from backoffice.labels import (
     SAFETY_PLAN_SECTION_LABELS,
 )
 from backoffice.records import case_or_404, partner_or_404
+from backoffice.views.risk import risk_notes
 from core.casework import cases, partners, risk
 from core.casework import people as people_rules
 from core.identity.permissions import Permission
@@ -124,7 +125,11 @@ def _content(session: Session, found: Case, visible: set[str]) -> dict:
     """What the print shows, one query per kind of row (never one per person)."""
     people = list(
         session.scalars(
-            select(CasePerson).where(CasePerson.case_id == found.id).order_by(CasePerson.id)
+            select(CasePerson)
+            .where(CasePerson.case_id == found.id)
+            .order_by(CasePerson.id)
+            # Her rules are her request's: read with the people, not one by one.
+            .options(selectinload(CasePerson.contact_intake).selectinload(Intake.referral))
         )
     )
     staff_ids = {found.director_id}
@@ -139,6 +144,7 @@ def _content(session: Session, found: Case, visible: set[str]) -> dict:
     }
     if "risk_assessment" in visible:
         content["assessments"] = risk.history(session, found)[: RISK_HISTORY_ROWS + 1]
+        content["risk_notes"] = risk_notes(content["assessments"])
         staff_ids |= {a.staff_id for a in content["assessments"]}
     if "safety_plan" in visible:
         content["plans"] = _current_plans(session, found, people)

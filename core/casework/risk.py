@@ -1,7 +1,12 @@
 """Risk assessment: instruments are data (data/instruments/*.json), so a centre
 can add its own; each assessment keeps its answers, their sources, the score,
 the computed level and the professional's judgement. The judgement may raise
-the level freely, and may lower it only with a reason."""
+the level freely, and may lower it only with a reason.
+
+An item may be a red flag (a recognised lethality marker such as strangulation):
+a "yes" on it alone sets the computed level to the instrument's highest level.
+"Unknown" adds no points, so an assessment with any unknown answer is
+incomplete and says how many, rather than passing for a low score."""
 
 from __future__ import annotations
 
@@ -36,6 +41,7 @@ class Item:
     code: str
     weight: int
     text: dict[str, str]
+    red_flag: bool = False
 
     def text_in(self, language: str) -> str:
         return self.text.get(language) or self.text.get("en") or next(iter(self.text.values()))
@@ -59,6 +65,27 @@ class Instrument:
 
     def item(self, code: str) -> Item | None:
         return next((i for i in self.items if i.code == code), None)
+
+    @property
+    def top_level(self) -> str:
+        """The level a red flag sets: the highest one the thresholds use."""
+        return self.thresholds[-1][0]
+
+
+@dataclass(frozen=True)
+class Summary:
+    """What a set of answers means under its instrument. Codes only: the faces
+    turn them into words."""
+
+    points: int
+    level: str
+    red_flags_hit: tuple[str, ...]  # codes of red-flag items answered "yes"
+    unknown_count: int  # items answered "unknown", or not answered at all
+    item_count: int
+
+    @property
+    def incomplete(self) -> bool:
+        return self.unknown_count > 0
 
 
 def _texts(value, what: str) -> dict[str, str]:
@@ -103,7 +130,11 @@ def parse_instrument(data: dict) -> Instrument:
         weight = raw.get("weight")
         if not isinstance(weight, int) or isinstance(weight, bool) or weight < 1:
             raise ValueError(f"item {code!r}: weight must be a positive whole number")
-        items.append(Item(code=code, weight=weight, text=_texts(raw.get("text"), f"item {code!r}")))
+        red_flag = raw.get("red_flag", False)
+        if not isinstance(red_flag, bool):
+            raise ValueError(f"item {code!r}: red_flag must be true or false")
+        text = _texts(raw.get("text"), f"item {code!r}")
+        items.append(Item(code=code, weight=weight, text=text, red_flag=red_flag))
     raw_thresholds = data.get("thresholds")
     if not isinstance(raw_thresholds, list) or not raw_thresholds:
         raise ValueError("thresholds must be a non-empty list")
@@ -162,14 +193,49 @@ def level_for(instrument: Instrument, points: int) -> str:
     return level
 
 
-def score(instrument: Instrument, answers: dict[str, dict]) -> tuple[int, str]:
-    """Sum the weights of the items answered "yes"; the level from the thresholds."""
-    points = sum(
-        item.weight
-        for item in instrument.items
-        if (answers.get(item.code) or {}).get("answer") == "yes"
+def summarise(instrument: Instrument, answers: dict[str, dict]) -> Summary:
+    """Sum the weights of the items answered "yes"; the level from the thresholds,
+    raised to the top level by any red flag answered "yes". An item without a
+    yes or no counts as not known."""
+    given = {item.code: (answers.get(item.code) or {}).get("answer") for item in instrument.items}
+    yes = [item for item in instrument.items if given[item.code] == "yes"]
+    points = sum(item.weight for item in yes)
+    red_flags = tuple(item.code for item in yes if item.red_flag)
+    level = instrument.top_level if red_flags else level_for(instrument, points)
+    return Summary(
+        points=points,
+        level=level,
+        red_flags_hit=red_flags,
+        unknown_count=sum(answer not in ("yes", "no") for answer in given.values()),
+        item_count=len(instrument.items),
     )
-    return points, level_for(instrument, points)
+
+
+def score(instrument: Instrument, answers: dict[str, dict]) -> tuple[int, str]:
+    """The points and the computed level (red flags included)."""
+    summary = summarise(instrument, answers)
+    return summary.points, summary.level
+
+
+def summary_of(
+    assessment: RiskAssessment, available: dict[str, Instrument] | None = None
+) -> Summary:
+    """A stored assessment read again with the instrument version it used, for
+    what its row does not store (red flags hit, unknown answers). The stored
+    score and levels stay the record. Without that instrument file the summary
+    comes from the row alone: no red flags can be named."""
+    available = instruments() if available is None else available
+    used = available.get(f"{assessment.instrument_id}:{assessment.instrument_version}")
+    if used is not None:
+        return summarise(used, assessment.answers or {})
+    answers = (assessment.answers or {}).values()
+    return Summary(
+        points=assessment.score,
+        level=assessment.computed_level,
+        red_flags_hit=(),
+        unknown_count=sum((a or {}).get("answer") not in ("yes", "no") for a in answers),
+        item_count=len(assessment.answers or {}),
+    )
 
 
 def final_level(computed: str, judged: str | None, reason: str | None) -> str:

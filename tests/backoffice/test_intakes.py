@@ -25,15 +25,16 @@ def test_a_portal_request_appears_in_the_queue_and_on_its_page(app, client, sign
     assert f"/staff/intakes/{intake_id}" in links
     detail = client.get(f"/staff/intakes/{intake_id}")
     body = detail.get_data(as_text=True)
-    assert "+32 470 11 22 33" in body
+    # Stored and shown in the one national form (core.infra.phones).
+    assert "0470 11 22 33" in body
     assert "Appelez-moi pas." in body
     assert "Français" in body
-    # Calling was not ticked: the page says "No" in bold next to "May we call?".
+    # Calling was not ticked: beside the number, its rule says so in bold.
     terms = [el.text for el in detail.page.iter("dt")]
     answers = list(detail.page.iter("dd"))
-    may_call = answers[terms.index("May we call?")]
-    assert may_call.find("strong").text == "No"
-    assert answers[terms.index("May we text?")].text == "Yes"
+    phone = answers[terms.index("Phone")]
+    assert phone.find("span").text == "0470 11 22 33"
+    assert phone.find("strong").text.startswith("Only text messages. No calls. No voicemail.")
     with app.app_context():
         viewed = db.session.scalars(
             select(AuditEvent).where(AuditEvent.action == "intake.viewed")

@@ -31,9 +31,10 @@ def test_an_assessment_is_saved_and_shown_in_the_history(app, make_staff):
     assert "No risk assessment yet." in body
     assert "choked or strangled" in body
 
+    # No red flag among these (test_risk_red_flags.py has those): the points decide.
     saved = director.submit(
         f"{page}/risk",
-        _form(("strangulation", "threats_to_kill")),
+        _form(("separation", "escalation", "stalking")),
         form_page=page,
     )
     assert saved.status_code == 303
@@ -51,7 +52,8 @@ def test_an_assessment_is_saved_and_shown_in_the_history(app, make_staff):
             (2, "standard", "high"),
             (6, "elevated", "elevated"),
         ]
-        assert rows[1].answers["strangulation"] == {"answer": "yes", "source": "victim"}
+        assert rows[1].answers["escalation"] == {"answer": "yes", "source": "victim"}
+        assert rows[1].answers["strangulation"] == {"answer": "no", "source": "victim"}
 
 
 def test_lowering_without_a_reason_keeps_what_was_typed_and_stores_nothing(app, make_staff):
