@@ -21,7 +21,7 @@ from wtforms.validators import DataRequired, Optional, ValidationError
 from core.infra.ids import parse_id
 from core.intake.intakes import RISK_CONCERNS
 from core.intake.mailbox import MESSAGE_MAX
-from web.forms import CheckboxesField, choices, too_long
+from web.forms import CheckboxesField, PhoneField, choices, too_long
 from web.i18n import LANGUAGE_NAMES
 from web.labels import (
     CHILDREN_LABELS,
@@ -33,7 +33,6 @@ from web.labels import (
     URGENCY_LABELS,
 )
 
-PHONE_PATTERN = re.compile(r"^\+?[0-9 ()./-]{6,25}$")
 EMAIL_PATTERN = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s.]{2,}$")
 TEXT_MAX = 4000
 SHORT_MAX = 200
@@ -58,6 +57,12 @@ def _required_text(label, message, limit: int = SHORT_MAX) -> StringField:
     )
 
 
+def _phone(label) -> PhoneField:
+    # Checked and written one way (web.forms.PhoneField); a number too long
+    # to call is refused with the same words as one too short.
+    return PhoneField(label, filters=[clean_text], validators=[Optional()])
+
+
 def _long_text(label, limit: int = TEXT_MAX) -> TextAreaField:
     return TextAreaField(label, filters=[clean_text], validators=[Optional(), too_long(limit)])
 
@@ -73,12 +78,6 @@ def _check_radio(field) -> None:
 
 def filled(field) -> bool:
     return bool((field.data or "").strip())
-
-
-def check_phone(field) -> None:
-    value = (field.data or "").strip()
-    if value and (not PHONE_PATTERN.match(value) or sum(c.isdigit() for c in value) < 6):
-        raise ValidationError(_l("Type a phone number with digits only, like 0470 12 34 56."))
 
 
 def check_email(field) -> None:
@@ -108,7 +107,7 @@ class SafeContactForm(HoneypotMixin, FlaskForm):
     """The safe-contact questions, shared by door 1 and door 3."""
 
     name = _text(_l("What may we call you? (optional)"))
-    phone = _text(_l("Phone number"), limit=25)
+    phone = _phone(_l("Phone number"))
     phone_permissions = CheckboxesField(
         _l("What may we do with this number?"), choices=choices(PHONE_PERMISSION_CHOICES)
     )
@@ -142,9 +141,6 @@ class SafeContactForm(HoneypotMixin, FlaskForm):
             *(SelectChoice(str(m.id), m.name) for m in municipalities),
             SelectChoice(OTHER_MUNICIPALITY, _l("Another municipality, or I would rather not say")),
         ]
-
-    def validate_phone(self, field):
-        check_phone(field)
 
     def validate_email(self, field):
         check_email(field)
@@ -226,7 +222,7 @@ class ReferralForm(SafeContactForm):
     )
     referrer_role = _text(_l("Your role (optional)"))
     referrer_name = _required_text(_l("Your name"), _l("Type your name."))
-    referrer_phone = _text(_l("Your phone number"), limit=25)
+    referrer_phone = _phone(_l("Your phone number"))
     # Not Optional(): its check must also run when it is empty (phone or e-mail).
     referrer_email = StringField(
         _l("Your e-mail address"), filters=[clean_text], validators=[too_long(254)]
@@ -256,9 +252,6 @@ class ReferralForm(SafeContactForm):
         super().__init__(*args, **kwargs)
         for name, label in CLIENT_LABELS.items():
             self[name].label.text = label
-
-    def validate_referrer_phone(self, field):
-        check_phone(field)
 
     def validate_referrer_email(self, field):
         check_email(field)

@@ -1,5 +1,5 @@
-"""What every form shares: the kernel's refusals shown on their fields, and
-field ids that say which form they belong to.
+"""What every form shares: the kernel's refusals shown on their fields,
+field ids that say which form they belong to, and the phone number field.
 
 A view hands a refused form back to its page; the page renders each field with
 the one `field()` macro and the list of problems with the one `error_summary()`
@@ -20,11 +20,13 @@ from wtforms import (
     FormField,
     SelectChoice,
     SelectMultipleField,
+    StringField,
     ValidationError,
 )
 from wtforms.validators import Length
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from core.infra import phones
 from core.rules import WHOLE, RuleError
 
 # (field, code) -> the message a person reads.
@@ -92,6 +94,38 @@ class CheckboxesField(SelectMultipleField):
         allowed = {choice.value for choice in self.choices}
         if any(value not in allowed for value in self.data or []):
             raise ValidationError(_l("Choose from the list."))
+
+
+PHONE_MESSAGE = _l("Type a phone number we can call, like 0470 12 34 56 or +31 6 12345678.")
+
+
+class PhoneField(StringField):
+    """A phone number, typed the way people write one ("0470/12.34.56",
+    "+32 470 12 34 56", "0031 6 12345678"). A valid one becomes the one form
+    the centre stores and shows (core.infra.phones.normalise: "0470 12 34 56",
+    "+31 6 12345678") before the other validators run. One nobody can call is
+    refused with `message`, and the field keeps what was typed, to correct it.
+    Empty is left to the field's validators (Optional(), DataRequired()).
+
+    `refuse=False` only normalises, and leaves the refusal to a kernel rule
+    that checks the same number: a form whose rules are all in the kernel then
+    still names every field at fault at once.
+    """
+
+    def __init__(self, label=None, validators=None, *, message=None, refuse=True, **kwargs):
+        super().__init__(label, validators, **kwargs)
+        self.message = message or PHONE_MESSAGE
+        self.refuse = refuse
+
+    def pre_validate(self, form):
+        typed = self.data.strip() if isinstance(self.data, str) else ""
+        if not typed:
+            return
+        try:
+            self.data = phones.normalise(typed)
+        except phones.NotAPhoneNumber:
+            if self.refuse:
+                raise ValidationError(self.message) from None
 
 
 def show_rule_error(form: Form, error: RuleError, messages: Messages) -> None:

@@ -20,7 +20,7 @@ from backoffice.naming import person_names
 from core.casework.cases import PERSON_ROLES
 from core.casework.people import RELATION_KINDS, PersonDetails
 from core.model import Case
-from web.forms import Form, choices
+from web.forms import Form, PhoneField, choices
 
 NOT_CHOSEN = ("", "–")
 ROLE_CHOICES = choices([NOT_CHOSEN, *((r, PERSON_ROLE_LABELS[r]) for r in PERSON_ROLES)])
@@ -54,7 +54,8 @@ class PersonForm(_CaseForm):
 
     role = _choice(_l("Who is this person in the family?"), ROLE_CHOICES)
     name = StringField(_l("Name (optional)"))
-    phone = StringField(_l("Phone (optional)"))
+    # Normalised here; refused by the kernel ("not_a_phone"), with the rest.
+    phone = PhoneField(_l("Phone (optional)"), refuse=False)
     email = StringField(_l("E-mail (optional)"))
     contact_safety = TextAreaField(_l("How to contact this person safely (optional)"))
     # Ticked, the box posts "yes" (what the page has always sent).

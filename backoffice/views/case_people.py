@@ -47,6 +47,10 @@ def _person_error(field: str, code: str) -> str:
             "A case file needs a victim. Add another victim first, or keep this role."
         ),
         ("email", "not_an_email"): _("Write the e-mail address like name@example.be."),
+        # The words of web.forms.PHONE_MESSAGE: one msgid for every phone field.
+        ("phone", "not_a_phone"): _(
+            "Type a phone number we can call, like 0470 12 34 56 or +31 6 12345678."
+        ),
         ("birth_year", "not_a_year"): _("Write the year of birth in four digits, like 2018."),
         ("birth_year", "future"): _("The year of birth cannot be in the future."),
         ("relation_kind", "missing"): _("Choose how the new person is related."),

@@ -13,7 +13,7 @@ from sqlalchemy import delete, or_, select
 from sqlalchemy.orm import Session
 
 from core.casework.cases import PERSON_ROLES, record
-from core.infra import clock
+from core.infra import clock, phones
 from core.model import Case, CasePerson, CaseRelation, SafetyPlan, Staff
 from core.rules import RuleError
 
@@ -25,6 +25,8 @@ TEXT_MAX = 4000
 # older year is a typing error more often than not.
 OLDEST_CHILD_AGE = 30
 CHILD_ONLY_FIELDS = ("birth_year", "school_contacts")
+# What a person's safe-contact record holds when the file was opened for her.
+RULES_RECORD_FIELDS = ("phone", "email", "contact_safety")
 # C0 control characters other than tab and newlines: never meaningful in what
 # staff type, and PostgreSQL refuses NUL in text.
 _CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -97,6 +99,11 @@ def check_details(details: PersonDetails, this_year: int) -> dict:
             errors[field] = "too_long"
     if values["email"] and "email" not in errors and "@" not in values["email"]:
         errors["email"] = "not_an_email"
+    if values["phone"] and "phone" not in errors:
+        try:
+            values["phone"] = phones.normalise(values["phone"])
+        except phones.NotAPhoneNumber:
+            errors["phone"] = "not_a_phone"
     year, problem = _birth_year(details.birth_year, this_year)
     if problem:
         errors["birth_year"] = problem
@@ -185,6 +192,11 @@ def update_person(
     """Change a person's details; False when nothing changed. A file keeps at
     least one victim, so the last victim's role cannot change."""
     values = check_details(details, this_year)
+    if person.contact_intake_id is not None:
+        # Her phone, e-mail and rules are one record with her request, changed
+        # on their own page (core.casework.contact); this form does not hold them.
+        for field in RULES_RECORD_FIELDS:
+            values.pop(field)
     if person.role == "victim" and values["role"] != "victim" and len(_victims(case)) == 1:
         raise RuleError({"role": "last_victim"})
     changed = [field for field, value in values.items() if getattr(person, field) != value]

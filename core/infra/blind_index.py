@@ -13,6 +13,7 @@ import re
 import unicodedata
 from datetime import date
 
+from core.infra import phones
 from core.infra.crypto import keyring
 
 _NON_DIGITS = re.compile(r"\D")
@@ -20,8 +21,19 @@ _SPACES = re.compile(r"[\s\-'’.,]+")
 
 
 def normalise_phone(phone: str | None) -> str | None:
-    """Digits only, Belgian international forms folded to the national one:
-    "+32 470 12 34 56", "0032 (0)470 12 34 56" and "0470/12.34.56" are equal."""
+    """The number's canonical digits (core.infra.phones): "+32 470 12 34 56",
+    "0032 (0)470 12 34 56" and "0470/12.34.56" are equal. What is not a valid
+    number (stored before numbers were checked) keeps the digits-only rule,
+    so its index stays what it was."""
+    return phones.canonical(phone) or digits_only(phone)
+
+
+def digits_only(phone: str | None) -> str | None:
+    """The rule every index was made with before phone numbers were checked:
+    digits only, Belgian international forms folded to the national one. For
+    a valid number written as the portal allowed then (ASCII digits, spaces,
+    ()./- and a leading +) it gives what phones.canonical gives (tested), but
+    for another country's number with "(0)" after its code, which it kept."""
     typed = (phone or "").strip()
     digits = _NON_DIGITS.sub("", typed)
     if typed.startswith("+"):
