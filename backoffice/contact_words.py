@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from babel import Locale, UnknownLocaleError
 from babel.lists import format_list
 from flask_babel import get_locale
 from flask_babel import gettext as _
@@ -29,6 +30,17 @@ class RuleLine:
     rule: str
     # A line staff must not miss: nothing may be used, or only the referrer.
     stop: bool = False
+
+
+def _language_name(code: str | None) -> str | None:
+    """The language in the reader's words ("Perzisch", "persan"): staff read
+    which language to speak, not its own name in its own script."""
+    if not code:
+        return None
+    try:
+        return Locale.parse(code).get_display_name(str(get_locale() or "nl")) or code
+    except (ValueError, UnknownLocaleError):
+        return LANGUAGE_NAMES.get(code, code)
 
 
 def _joined(words: list[str]) -> str:
@@ -134,7 +146,7 @@ def describe(rules: ContactRules, *, on_paper: bool = False) -> list[RuleLine]:
             else _("Safe word or question: %(word)s", word=rules.safe_word)
         )
         lines.append(RuleLine(_("Safe word"), None, word))
-    language = LANGUAGE_NAMES.get(rules.contact_language or "", rules.contact_language)
+    language = _language_name(rules.contact_language)
     if language:
         speak = _("Speak %(language)s.", language=language)
         if rules.interpreter_needed:

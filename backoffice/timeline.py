@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 
+from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 
 from backoffice.labels import (
@@ -39,7 +40,7 @@ _CODES: dict[str, Mapping] = {
     "case.consent_withdrawn": PARTNER_KIND_LABELS,
     "case.printed": PARTNER_KIND_LABELS,
     "case.closed": CLOSURE_REASON_LABELS,
-    "case.risk_assessed": RISK_LEVEL_LABELS,
+    "case.risk_assessed": {**RISK_LEVEL_LABELS, "incomplete": _l("incomplete")},
     "case.action_added": {**ACTION_OWNER_LABELS, **ACTION_STATUS_LABELS},
     "case.action_updated": ACTION_STATUS_LABELS,
     "case.consultation_recorded": _CONSULTATION_BASES,

@@ -297,12 +297,14 @@ def assess(
         created_at=clock.now(),
     )
     session.add(assessment)
+    # The timeline says an incomplete level is incomplete, as every view does.
+    incomplete = summarise(instrument, clean).incomplete
     record(
         session,
         case,
         staff,
         "case.risk_assessed",
-        final,
+        f"{final}, incomplete" if incomplete else final,
         audit_detail=f"{instrument.key} {final}",
     )
     session.flush()

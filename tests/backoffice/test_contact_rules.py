@@ -48,6 +48,10 @@ def test_her_rules_are_on_her_card_and_on_the_partners_print(app, client, make_s
     card = _text(team.get(case_page))
     assert TEXT_ONLY in card and WHEN in card
     assert "Safe word or question: blue umbrella" in card
+    assert "Speak English." in card
+    team.environ_base["HTTP_ACCEPT_LANGUAGE"] = "nl"
+    assert "Spreek Engels." in _text(team.get(case_page))  # the reader's word for it
+    team.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
     assert "Safe contact Not said" not in card
     team.submit(
         f"{case_page}/partners",

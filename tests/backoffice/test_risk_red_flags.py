@@ -68,6 +68,9 @@ def test_strangulation_yes_with_ten_unknown_is_high_and_says_it_is_incomplete(ap
     assert computed == f"High risk {STRANGULATION}"
     assert final == f"High risk {INCOMPLETE}"
 
+    timeline = " ".join("".join(director.get(page).page.itertext()).split())
+    assert "Risk assessed: High risk, incomplete" in timeline
+
     printed = _printed_latest(director.get(f"{page}/print").page)
     assert printed["Score"] == "4"
     assert printed["Computed level"] == f"High risk {STRANGULATION}"
