@@ -18,6 +18,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Optional, ValidationError
 
+from core.casework.feedback import FREE_TEXT_MAX, NO_ANSWER, QUESTIONS
 from core.infra.ids import parse_id
 from core.intake.intakes import RISK_CONCERNS
 from core.intake.mailbox import MESSAGE_MAX
@@ -27,7 +28,9 @@ from web.labels import (
     CHILDREN_LABELS,
     CONSENT_LABELS,
     DAY_LABELS,
+    FEEDBACK_QUESTIONS,
     LEGAL_BASIS_LABELS,
+    NO_ANSWER_LABEL,
     RISK_LABELS,
     TIME_LABELS,
     URGENCY_LABELS,
@@ -309,3 +312,43 @@ class AddInformationForm(FlaskForm):
 
 class ConfirmForm(FlaskForm):
     """Only a CSRF token: a button that confirms an action."""
+
+
+FEEDBACK_NO_ANSWER = NO_ANSWER
+FEEDBACK_TEXT_MAX = FREE_TEXT_MAX
+
+
+def _feedback_radio(code: str) -> RadioField:
+    label, answers = FEEDBACK_QUESTIONS[code]
+    offered = [(answer, answers[answer]) for answer in QUESTIONS[code]]
+    return _radio(label, [*offered, (FEEDBACK_NO_ANSWER, NO_ANSWER_LABEL)])
+
+
+class FeedbackForm(FlaskForm):
+    """Every question may stay empty: nothing here is required."""
+
+    felt_safe = _feedback_radio("felt_safe")
+    told_again = _feedback_radio("told_again")
+    listened_to = _feedback_radio("listened_to")
+    got_help = _feedback_radio("got_help")
+    tell_a_friend = _feedback_radio("tell_a_friend")
+    free_text = TextAreaField(
+        _l("Is there anything else you want to tell us? (optional)"),
+        filters=[clean_text],
+        validators=[too_long(FEEDBACK_TEXT_MAX)],
+    )
+
+    def validate_felt_safe(self, field):
+        _check_radio(field)
+
+    def validate_told_again(self, field):
+        _check_radio(field)
+
+    def validate_listened_to(self, field):
+        _check_radio(field)
+
+    def validate_got_help(self, field):
+        _check_radio(field)
+
+    def validate_tell_a_friend(self, field):
+        _check_radio(field)

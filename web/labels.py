@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
+from core.casework.feedback import QUESTIONS
+
 DAY_LABELS = {
     "mon": _l("Monday"),
     "tue": _l("Tuesday"),
@@ -49,6 +51,38 @@ LEGAL_BASIS_LABELS = {
     "danger": _l("Serious and immediate danger"),
     "case_consultation": _l("A case consultation (article 458ter)"),
 }
+# The survivor's voice (core.casework.feedback): the questions in our own words,
+# each with its own answers and always "I prefer not to answer". The portal
+# asks them; the figures show them.
+NO_ANSWER_LABEL = _l("I prefer not to answer")
+FEEDBACK_QUESTIONS = {
+    "felt_safe": (
+        _l("Did you feel safe contacting us?"),
+        {"yes": _l("Yes"), "partly": _l("Partly"), "no": _l("No")},
+    ),
+    "told_again": (
+        _l("Did you have to tell your story again?"),
+        {"no": _l("No"), "once": _l("Yes, once more"), "several_times": _l("Yes, several times")},
+    ),
+    "listened_to": (
+        _l("Did you feel listened to?"),
+        {"yes": _l("Yes"), "partly": _l("Partly"), "no": _l("No")},
+    ),
+    "got_help": (
+        _l("Did you get the help you needed?"),
+        {"yes": _l("Yes"), "partly": _l("Partly"), "no": _l("No")},
+    ),
+    "tell_a_friend": (
+        _l("Would you tell a friend in the same situation about us?"),
+        {"yes": _l("Yes"), "maybe": _l("Maybe"), "no": _l("No")},
+    ),
+}
+
+
+# The kernel says which answers each question offers; here are their words.
+assert {code: tuple(words) for code, (_, words) in FEEDBACK_QUESTIONS.items()} == QUESTIONS
+
+
 ALL_LABELS = {
     "day_labels": DAY_LABELS,
     "time_labels": TIME_LABELS,

@@ -39,11 +39,13 @@ from core.identity.permissions import Permission
 from core.identity.staff import names_of
 from core.model import Role
 from core.reporting import stats
+from core.reporting import voice as survivor_voice
 from core.reporting.suppression import HIDDEN_MARK, small_mark
 from core.rules import RuleError
 from web.charts import Bar, Line, bar_chart, line_chart
 from web.db import db
 from web.forms import show_rule_error
+from web.labels import FEEDBACK_QUESTIONS, NO_ANSWER_LABEL
 
 CHILDREN_STAT_LABELS = {
     "yes": _l("Children involved"),
@@ -239,8 +241,12 @@ def stats_page():
     exact = g.staff.role == Role.COORDINATOR
     threshold = _threshold()
     figures = _figures(period, today)
+    voice = survivor_voice.compute(db.session, period)
     if not exact:
         figures = figures.suppressed(threshold)
+    # The voice's small counts are hidden for everyone, coordinators too: one
+    # answer is one person's. Free texts are for coordinators only.
+    voice = voice.suppressed(threshold, keep_texts=exact)
     # The period only: figures are about no one, so there is nothing else to record.
     record_read("stats.viewed", detail=period.label)
     labels = _labels(figures, exact)
@@ -264,7 +270,19 @@ def stats_page():
         not_given=stats.NOT_GIVEN,
         first_contact_target_hours=current_app.config["FJC_FIRST_CONTACT_TARGET_HOURS"],
         decision_target_days=current_app.config["FJC_DECISION_TARGET_DAYS"],
+        voice=voice,
+        voice_questions=FEEDBACK_QUESTIONS,
+        no_answer_label=NO_ANSWER_LABEL,
+        skipped_label=_("Question left empty"),
+        quarter_label=_quarter_label,
+        min_texts=survivor_voice.MIN_TEXTS,
     )
+
+
+def _quarter_label(key: str) -> str:
+    """ "2026-Q4" in the reader's words: "Q4 2026"."""
+    year, quarter = key.split("-")
+    return _("%(quarter)s %(year)s", quarter=quarter, year=year)
 
 
 def csv_body(rows: list[tuple[str, str, str, str]]) -> bytes:
@@ -285,9 +303,22 @@ def stats_csv():
         return stats_page()
     threshold = _threshold()
     figures = _figures(period, today).suppressed(threshold)
+    voice = survivor_voice.compute(db.session, period).suppressed(threshold)
     record_read("stats.exported", detail=period.label)
-    response = Response(csv_body(stats.csv_rows(figures, threshold)), mimetype="text/csv")
+    rows = stats.csv_rows(figures, threshold) + _voice_rows(voice, threshold)
+    response = Response(csv_body(rows), mimetype="text/csv")
     response.headers["Content-Type"] = "text/csv; charset=utf-8"
     response.headers["Content-Disposition"] = f'attachment; filename="fjc-figures-{period.key}.csv"'
     response.headers["Cache-Control"] = "no-store"
     return response
+
+
+def _voice_rows(voice: survivor_voice.VoiceFigures, threshold: int) -> list:
+    """The answers per quarter, as codes, small counts hidden; never free text."""
+    rows = []
+    for question, table in voice.tables.items():
+        for column in table.all_columns:
+            for row in table.all_rows:
+                cell = table.text(row, column, threshold)
+                rows.append((f"feedback_{question}", column, row, cell))
+    return rows

@@ -37,6 +37,7 @@ from core.model import (
     CaseStatus,
     ContactAttempt,
     ContactRulesChange,
+    Feedback,
     Intake,
     IntakeLink,
     IntakeStatus,
@@ -88,6 +89,9 @@ INTAKE_KEPT_FIELDS = (
     "claimed_at",
     "decided_at",
     "outcome",
+    # Whether she was asked for feedback: a flag, no link to the answers.
+    "feedback_after_triage",
+    "feedback_after_closure",
 )
 ERASED_CODE_PREFIX = "erased-"
 DEFAULT_BATCH_SIZE = 200
@@ -240,9 +244,26 @@ def _erase_case_by_id(session: Session, case_id: int, now: datetime) -> None:
         erase_case(session, case, now=now)
 
 
+def _feedback_due(config: Mapping[str, Any], now: datetime) -> Select:
+    """Feedback whose month lies more than the setting's months before this
+    one. It follows its own clock: it is linked to no request or file, so it
+    stays when a request is deleted, and goes when its own time is up."""
+    months = config["FJC_FEEDBACK_RETENTION_MONTHS"]
+    index = now.year * 12 + now.month - 1 - months
+    cutoff = f"{index // 12:04d}-{index % 12 + 1:02d}"
+    return select(Feedback.id).where(Feedback.month < cutoff).order_by(Feedback.id)
+
+
+def _erase_feedback_by_id(session: Session, feedback_id: str, now: datetime) -> None:
+    session.execute(delete(Feedback).where(Feedback.id == feedback_id))
+
+
 RULES: tuple[RetentionRule, ...] = (
     RetentionRule("intakes", "FJC_RETENTION_DAYS", _intakes_due, _erase_intake_by_id),
     RetentionRule("cases", "FJC_CASE_RETENTION_YEARS", _cases_due, _erase_case_by_id),
+    RetentionRule(
+        "feedback", "FJC_FEEDBACK_RETENTION_MONTHS", _feedback_due, _erase_feedback_by_id
+    ),
 )
 
 

@@ -32,6 +32,8 @@ SECRETS_FILE = "secrets.json"
 DEFAULT_RETENTION_DAYS = 365
 # Closed case files: kept this many years (docs/privacy.md says why five).
 DEFAULT_CASE_RETENTION_YEARS = 5
+# Anonymous feedback: kept this many months, counted from its month.
+DEFAULT_FEEDBACK_RETENTION_MONTHS = 60
 # Counts below this are suppressed in figures that leave the coordinator's screen.
 DEFAULT_SMALL_COUNT_THRESHOLD = 5
 
@@ -155,6 +157,10 @@ def load_config(
         env, "FJC_CASE_RETENTION_YEARS", DEFAULT_CASE_RETENTION_YEARS, "years"
     )
 
+    feedback_retention_months = _whole_number(
+        env, "FJC_FEEDBACK_RETENTION_MONTHS", DEFAULT_FEEDBACK_RETENTION_MONTHS, "months"
+    )
+
     config: dict[str, Any] = {
         "FJC_ENV": fjc_env,
         "SECRET_KEY": secret_key,
@@ -175,6 +181,7 @@ def load_config(
         "FJC_LANGUAGES": languages,
         "FJC_RETENTION_DAYS": retention_days,
         "FJC_CASE_RETENTION_YEARS": case_retention_years,
+        "FJC_FEEDBACK_RETENTION_MONTHS": feedback_retention_months,
         # The team's promise for a first contact; the queue flags requests past it.
         "FJC_FIRST_CONTACT_TARGET_HOURS": _whole_number(
             env, "FJC_FIRST_CONTACT_TARGET_HOURS", 24, "hours"

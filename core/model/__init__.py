@@ -27,6 +27,9 @@ from core.model.casework import (  # noqa: F401
     RiskAssessment,
     SafetyPlan,
 )
+from core.model.feedback import (  # noqa: F401
+    Feedback,
+)
 from core.model.identity import (  # noqa: F401
     LoginThrottle,
     RecoveryCode,
@@ -74,6 +77,7 @@ __all__ = [
     "TriageOutcome",
     "ContactAttempt",
     "ContactRulesChange",
+    "Feedback",
     "TriageDecision",
     "IntakeStatusChange",
     "IntakeLink",

@@ -91,6 +91,14 @@ class Intake(Base):
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # The latest triage outcome (TriageOutcome); the full history is in triage_decisions.
     outcome: Mapped[str | None] = mapped_column(String(20))
+    # The person answered or declined the feedback invitation of that moment.
+    # Only these flags know a request was asked; the answers (Feedback) do not.
+    feedback_after_triage: Mapped[bool] = mapped_column(
+        Boolean, default=False, server_default=false()
+    )
+    feedback_after_closure: Mapped[bool] = mapped_column(
+        Boolean, default=False, server_default=false()
+    )
 
     municipality: Mapped[Municipality | None] = relationship()
     referral: Mapped[Referral | None] = relationship(

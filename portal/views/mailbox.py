@@ -11,6 +11,7 @@ from cryptography.fernet import InvalidToken
 from flask import abort, flash, redirect, render_template, session, url_for
 from flask_babel import gettext as _
 
+from core.casework import feedback
 from core.infra import clock
 from core.infra.crypto import keyring
 from core.intake.mailbox import (
@@ -45,7 +46,7 @@ def _close_mailbox() -> None:
     session.pop(MAILBOX_KEY, None)
 
 
-def _opened_intake() -> Intake | None:
+def opened_intake() -> Intake | None:
     token = session.get(MAILBOX_KEY)
     if not token:
         return None
@@ -71,12 +72,13 @@ def _mailbox_page(intake: Intake, form: AddInformationForm | None = None):
         intake=intake,
         status=requester_status(intake),
         form=form or AddInformationForm(),
+        feedback_moment=feedback.pending_moment(db.session, intake),
     )
 
 
 @bp.get("/<lang:lang>/return")
 def return_visit():
-    intake = _opened_intake()
+    intake = opened_intake()
     if intake is not None:
         # The page shows her the team's replies: now she has read them.
         if replies_read(db.session, intake):
@@ -104,7 +106,7 @@ def open_mailbox():
 
 @bp.post("/<lang:lang>/return/message")
 def add_information():
-    intake = _opened_intake()
+    intake = opened_intake()
     if intake is None:
         return redirect(url_for("portal.return_visit"), code=303)
     form = AddInformationForm()
@@ -118,7 +120,7 @@ def add_information():
 
 @bp.route("/<lang:lang>/return/delete", methods=["GET", "POST"])
 def delete_request():
-    intake = _opened_intake()
+    intake = opened_intake()
     if intake is None:
         return redirect(url_for("portal.return_visit"), code=303)
     form = ConfirmForm()
