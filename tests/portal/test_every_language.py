@@ -19,8 +19,9 @@ from sqlalchemy import select
 
 from core.identity.staff import Staff
 from core.infra.config import DEFAULT_LANGUAGES, PROJECT_ROOT
+from core.intake import triage
 from core.intake.mailbox import add_staff_reply
-from core.model import Intake
+from core.model import Intake, TriageOutcome
 from tests.pages import form_values
 from tests.test_translations import extract
 from web.db import db
@@ -148,7 +149,10 @@ class Visit:
 
         with self.app.app_context():
             intake = db.session.scalar(select(Intake).order_by(Intake.id.desc()))
-            add_staff_reply(db.session, intake, db.session.get(Staff, self.staff_id), "1712.")
+            staff = db.session.get(Staff, self.staff_id)
+            add_staff_reply(db.session, intake, staff, "1712.")
+            # A decision: the mailbox now invites her to give feedback.
+            triage.decide(db.session, intake, staff, outcome=TriageOutcome.TRACK_2)
             db.session.commit()
         self.keep("code opens", client.submit(url("return"), {"code": code}), 303)
         self.keep(
@@ -157,6 +161,13 @@ class Visit:
             303,
         )
         self.keep("mailbox", client.get(url("return")))
+        self.keep("feedback", client.get(url("return/feedback")))
+        self.keep(
+            "feedback sent",
+            client.submit(url("return/feedback"), {"felt_safe": "yes", "free_text": "x"}),
+            303,
+        )
+        self.keep("mailbox after feedback", client.get(url("return")))
         self.keep("delete", client.get(url("return/delete")))
         self.keep("deleted", client.submit(url("return/delete"), {}))
         self.keep("not found", client.get(url("nowhere")), 404)
