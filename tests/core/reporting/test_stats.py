@@ -449,7 +449,11 @@ def test_figures_stay_the_same_after_retention_erased_the_requests(app, dataset)
         erase_intake(session, session.scalars(select(Intake).order_by(Intake.id)).first())
     with app.app_context():
         # Five years on, the closed case files are erased as well.
-        config = {"FJC_RETENTION_DAYS": 30, "FJC_CASE_RETENTION_YEARS": 5}
+        config = {
+            "FJC_RETENTION_DAYS": 30,
+            "FJC_CASE_RETENTION_YEARS": 5,
+            "FJC_FEEDBACK_RETENTION_MONTHS": 60,
+        }
         report = purge(db.writing, config, now=datetime(2031, 6, 1, tzinfo=UTC))
     assert report.erased["intakes"] == 33
     assert report.erased.get("cases", 4) == 4
