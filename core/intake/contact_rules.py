@@ -19,8 +19,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from core.infra import clock
-from core.infra.blind_index import email_index, phone_index
-from core.intake.intakes import DAYS, TIMES, SafeContact, blank_to_none
+from core.intake.intakes import DAYS, TIMES, SafeContact, apply_rules
 from core.model import ContactRulesChange, Intake, IntakeKind, IntakeStatus, Staff
 from core.rules import RuleError
 
@@ -109,10 +108,6 @@ def _split(codes: str | None, allowed: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(code for code in allowed if code in chosen)
 
 
-def _codes(values: tuple[str, ...], allowed: tuple[str, ...]) -> str | None:
-    return ",".join(code for code in allowed if code in values) or None
-
-
 def change(
     session: Session,
     intake: Intake,
@@ -129,22 +124,7 @@ def change(
     if new.safe_word and len(new.safe_word) > SAFE_WORD_MAX:
         raise RuleError("safe_word", "too_long")
     before = ContactRules.of(intake)
-    phone = blank_to_none(new.phone)
-    email = blank_to_none(new.email)
-    intake.phone, intake.email = phone, email
-    # Permissions only mean something for a channel that exists.
-    intake.may_call = bool(new.may_call) if phone else None
-    intake.may_text = bool(new.may_text) if phone else None
-    intake.may_voicemail = bool(new.may_voicemail) if phone else None
-    intake.phone_say_who = bool(new.phone_say_who) if phone else None
-    intake.email_say_who = bool(new.email_say_who) if email else None
-    intake.safe_days = _codes(new.safe_days, DAYS)
-    intake.safe_times = _codes(new.safe_times, TIMES)
-    intake.safe_word = blank_to_none(new.safe_word)
-    intake.contact_language = new.contact_language or None
-    intake.interpreter_needed = new.interpreter_needed
-    intake.phone_index = phone_index(phone)
-    intake.email_index = email_index(email)
+    apply_rules(intake, new)
     if via_referrer is not None and intake.referral is not None:
         intake.referral.contact_via_referrer = via_referrer
     if ContactRules.of(intake) == before:

@@ -102,9 +102,15 @@ def _codes(values: tuple[str, ...], allowed: tuple[str, ...]) -> str | None:
 
 
 def _apply_contact(intake: Intake, contact: SafeContact) -> None:
+    intake.name = blank_to_none(contact.name)
+    apply_rules(intake, contact)
+
+
+def apply_rules(intake: Intake, contact: SafeContact) -> None:
+    """Her numbers and rules onto the request (not her name): on arrival, and
+    when staff change the rules on her case file (core.intake.contact_rules)."""
     phone = blank_to_none(contact.phone)
     email = blank_to_none(contact.email)
-    intake.name = blank_to_none(contact.name)
     intake.phone = phone
     intake.email = email
     # Permissions only mean something for a channel that was given.
@@ -116,7 +122,7 @@ def _apply_contact(intake: Intake, contact: SafeContact) -> None:
     intake.safe_days = _codes(contact.safe_days, DAYS)
     intake.safe_times = _codes(contact.safe_times, TIMES)
     intake.safe_word = blank_to_none(contact.safe_word)
-    intake.contact_language = contact.contact_language
+    intake.contact_language = contact.contact_language or None
     intake.interpreter_needed = contact.interpreter_needed
     intake.phone_index = phone_index(phone)
     intake.email_index = email_index(email)
