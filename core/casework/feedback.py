@@ -91,11 +91,23 @@ def _track(session: Session, intake: Intake) -> str | None:
     return case.track if case is not None else intake.outcome
 
 
-def give(session: Session, intake: Intake, moment: str, answers: Answers) -> Feedback:
-    """Store her answers unlinked, and mark the moment done on her request."""
+def _done(intake: Intake, moment: str) -> None:
+    setattr(intake, _moment_column(moment), True)
+    # After her file closed, asking about the first step as well would be
+    # asking twice: the later moment answers for both.
+    if moment == AFTER_CLOSURE:
+        intake.feedback_after_triage = True
+
+
+def give(session: Session, intake: Intake, moment: str, answers: Answers) -> Feedback | None:
+    """Store her answers unlinked, and mark the moment done on her request.
+    A form sent with nothing in it is a "no, thank you": no row is stored."""
     if moment != pending_moment(session, intake):
         raise RuleError("moment", "not_open")
     values = _check(answers)
+    if not any(values.values()):
+        decline(session, intake, moment)
+        return None
     feedback = Feedback(
         centre_id=intake.centre_id,
         month=_month(session, intake, clock.now()),
@@ -105,7 +117,7 @@ def give(session: Session, intake: Intake, moment: str, answers: Answers) -> Fee
         **values,
     )
     session.add(feedback)
-    setattr(intake, _moment_column(moment), True)
+    _done(intake, moment)
     session.flush()
     return feedback
 
@@ -114,5 +126,5 @@ def decline(session: Session, intake: Intake, moment: str) -> None:
     """ "No, thank you": the moment is done, and nothing is stored about it."""
     if moment != pending_moment(session, intake):
         raise RuleError("moment", "not_open")
-    setattr(intake, _moment_column(moment), True)
+    _done(intake, moment)
     session.flush()

@@ -30,7 +30,7 @@ def give_feedback():
     form = FeedbackForm()
     if not form.validate_on_submit():
         return render_template("portal/feedback.html", form=form, moment=moment)
-    feedback.give(
+    stored = feedback.give(
         db.session,
         intake,
         moment,
@@ -44,7 +44,12 @@ def give_feedback():
         ),
     )
     db.session.commit()
-    flash(_("Thank you. Your answers help us to do better. They are not linked to your request."))
+    if stored is None:  # nothing answered: a "no, thank you"
+        flash(_("That is fine. We will not ask again for now."))
+    else:
+        flash(
+            _("Thank you. Your answers help us to do better. They are not linked to your request.")
+        )
     return redirect(url_for("portal.return_visit"), code=303)
 
 

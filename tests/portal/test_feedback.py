@@ -129,6 +129,23 @@ def test_after_her_file_closes_she_is_asked_again(app, client, make_staff, clock
         )
         assert db.session.scalars(select(Case)).one().status == "closed"
     assert moments == [(AFTER_CLOSURE, "track_2", "yes"), (AFTER_TRIAGE, "track_2", "partly")]
+    assert INVITED not in _open(client, code)  # both moments done
+
+
+def test_closed_before_she_answered_she_is_asked_once_not_twice(app, client, make_staff, clock):
+    clock.current = NOW
+    code = _ask(client)
+    team = staff_client(app, make_staff("coordinator"))
+    intake_id = _decide(app, team, "track_2")
+    page = f"/staff/intakes/{intake_id}"
+    case_page = team.submit(f"{page}/case", {}, form_page=page).headers["Location"]
+    team.submit(f"{case_page}/close", {"reason": "goals_reached"}, form_page=case_page)
+    _open(client, code)
+    # An empty form is a "no, thank you": nothing stored, and not asked again.
+    client.submit("/en/return/feedback", {})
+    assert INVITED not in _open(client, code)
+    with app.app_context():
+        assert db.session.scalars(select(Feedback)).all() == []
 
 
 def test_no_column_or_query_can_join_an_answer_back_to_its_request(app, client, make_staff, clock):
