@@ -18,9 +18,13 @@ Row = TypeVar("Row", CasePartner, CaseAction, CaseRelation)
 
 
 def intake_or_404(intake_id: int) -> Intake:
+    """Every request route loads through here: a request in a case file the
+    member may not open is refused (403) on its page and on every change."""
     found = get_intake(db.session, intake_id)
     if found is None:
         abort(404)
+    if not cases.can_view_intake(g.staff, found, db.session):
+        abort(403)
     return found
 
 

@@ -12,7 +12,7 @@ from backoffice.forms.intake import AssignForm, AttemptForm, DecisionForm, Reply
 from backoffice.handlers import Done, intake_change
 from backoffice.records import intake_or_404
 from backoffice.views.queue import first_contact_target
-from core.casework.cases import case_of
+from core.casework.cases import can_view_intake, case_of
 from core.identity.permissions import Permission
 from core.infra import clock
 from core.intake import priority, triage
@@ -57,7 +57,8 @@ def render_intake(found: Intake, **forms):
         next_safe=next_safe_start(safe, now, centre.timezone),
         any_time=safe.any_time,
         centre_timezone=centre.timezone,
-        matches=matches(session, found),
+        # A match in a file this member may not open is not theirs to see.
+        matches=[m for m in matches(session, found) if can_view_intake(g.staff, m, session)],
         attempts=session.scalars(
             select(ContactAttempt)
             .where(ContactAttempt.intake_id == found.id)

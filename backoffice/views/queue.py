@@ -17,7 +17,7 @@ from backoffice.access import (
 from backoffice.blueprint import bp
 from backoffice.centre import centre_today
 from backoffice.forms.intake import QueueFilterForm
-from core.casework import actions
+from core.casework import actions, cases
 from core.identity.permissions import Permission
 from core.identity.staff import names_of
 from core.infra import clock
@@ -50,7 +50,12 @@ def queue():
     filters = triage_queue.QueueFilters.from_args(request.args)
     session = db.session
     page = triage_queue.load(
-        session, filters, staff_id=g.staff.id, now=clock.now(), target=first_contact_target()
+        session,
+        filters,
+        staff_id=g.staff.id,
+        now=clock.now(),
+        target=first_contact_target(),
+        hidden=cases.hidden_intakes(g.staff),
     )
     filter_form = QueueFilterForm.showing(
         filters,

@@ -16,6 +16,7 @@ from backoffice.blueprint import bp
 from backoffice.forms.intake import AssignForm, AttemptForm, DecisionForm, LinkForm, ReadForm
 from backoffice.handlers import Done, intake_change
 from backoffice.views.intake import render_intake
+from core.casework.cases import can_view_intake
 from core.identity.permissions import Permission
 from core.infra.ids import parse_id
 from core.intake import triage
@@ -152,7 +153,7 @@ def mark_read(found: Intake, form: ReadForm, message_id: int) -> Done:
     message = db.session.get(Message, message_id)
     if message is None or message.intake_id != found.id:
         abort(404)
-    triage.mark_read(message, read=form.read.data == "1")
+    triage.mark_read(db.session, message, form.read.data == "1", g.staff)
     return Done(None, _page(found))
 
 
@@ -164,6 +165,8 @@ def link(found: Intake, form: LinkForm) -> Done:
     other = db.session.get(Intake, number) if (number := parse_id(other_id)) else None
     if other is None:
         abort(400)
+    if not can_view_intake(g.staff, other, db.session):
+        abort(403)  # a request in a file this member may not open
     # Only a request the match list offered may be linked: the kernel refuses
     # any other (without messages, a 400).
     triage.link(db.session, found, other, g.staff)

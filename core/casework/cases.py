@@ -105,6 +105,24 @@ def case_of(session: Session, intake: Intake) -> Case | None:
     return session.scalar(select(Case).join(CaseIntake).where(CaseIntake.intake_id == intake.id))
 
 
+def can_view_intake(staff: Staff, intake: Intake, session: Session) -> bool:
+    """A request that belongs to a case file is the file's: only those who may
+    open the file may open the request (its story, contact details, mailbox).
+    A request without a file is the triage team's, as the role says."""
+    case = case_of(session, intake)
+    return case is None or can_view(staff, case, session)
+
+
+def hidden_intakes(staff: Staff) -> Select:
+    """The ids of requests in case files `staff` may not open: every list of
+    requests leaves them out."""
+    visible = visible_query(staff)
+    in_cases = select(CaseIntake.intake_id)
+    if visible is None:
+        return in_cases
+    return in_cases.where(CaseIntake.case_id.not_in(visible.with_only_columns(Case.id)))
+
+
 def record(
     session: Session,
     case: Case,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session, selectinload
 
 from core.infra.ids import parse_id
@@ -84,11 +84,23 @@ def _filtered(query, filters: QueueFilters, staff_id: int):
 
 
 def load(
-    session: Session, filters: QueueFilters, *, staff_id: int, now: datetime, target: timedelta
+    session: Session,
+    filters: QueueFilters,
+    *,
+    staff_id: int,
+    now: datetime,
+    target: timedelta,
+    hidden: Select | None = None,
 ) -> QueuePage:
+    """One page of the queue; `hidden` selects ids of requests this member
+    may not see (those in case files they cannot open)."""
     score = (Intake.priority + priority.waiting_points_sql(now, target)).label("score")
     query = _filtered(select(Intake), filters, staff_id)
-    total = session.scalar(_filtered(select(func.count(Intake.id)), filters, staff_id)) or 0
+    counted = _filtered(select(func.count(Intake.id)), filters, staff_id)
+    if hidden is not None:
+        query = query.where(Intake.id.not_in(hidden))
+        counted = counted.where(Intake.id.not_in(hidden))
+    total = session.scalar(counted) or 0
     intakes = session.scalars(
         query.options(selectinload(Intake.referral), selectinload(Intake.municipality))
         .order_by(score.desc(), Intake.created_at.asc(), Intake.id.asc())

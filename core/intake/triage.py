@@ -265,9 +265,14 @@ def refresh_priority(intake: Intake) -> None:
     intake.priority = priority.static_priority(intake, unread_messages=has_unread(intake))
 
 
-def mark_read(message: Message, read: bool) -> None:
+def mark_read(session: Session, message: Message, read: bool, staff: Staff) -> None:
+    """Mark the requester's message read or unread, in the audit trail: who
+    read what she wrote is part of the record of her request."""
     message.read_at = clock.now() if read else None
     refresh_priority(message.intake)
+    action = "intake.message_read" if read else "intake.message_unread"
+    _record(session, action, message.intake, staff, f"message {message.id}")
+    session.flush()
 
 
 def matches(session: Session, intake: Intake) -> list[Intake]:

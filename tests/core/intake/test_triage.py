@@ -230,10 +230,20 @@ def test_a_new_message_raises_the_request_until_it_is_read(app, two_staff):
         assert intake.priority == 0
         message = add_requester_message(session, intake, "More information")
         assert intake.priority == 25
-        triage.mark_read(message, read=True)
+        staff = session.get(Staff, two_staff[0])
+        triage.mark_read(session, message, True, staff)
         assert intake.priority == 0
-        triage.mark_read(message, read=False)
+        triage.mark_read(session, message, False, staff)
         assert intake.priority == 25
+        audited = session.execute(
+            select(AuditEvent.action, AuditEvent.actor_id, AuditEvent.detail).where(
+                AuditEvent.action.like("intake.message_%")
+            )
+        ).all()
+        assert [tuple(row) for row in audited] == [
+            ("intake.message_read", staff.id, f"message {message.id}"),
+            ("intake.message_unread", staff.id, f"message {message.id}"),
+        ]
 
 
 def test_requests_of_the_same_person_are_found_by_blind_index(app, two_staff):
