@@ -40,7 +40,8 @@ class QueueFilters:
             municipality_id=parse_id(municipality),
             assigned=assigned if assigned in ASSIGNED_CHOICES else None,
             language=(args.get("language") or None),
-            page=max(args.get("page", 1, type=int) or 1, 1),
+            # parse_id: "²", "-1" or 30 digits are page 1, never a server error.
+            page=parse_id(args.get("page") or "") or 1,
         )
 
 
@@ -101,11 +102,13 @@ def load(
         query = query.where(Intake.id.not_in(hidden))
         counted = counted.where(Intake.id.not_in(hidden))
     total = session.scalar(counted) or 0
+    # Past the last page shows the last page: an offset is never out of range.
+    page = min(filters.page, max(1, -(-total // PAGE_SIZE)))
     intakes = session.scalars(
         query.options(selectinload(Intake.referral), selectinload(Intake.municipality))
         .order_by(score.desc(), Intake.created_at.asc(), Intake.id.asc())
         .limit(PAGE_SIZE)
-        .offset((filters.page - 1) * PAGE_SIZE)
+        .offset((page - 1) * PAGE_SIZE)
     ).all()
     # One query for the page's unread messages, without reading (decrypting) them.
     unread_ids = set(
@@ -129,4 +132,4 @@ def load(
                 waiting=waiting,
             )
         )
-    return QueuePage(rows=rows, total=total, page=filters.page)
+    return QueuePage(rows=rows, total=total, page=page)

@@ -35,12 +35,15 @@ from core.model import (
     IntakeStatusChange,
     Message,
     MessageDirection,
+    Role,
     Staff,
     TriageDecision,
     TriageOutcome,
 )
 from core.rules import WHOLE, RuleError
 
+# Who may be given a request: the roles that read requests.
+ASSIGNABLE_ROLES = frozenset({Role.COORDINATOR, Role.CASE_DIRECTOR})
 OPEN_STATUSES = (IntakeStatus.NEW, IntakeStatus.IN_PROGRESS, IntakeStatus.CONTACT_ATTEMPTED)
 # Track 2 and 3 go on in a joint case file; the others end the request here.
 CLOSING_OUTCOMES = frozenset(
@@ -137,6 +140,9 @@ def assign(session: Session, intake: Intake, to: Staff | None, by: Staff) -> Non
         raise _not_open()
     if to is not None and not to.is_active:
         raise RuleError("staff_id", "inactive")
+    if to is not None and to.role not in ASSIGNABLE_ROLES:
+        # An administrator manages accounts and may not read requests.
+        raise RuleError("staff_id", "not_assignable")
     intake.assigned_to_id = to.id if to else None
     intake.claimed_at = clock.now() if to else None
     if to is not None and intake.status == IntakeStatus.NEW:

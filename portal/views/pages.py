@@ -31,7 +31,15 @@ def quick_exit():
     # beacon that exit.js sends does not follow it: the session is already over.
     response = redirect(current_app.config["FJC_EXIT_URL"], code=303)
     response.headers["Clear-Site-Data"] = CLEAR_SITE_DATA
-    response.delete_cookie(current_app.config["SESSION_COOKIE_NAME"])
+    # The same attributes as the cookie it removes, so every browser drops it.
+    config = current_app.config
+    response.delete_cookie(
+        config["SESSION_COOKIE_NAME"],
+        path=config.get("SESSION_COOKIE_PATH") or "/",
+        secure=bool(config.get("SESSION_COOKIE_SECURE")),
+        httponly=bool(config.get("SESSION_COOKIE_HTTPONLY", True)),
+        samesite=config.get("SESSION_COOKIE_SAMESITE"),
+    )
     return response
 
 

@@ -42,3 +42,55 @@ def test_an_odd_partner_in_a_print_is_not_found_and_an_odd_page_is_the_first(dir
     director, case_id = director_case
     assert director.get(f"/staff/cases/{case_id}/print?partner={value}").status_code == 404
     assert director.get(f"/staff/cases?page={value}").status_code == 200
+
+
+HUGE = "9" * 30
+
+
+def test_ids_in_the_address_longer_than_any_row_are_not_found(app, director_case):
+    """Every <int:...> in every staff and portal route stops at the largest id."""
+    director, case_id = director_case
+    routes = [
+        rule.rule
+        for rule in app.url_map.iter_rules()
+        if "<int:" in rule.rule and "GET" in rule.methods
+    ]
+    assert routes
+    for route in routes:
+        path = route
+        while "<int:" in path:
+            start = path.index("<int:")
+            path = path[:start] + HUGE + path[path.index(">", start) + 1 :]
+        response = director.get(path)
+        assert response.status_code == 404, (route, response.status_code)
+
+
+@pytest.mark.parametrize("page", [HUGE, "-3", "²", "99999"])
+def test_any_page_number_shows_a_page_of_the_queue(app, director_case, page):
+    director, _case_id = director_case
+    response = director.get(f"/staff/?status=all&page={page}")
+    assert response.status_code == 200
+
+
+def test_a_request_cannot_be_given_to_an_administrator(app, client, make_staff):
+    from sqlalchemy import select
+
+    from core.model import Intake
+    from tests.pages import form_values
+    from web.db import db
+
+    client.submit("/en/contact", {"email": "p@example.be"})
+    with app.app_context():
+        intake_id = db.session.scalar(select(Intake.id))
+    admin_id, _ = make_staff("admin")
+    coordinator = staff_client(app, make_staff("coordinator"))
+    page = coordinator.get(f"/staff/intakes/{intake_id}").page
+    offered = {el.get("value") for el in page.iter("option")}
+    assert str(admin_id) not in offered
+    forged = coordinator.post(
+        f"/staff/intakes/{intake_id}/assign",
+        data={"csrf_token": form_values(page)["csrf_token"], "assign-staff_id": str(admin_id)},
+    )
+    assert forged.status_code == 400
+    with app.app_context():
+        assert db.session.get(Intake, intake_id).assigned_to_id is None

@@ -76,3 +76,14 @@ def test_an_unknown_page_gets_a_portal_page_with_quick_exit(client):
     response = client.get("/nl/nowhere")
     assert response.status_code == 404
     assert any(a.get("href") == "/exit" for a in response.page.iter("a"))
+
+
+def test_the_quick_exit_removes_the_cookie_with_its_own_attributes(app, client):
+    client.get("/en/")
+    response = client.get("/exit")
+    cleared = [h for h in response.headers.getlist("Set-Cookie") if h.startswith("fjc=")]
+    assert cleared, response.headers
+    attributes = cleared[0].lower()
+    assert "expires=thu, 01 jan 1970" in attributes and "httponly" in attributes
+    assert ("secure" in attributes) is bool(app.config["SESSION_COOKIE_SECURE"])
+    assert "samesite=lax" in attributes
