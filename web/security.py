@@ -2,15 +2,39 @@
 
 from __future__ import annotations
 
+import ipaddress
+
 from flask import Flask, render_template, request
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_wtf.csrf import CSRFError, CSRFProtect
 
 csrf = CSRFProtect()
-# The client address only keys the in-memory (or Redis) counters; it is never
-# stored with a request or written to a log.
-limiter = Limiter(key_func=get_remote_address, default_limits=[])
+# An IPv6 client gets a whole /64 from its provider: counted per address, one
+# person could take 2^64 fresh counters. IPv4 addresses count one by one.
+IPV6_PREFIX = 64
+
+
+def client_key() -> str:
+    """What the rate limits count by: the IPv4 address, or the IPv6 /64.
+    It only keys the in-memory (or Redis) counters; it is never stored with a
+    request or written to a log."""
+    address = get_remote_address() or ""
+    try:
+        parsed = ipaddress.ip_address(address)
+    except ValueError:
+        return address
+    if isinstance(parsed, ipaddress.IPv6Address):
+        if parsed.ipv4_mapped is not None:  # "::ffff:198.51.100.7" is an IPv4 client
+            return str(parsed.ipv4_mapped)
+        return str(ipaddress.ip_network(f"{parsed}/{IPV6_PREFIX}", strict=False))
+    return str(parsed)
+
+
+limiter = Limiter(key_func=client_key, default_limits=[])
+# Without Redis each process counts on its own (the in-memory fallback): the
+# portal and sign-in keep working, a little less strictly, until Redis is back.
+REDIS_TIMEOUT_SECONDS = 0.5
 
 CONTENT_SECURITY_POLICY = "; ".join(
     [
@@ -38,6 +62,15 @@ BASE_HEADERS = {
 def init_app(app: Flask) -> None:
     app.config.setdefault("RATELIMIT_STORAGE_URI", app.config["FJC_REDIS_URL"] or "memory://")
     app.config.setdefault("RATELIMIT_HEADERS_ENABLED", False)
+    app.config.setdefault("RATELIMIT_IN_MEMORY_FALLBACK_ENABLED", True)
+    if app.config["FJC_REDIS_URL"]:
+        app.config.setdefault(
+            "RATELIMIT_STORAGE_OPTIONS",
+            {
+                "socket_connect_timeout": REDIS_TIMEOUT_SECONDS,
+                "socket_timeout": REDIS_TIMEOUT_SECONDS,
+            },
+        )
     csrf.init_app(app)
     limiter.init_app(app)
     production = app.config["FJC_ENV"] == "production"

@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 from core.model import Intake, IntakeStatus, Message, MessageDirection
 from tests.conftest import TEST_PASSWORD
 from web.db import db
+from web.security import limiter
 
 CODE = re.compile(r"\b(\d{4} \d{4} \d{4} \d{4})\b")
 NOT_OPENED = "We could not open a request with this code."
@@ -154,3 +155,38 @@ def test_adding_information_needs_text_and_keeps_nothing_else_open(client):
     _open(client, code)
     response = client.submit("/en/return/message", {"body": "  "}, form_page="/en/return")
     assert "Type your message first." in response.get_data(as_text=True)
+
+
+def test_guessers_from_many_addresses_cannot_keep_her_out_of_her_mailbox(app):
+    """No cap for everyone together: addresses stopped at their own limit
+    leave a person with a valid code free to open her mailbox, and no limit
+    on the route counts two clients as one."""
+    requester = app.test_client()
+    requester.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
+    code = _send(requester, "question", {"question": "Is this violence?"})
+    requester.get("/exit")
+    for n in range(12):
+        guesser = app.test_client()
+        guesser.environ_base["REMOTE_ADDR"] = f"198.51.100.{n + 1}"
+        for attempt in range(11):
+            last = guesser.submit("/en/return", {"code": f"{n:08d}{attempt:08d}"})
+        assert last.status_code == 429  # each address is stopped at its own limit
+    requester.environ_base["REMOTE_ADDR"] = "203.0.113.7"
+    assert _open(requester, code).status_code == 303
+    limits = list(limiter.limit_manager.decorated_limits("portal.views.mailbox.open_mailbox.open_mailbox"))
+    assert limits
+    keys = set()
+    for address in ("198.51.100.1", "203.0.113.7"):
+        with app.test_request_context("/en/return", environ_base={"REMOTE_ADDR": address}):
+            keys |= {(str(limit.limit), limit.key_func()) for limit in limits}
+    assert len(keys) == 2 * len(limits), keys  # every limit keys by client
+
+
+def test_one_ipv6_network_counts_as_one_client(app):
+    """A /64 is what one subscriber gets: fresh addresses in it share a counter."""
+    statuses = []
+    for n in range(11):
+        guesser = app.test_client()
+        guesser.environ_base["REMOTE_ADDR"] = f"2001:db8:1:2::{n + 1:x}"
+        statuses.append(guesser.submit("/en/return", {"code": f"{n:016d}"}).status_code)
+    assert statuses[:10] == [200] * 10 and statuses[10] == 429
