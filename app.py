@@ -19,7 +19,7 @@ from core.casework import risk
 from core.infra import health
 from core.infra.config import PROJECT_ROOT, ConfigError, load_config
 from core.infra.crypto import configure_keyring
-from web import TEMPLATES_DIR, forms, i18n, logs, security, urls
+from web import TEMPLATES_DIR, forms, i18n, logs, security, sessions, urls
 from web.db import db
 
 __all__ = ["ConfigError", "create_app"]
@@ -40,6 +40,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         app.config["FJC_DATA_KEYS"], app.config["FJC_INDEX_KEY"], app.config["SECRET_KEY"]
     )
     urls.init_app(app)
+    sessions.init_app(app)
     db.init_app(app)
     i18n.init_app(app)
     security.init_app(app)

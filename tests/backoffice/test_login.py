@@ -31,12 +31,12 @@ def test_a_wrong_password_and_an_unknown_email_get_the_same_answer(app, client, 
 
 def test_signing_in_starts_a_fresh_session_and_is_audited(app, client, make_staff):
     staff_id, email = make_staff("case_director")
-    with client.session_transaction() as session:
+    with client.session_transaction("/staff/") as session:
         session["planted"] = "by someone else"
     response = _login(client, email.upper(), TEST_PASSWORD)
     assert response.status_code == 302
     assert response.headers["Location"] == "/staff/"
-    with client.session_transaction() as session:
+    with client.session_transaction("/staff/") as session:
         assert "planted" not in session
         assert session["staff_id"] == staff_id
     with app.app_context():

@@ -35,9 +35,9 @@ def test_twelve_hours_after_sign_in_the_session_ends_even_when_busy(client, sign
 
 def test_after_sign_out_a_copied_cookie_no_longer_works(client, signed_in):
     signed_in("case_director")
-    copied = client.get_cookie("fjc").value
+    copied = client.get_cookie("fjc-staff").value
     client.submit("/staff/logout", {}, form_page="/staff/account")
-    client.set_cookie("fjc", copied)
+    client.set_cookie("fjc-staff", copied)
     assert client.get("/staff/").status_code == 302
 
 
@@ -94,7 +94,7 @@ def _cookie_header(app, email):
 def test_cookies_are_httponly_samesite_and_secure_outside_development(app, make_staff):
     _, email = make_staff("coordinator")
     header = _cookie_header(app, email)
-    assert header.startswith("fjc=")
+    assert header.startswith("fjc-staff=")  # the back office's own cookie
     for flag in ("HttpOnly", "SameSite=Lax", "Secure", "Path=/"):
         assert flag in header
 
@@ -106,6 +106,8 @@ def test_production_cookies_carry_the_host_prefix(database_url, tmp_path):
     header = client.get("/nl/contact").headers["Set-Cookie"]
     assert header.startswith("__Host-fjc=")
     assert "Secure" in header and "HttpOnly" in header and "Domain" not in header
+    staff_header = client.get("/staff/login").headers["Set-Cookie"]
+    assert staff_header.startswith("__Host-fjc-staff=") and "Domain" not in staff_header
     app.extensions["fjc_db"].engine.dispose()
 
 

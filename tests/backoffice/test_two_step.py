@@ -26,7 +26,7 @@ def test_the_password_alone_does_not_sign_in_an_account_with_two_step(client, en
     response = login(client, email)
     assert response.headers["Location"] == "/staff/login/code"
     assert client.get("/staff/").status_code == 302, "the pending state is not signed in"
-    with client.session_transaction() as session:
+    with client.session_transaction("/staff/") as session:
         assert "staff_id" not in session
 
 

@@ -173,11 +173,13 @@ def test_guessers_from_many_addresses_cannot_keep_her_out_of_her_mailbox(app):
         assert last.status_code == 429  # each address is stopped at its own limit
     requester.environ_base["REMOTE_ADDR"] = "203.0.113.7"
     assert _open(requester, code).status_code == 303
-    limits = list(limiter.limit_manager.decorated_limits("portal.views.mailbox.open_mailbox.open_mailbox"))
+    view = "portal.views.mailbox.open_mailbox.open_mailbox"
+    limits = list(limiter.limit_manager.decorated_limits(view))
     assert limits
     keys = set()
     for address in ("198.51.100.1", "203.0.113.7"):
-        with app.test_request_context("/en/return", environ_base={"REMOTE_ADDR": address}):
+        environ = {"REMOTE_ADDR": address}
+        with app.test_request_context("/en/return", environ_base=environ):
             keys |= {(str(limit.limit), limit.key_func()) for limit in limits}
     assert len(keys) == 2 * len(limits), keys  # every limit keys by client
 
