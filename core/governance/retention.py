@@ -41,6 +41,7 @@ from core.model import (
     Intake,
     IntakeLink,
     IntakeStatus,
+    MailboxSession,
     RiskAssessment,
     SafetyPlan,
     TriageDecision,
@@ -105,9 +106,10 @@ def erase_intake(session: Session, intake: Intake, *, now: datetime | None = Non
     intake.messages.clear()
     intake.referral = None
     # Notes of contact attempts and decisions may name people; earlier
-    # safe-contact rules hold her numbers; links point at another request of
-    # the same person. Status changes hold only times.
-    for model in (ContactAttempt, TriageDecision, ContactRulesChange):
+    # safe-contact rules hold her numbers; an open mailbox must end; links
+    # point at another request of the same person. Status changes hold only
+    # times.
+    for model in (ContactAttempt, TriageDecision, ContactRulesChange, MailboxSession):
         session.execute(delete(model).where(model.intake_id == intake.id))
     session.execute(
         delete(IntakeLink).where(

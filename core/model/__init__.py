@@ -51,6 +51,9 @@ from core.model.intake import (  # noqa: F401
     TriageDecision,
     TriageOutcome,
 )
+from core.model.mailbox import (  # noqa: F401
+    MailboxSession,
+)
 from core.model.network import (  # noqa: F401
     Centre,
     Municipality,
@@ -78,6 +81,7 @@ __all__ = [
     "ContactAttempt",
     "ContactRulesChange",
     "Feedback",
+    "MailboxSession",
     "TriageDecision",
     "IntakeStatusChange",
     "IntakeLink",

@@ -1,19 +1,18 @@
 """Coming back with a return code: status, replies, more information, deletion.
 
-The opened mailbox lives in the session only as an encrypted, expiring token:
-the code itself is never kept, and a quick exit (which clears the session)
-closes the mailbox.
+The opened mailbox is a session on the server (core.intake.mailbox_sessions);
+the browser's cookie holds only its random token, never the code. Closing,
+the quick exit, 30 idle minutes or two hours end it on the server, so a
+copied cookie opens nothing afterwards.
 """
 
 from __future__ import annotations
 
-from cryptography.fernet import InvalidToken
 from flask import abort, flash, redirect, render_template, session, url_for
 from flask_babel import gettext as _
 
 from core.casework import feedback
-from core.infra import clock
-from core.infra.crypto import keyring
+from core.intake import mailbox_sessions
 from core.intake.mailbox import (
     add_requester_message,
     erase,
@@ -21,14 +20,13 @@ from core.intake.mailbox import (
     replies_read,
     requester_status,
 )
-from core.model import Intake, IntakeStatus
+from core.model import Intake
 from portal.blueprint import bp
 from portal.forms import AddInformationForm, ConfirmForm, ReturnCodeForm
 from web.db import db
 from web.security import limiter
 
 MAILBOX_KEY = "mailbox"
-MAILBOX_IDLE_SECONDS = 30 * 60
 # Per client (an IPv4 address or an IPv6 /64, web.security.client_key). There is
 # no cap for everyone together: an attacker could fill it and keep every
 # person with a valid code out of her mailbox. 16 digits stay safe without it:
@@ -37,31 +35,29 @@ CODE_LIMIT_PER_CLIENT = "10 per minute; 30 per hour"
 
 
 def _open_mailbox(intake: Intake) -> None:
-    session[MAILBOX_KEY] = keyring().encrypt(f"{intake.id}:{int(clock.now().timestamp())}")
+    session[MAILBOX_KEY] = mailbox_sessions.open_for(db.session, intake)
 
 
-def _close_mailbox() -> None:
-    session.pop(MAILBOX_KEY, None)
+def close_mailbox_session() -> None:
+    """End the mailbox on the server too (a copied cookie then opens nothing);
+    the quick exit calls this before it clears the session."""
+    token = session.pop(MAILBOX_KEY, None)
+    if token:
+        mailbox_sessions.close(db.session, token)
+        db.session.commit()
 
 
 def opened_intake() -> Intake | None:
     token = session.get(MAILBOX_KEY)
     if not token:
         return None
-    try:
-        intake_id, opened_at = (int(part) for part in keyring().decrypt(token).split(":"))
-    except (InvalidToken, ValueError):
-        _close_mailbox()
+    intake = mailbox_sessions.find(db.session, token)
+    # The use is noted (idle expiry), or the end of an expired one.
+    db.session.commit()
+    if intake is None:
+        session.pop(MAILBOX_KEY, None)
         return None
-    if clock.now().timestamp() - opened_at > MAILBOX_IDLE_SECONDS:
-        _close_mailbox()
-        return None
-    intake = db.session.get(Intake, intake_id)
-    if intake is None or intake.status == IntakeStatus.ERASED:
-        _close_mailbox()
-        return None
-    _open_mailbox(intake)  # sliding expiry
-    return intake
+    return db.session.get(Intake, intake.id)
 
 
 def _mailbox_page(intake: Intake, form: AddInformationForm | None = None):
@@ -93,6 +89,7 @@ def open_mailbox():
         intake = find_by_code(db.session, form.code.data or "")
         if intake is not None:
             _open_mailbox(intake)
+            db.session.commit()
             return redirect(url_for("portal.return_visit"), code=303)
         # The same words for a code that never existed and one that was deleted.
         form.code.errors = [
@@ -125,7 +122,7 @@ def delete_request():
         return render_template("portal/delete.html", form=form)
     erase(db.session, intake)
     db.session.commit()
-    _close_mailbox()
+    session.pop(MAILBOX_KEY, None)
     return render_template("portal/deleted.html")
 
 
@@ -133,5 +130,5 @@ def delete_request():
 def close_mailbox():
     if not ConfirmForm().validate_on_submit():
         abort(400)
-    _close_mailbox()
+    close_mailbox_session()
     return redirect(url_for("portal.home"), code=303)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from flask import current_app, redirect, render_template, request, session, url_for
 
 from portal.blueprint import bp
+from portal.views.mailbox import close_mailbox_session
 from web.i18n import DEFAULT_LANGUAGE
 from web.security import csrf, limiter
 
@@ -26,6 +27,8 @@ def choose_language():
 @csrf.exempt  # the exit must always work, also from a beacon that carries no token
 @limiter.exempt
 def quick_exit():
+    # An open mailbox ends on the server too, before the session is cleared.
+    close_mailbox_session()
     session.clear()
     # GET and POST alike answer 303 to the neutral site (the URL contract). The
     # beacon that exit.js sends does not follow it: the session is already over.

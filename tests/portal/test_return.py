@@ -150,6 +150,40 @@ def test_quick_exit_closes_the_mailbox(client):
     assert any(el.get("name") == "code" for el in page.page.iter("input"))
 
 
+def _code_form_shown(page) -> bool:
+    return any(el.get("name") == "code" for el in page.page.iter("input"))
+
+
+def test_a_copied_cookie_opens_nothing_after_close_or_the_quick_exit(app, client):
+    """The mailbox ends on the server: a cookie copied while it was open
+    opens nothing once she closed it, or left with the quick exit."""
+    code = _send(client, "question", {"question": "Q"})
+    for leave in (
+        lambda: client.submit("/en/return/close", {}, form_page="/en/return"),
+        lambda: client.get("/exit"),
+    ):
+        _open(client, code)
+        copied = client.get_cookie("fjc").value
+        leave()
+        thief = app.test_client()
+        thief.set_cookie("fjc", copied)
+        assert _code_form_shown(thief.get("/en/return"))
+        refused = thief.post("/en/return/message", data={"body": "x"})
+        assert refused.status_code in (303, 400)
+    with app.app_context():
+        assert db.session.scalars(select(Message)).all() == []
+
+
+def test_a_mailbox_in_use_still_ends_after_two_hours(app, client, clock):
+    code = _send(client, "question", {"question": "Q"})
+    _open(client, code)
+    for _ in range(4):  # active every 25 minutes for 100 minutes: never idle
+        clock.advance(minutes=25)
+        assert not _code_form_shown(client.get("/en/return"))
+    clock.advance(minutes=25)  # 2 h 5 after opening, 25 minutes after its last use
+    assert _code_form_shown(client.get("/en/return"))
+
+
 def test_adding_information_needs_text_and_keeps_nothing_else_open(client):
     code = _send(client, "question", {"question": "Q"})
     _open(client, code)

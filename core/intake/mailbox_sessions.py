@@ -1,0 +1,66 @@
+"""Opened mailboxes, on the server: the browser's cookie only names one.
+
+A stateless token renewed on every use could be replayed after "close" or the
+quick exit. Here the server decides: a closed, idle or too old mailbox opens
+nothing, whatever a copied cookie says."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from core.infra import clock
+from core.infra.crypto import keyring
+from core.model import Intake, IntakeStatus, MailboxSession
+
+IDLE = timedelta(minutes=30)
+# However active: a mailbox left open on a shared phone ends within two hours.
+LONGEST = timedelta(hours=2)
+_PURPOSE = "mailbox-session"
+
+
+def _key(token: str) -> str:
+    return keyring().lookup_key(_PURPOSE, token)
+
+
+def open_for(session: Session, intake: Intake) -> str:
+    """A new mailbox session; the token goes to the browser, never stored."""
+    token = secrets.token_urlsafe(32)
+    now = clock.now()
+    session.add(
+        MailboxSession(token_key=_key(token), intake_id=intake.id, opened_at=now, last_used_at=now)
+    )
+    session.flush()
+    return token
+
+
+def find(session: Session, token: str | None) -> Intake | None:
+    """The request an open mailbox session shows, its use noted; else None."""
+    if not token:
+        return None
+    row = session.scalar(select(MailboxSession).where(MailboxSession.token_key == _key(token)))
+    now = clock.now()
+    if row is None or row.closed_at is not None:
+        return None
+    if now - row.last_used_at > IDLE or now - row.opened_at > LONGEST:
+        row.closed_at = now
+        session.flush()
+        return None
+    intake = session.get(Intake, row.intake_id)
+    if intake is None or intake.status == IntakeStatus.ERASED:
+        return None
+    row.last_used_at = now
+    session.flush()
+    return intake
+
+
+def close(session: Session, token: str | None) -> None:
+    if not token:
+        return
+    row = session.scalar(select(MailboxSession).where(MailboxSession.token_key == _key(token)))
+    if row is not None and row.closed_at is None:
+        row.closed_at = clock.now()
+        session.flush()
