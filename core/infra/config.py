@@ -136,6 +136,9 @@ def load_config(
             for name, value in (
                 ("FJC_SECRET_KEY", secret_key),
                 ("FJC_DATA_KEYS", data_keys),
+                # Derived from the secret key, it would change with it, and every
+                # return code and blind index would stop matching.
+                ("FJC_INDEX_KEY", index_key),
                 ("FJC_DATABASE_URL", database_url),
             )
             if not value
@@ -165,9 +168,8 @@ def load_config(
         "FJC_ENV": fjc_env,
         "SECRET_KEY": secret_key,
         "FJC_DATA_KEYS": data_keys,
-        # Without its own key the lookup key is derived from the secret key
-        # (core.infra.crypto); the README tells operators to set it so that rotating
-        # the secret key does not orphan return codes.
+        # Required in production (above). In development and tests, without its
+        # own key the lookup key is derived from the secret key (core.infra.crypto).
         "FJC_INDEX_KEY": index_key,
         "FJC_DATABASE_URL": database_url,
         "FJC_REDIS_URL": env.get("FJC_REDIS_URL") or None,

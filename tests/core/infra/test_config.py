@@ -18,13 +18,19 @@ def test_production_refuses_to_start_without_secrets_and_names_them(tmp_path):
     assert "FJC_SECRET_KEY" in message
     assert "FJC_DATA_KEYS" in message
     assert "FJC_DATABASE_URL" in message
+    assert "FJC_INDEX_KEY" in message
     assert "\n" not in message
     assert not (tmp_path / "secrets.json").exists(), "production must not generate secrets"
 
 
 def test_production_needs_an_explicit_database_url(tmp_path):
-    env = {"FJC_ENV": "production", "FJC_SECRET_KEY": "s" * 40, "FJC_DATA_KEYS": KEY}
-    with pytest.raises(ConfigError, match="FJC_DATABASE_URL"):
+    env = {
+        "FJC_ENV": "production",
+        "FJC_SECRET_KEY": "s" * 40,
+        "FJC_DATA_KEYS": KEY,
+        "FJC_INDEX_KEY": "i" * 40,
+    }
+    with pytest.raises(ConfigError, match="production needs FJC_DATABASE_URL to be set"):
         load_config(env, {"INSTANCE_DIR": tmp_path})
 
 
@@ -33,6 +39,7 @@ def test_production_starts_with_secrets_and_hardened_cookies(tmp_path):
         "FJC_ENV": "production",
         "FJC_SECRET_KEY": "s" * 40,
         "FJC_DATA_KEYS": f"{KEY}, {Fernet.generate_key().decode()}",
+        "FJC_INDEX_KEY": "i" * 40,
         "FJC_DATABASE_URL": "postgresql+psycopg://fjc@db/fjc",
     }
     config = load_config(env, {"INSTANCE_DIR": tmp_path})
