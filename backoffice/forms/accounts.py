@@ -89,6 +89,18 @@ class PasswordChangeForm(Form):
     new_password = _new_password_field(_l("New password"))
 
 
+class RecoveryCodesForm(Form):
+    """New recovery codes: the password again, as for changing it."""
+
+    current_password = PasswordField(
+        _l("Your password"),
+        validators=[
+            DataRequired(message=_l("Type your current password.")),
+            Length(max=MAX_LENGTH, message=_l("This password is too long.")),
+        ],
+    )
+
+
 class AcceptInviteForm(Form):
     new_password = _new_password_field(_l("Choose a password"))
 

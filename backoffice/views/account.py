@@ -18,7 +18,7 @@ from backoffice.access import (
 )
 from backoffice.blueprint import bp
 from backoffice.enrolment import LOGIN_LIMIT, enrolment
-from backoffice.forms.accounts import PasswordChangeForm, account_message
+from backoffice.forms.accounts import PasswordChangeForm, RecoveryCodesForm, account_message
 from core.identity import accounts, staff_sessions, two_factor
 from core.identity.permissions import Permission
 from core.infra import clock
@@ -28,15 +28,22 @@ from web.forms import show_rule_error
 from web.security import limiter
 
 
-@bp.get("/account")
-@requires(Permission.SIGNED_IN)
-def account():
+def _account_page(recovery_form: RecoveryCodesForm | None = None):
+    form = recovery_form or RecoveryCodesForm.blank()
+    form.current_password.data = ""  # a password is never sent back
     return render_template(
         "backoffice/account.html",
         has_second_factor=two_factor.has_second_factor(g.staff),
         codes_left=two_factor.recovery_codes_left(db.session, g.staff),
         sessions=staff_sessions.count_live(db.session, g.staff, clock.now()),
+        recovery_form=form,
     )
+
+
+@bp.get("/account")
+@requires(Permission.SIGNED_IN)
+def account():
+    return _account_page()
 
 
 @bp.route("/account/two-step", methods=["GET", "POST"])
@@ -48,13 +55,20 @@ def account_two_step():
 
 @bp.post("/account/recovery-codes")
 @requires(Permission.SIGNED_IN)
+@limiter.limit(LOGIN_LIMIT)
 def account_recovery_codes():
+    form = RecoveryCodesForm()
+    if not form.validate_on_submit():
+        return _account_page(form)
     try:
-        codes = accounts.renew_recovery_codes(db.session, g.staff)
-    except RuleError:
-        # No second factor (reset meanwhile): the account page offers to set one up.
+        codes = accounts.renew_recovery_codes(db.session, g.staff, form.current_password.data)
+    except RuleError as refused:
         db.session.rollback()
-        return redirect(url_for("backoffice.account"))
+        if "current_password" not in refused.problems:
+            # No second factor (reset meanwhile): the account page offers to set one up.
+            return redirect(url_for("backoffice.account"))
+        show_rule_error(form, refused, account_message)
+        return _account_page(form)
     db.session.commit()
     return render_template(
         "backoffice/account_recovery_codes.html",

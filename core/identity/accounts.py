@@ -63,10 +63,14 @@ def enable_second_factor(session: Session, staff: Staff, code: str, at: datetime
     return codes
 
 
-def renew_recovery_codes(session: Session, staff: Staff) -> list[str]:
-    """New recovery codes replace the old ones; only with a second factor."""
+def renew_recovery_codes(session: Session, staff: Staff, current_password: str) -> list[str]:
+    """New recovery codes replace the old ones; only with a second factor, and
+    only with the password typed again: codes are a way in, and a browser
+    left signed in must not hand them to whoever sits down at it."""
     if not two_factor.has_second_factor(staff):
         raise RuleError(WHOLE, "no_second_factor")
+    if not passwords.verify_password(staff.password_hash, current_password):
+        raise RuleError("current_password", "wrong")
     codes = two_factor.new_recovery_codes(session, staff)
     audit.record(session, "staff.recovery_codes_renewed", actor_id=staff.id)
     return codes

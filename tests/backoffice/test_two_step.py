@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from core.identity import throttle, totp
 from core.model import AuditEvent, Staff
-from tests.backoffice.helpers import code_now, enrol, login, send_code
+from tests.backoffice.helpers import code_now, enrol, login, messages, send_code
 from tests.conftest import TEST_PASSWORD, make_test_app
 from tests.pages import CheckingClient
 from web.db import db
@@ -138,3 +138,23 @@ def test_the_password_is_never_sent_back_or_logged(client, enrolled, app):
     with app.app_context():
         texts = db.session.scalars(select(AuditEvent.detail)).all()
     assert not any(TEST_PASSWORD in (t or "") or email in (t or "") for t in texts)
+
+
+def test_new_recovery_codes_need_the_password_again(app, client, enrolled, clock):
+    """A browser left signed in must not hand out a way into the account."""
+    _staff_id, email, secret = enrolled
+    login(client, email)
+    assert send_code(client, code_now(secret, clock(), offset=1)).status_code == 302
+    refused = client.submit(
+        "/staff/account/recovery-codes", {"current_password": "not it"}, form_page="/staff/account"
+    )
+    assert refused.status_code == 200
+    field = next(el for el in refused.page.iter("input") if el.get("name") == "current_password")
+    assert field.get("aria-invalid") == "true" and not field.get("value")
+    assert "Your current password is not right." in messages(refused)
+    made = client.submit(
+        "/staff/account/recovery-codes",
+        {"current_password": TEST_PASSWORD},
+        form_page="/staff/account",
+    )
+    assert made.status_code == 200 and "Your recovery codes" in messages(made)

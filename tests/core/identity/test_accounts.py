@@ -86,7 +86,7 @@ def test_refusals_name_their_field_and_record_nothing(app, admin_and_other, make
         assert common.value.problems == {"new_password": "common"}
         assert passwords.verify_password(other.password_hash, TEST_PASSWORD)
         with pytest.raises(RuleError) as no_factor:
-            accounts.renew_recovery_codes(session, other)
+            accounts.renew_recovery_codes(session, other, TEST_PASSWORD)
         assert no_factor.value.problems == {WHOLE: "no_second_factor"}
         with pytest.raises(RuleError) as code:
             two_factor.begin_enrolment(other)
@@ -103,7 +103,10 @@ def test_the_owners_changes_are_audited_with_the_owner(app, admin_and_other):
         secret = two_factor.begin_enrolment(other)
         code = totp.code_at_step(secret, totp.time_step(clock.now()))
         assert len(accounts.enable_second_factor(session, other, code, clock.now())) == 10
-        assert len(accounts.renew_recovery_codes(session, other)) == 10
+        with pytest.raises(RuleError) as wrong_password:
+            accounts.renew_recovery_codes(session, other, "not it")
+        assert wrong_password.value.problems == {"current_password": "wrong"}
+        assert len(accounts.renew_recovery_codes(session, other, TEST_PASSWORD)) == 10
         first = staff_sessions.start(session, other, clock.now())
         token = accounts.change_password(
             session, other, TEST_PASSWORD, "a brand new long passphrase", clock.now()
