@@ -314,14 +314,10 @@ class ConfirmForm(FlaskForm):
     """Only a CSRF token: a button that confirms an action."""
 
 
-FEEDBACK_NO_ANSWER = NO_ANSWER
-FEEDBACK_TEXT_MAX = FREE_TEXT_MAX
-
-
 def _feedback_radio(code: str) -> RadioField:
     label, answers = FEEDBACK_QUESTIONS[code]
     offered = [(answer, answers[answer]) for answer in QUESTIONS[code]]
-    return _radio(label, [*offered, (FEEDBACK_NO_ANSWER, NO_ANSWER_LABEL)])
+    return _radio(label, [*offered, (NO_ANSWER, NO_ANSWER_LABEL)])
 
 
 class FeedbackForm(FlaskForm):
@@ -335,7 +331,7 @@ class FeedbackForm(FlaskForm):
     free_text = TextAreaField(
         _l("Is there anything else you want to tell us? (optional)"),
         filters=[clean_text],
-        validators=[too_long(FEEDBACK_TEXT_MAX)],
+        validators=[too_long(FREE_TEXT_MAX)],
     )
 
     def validate_felt_safe(self, field):

@@ -22,7 +22,6 @@ from core.rules import RuleError
 
 AFTER_TRIAGE = "after_triage"
 AFTER_CLOSURE = "after_closure"
-MOMENTS = (AFTER_TRIAGE, AFTER_CLOSURE)
 NO_ANSWER = "no_answer"
 # Each question and the answers it offers, in order; every question also
 # offers "I prefer not to answer" (NO_ANSWER), which is stored as such.

@@ -27,21 +27,10 @@ SAFE_WORD_MAX = 200
 
 
 @dataclass(frozen=True)
-class ContactRules:
-    """The rules as the person gave them. None means "not said": never "yes"."""
+class ContactRules(SafeContact):
+    """The rules as the person gave them (SafeContact's fields: what the portal
+    asked), with what the request adds. None means "not said": never "yes"."""
 
-    phone: str | None = None
-    email: str | None = None
-    may_call: bool | None = None
-    may_text: bool | None = None
-    may_voicemail: bool | None = None
-    phone_say_who: bool | None = None
-    email_say_who: bool | None = None
-    safe_days: tuple[str, ...] = ()
-    safe_times: tuple[str, ...] = ()
-    safe_word: str | None = None
-    contact_language: str | None = None
-    interpreter_needed: bool | None = None
     # Door 3: the client is best reached through the professional who referred.
     via_referrer: bool = False
     referrer_name: str | None = None
@@ -55,6 +44,7 @@ class ContactRules:
     def of(cls, intake: Intake) -> ContactRules:
         referral = intake.referral
         return cls(
+            name=intake.name,
             phone=intake.phone,
             email=intake.email,
             may_call=intake.may_call,
@@ -94,8 +84,9 @@ class ContactRules:
     def as_dict(self) -> dict:
         """What the history keeps (the person's own rules, not the referrer's)."""
         kept = asdict(self)
-        for name in ("referrer_name", "referrer_organisation", "referrer_phone"):
-            kept.pop(name)
+        # Her name is not a rule; the referrer's details are the referral's.
+        for field in ("name", "referrer_name", "referrer_organisation", "referrer_phone"):
+            kept.pop(field)
         kept.pop("referrer_email")
         kept.pop("portal_only")
         kept["safe_days"] = list(self.safe_days)

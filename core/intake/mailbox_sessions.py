@@ -37,11 +37,15 @@ def open_for(session: Session, intake: Intake) -> str:
     return token
 
 
-def find(session: Session, token: str | None) -> Intake | None:
-    """The request an open mailbox session shows, its use noted; else None."""
+def _row(session: Session, token: str | None) -> MailboxSession | None:
     if not token:
         return None
-    row = session.scalar(select(MailboxSession).where(MailboxSession.token_key == _key(token)))
+    return session.scalar(select(MailboxSession).where(MailboxSession.token_key == _key(token)))
+
+
+def find(session: Session, token: str | None) -> Intake | None:
+    """The request an open mailbox session shows, its use noted; else None."""
+    row = _row(session, token)
     now = clock.now()
     if row is None or row.closed_at is not None:
         return None
@@ -58,9 +62,7 @@ def find(session: Session, token: str | None) -> Intake | None:
 
 
 def close(session: Session, token: str | None) -> None:
-    if not token:
-        return
-    row = session.scalar(select(MailboxSession).where(MailboxSession.token_key == _key(token)))
+    row = _row(session, token)
     if row is not None and row.closed_at is None:
         row.closed_at = clock.now()
         session.flush()

@@ -28,7 +28,7 @@ class Feedback(Base):
     centre_id: Mapped[int] = mapped_column(ForeignKey("centres.id"), index=True)
     # The centre's month the answer was given in ("2026-12"): never the day.
     month: Mapped[str] = mapped_column(String(7), index=True)
-    # "after_triage" or "after_closure" (core.casework.feedback.MOMENTS).
+    # "after_triage" or "after_closure" (core.casework.feedback).
     moment: Mapped[str] = mapped_column(String(20))
     door: Mapped[str] = mapped_column(String(20))
     track: Mapped[str | None] = mapped_column(String(20))

@@ -56,8 +56,7 @@ def opened_intake() -> Intake | None:
     db.session.commit()
     if intake is None:
         session.pop(MAILBOX_KEY, None)
-        return None
-    return db.session.get(Intake, intake.id)
+    return intake
 
 
 def _mailbox_page(intake: Intake, form: AddInformationForm | None = None):

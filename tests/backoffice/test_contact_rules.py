@@ -47,6 +47,8 @@ def test_her_rules_are_on_her_card_and_on_the_partners_print(app, client, make_s
     case_page, case_id, victim_id = _case_for_sara(app, client, team)
     card = _text(team.get(case_page))
     assert TEXT_ONLY in card and WHEN in card
+    # One record, said once on the page, in one set of words.
+    assert card.count(TEXT_ONLY) == 1 and "May we call?" not in card
     assert "Safe word or question: blue umbrella" in card
     assert "Speak English." in card
     team.environ_base["HTTP_ACCEPT_LANGUAGE"] = "nl"
