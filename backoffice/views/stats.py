@@ -241,7 +241,7 @@ def stats_page():
     exact = g.staff.role == Role.COORDINATOR
     threshold = _threshold()
     figures = _figures(period, today)
-    voice = survivor_voice.compute(db.session, period)
+    voice = survivor_voice.compute(db.session, period, with_texts=exact)
     if not exact:
         figures = figures.suppressed(threshold)
     # The voice's small counts are hidden for everyone, coordinators too: one

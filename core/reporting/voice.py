@@ -7,7 +7,7 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass, replace
 
-from sqlalchemy import func, select
+from sqlalchemy import and_, func, select
 from sqlalchemy.orm import Session
 
 from core.casework.feedback import NO_ANSWER, QUESTIONS
@@ -57,7 +57,9 @@ class VoiceFigures:
         return replace(self, tables=tables, texts=self.texts if keep_texts else None)
 
 
-def compute(session: Session, period: Period) -> VoiceFigures:
+def compute(session: Session, period: Period, *, with_texts: bool = False) -> VoiceFigures:
+    """The answers per quarter; the free texts only when asked for (they are
+    decrypted, and only a coordinator's page shows them)."""
     months = [month.key for month in period.months]
     columns = quarters(period)
     in_period = Feedback.month.in_(months)
@@ -75,7 +77,12 @@ def compute(session: Session, period: Period) -> VoiceFigures:
         rows = [*offered, NO_ANSWER, SKIPPED]
         tables[question] = Table(rows, columns, counts, row_totals=True)
     answers = session.scalar(select(func.count()).select_from(Feedback).where(in_period)) or 0
-    texts = [text for text in session.scalars(select(Feedback.free_text).where(in_period)) if text]
+    texts: list[str] = []
+    if with_texts:
+        with_text = and_(in_period, Feedback.free_text.is_not(None))
+        texts = [
+            text for text in session.scalars(select(Feedback.free_text).where(with_text)) if text
+        ]
     # Random order and no dates: a text cannot be tied to a month or a moment.
     random.SystemRandom().shuffle(texts)
     return VoiceFigures(tables, texts if len(texts) >= MIN_TEXTS else None, answers)
