@@ -38,7 +38,7 @@ run: setup ## Set up, migrate, create the demo account, serve on http://127.0.0.
 serve-prod: setup ## Migrate, then serve with gunicorn (FJC_ENV=production; needs FJC_* set)
 	@test -n "$$FJC_DATABASE_URL" -a -n "$$FJC_REDIS_URL" || { \
 		echo "serve-prod needs FJC_DATABASE_URL (PostgreSQL) and FJC_REDIS_URL, plus"; \
-		echo "FJC_SECRET_KEY, FJC_DATA_KEYS and FJC_INDEX_KEY: see docs/performance.md"; exit 1; }
+		echo "FJC_SECRET_KEY, FJC_DATA_KEYS, FJC_INDEX_KEY, FJC_AUDIT_KEY and FJC_PUBLIC_URL: see docs/operations.md"; exit 1; }
 	FJC_ENV=production $(BIN)/flask --app wsgi migrate
 	FJC_ENV=production $(BIN)/gunicorn -c gunicorn.conf.py wsgi:app
 

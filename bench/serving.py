@@ -226,6 +226,8 @@ def production_env(database_url: str, data_key: str, *, redis_url: str | None) -
         "FJC_SECRET_KEY": "load-test-secret-key-shared-by-all-instances",
         "FJC_DATA_KEYS": data_key,
         "FJC_INDEX_KEY": "test-index-key",
+        "FJC_AUDIT_KEY": "test-audit-key",
+        "FJC_PUBLIC_URL": "https://fjc.example",
         "FJC_PROXY_COUNT": "1",
         "FJC_EXIT_URL": "https://exit.example/",
     }

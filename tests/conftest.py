@@ -52,13 +52,22 @@ def pytest_configure(config):
 # Tests that use what the machine has once (Redis database 15, a gunicorn that
 # takes both cores, a browser) run one after another on one xdist worker; the
 # rest of the suite is spread over both (`make test` runs pytest -n 2).
-SHARED_SERVICES = ("tests/load/", "tests/browser/", "test_rate_limits.py", "test_health.py")
+SHARED_SERVICES = (
+    "tests/load/",
+    "tests/faults/",
+    "tests/browser/",
+    "test_rate_limits.py",
+    "test_health.py",
+)
 
 
 def pytest_collection_modifyitems(config, items):
     for item in items:
         if any(part in item.nodeid for part in SHARED_SERVICES):
             item.add_marker(pytest.mark.xdist_group("shared-services"))
+        # A test of something only PostgreSQL has runs in the postgresql run only.
+        if item.get_closest_marker("postgres_only") and "[sqlite" in item.nodeid:
+            item.add_marker(pytest.mark.skip(reason="PostgreSQL only"))
 
 
 def pg_base_url() -> str:
@@ -160,9 +169,12 @@ def make_test_app(database_url: str, tmp_path, **overrides):
         "SECRET_KEY": "test-secret-" + secrets.token_hex(8),
         "FJC_DATA_KEYS": [TEST_DATA_KEY],
         "FJC_INDEX_KEY": "test-index-key",
+        "FJC_AUDIT_KEY": ["test-audit-key"],
         "INSTANCE_DIR": str(tmp_path / "instance"),
         "FJC_EXIT_URL": "https://exit.example/",
     }
+    if overrides.get("FJC_ENV") == "production":
+        config["FJC_PUBLIC_URL"] = "https://fjc.example"
     config.update(overrides)
     app = create_app(config)
     app.jinja_env.bytecode_cache = TEMPLATE_CODE

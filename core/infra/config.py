@@ -13,8 +13,11 @@ import secrets
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from cryptography.fernet import Fernet
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
 
 ENVIRONMENTS = ("development", "production", "test")
 # The portal's twelve languages, in the order of the language menu: Dutch (the
@@ -81,6 +84,45 @@ def _split(value: str) -> list[str]:
     return [part.strip() for part in value.split(",") if part.strip()]
 
 
+def _check_database_url(url: str) -> None:
+    """A URL SQLAlchemy can use, said in one line when it cannot: a typo here
+    would otherwise surface as a long traceback at the first request."""
+    if url.startswith("postgres://"):
+        raise ConfigError(
+            "FJC_DATABASE_URL starts with postgres://; write postgresql:// "
+            "(or postgresql+psycopg2://) instead"
+        )
+    try:
+        backend = make_url(url).get_backend_name()
+    except ArgumentError:
+        raise ConfigError(
+            "FJC_DATABASE_URL is not a database URL "
+            "(expected sqlite:///PATH or postgresql://USER@HOST:PORT/NAME)"
+        ) from None
+    if backend not in ("sqlite", "postgresql"):
+        raise ConfigError(
+            f"FJC_DATABASE_URL names the {backend!r} database; use sqlite or postgresql"
+        )
+
+
+def _public_url(value: str | None) -> str | None:
+    """The address people use (links in invitations are built from it, never
+    from the request's Host header, which a client chooses)."""
+    if not value:
+        return None
+    parsed = urlsplit(value.strip())
+    if (
+        parsed.scheme not in ("http", "https")
+        or not parsed.hostname
+        or parsed.path not in ("", "/")
+    ):
+        raise ConfigError(
+            "FJC_PUBLIC_URL must be the site's address without a path, "
+            "for example https://hulp.example.be"
+        )
+    return f"{parsed.scheme}://{parsed.netloc}"
+
+
 def _development_secrets(instance_dir: Path) -> dict[str, Any]:
     """Read, or create once, the secrets a development install keeps in instance/."""
     path = instance_dir / SECRETS_FILE
@@ -91,6 +133,7 @@ def _development_secrets(instance_dir: Path) -> dict[str, Any]:
         "secret_key": secrets.token_urlsafe(48),
         "data_keys": [Fernet.generate_key().decode("ascii")],
         "index_key": secrets.token_urlsafe(48),
+        "audit_key": secrets.token_urlsafe(48),
     }
     # O_EXCL: two processes starting at once must not write two different key sets.
     try:
@@ -129,6 +172,8 @@ def load_config(
     data_keys = overrides.pop("FJC_DATA_KEYS", None) or _split(env.get("FJC_DATA_KEYS", ""))
     index_key = overrides.pop("FJC_INDEX_KEY", None) or env.get("FJC_INDEX_KEY") or None
     database_url = overrides.pop("FJC_DATABASE_URL", None) or env.get("FJC_DATABASE_URL") or None
+    audit_keys = overrides.pop("FJC_AUDIT_KEY", None) or _split(env.get("FJC_AUDIT_KEY", ""))
+    public_url = _public_url(overrides.pop("FJC_PUBLIC_URL", None) or env.get("FJC_PUBLIC_URL"))
 
     if fjc_env == "production":
         missing = [
@@ -139,7 +184,11 @@ def load_config(
                 # Derived from the secret key, it would change with it, and every
                 # return code and blind index would stop matching.
                 ("FJC_INDEX_KEY", index_key),
+                # Without its own key the audit chain would be keyed by the
+                # secret key, and rotating that would break the chain.
+                ("FJC_AUDIT_KEY", audit_keys),
                 ("FJC_DATABASE_URL", database_url),
+                ("FJC_PUBLIC_URL", public_url),
             )
             if not value
         ]
@@ -150,9 +199,13 @@ def load_config(
         secret_key = secret_key or generated["secret_key"]
         data_keys = data_keys or list(generated["data_keys"])
         index_key = index_key or generated["index_key"]
+        # A secrets file from before the keyed audit chain has none: the key is
+        # then derived from the secret key (core.infra.crypto).
+        audit_keys = audit_keys or ([generated["audit_key"]] if "audit_key" in generated else [])
 
     if database_url is None:
         database_url = f"sqlite:///{instance_dir / 'fjc.sqlite3'}"
+    _check_database_url(database_url)
 
     languages = _split(env.get("FJC_LANGUAGES", "")) or list(DEFAULT_LANGUAGES)
     retention_days = _whole_number(env, "FJC_RETENTION_DAYS", DEFAULT_RETENTION_DAYS, "days")
@@ -172,6 +225,15 @@ def load_config(
         # own key the lookup key is derived from the secret key (core.infra.crypto).
         "FJC_INDEX_KEY": index_key,
         "FJC_DATABASE_URL": database_url,
+        # Newest first, like FJC_DATA_KEYS: new audit events are keyed with the
+        # first, and events keyed with an older one still verify. Required in
+        # production; elsewhere, without one, it is derived from the secret key.
+        "FJC_AUDIT_KEY": audit_keys,
+        # Where `audit-verify` keeps the signed heads it checks on later runs.
+        "FJC_AUDIT_ANCHOR_FILE": env.get("FJC_AUDIT_ANCHOR_FILE")
+        or str(instance_dir / "audit-anchors.log"),
+        # Required in production; in development links use the request's host.
+        "FJC_PUBLIC_URL": public_url,
         "FJC_REDIS_URL": env.get("FJC_REDIS_URL") or None,
         # How many reverse proxies in front of the app to trust for X-Forwarded-*
         # (For, Proto, Host). 0: none, so a client cannot name its own address
@@ -215,6 +277,10 @@ def load_config(
         # Every staff account needs a second factor (TOTP) in production; in
         # development and tests it is optional.
         "FJC_REQUIRE_SECOND_FACTOR": fjc_env == "production",
+        # Whether the start proves the keys open the stored data (core.governance.
+        # key_check). Tests switch it on where they test it: most of them make
+        # apps with other keys on one shared database on purpose.
+        "FJC_CHECK_KEYS": fjc_env != "test",
         "TESTING": fjc_env == "test",
     }
     config.update(overrides)

@@ -19,6 +19,8 @@ def test_production_refuses_to_start_without_secrets_and_names_them(tmp_path):
     assert "FJC_DATA_KEYS" in message
     assert "FJC_DATABASE_URL" in message
     assert "FJC_INDEX_KEY" in message
+    assert "FJC_AUDIT_KEY" in message
+    assert "FJC_PUBLIC_URL" in message
     assert "\n" not in message
     assert not (tmp_path / "secrets.json").exists(), "production must not generate secrets"
 
@@ -29,6 +31,8 @@ def test_production_needs_an_explicit_database_url(tmp_path):
         "FJC_SECRET_KEY": "s" * 40,
         "FJC_DATA_KEYS": KEY,
         "FJC_INDEX_KEY": "i" * 40,
+        "FJC_AUDIT_KEY": "a" * 40,
+        "FJC_PUBLIC_URL": "https://hulp.example.be",
     }
     with pytest.raises(ConfigError, match="production needs FJC_DATABASE_URL to be set"):
         load_config(env, {"INSTANCE_DIR": tmp_path})
@@ -40,6 +44,8 @@ def test_production_starts_with_secrets_and_hardened_cookies(tmp_path):
         "FJC_SECRET_KEY": "s" * 40,
         "FJC_DATA_KEYS": f"{KEY}, {Fernet.generate_key().decode()}",
         "FJC_INDEX_KEY": "i" * 40,
+        "FJC_AUDIT_KEY": "a" * 40,
+        "FJC_PUBLIC_URL": "https://hulp.example.be",
         "FJC_DATABASE_URL": "postgresql+psycopg://fjc@db/fjc",
     }
     config = load_config(env, {"INSTANCE_DIR": tmp_path})
@@ -104,7 +110,34 @@ def test_wsgi_exits_with_one_line_in_production_without_secrets(tmp_path):
         text=True,
         timeout=60,
     )
-    assert result.returncode == 1
+    assert result.returncode == 3, "the status that stops gunicorn instead of a restart loop"
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1, result.stderr
     assert "FJC configuration error: production needs FJC_SECRET_KEY" in lines[0]
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        ("postgres://u@h/db", "write postgresql:// "),
+        ("not a url", "is not a database URL"),
+        ("mysql://u@h/db", "names the 'mysql' database"),
+    ],
+)
+def test_a_database_url_that_cannot_work_is_refused_in_one_line(tmp_path, url, expected):
+    with pytest.raises(ConfigError, match=expected) as caught:
+        load_config({"FJC_DATABASE_URL": url}, {"INSTANCE_DIR": tmp_path})
+    assert "\n" not in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    "url", ["hulp.example.be", "https://hulp.example.be/portal", "ftp://hulp.example.be"]
+)
+def test_the_public_url_is_an_address_without_a_path(tmp_path, url):
+    with pytest.raises(ConfigError, match="FJC_PUBLIC_URL must be"):
+        load_config({"FJC_PUBLIC_URL": url}, {"INSTANCE_DIR": tmp_path})
+
+
+def test_the_public_url_loses_a_trailing_slash(tmp_path):
+    config = load_config({"FJC_PUBLIC_URL": "https://hulp.example.be/"}, {"INSTANCE_DIR": tmp_path})
+    assert config["FJC_PUBLIC_URL"] == "https://hulp.example.be"
