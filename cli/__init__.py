@@ -11,7 +11,7 @@ from flask import Flask, current_app
 from flask.cli import with_appcontext
 
 from cli.staff import reset_two_step_command, unlock_staff_command
-from core.governance import audit, retention, rotation
+from core.governance import anchors, audit, key_check, retention, rotation
 from core.governance.backup import BackupError
 from core.governance.backup import backup as make_backup
 from core.governance.backup import restore as restore_backup
@@ -38,8 +38,17 @@ def _read_password() -> str:
 def migrate_command() -> None:
     """Apply the database migrations (and make sure the centre exists)."""
     migrations.upgrade(db.get_engine())
+    try:
+        with db.writing() as session:
+            key_check.check_or_seal(session)
+    except key_check.WrongKeys as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(1)
     with db.writing() as session:
         ensure_default_centre(session, load_centre_file(current_app.config["FJC_CENTRE_FILE"]))
+        keyed = audit.key_legacy_chain(session)
+    if keyed:
+        click.echo(f"audit trail: {keyed} earlier events are now chained with FJC_AUDIT_KEY")
     click.echo("database is up to date")
 
 
@@ -97,15 +106,40 @@ def seed_demo_command() -> None:
 
 @click.command("audit-verify")
 @with_appcontext
-def audit_verify_command() -> None:
-    """Check the audit trail's hash chain; exit status 1 when it was tampered with."""
+@click.option(
+    "--anchor",
+    "given",
+    multiple=True,
+    metavar="LINE",
+    help="An anchor line kept elsewhere (the operator's log); checked as well.",
+)
+def audit_verify_command(given: tuple[str, ...]) -> None:
+    """Check the audit trail's keyed chain and the anchors of earlier runs, then
+    write a new anchor; exit status 1 when the trail was tampered with."""
+    anchor_file = Path(current_app.config["FJC_AUDIT_ANCHOR_FILE"])
+    try:
+        earlier = anchors.read(anchor_file) + [anchors.parse(line) for line in given]
+    except (anchors.AnchorError, OSError) as exc:
+        click.echo(f"error: {anchor_file}: {_one_line(exc)}", err=True)
+        sys.exit(1)
     with db.writing() as session:
-        problems = audit.verify(session)
+        problems = audit.verify(session) + anchors.check(session, earlier)
+        head = None if problems else anchors.head(session)
     for problem in problems:
         click.echo(problem, err=True)
     if problems:
         sys.exit(1)
-    click.echo("audit trail intact")
+    if head is None:
+        click.echo("audit trail intact (no events yet)")
+        return
+    try:
+        anchors.append(anchor_file, head)
+    except OSError as exc:
+        click.echo(f"error: the anchor could not be written: {_one_line(exc)}", err=True)
+        sys.exit(1)
+    click.echo(f"audit trail intact: {head.count} events, {len(earlier)} earlier anchors hold")
+    # This line is meant for the operator's log, outside the database's reach.
+    click.echo(f"anchor: {head.line()}")
 
 
 @click.command("rotate-keys")

@@ -1,5 +1,8 @@
-"""The audit trail: append-only, each event chained to the one before it by hash,
-so a changed or deleted row breaks the chain and `audit-verify` finds it."""
+"""The audit trail: append-only, each event chained to the one before it by a
+keyed hash (HMAC-SHA256 under FJC_AUDIT_KEY), so a changed or deleted row breaks
+the chain and `audit-verify` finds it. Without the key nobody can re-chain a
+changed history; core.governance.anchors catches what the key alone cannot
+(a history cut short at its newest events)."""
 
 from __future__ import annotations
 
@@ -10,6 +13,7 @@ from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
 from core.infra import clock
+from core.infra.crypto import keyring
 from core.model import AuditEvent
 
 GENESIS_HASH = "0" * 64
@@ -17,8 +21,8 @@ GENESIS_HASH = "0" * 64
 _PG_AUDIT_LOCK = 0x464A43
 
 
-def _event_hash(prev_hash: str, event: AuditEvent) -> str:
-    payload = json.dumps(
+def _payload(prev_hash: str, event: AuditEvent) -> bytes:
+    return json.dumps(
         {
             "prev": prev_hash,
             "at": event.created_at.isoformat(),
@@ -29,8 +33,20 @@ def _event_hash(prev_hash: str, event: AuditEvent) -> str:
             "detail": event.detail,
         },
         sort_keys=True,
-    )
-    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+    ).encode("utf-8")
+
+
+def _event_hash(prev_hash: str, event: AuditEvent) -> str:
+    return keyring().audit_mac(_payload(prev_hash, event))
+
+
+def _hash_matches(event: AuditEvent) -> bool:
+    return keyring().audit_mac_matches(_payload(event.prev_hash, event), event.hash)
+
+
+def _legacy_hash(prev_hash: str, event: AuditEvent) -> str:
+    """The unkeyed hash of the chain before it was keyed (until release 0012)."""
+    return hashlib.sha256(_payload(prev_hash, event)).hexdigest()
 
 
 def record(
@@ -73,7 +89,39 @@ def verify(session: Session) -> list[str]:
     for event in session.scalars(select(AuditEvent).order_by(AuditEvent.id)):
         if event.prev_hash != expected_prev:
             problems.append(f"event {event.id}: the event before it was changed or removed")
-        if _event_hash(event.prev_hash, event) != event.hash:
+        if not _hash_matches(event):
             problems.append(f"event {event.id}: its content was changed")
         expected_prev = event.hash
     return problems
+
+
+def key_legacy_chain(session: Session) -> int:
+    """Re-chain, under the audit key, the events an older release chained with
+    plain SHA-256 (anyone could recompute those). Runs at `migrate`; returns how
+    many events it keyed, 0 when there is nothing to do.
+
+    Only an intact legacy chain is keyed (followed, perhaps, by keyed events
+    written before `migrate` ran); a broken one is left alone so that
+    `audit-verify` keeps reporting the damage instead of it being sealed in."""
+    events = list(session.scalars(select(AuditEvent).order_by(AuditEvent.id)))
+    expected_prev = GENESIS_HASH
+    legacy = 0
+    for position, event in enumerate(events):
+        if event.prev_hash != expected_prev:
+            return 0
+        # The legacy part is a prefix: once one event is keyed, all after it are.
+        if legacy == position and _legacy_hash(event.prev_hash, event) == event.hash:
+            legacy += 1
+        elif not _hash_matches(event):
+            return 0
+        expected_prev = event.hash
+    if not legacy:
+        return 0
+    prev_hash = GENESIS_HASH
+    for event in events:
+        event.prev_hash = prev_hash
+        event.hash = _event_hash(prev_hash, event)
+        prev_hash = event.hash
+    session.flush()
+    record(session, "audit.keyed", detail=f"events={legacy}")
+    return legacy

@@ -17,9 +17,10 @@ from sqlalchemy.types import TypeDecorator
 
 
 class KeyRing:
-    def __init__(self, data_keys: list[str], index_key: bytes):
+    def __init__(self, data_keys: list[str], index_key: bytes, audit_keys: list[bytes]):
         self._fernet = MultiFernet([Fernet(key.encode("ascii")) for key in data_keys])
         self._index_key = index_key
+        self._audit_keys = audit_keys
 
     def encrypt(self, plaintext: str) -> str:
         return self._fernet.encrypt(plaintext.encode("utf-8")).decode("ascii")
@@ -32,6 +33,18 @@ class KeyRing:
         message = f"{purpose}\x00{value}".encode()
         return hmac.new(self._index_key, message, hashlib.sha256).hexdigest()
 
+    def audit_mac(self, message: bytes) -> str:
+        """The audit chain's keyed hash, under the newest audit key."""
+        return hmac.new(self._audit_keys[0], message, hashlib.sha256).hexdigest()
+
+    def audit_mac_matches(self, message: bytes, mac: str) -> bool:
+        """Whether `mac` was made with any configured audit key (older keys
+        stay configured as long as events keyed with them are kept)."""
+        return any(
+            hmac.compare_digest(hmac.new(key, message, hashlib.sha256).hexdigest(), mac)
+            for key in self._audit_keys
+        )
+
 
 _keyring: KeyRing | None = None
 
@@ -40,13 +53,18 @@ def derive_index_key(secret_key: str) -> bytes:
     return hashlib.sha256(b"fjc-index-key\x00" + secret_key.encode("utf-8")).digest()
 
 
-def configure_keyring(data_keys, index_key: str | None, secret_key: str) -> KeyRing:
+def derive_audit_key(secret_key: str) -> bytes:
+    return hashlib.sha256(b"fjc-audit-key\x00" + secret_key.encode("utf-8")).digest()
+
+
+def configure_keyring(data_keys, index_key: str | None, secret_key: str, audit_keys=()) -> KeyRing:
     """Set the process's key ring from the settings and return it."""
     global _keyring
     raw_index = index_key.encode("utf-8") if index_key else derive_index_key(secret_key)
+    raw_audit = [key.encode("utf-8") for key in audit_keys] or [derive_audit_key(secret_key)]
     # One key ring per process: the column type below has no app context when
     # SQLAlchemy binds parameters (CLI, threads), so it reads this module global.
-    _keyring = KeyRing(list(data_keys), raw_index)
+    _keyring = KeyRing(list(data_keys), raw_index, raw_audit)
     return _keyring
 
 

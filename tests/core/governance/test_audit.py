@@ -1,6 +1,11 @@
-from sqlalchemy import text
+import hashlib
+import json
+from pathlib import Path
+
+from sqlalchemy import select, text
 
 from core.governance import audit
+from core.model import AuditEvent
 from web.db import db
 
 
@@ -61,3 +66,122 @@ def test_staff_actions_over_http_are_chained_and_a_change_is_found(app, client, 
         )
     with app.app_context(), db.writing() as session:
         assert audit.verify(session)
+
+
+def _rechain_without_the_key(session) -> None:
+    """What an attacker with the database alone can do: change an event and
+    recompute every hash with plain SHA-256, as the chain before FJC_AUDIT_KEY
+    was made (so this also builds such an old chain)."""
+    prev = audit.GENESIS_HASH
+    for event in session.scalars(select(AuditEvent).order_by(AuditEvent.id)):
+        if event.action == "intake.viewed":
+            event.action = "x"
+        event.prev_hash = prev
+        event.hash = hashlib.sha256(audit._payload(prev, event)).hexdigest()
+        prev = event.hash
+
+
+def test_a_history_rechained_without_the_key_is_detected(app):
+    _three_events(app)
+    with app.app_context():
+        with db.writing() as session:
+            _rechain_without_the_key(session)
+        with db.writing() as session:
+            problems = audit.verify(session)
+    assert len(problems) == 3 and all("changed" in problem for problem in problems)
+
+
+def test_events_keyed_with_an_older_audit_key_still_verify(app_factory):
+    old = app_factory(FJC_AUDIT_KEY=["old-audit-key"])
+    _three_events(old)
+    rotated = app_factory(FJC_AUDIT_KEY=["new-audit-key", "old-audit-key"])
+    with rotated.app_context(), db.writing() as session:
+        audit.record(session, "staff.login")
+    with rotated.app_context(), db.writing() as session:
+        assert audit.verify(session) == []
+    without_old = app_factory(FJC_AUDIT_KEY=["new-audit-key"])
+    with without_old.app_context(), db.writing() as session:
+        assert len(audit.verify(session)) == 3
+
+
+def test_cutting_off_the_newest_events_is_caught_by_the_anchor(app):
+    _three_events(app)
+    runner = app.test_cli_runner()
+    first = runner.invoke(args=["audit-verify"])
+    assert first.exit_code == 0, first.output
+    assert "audit trail intact: 3 events, 0 earlier anchors hold" in first.output
+    with app.app_context(), db.writing() as session:
+        session.execute(text("DELETE FROM audit_events WHERE action = 'staff.logout'"))
+        # What is left still chains: only the anchor can tell.
+        assert audit.verify(session) == []
+    second = runner.invoke(args=["audit-verify"])
+    assert second.exit_code == 1
+    assert "is missing: the trail was cut short" in second.output
+
+
+def test_an_anchor_kept_in_the_operators_log_catches_a_deleted_anchor_file(app):
+    _three_events(app)
+    runner = app.test_cli_runner()
+    output = runner.invoke(args=["audit-verify"]).output
+    anchor_line = next(line for line in output.splitlines() if line.startswith("anchor: "))
+    anchor_line = anchor_line.removeprefix("anchor: ")
+    with app.app_context(), db.writing() as session:
+        session.execute(text("DELETE FROM audit_events WHERE action = 'staff.logout'"))
+    Path(app.config["FJC_AUDIT_ANCHOR_FILE"]).unlink()
+    assert runner.invoke(args=["audit-verify"]).exit_code == 0  # nothing left to compare
+    result = runner.invoke(args=["audit-verify", "--anchor", anchor_line])
+    assert result.exit_code == 1 and "cut short" in result.output
+
+
+def test_a_forged_anchor_is_refused(app):
+    _three_events(app)
+    runner = app.test_cli_runner()
+    runner.invoke(args=["audit-verify"])
+    anchor_file = Path(app.config["FJC_AUDIT_ANCHOR_FILE"])
+    forged = json.loads(anchor_file.read_text().splitlines()[-1])
+    forged["count"] = 2
+    anchor_file.write_text(json.dumps(forged) + "\n")
+    result = runner.invoke(args=["audit-verify"])
+    assert result.exit_code == 1 and "signature does not match" in result.output
+
+
+def test_a_rechained_history_differs_from_its_anchor(app):
+    """Even someone holding the audit key cannot rewrite what was anchored."""
+    _three_events(app)
+    runner = app.test_cli_runner()
+    runner.invoke(args=["audit-verify"])
+    with app.app_context(), db.writing() as session:
+        prev = audit.GENESIS_HASH
+        for event in session.scalars(select(AuditEvent).order_by(AuditEvent.id)):
+            event.target_id = 9
+            event.prev_hash, event.hash = prev, audit._event_hash(prev, event)
+            prev = event.hash
+    with app.app_context(), db.writing() as session:
+        assert audit.verify(session) == []  # the key re-chained it
+    result = runner.invoke(args=["audit-verify"])
+    assert result.exit_code == 1 and "rewritten" in result.output
+
+
+def test_migrate_keys_a_chain_an_older_release_left_unkeyed(app):
+    _three_events(app)
+    with app.app_context(), db.writing() as session:
+        _rechain_without_the_key(session)  # the old format: plain SHA-256
+        assert audit.verify(session)
+    result = app.test_cli_runner().invoke(args=["migrate"])
+    assert "audit trail: 3 earlier events are now chained with FJC_AUDIT_KEY" in result.output
+    with app.app_context(), db.writing() as session:
+        assert audit.verify(session) == []
+        actions = session.execute(text("SELECT action FROM audit_events ORDER BY id")).scalars()
+        assert list(actions)[-1] == "audit.keyed"
+    again = app.test_cli_runner().invoke(args=["migrate"])
+    assert "earlier events" not in again.output
+
+
+def test_migrate_leaves_a_broken_legacy_chain_for_audit_verify_to_report(app):
+    _three_events(app)
+    with app.app_context(), db.writing() as session:
+        _rechain_without_the_key(session)
+        session.execute(text("DELETE FROM audit_events WHERE action = 'x'"))
+    app.test_cli_runner().invoke(args=["migrate"])
+    with app.app_context(), db.writing() as session:
+        assert any("removed" in problem for problem in audit.verify(session))

@@ -6,7 +6,9 @@ from core.intake import return_codes
 
 @pytest.fixture
 def keys():
-    crypto._keyring = crypto.KeyRing([crypto.Fernet.generate_key().decode()], b"index-key")
+    crypto._keyring = crypto.KeyRing(
+        [crypto.Fernet.generate_key().decode()], b"index-key", [b"audit"]
+    )
     yield
     crypto._keyring = None
 
@@ -44,5 +46,7 @@ def test_the_lookup_key_is_keyed_and_hides_the_code(keys):
     key = return_codes.lookup_key(code)
     assert key == return_codes.lookup_key(code)
     assert code not in key and len(key) == 64
-    crypto._keyring = crypto.KeyRing([crypto.Fernet.generate_key().decode()], b"other-key")
+    crypto._keyring = crypto.KeyRing(
+        [crypto.Fernet.generate_key().decode()], b"other-key", [b"audit"]
+    )
     assert return_codes.lookup_key(code) != key
