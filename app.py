@@ -10,12 +10,15 @@ from collections.abc import Mapping
 from typing import Any
 
 from flask import Flask, jsonify
+from sqlalchemy import inspect
+from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 import backoffice
 import cli
 import portal
 from core.casework import risk
+from core.governance import key_check
 from core.infra import health
 from core.infra.config import PROJECT_ROOT, ConfigError, load_config
 from core.infra.crypto import configure_keyring
@@ -37,7 +40,10 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.config.update(settings)
 
     app.extensions["fjc_keyring"] = configure_keyring(
-        app.config["FJC_DATA_KEYS"], app.config["FJC_INDEX_KEY"], app.config["SECRET_KEY"]
+        app.config["FJC_DATA_KEYS"],
+        app.config["FJC_INDEX_KEY"],
+        app.config["SECRET_KEY"],
+        app.config["FJC_AUDIT_KEY"],
     )
     urls.init_app(app)
     sessions.init_app(app)
@@ -53,13 +59,37 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     backoffice.init_app(app)
     # A broken instrument file stops the start, naming the file, not a case page later.
     risk.current(app.config["FJC_RISK_INSTRUMENT"])
+    if app.config["FJC_CHECK_KEYS"]:
+        _keys_open_the_data(app)
 
     @app.get("/healthz")
     def healthz():
-        body, status = health.report(db.session, app.config["FJC_REDIS_URL"], app.logger)
+        body, status = health.report(
+            db.new_write_session, key_check.verify, app.config["FJC_REDIS_URL"], app.logger
+        )
         return jsonify(body), status
 
     return app
+
+
+def _keys_open_the_data(app: Flask) -> None:
+    """Refuse to start (ConfigError, one line) when the configured keys cannot
+    open the data already stored; seal a canary on a database that has none."""
+    with app.app_context():
+        try:
+            if not inspect(db.get_engine()).has_table("key_canaries"):
+                return  # not migrated yet: `migrate` seals it
+            with db.writing() as session:
+                key_check.check_or_seal(session)
+        except key_check.WrongKeys as exc:
+            db.get_engine().dispose()  # the app is not made: nothing else closes it
+            raise ConfigError(str(exc)) from None
+        except SQLAlchemyError as exc:
+            # The database may come up after the app: /healthz checks the keys then.
+            app.logger.warning(
+                "the database did not answer at start (%s); /healthz checks the keys",
+                type(exc).__name__,
+            )
 
 
 def _behind_proxies(app: Flask) -> None:

@@ -40,14 +40,26 @@ class Database:
         """A separate write transaction, committed on success, for CLI and jobs."""
         return write_transaction(self._bound())
 
+    def new_write_session(self) -> Session:
+        """A write session outside the request's own (the caller closes it)."""
+        return self._bound().session(writing=True)
+
     def get_engine(self) -> Engine:
         return self._bound().engine
 
     @staticmethod
     def _remove_session(_exc=None) -> None:
         session = g.pop("db_session", None)
-        if session is not None:
+        if session is None:
+            return
+        try:
             session.close()
+        except Exception:  # noqa: BLE001 - the answer is already made
+            # A connection that died mid-request fails on its rollback here,
+            # after the (calm) page was made: raising now would replace that
+            # page with the server's bare 500. The pool drops the connection.
+            current_app.logger.warning("database connection lost; it is discarded")
+            session.invalidate()
 
 
 db = Database()

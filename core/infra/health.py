@@ -1,26 +1,60 @@
-"""What /healthz checks: the database, and Redis when one is configured.
+"""What /healthz checks: that the database takes a write, that the configured
+keys open its data, and Redis when one is configured.
 
-A load balancer takes an instance out of rotation on 503: only a database it
-cannot reach does that. Redis holds the shared rate-limit counters; without
-it each process counts for itself, which is "degraded", not down. Each check
-is short (one round trip, a one second timeout) and its answer names no data."""
+A load balancer takes an instance out of rotation on 503: a database it cannot
+reach or write to (a full disk, a read-only failover) does that, and so do
+keys that cannot read the data, since every request taken would be lost to
+the team. Redis holds the shared rate-limit counters; without it each process
+counts for itself, which is "degraded", not down. Each check is short (one
+round trip, a one second timeout for Redis) and its answer names no data."""
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
+from contextlib import suppress
 
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
+from core.infra import clock
+
 REDIS_TIMEOUT_SECONDS = 1.0
+_HEALTH_ROW = 1
 
 
-def database_ok(session: Session) -> bool:
+def check_database(
+    new_session: Callable[[], Session], keys_open_the_data: Callable[[Session], bool]
+) -> tuple[str, bool]:
+    """("ok" | "unreachable" | "not writable", whether the keys open the data),
+    in one write transaction of its own."""
+    session = new_session()
     try:
-        session.execute(text("SELECT 1"))
-    except Exception:  # noqa: BLE001 - any failure means "not healthy"
-        return False
-    return True
+        try:
+            keys_ok = keys_open_the_data(session)
+        except Exception:  # noqa: BLE001 - any failure to read is reported
+            return "unreachable", False
+        try:
+            _write(session)
+            # The commit is where a full disk fails.
+            session.commit()
+        except Exception:  # noqa: BLE001 - any failure to write is reported
+            return "not writable", keys_ok
+        return "ok", keys_ok
+    finally:
+        with suppress(Exception):
+            session.close()
+
+
+def _write(session: Session) -> None:
+    values = {"id": _HEALTH_ROW, "now": clock.now()}
+    updated = session.execute(
+        text("UPDATE health_writes SET written_at = :now WHERE id = :id"), values
+    )
+    if not updated.rowcount:  # type: ignore[attr-defined]
+        session.execute(
+            text("INSERT INTO health_writes (id, written_at) VALUES (:id, :now)"), values
+        )
 
 
 def redis_ok(url: str) -> bool:
@@ -38,18 +72,26 @@ def redis_ok(url: str) -> bool:
 
 
 def report(
-    session: Session, redis_url: str | None, logger: logging.Logger
+    new_session: Callable[[], Session],
+    keys_open_the_data: Callable[[Session], bool],
+    redis_url: str | None,
+    logger: logging.Logger,
 ) -> tuple[dict[str, str], int]:
-    """The body and status of /healthz. Only the database decides: without
-    Redis the rate limits count per process (web.security), so the instance
-    still serves, and taking every instance out at once would take the whole
-    service down. Redis is then reported "degraded", and logged."""
-    body = {"database": "ok" if database_ok(session) else "unreachable"}
-    if body["database"] != "ok":
-        logger.error("health check: database unreachable")
+    """The body and status of /healthz. Without Redis the rate limits count per
+    process (web.security), so the instance still serves, and taking every
+    instance out at once would take the whole service down: Redis is then
+    reported "degraded", and logged."""
+    database, keys_ok = check_database(new_session, keys_open_the_data)
+    body = {"database": database}
+    if database != "ok":
+        logger.error("health check: database %s", database)
+    if database != "unreachable":
+        body["data_keys"] = "ok" if keys_ok else "wrong"
+        if not keys_ok:
+            logger.error("health check: the data keys cannot open this database's data")
     if redis_url:
         body["redis"] = "ok" if redis_ok(redis_url) else "degraded"
         if body["redis"] != "ok":
             logger.warning("health check: redis unreachable; rate limits count per process")
-    healthy = body["database"] == "ok"
+    healthy = database == "ok" and keys_ok
     return {"status": "ok" if healthy else "error", **body}, 200 if healthy else 503

@@ -58,6 +58,10 @@ from core.model.network import (  # noqa: F401
     Centre,
     Municipality,
 )
+from core.model.system import (  # noqa: F401
+    HealthWrite,
+    KeyCanary,
+)
 
 __all__ = [
     "NAMING_CONVENTION",
@@ -98,4 +102,6 @@ __all__ = [
     "CaseConsultation",
     "CaseAction",
     "AuditEvent",
+    "KeyCanary",
+    "HealthWrite",
 ]

@@ -69,7 +69,7 @@ def test_static_files_may_be_cached_but_pages_may_not(client):
 def test_healthz_reports_the_database_without_personal_data(client):
     response = client.get("/healthz")
     assert response.status_code == 200
-    assert json.loads(response.data) == {"status": "ok", "database": "ok"}
+    assert json.loads(response.data) == {"status": "ok", "database": "ok", "data_keys": "ok"}
 
 
 def test_an_unknown_page_gets_a_portal_page_with_quick_exit(client):

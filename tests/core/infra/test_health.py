@@ -18,7 +18,7 @@ def _health(app):
 
 
 def test_without_redis_only_the_database_is_checked(app):
-    assert _health(app) == (200, {"status": "ok", "database": "ok"})
+    assert _health(app) == (200, {"status": "ok", "database": "ok", "data_keys": "ok"})
 
 
 def test_a_reachable_redis_is_reported(app_factory):
@@ -32,14 +32,25 @@ def test_a_reachable_redis_is_reported(app_factory):
     finally:
         connection.close()
     app = app_factory(FJC_REDIS_URL=REDIS_URL)
-    assert _health(app) == (200, {"status": "ok", "database": "ok", "redis": "ok"})
+    assert _health(app) == (
+        200,
+        {"status": "ok", "database": "ok", "data_keys": "ok", "redis": "ok"},
+    )
 
 
 def test_an_unreachable_redis_is_degraded_not_out_of_rotation(app_factory, caplog):
     """Without Redis the limits count per process: the instance still serves,
     and every instance at once answering 503 would take the service down."""
     app = app_factory(FJC_REDIS_URL=UNREACHABLE_REDIS)
-    assert _health(app) == (200, {"status": "ok", "database": "ok", "redis": "degraded"})
+    assert _health(app) == (
+        200,
+        {
+            "status": "ok",
+            "database": "ok",
+            "data_keys": "ok",
+            "redis": "degraded",
+        },
+    )
     assert "redis unreachable; rate limits count per process" in caplog.text
 
 
@@ -54,3 +65,58 @@ def test_a_database_that_does_not_answer_makes_it_unhealthy(app, monkeypatch):
     status, body = _health(app)
     assert status == 503
     assert body == {"status": "error", "database": "unreachable"}
+
+
+def test_a_database_that_cannot_take_a_write_makes_it_unhealthy(app, monkeypatch, caplog):
+    """A full disk: reads still work, every write fails at its commit."""
+    from sqlalchemy.exc import OperationalError
+    from sqlalchemy.orm import Session
+
+    def full(self):
+        raise OperationalError("COMMIT", {}, Exception("database or disk is full"))
+
+    monkeypatch.setattr(Session, "commit", full)
+    status, body = _health(app)
+    assert (status, body["database"], body["status"]) == (503, "not writable", "error")
+    assert "health check: database not writable" in caplog.text
+
+
+@pytest.mark.postgres_only
+def test_a_read_only_database_makes_it_unhealthy(app, database_url, tmp_path):
+    """As after a fail-over to a read-only replica."""
+    from sqlalchemy.engine import make_url
+
+    from tests.conftest import make_test_app
+    from web.db import db
+
+    url = make_url(database_url)
+    options = url.query["options"] + " -cdefault_transaction_read_only=on"
+    read_only = make_test_app(
+        url.update_query_dict({"options": options}).render_as_string(hide_password=False),
+        tmp_path / "read-only",
+    )
+    try:
+        status, body = _health(read_only)
+        assert (status, body["database"]) == (503, "not writable")
+    finally:
+        with read_only.app_context():
+            db.get_engine().dispose()
+
+
+def test_keys_that_cannot_open_the_data_make_it_unhealthy(app_factory, database_url, tmp_path):
+    from cryptography.fernet import Fernet
+
+    from tests.conftest import make_test_app
+    from web.db import db
+
+    sealed = app_factory(FJC_CHECK_KEYS=True)  # its start seals the canary
+    assert _health(sealed)[0] == 200
+    stranger = make_test_app(
+        database_url, tmp_path / "other", FJC_DATA_KEYS=[Fernet.generate_key().decode()]
+    )
+    try:
+        status, body = _health(stranger)
+        assert (status, body["data_keys"]) == (503, "wrong")
+    finally:
+        with stranger.app_context():
+            db.get_engine().dispose()
