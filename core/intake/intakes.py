@@ -14,7 +14,7 @@ from core.intake import priority, return_codes
 from core.model import Intake, IntakeKind, IntakeStatus, Referral
 from core.network.centres import current_centre
 
-_SUBMISSION_PURPOSE = "submission"
+SUBMISSION_PURPOSE = "submission"
 
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 TIMES = ("morning", "afternoon", "evening")
@@ -148,9 +148,7 @@ def _referral(details: ReferralDetails) -> Referral:
 def submit(session: Session, data: Submission) -> tuple[Intake, str]:
     """Store the request; return it with its return code (shown once, never stored)."""
     submission_key = (
-        keyring().lookup_key(_SUBMISSION_PURPOSE, data.submission_id)
-        if data.submission_id
-        else None
+        keyring().lookup_key(SUBMISSION_PURPOSE, data.submission_id) if data.submission_id else None
     )
     if submission_key and session.scalar(
         select(Intake.id).where(Intake.submission_key == submission_key)

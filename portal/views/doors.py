@@ -5,11 +5,12 @@ from __future__ import annotations
 import secrets
 from collections.abc import Callable
 
-from flask import current_app, g, render_template, request
+from flask import current_app, g, render_template, request, session
 
 from core.intake import return_codes
 from core.intake.intakes import AlreadySubmitted, ReferralDetails, SafeContact, Submission, submit
 from core.intake.notify import notify_team_if_urgent
+from core.intake.resend import give_code_again
 from core.model import IntakeKind
 from core.network.centres import active_municipalities, current_centre
 from portal.blueprint import bp
@@ -18,6 +19,10 @@ from web.db import db
 from web.security import limiter
 
 SUBMIT_LIMIT = "10 per minute; 60 per hour"
+# The forms this browser session loaded lately (core.intake.resend): only they
+# may be given their code again. The quick exit ends the session, and them.
+LOADED_FORMS = "loaded_forms"
+LOADED_FORMS_KEPT = 5
 
 
 def _safe_contact_form(form_class: type[SafeContactForm]) -> SafeContactForm:
@@ -64,6 +69,8 @@ def _handle(form, template: str, kind: IntakeKind, build: Callable[[], Submissio
     """The flow all doors share: show, validate, store once, show the code once."""
     if request.method == "GET":
         form.submission_id.data = secrets.token_urlsafe(16)
+        loaded = session.get(LOADED_FORMS, [])
+        session[LOADED_FORMS] = [*loaded, form.submission_id.data][-LOADED_FORMS_KEPT:]
         if hasattr(form, "contact_language"):
             form.contact_language.data = g.lang
     if not form.validate_on_submit():
@@ -79,7 +86,7 @@ def _handle(form, template: str, kind: IntakeKind, build: Callable[[], Submissio
         intake, code = submit(db.session, data)
         db.session.commit()
     except AlreadySubmitted:
-        return render_template("portal/already_sent.html")
+        return _sent_before(form, kind)
     notify_team_if_urgent(current_app.config, intake)
     # Shown in this response only: the code is not stored, nor put in a URL or cookie.
     return render_template(
@@ -87,6 +94,27 @@ def _handle(form, template: str, kind: IntakeKind, build: Callable[[], Submissio
         kind=kind,
         danger=data.danger_now,
         return_code=return_codes.display(code),
+    )
+
+
+def _sent_before(form, kind: IntakeKind):
+    """The same form again: its code again when its answer may have been lost
+    (core.intake.resend says when), else only that it arrived."""
+    submission_id = form.submission_id.data
+    given = None
+    if submission_id and submission_id in session.get(LOADED_FORMS, []):
+        given = give_code_again(db.session, submission_id)
+    if given is None:
+        db.session.rollback()
+        return render_template("portal/already_sent.html")
+    intake, code = given
+    db.session.commit()
+    return render_template(
+        "portal/sent.html",
+        kind=kind,
+        danger=intake.danger_now,
+        return_code=return_codes.display(code),
+        given_again=True,
     )
 
 
