@@ -34,6 +34,15 @@ def init_app(app: Flask) -> None:
         logger.setLevel(logging.INFO)
         logger.propagate = False
 
+    def _log_exception(exc_info) -> None:
+        # Flask's own line names the path ("Exception on /staff/cases/12 [GET]"),
+        # and a path may carry an id or a token; the endpoint says enough.
+        app.logger.error(
+            "Exception at endpoint %s [%s]", request.endpoint, request.method, exc_info=exc_info
+        )
+
+    app.log_exception = _log_exception  # type: ignore[method-assign]
+
     @app.before_request
     def _start_timer():
         g.request_started = time.perf_counter()

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import ipaddress
 
-from flask import Flask, render_template, request
+from cryptography.fernet import InvalidToken
+from flask import Flask, current_app, render_template, request
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_wtf.csrf import CSRFError, CSRFProtect
+from sqlalchemy.exc import DBAPIError
 
 csrf = CSRFProtect()
 # An IPv6 client gets a whole /64 from its provider: counted per address, one
@@ -121,4 +123,28 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(500)
     def _server_error(_exc):
+        return _error(500, "server_error")
+
+    # Seconds a browser or proxy is asked to wait before trying again.
+    retry_after = "30"
+
+    @app.errorhandler(DBAPIError)
+    def _database_unavailable(exc):
+        # The database is down, restarting, or its disk is full: the request's
+        # transaction was rolled back, so the page asks to send a form again.
+        # The log names the kind of failure, never the statement or its values.
+        current_app.logger.error(
+            "database error at endpoint %s: %s", request.endpoint, type(exc.orig).__name__
+        )
+        page, code = _error(503, "unavailable")
+        return page, code, {"Retry-After": retry_after}
+
+    @app.errorhandler(InvalidToken)
+    def _unreadable_value(_exc):
+        # A stored value under a key no longer in FJC_DATA_KEYS (the start
+        # refuses keys that open nothing: core.governance.key_check).
+        current_app.logger.error(
+            "a stored value cannot be decrypted with FJC_DATA_KEYS at endpoint %s",
+            request.endpoint,
+        )
         return _error(500, "server_error")

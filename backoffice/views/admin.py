@@ -25,6 +25,7 @@ from core.model import AuditEvent, Staff
 from core.rules import RuleError
 from web.db import db
 from web.forms import show_rule_error
+from web.urls import link_for
 
 AUDIT_PAGE_SIZE = 100
 
@@ -73,7 +74,7 @@ def admin_invite():
         else:
             db.session.commit()
             token = invites.make_token(current_app.config["SECRET_KEY"], staff)
-            link = url_for("backoffice.accept_invitation", token=token, _external=True)
+            link = link_for("backoffice.accept_invitation", token=token)
             return render_template("backoffice/admin_invited.html", invited=staff, link=link)
     return render_template("backoffice/admin_invite.html", form=form)
 

@@ -180,3 +180,17 @@ def test_an_invitation_account_cannot_be_activated_before_it_is_accepted(app, cl
     response = client.post(f"/staff/admin/staff/{staff_id}/activate", data={"csrf_token": token})
     assert response.status_code == 404
     assert "staff.activated" not in _actions(app)
+
+
+def test_an_invitation_link_names_the_public_address_whatever_host_was_asked(
+    app, client, signed_in
+):
+    app.config["FJC_PUBLIC_URL"] = "https://hulp.example.be"
+    signed_in("admin")
+    client.environ_base["HTTP_HOST"] = "attacker.example"
+    response = client.submit(
+        "/staff/admin/staff/invite",
+        {"name": "New Person", "email": "new.person@fjc.example", "role": "case_director"},
+    )
+    link = response.page.find(".//p[@class='invite-link']/code").text
+    assert link.startswith("https://hulp.example.be/staff/invite/")
