@@ -58,7 +58,8 @@ format: $(STAMP) ## Apply ruff's formatting and safe fixes
 	$(BIN)/ruff format .
 
 translations: $(STAMP) ## Extract messages.pot, update catalogues, compile
-	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output \
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k lazy_pgettext:1c,2 \
+		--no-location --sort-output \
 		-o translations/messages.pot .
 	$(BIN)/pybabel update -i translations/messages.pot -d translations --ignore-obsolete --no-fuzzy-matching
 	$(BIN)/pybabel compile -d translations --statistics

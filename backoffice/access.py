@@ -22,6 +22,7 @@ from core.identity.permissions import Permission, role_allows
 from core.infra import clock
 from core.model import Staff
 from web.db import db
+from web.i18n import STAFF_LANGUAGE_KEY
 
 PERMISSION_ATTR = "fjc_permission"
 View = TypeVar("View", bound=Callable)
@@ -47,9 +48,18 @@ def _from_stamp(value) -> datetime | None:
     return datetime.fromtimestamp(value, UTC) if isinstance(value, int) else None
 
 
+def _fresh_session() -> None:
+    """An empty session, but for the language the person chose: a planted id
+    must not survive, a choice of language may."""
+    language = session.get(STAFF_LANGUAGE_KEY)
+    session.clear()
+    if language:
+        session[STAFF_LANGUAGE_KEY] = language
+
+
 def sign_in(staff: Staff, token: str) -> None:
     # A fresh session at sign-in: nothing from before it (a planted id) survives.
-    session.clear()
+    _fresh_session()
     session["staff_id"] = staff.id
     session["staff_version"] = staff.session_version
     session["sid"] = token
@@ -57,12 +67,12 @@ def sign_in(staff: Staff, token: str) -> None:
 
 
 def sign_out() -> None:
-    session.clear()
+    _fresh_session()
 
 
 def begin_pending(staff: Staff, *, must_enrol: bool) -> None:
     """The password was right; the second factor is still to come (not signed in)."""
-    session.clear()
+    _fresh_session()
     session["pending_staff_id"] = staff.id
     session["pending_version"] = staff.session_version
     session["pending_at"] = _stamp(clock.now())
@@ -75,7 +85,7 @@ def pending_staff(*, must_enrol: bool) -> Staff | None:
     if started is None or session.get("must_enrol") is not must_enrol:
         return None
     if clock.now() - started > staff_sessions.PENDING_TIMEOUT:
-        session.clear()
+        _fresh_session()
         return None
     staff = db.session.get(Staff, session.get("pending_staff_id"))
     if (
@@ -83,7 +93,7 @@ def pending_staff(*, must_enrol: bool) -> Staff | None:
         or not staff.is_active
         or staff.session_version != session.get("pending_version")
     ):
-        session.clear()
+        _fresh_session()
         return None
     return staff
 
@@ -107,10 +117,10 @@ def _signed_in_staff() -> Staff | None:
             and not two_factor.has_second_factor(staff)
         )
     ):
-        session.clear()
+        _fresh_session()
         return None
     if staff_sessions.is_expired(live.created_at, seen, at):
-        session.clear()
+        _fresh_session()
         flash(_("You were signed out because the session ran out. Please sign in again."))
         return None
     session["seen"] = _stamp(at)

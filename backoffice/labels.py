@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 
 from core.model import IntakeKind, IntakeStatus
 
@@ -73,7 +74,13 @@ CASE_EVENT_LABELS = {
     "case.printed": _l("Print view made"),
     "case.contact_rules_changed": _l("Safe-contact rules changed"),
 }
-CASE_STATUS_LABELS = {"open": _l("Open"), "closed": _l("Closed")}
+# Statuses carry a message context: in English "Open" is also a button, and
+# Dutch and French need another word for each (nl "Open" / "Openen", and fr
+# "Ouvert" for a dossier, "Ouverte" for an action, "Ouvrir" for the button).
+CASE_STATUS_LABELS = {
+    "open": lazy_pgettext("case file status", "Open"),
+    "closed": lazy_pgettext("case file status", "Closed"),
+}
 RISK_LEVEL_LABELS = {
     "standard": _l("Standard risk"),
     "elevated": _l("Elevated risk"),
@@ -140,7 +147,7 @@ SAFETY_PLAN_SECTION_LABELS = {
 }
 
 ACTION_STATUS_LABELS = {
-    "open": _l("Open"),
+    "open": lazy_pgettext("action status", "Open"),
     "in_progress": _l("In progress"),
     "done": _l("Done"),
     "cancelled": _l("Cancelled"),
@@ -169,7 +176,7 @@ STATUS_LABELS = {
     IntakeStatus.IN_PROGRESS: _l("In progress"),
     IntakeStatus.CONTACT_ATTEMPTED: _l("Tried to reach"),
     IntakeStatus.DECIDED: _l("Decided: waiting for a case file"),
-    IntakeStatus.CLOSED: _l("Closed"),
+    IntakeStatus.CLOSED: lazy_pgettext("request status", "Closed"),
     IntakeStatus.ERASED: _l("Deleted by the requester"),
 }
 

@@ -54,6 +54,8 @@ def extract(mapping: str, output: Path) -> Path:
             "_l",
             "-k",
             "lazy_gettext",
+            "-k",
+            "lazy_pgettext:1c,2",
             "--no-location",
             "--sort-output",
             "-o",

@@ -1,4 +1,6 @@
-"""Languages: the portal's language is in its URL; staff pages follow the browser.
+"""Languages: the portal's language is in its URL; staff pages follow the
+language the person chose (on the account, or before signing in in the
+session), else the browser.
 
 English msgids, Dutch the default. Right-to-left languages set dir="rtl".
 A portal page whose URL names no known language (a 404 such as /xx/) is shown
@@ -15,10 +17,11 @@ from datetime import UTC, date, datetime
 from typing import Literal
 
 from babel import dates
-from flask import Flask, current_app, g, has_request_context, request
+from flask import Flask, current_app, g, has_request_context, request, session
 from flask_babel import Babel, get_locale, get_timezone
 from werkzeug.routing import BaseConverter
 
+from core.identity.accounts import STAFF_LANGUAGES
 from core.infra.config import PROJECT_ROOT
 from core.network.centres import CentreMissing, current_centre
 from web.db import db
@@ -29,7 +32,8 @@ DEFAULT_TIMEZONE = "Europe/Brussels"
 # weekday, the seconds and the zone name ("Central European Standard Time").
 Length = Literal["short", "medium"]
 DATE_LENGTHS: tuple[Length, ...] = ("short", "medium")
-STAFF_LANGUAGES = ("nl", "fr", "en")
+# Where the back office keeps a language chosen before signing in.
+STAFF_LANGUAGE_KEY = "staff_language"
 RTL_LANGUAGES = frozenset({"ar", "fa"})
 # Each language in its own name and script, for the language menu.
 LANGUAGE_NAMES = {
@@ -69,12 +73,22 @@ def select_locale() -> str:
     if g.get("lang"):
         return g.lang
     if is_staff_path(request.path):
-        return request.accept_languages.best_match(STAFF_LANGUAGES, default=DEFAULT_LANGUAGE)
+        return staff_language()
     # A portal page that matched no route (a 404): the language in its URL if
     # that is one of ours, else the browser's best portal language.
     return path_language() or request.accept_languages.best_match(
         current_app.config["FJC_LANGUAGES"], default=DEFAULT_LANGUAGE
     )
+
+
+def staff_language() -> str:
+    staff = g.get("staff")
+    if staff is not None and staff.language in STAFF_LANGUAGES:
+        return staff.language
+    chosen = session.get(STAFF_LANGUAGE_KEY)
+    if chosen in STAFF_LANGUAGES:
+        return chosen
+    return request.accept_languages.best_match(STAFF_LANGUAGES, default=DEFAULT_LANGUAGE)
 
 
 def select_timezone() -> str | None:
@@ -153,4 +167,6 @@ def init_app(app: Flask) -> None:
             "language_names": LANGUAGE_NAMES,
             "text_direction": text_direction,
             "url_language": path_language() if has_request_context() else None,
+            "staff_languages": STAFF_LANGUAGES,
+            "current_language": language,
         }

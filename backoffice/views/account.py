@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from flask import (
+    abort,
     flash,
     g,
     redirect,
     render_template,
+    request,
     session,
     url_for,
 )
@@ -25,6 +27,7 @@ from core.infra import clock
 from core.rules import RuleError
 from web.db import db
 from web.forms import show_rule_error
+from web.i18n import STAFF_LANGUAGE_KEY, is_staff_path
 from web.security import limiter
 
 
@@ -113,3 +116,25 @@ def sign_out_everywhere():
     session.clear()
     flash(_("You are signed out on every device."))
     return redirect(url_for("backoffice.login"), code=303)
+
+
+@bp.post("/language")
+@requires(Permission.PUBLIC)
+def choose_language():
+    """The language switch in every page's header: remembered on the account
+    when signed in, in the session before that; back to the same page."""
+    language = request.form.get("language", "")
+    if language not in accounts.STAFF_LANGUAGES:
+        abort(400)
+    session[STAFF_LANGUAGE_KEY] = language
+    if g.staff is not None:
+        accounts.choose_language(g.staff, language)
+        db.session.commit()
+    return redirect(_same_staff_page(request.form.get("next", "")), code=303)
+
+
+def _same_staff_page(path: str) -> str:
+    """Only a back-office path of this site: never a redirect elsewhere."""
+    if is_staff_path(path) and not path.startswith("//") and "\\" not in path:
+        return path
+    return url_for("backoffice.queue")

@@ -13,6 +13,7 @@ from flask import (
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
+from backoffice import audit_words
 from backoffice.access import record_read, requires
 from backoffice.blueprint import bp
 from backoffice.forms.accounts import InviteForm, account_message
@@ -138,6 +139,9 @@ def admin_audit():
         "backoffice/admin_audit.html",
         events=events,
         names=names,
+        audit_action_words=audit_words.action_words,
+        audit_target_words=audit_words.target_words,
+        audit_detail_words=audit_words.detail_words,
         page=page,
         has_next=page * AUDIT_PAGE_SIZE < total,
     )

@@ -20,6 +20,9 @@ from core.identity import staff as staff_rules
 from core.model import Staff
 from core.rules import WHOLE, RuleError
 
+# The back office's languages (the portal has twelve: core.infra.config).
+STAFF_LANGUAGES = ("nl", "fr", "en")
+
 
 def _record(
     session: Session, action: str, by: Staff | None, staff: Staff, detail: str | None = None
@@ -133,3 +136,10 @@ def unlock(session: Session, staff: Staff, by: Staff | None) -> bool:
     was_locked = throttle.unlock(session, staff.email)
     _record(session, "staff.unlocked", by, staff)
     return was_locked
+
+
+def choose_language(staff: Staff, language: str) -> None:
+    """The back office's language for this account, on every device."""
+    if language not in STAFF_LANGUAGES:
+        raise RuleError(WHOLE, "unknown_language")
+    staff.language = language

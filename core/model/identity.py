@@ -45,6 +45,9 @@ class Staff(Base):
     totp_secret: Mapped[str | None] = mapped_column(EncryptedText)
     totp_confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     totp_last_step: Mapped[int | None] = mapped_column(Integer)
+    # The language the person chose for the back office (nl, fr, en); None:
+    # the browser's.
+    language: Mapped[str | None] = mapped_column(String(5))
 
     centre: Mapped[Centre] = relationship()
 

@@ -122,9 +122,27 @@ def test_the_audit_trail_page_lists_events_newest_first(app, client, signed_in):
     signed_in("coordinator")
     page = client.get("/staff/admin/audit")
     assert page.status_code == 200
-    cells = [td.text for td in page.page.iter("code")]
-    assert cells[0] == "staff.login"
+    first = next(row for row in page.page.iter("tr") if row.findall("td"))
+    assert first.findall("td")[3].text == "Signed in"
     assert "audit.viewed" in _actions(app)
+
+
+def test_the_audit_trail_speaks_the_readers_language_not_codes(app, client, signed_in, clock):
+    from core.governance import audit
+
+    signed_in("coordinator")
+    with app.app_context(), db.writing() as session:
+        audit.record(session, "intake.decided", target_type="intake", target_id=7, detail="track_2")
+        audit.record(session, "made.up_action", detail="x=1")
+    client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "nl"
+    rows = [
+        [(td.text or "") + "".join(el.text or "" for el in td) for td in row.findall("td")]
+        for row in client.get("/staff/admin/audit").page.iter("tr")
+        if row.findall("td")
+    ]
+    decided = next(row for row in rows if "Aanvraag 7" in row[4])
+    assert "track_2" not in " ".join(decided) and "Spoor 2" in decided[5]
+    assert any(row[3] == "made.up_action" for row in rows), "an unknown action shows its code"
 
 
 def test_no_passwords_codes_or_addresses_in_the_audit_trail(app, client, signed_in):
@@ -162,11 +180,11 @@ def test_an_admins_changes_are_audited_with_who_made_them_on_whose_account(app, 
     ]
     trail = client.get("/staff/admin/audit").page
     who = {
-        row.findall("td")[3].find("code").text: row.findall("td")[2].text
+        row.findall("td")[3].text: row.findall("td")[2].text
         for row in trail.iter("tr")
         if row.findall("td")
     }
-    assert who["staff.deactivated"] == "Ada Admin"
+    assert who["Account deactivated"] == "Ada Admin"
 
 
 def test_an_invitation_account_cannot_be_activated_before_it_is_accepted(app, client, signed_in):
