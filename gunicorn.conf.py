@@ -45,3 +45,25 @@ secure_scheme_headers = {}
 accesslog = None
 errorlog = "-"
 loglevel = "info"
+
+
+def on_starting(server):
+    """Build the app once in the master, before any worker, so a configuration
+    error (or keys that cannot open the data) stops gunicorn at once with one
+    line and exit status 3. Left to the workers, several fail together and
+    gunicorn's halt can race with itself into a traceback and status 1.
+    The master then drops what it built: workers must not share its database
+    connections across fork()."""
+    if getattr(server.app, "app_uri", None) != "wsgi:app":
+        return  # another app (bench.minimal_app): nothing of ours to check
+    import sys
+
+    from app import create_app
+    from core.infra.config import ConfigError
+
+    try:
+        checked = create_app()
+    except ConfigError as exc:
+        print(f"FJC configuration error: {exc}", file=sys.stderr, flush=True)
+        sys.exit(3)
+    checked.extensions["fjc_db"].engine.dispose()

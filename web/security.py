@@ -11,6 +11,8 @@ from flask_limiter.util import get_remote_address
 from flask_wtf.csrf import CSRFError, CSRFProtect
 from sqlalchemy.exc import DBAPIError
 
+from core.infra import clock, health
+
 csrf = CSRFProtect()
 # An IPv6 client gets a whole /64 from its provider: counted per address, one
 # person could take 2^64 fresh counters. IPv4 addresses count one by one.
@@ -136,6 +138,8 @@ def init_app(app: Flask) -> None:
         current_app.logger.error(
             "database error at endpoint %s: %s", request.endpoint, type(exc.orig).__name__
         )
+        if health.is_storage_full(exc):
+            health.note_storage_full(clock.now())
         page, code = _error(503, "unavailable")
         return page, code, {"Retry-After": retry_after}
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from contextlib import suppress
+from datetime import datetime, timedelta
 
 from sqlalchemy import text
 from sqlalchemy.orm import Session
@@ -21,6 +22,32 @@ from core.infra import clock
 
 REDIS_TIMEOUT_SECONDS = 1.0
 _HEALTH_ROW = 1
+# How long a write refused for want of space keeps this process "not writable".
+# PostgreSQL with a full data disk still takes the probe's small UPDATE (the row
+# fits its page) while every request that needs a new page fails. Short, so a
+# freed disk brings the instance back soon; long enough for a load balancer's
+# checks (every few seconds) to see it.
+STORAGE_FULL_MEMORY = timedelta(seconds=15)
+_storage_full_at: datetime | None = None
+
+
+def is_storage_full(error: BaseException) -> bool:
+    """Whether a database error says the disk (or the database file) is full:
+    PostgreSQL's SQLSTATE 53100 (disk_full), SQLite's SQLITE_FULL."""
+    original = getattr(error, "orig", error)
+    if getattr(original, "sqlstate", None) == "53100":
+        return True
+    return "database or disk is full" in str(original)
+
+
+def note_storage_full(at: datetime) -> None:
+    """A request's write was refused for want of space (web.security calls this)."""
+    global _storage_full_at
+    _storage_full_at = at
+
+
+def _storage_recently_full(now: datetime) -> bool:
+    return _storage_full_at is not None and now - _storage_full_at < STORAGE_FULL_MEMORY
 
 
 def check_database(
@@ -39,6 +66,8 @@ def check_database(
             # The commit is where a full disk fails.
             session.commit()
         except Exception:  # noqa: BLE001 - any failure to write is reported
+            return "not writable", keys_ok
+        if _storage_recently_full(clock.now()):
             return "not writable", keys_ok
         return "ok", keys_ok
     finally:

@@ -120,3 +120,32 @@ def test_keys_that_cannot_open_the_data_make_it_unhealthy(app_factory, database_
     finally:
         with stranger.app_context():
             db.get_engine().dispose()
+
+
+def test_a_request_refused_for_a_full_disk_keeps_it_out_for_a_while(app, monkeypatch, clock):
+    """PostgreSQL with a full data disk still takes the probe's small UPDATE,
+    while every request that needs a new page fails: the failure itself counts."""
+    from sqlalchemy.exc import OperationalError
+    from sqlalchemy.orm import Session
+
+    from core.infra import health
+    from tests.pages import form_values
+
+    monkeypatch.setattr(health, "_storage_full_at", None)
+    client = app.test_client()
+    form = {**form_values(client.get("/en/question").page, action="/en/question")}
+    form["question"] = "Is this normal?"
+    real_commit = Session.commit
+
+    def disk_full(self):
+        error = Exception("could not extend file: No space left on device")
+        error.sqlstate = "53100"
+        raise OperationalError("INSERT", {}, error)
+
+    monkeypatch.setattr(Session, "commit", disk_full)
+    assert client.post("/en/question", data=form).status_code == 503
+    monkeypatch.setattr(Session, "commit", real_commit)
+    status, body = _health(app)
+    assert (status, body["database"]) == (503, "not writable")
+    clock.advance(seconds=health.STORAGE_FULL_MEMORY.total_seconds() + 1)
+    assert _health(app)[0] == 200
