@@ -26,6 +26,7 @@ from urllib.parse import urlencode
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 GUNICORN_CONFIG = PROJECT_ROOT / "gunicorn.conf.py"
 CSRF_RE = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
+SENT_PAGE = re.compile(r"^/[a-z]{2}/sent$")
 RETURN_CODE_RE = re.compile(r'<p class="code" dir="ltr">([0-9 ]+)</p>')
 
 
@@ -206,6 +207,10 @@ class Browser:
             ),
         )
         self._keep_cookies(headers)
+        location = headers.get("Location") or ""
+        if status == 303 and SENT_PAGE.match(location):
+            # A sent form's page (its return code) comes by redirect, as in a browser.
+            return self.get(location)
         return status, text
 
     def csrf_token(self, path: str) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import secrets
 from collections.abc import Callable
 
-from flask import current_app, g, render_template, request, session
+from flask import current_app, g, redirect, render_template, request, session, url_for
 
 from core.intake import return_codes
 from core.intake.intakes import AlreadySubmitted, ReferralDetails, SafeContact, Submission, submit
@@ -13,6 +13,7 @@ from core.intake.notify import notify_team_if_urgent
 from core.intake.resend import give_code_again
 from core.model import IntakeKind
 from core.network.centres import active_municipalities, current_centre
+from portal import receipts
 from portal.blueprint import bp
 from portal.forms import ContactForm, QuestionForm, ReferralForm, SafeContactForm
 from web.db import db
@@ -77,10 +78,7 @@ def _handle(form, template: str, kind: IntakeKind, build: Callable[[], Submissio
         return render_template(template, form=form)
     if form.is_bot():
         # Look the same to a bot; store nothing.
-        code = return_codes.generate()
-        return render_template(
-            "portal/sent.html", kind=kind, danger=False, return_code=return_codes.display(code)
-        )
+        return _to_receipt(kind, False, return_codes.generate())
     data = build()
     try:
         intake, code = submit(db.session, data)
@@ -88,12 +86,30 @@ def _handle(form, template: str, kind: IntakeKind, build: Callable[[], Submissio
     except AlreadySubmitted:
         return _sent_before(form, kind)
     notify_team_if_urgent(current_app.config, intake)
-    # Shown in this response only: the code is not stored, nor put in a URL or cookie.
+    return _to_receipt(kind, data.danger_now, code)
+
+
+def _to_receipt(kind: IntakeKind, danger: bool, code: str, *, given_again: bool = False):
+    """Post, redirect, get (portal.receipts): the code is never in a URL and
+    never stored; it waits, encrypted, in the session for the next page."""
+    receipts.keep(
+        kind=kind, danger=danger, return_code=return_codes.display(code), given_again=given_again
+    )
+    return redirect(url_for("portal.sent"), code=303)
+
+
+@bp.get("/<lang:lang>/sent")
+def sent():
+    receipt = receipts.take()
+    if receipt is None:
+        # Seen already, or the quick exit ended the session: nothing to show.
+        return render_template("portal/sent_gone.html")
     return render_template(
         "portal/sent.html",
-        kind=kind,
-        danger=data.danger_now,
-        return_code=return_codes.display(code),
+        kind=receipt["kind"],
+        danger=receipt["danger"],
+        return_code=receipt["code"],
+        given_again=receipt["again"],
     )
 
 
@@ -109,13 +125,7 @@ def _sent_before(form, kind: IntakeKind):
         return render_template("portal/already_sent.html")
     intake, code = given
     db.session.commit()
-    return render_template(
-        "portal/sent.html",
-        kind=kind,
-        danger=intake.danger_now,
-        return_code=return_codes.display(code),
-        given_again=True,
-    )
+    return _to_receipt(kind, intake.danger_now, code, given_again=True)
 
 
 @bp.route("/<lang:lang>/contact", methods=["GET", "POST"])
