@@ -89,11 +89,23 @@ def check_email(field) -> None:
         raise ValidationError(_l("Type an e-mail address like name@example.be."))
 
 
+# Each permission names who acts (the team) and who is reached ("me" on door 1,
+# "the client" on door 3): "You may call" read as the person's own action.
+SAY_WHO_LABEL = _l("The team may say they are from the Family Justice Center")
+EMAIL_SAY_WHO_LABEL = _l(
+    "The team may write in the e-mail that it is from the Family Justice Center"
+)
 PHONE_PERMISSION_CHOICES = [
-    ("call", _l("You may call")),
-    ("text", _l("You may send a text message")),
-    ("voicemail", _l("You may leave a voicemail")),
-    ("say_who", _l("You may say that you are from the Family Justice Center")),
+    ("call", _l("The team may call me")),
+    ("text", _l("The team may send me a text message")),
+    ("voicemail", _l("The team may leave me a voicemail")),
+    ("say_who", SAY_WHO_LABEL),
+]
+CLIENT_PHONE_PERMISSION_CHOICES = [
+    ("call", _l("The team may call the client")),
+    ("text", _l("The team may send the client a text message")),
+    ("voicemail", _l("The team may leave the client a voicemail")),
+    ("say_who", SAY_WHO_LABEL),
 ]
 OTHER_MUNICIPALITY = "other"
 
@@ -115,7 +127,7 @@ class SafeContactForm(HoneypotMixin, FlaskForm):
         _l("What may we do with this number?"), choices=choices(PHONE_PERMISSION_CHOICES)
     )
     email = _text(_l("E-mail address"), limit=254)
-    email_say_who = BooleanField(_l("You may say in the e-mail that it is from the FJC"))
+    email_say_who = BooleanField(EMAIL_SAY_WHO_LABEL)
     safe_days = CheckboxesField(
         _l("On which days is it safe?"), choices=choices(DAY_LABELS.items())
     )
@@ -255,6 +267,8 @@ class ReferralForm(SafeContactForm):
         super().__init__(*args, **kwargs)
         for name, label in CLIENT_LABELS.items():
             self[name].label.text = label
+        # The same values, worded for the client: the referrer is not "me".
+        self.phone_permissions.choices = choices(CLIENT_PHONE_PERMISSION_CHOICES)
 
     def validate_referrer_email(self, field):
         check_email(field)

@@ -130,4 +130,12 @@ def close_mailbox():
     if not ConfirmForm().validate_on_submit():
         abort(400)
     close_mailbox_session()
-    return redirect(url_for("portal.home"), code=303)
+    # She lands where she would come back, told what happened: only the
+    # mailbox on this device closed, the request stays. No data in the URL.
+    flash(
+        _(
+            "Your mailbox is closed on this device. Your request stays with us. "
+            "You can come back with your return code."
+        )
+    )
+    return redirect(url_for("portal.return_visit"), code=303)

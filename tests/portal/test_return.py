@@ -130,8 +130,36 @@ def test_the_session_never_holds_the_code_and_the_mailbox_closes(app, client):
     assert code.replace(" ", "") not in stored and code not in stored
     closed = client.submit("/en/return/close", {}, form_page="/en/return")
     assert closed.status_code == 303
+    # She lands on the code page, told what happened; the URL carries nothing.
+    assert closed.headers["Location"].endswith("/en/return")
     page = client.get("/en/return")
     assert any(el.get("name") == "code" for el in page.page.iter("input"))
+    notices = [p.text for p in page.page.iter("p") if p.get("class") == "notice"]
+    assert notices == [
+        "Your mailbox is closed on this device. Your request stays with us. "
+        "You can come back with your return code."
+    ]
+    # Shown once: a reload says nothing more.
+    again = client.get("/en/return")
+    assert [p for p in again.page.iter("p") if p.get("class") == "notice"] == []
+
+
+def test_closing_the_mailbox_keeps_the_request_and_the_code_opens_it_again(client):
+    code = _send(client, "question", {"question": "Q"})
+    _open(client, code)
+    mailbox = client.get("/en/return").get_data(as_text=True)
+    assert "Close my mailbox on this device" in mailbox
+    client.submit("/en/return/close", {}, form_page="/en/return")
+    reopened = _open(client, code)
+    assert reopened.status_code == 303
+    assert "Close my mailbox on this device" in client.get("/en/return").get_data(as_text=True)
+
+
+def test_closing_the_mailbox_needs_the_csrf_token(client):
+    code = _send(client, "question", {"question": "Q"})
+    _open(client, code)
+    assert client.post("/en/return/close", data={}).status_code == 400
+    assert "Close my mailbox on this device" in client.get("/en/return").get_data(as_text=True)
 
 
 def test_an_idle_mailbox_closes_after_thirty_minutes(app, client, clock):
