@@ -74,3 +74,19 @@ def test_the_switch_is_on_every_staff_page_and_names_the_current_language(client
         buttons = [b for b in client.get(page).page.iter("button") if b.get("name") == "language"]
         assert [b.get("value") for b in buttons] == ["nl", "fr", "en"], page
         assert [b.get("value") for b in buttons if b.get("aria-current")] == ["en"], page
+
+
+def test_a_status_says_its_own_word_not_the_buttons(app, make_staff):
+    """In English "Open" is a status and a button; in French a dossier is
+    "Ouvert", never the verb "Ouvrir"."""
+    from tests.backoffice.helpers import open_test_case, staff_client
+
+    director = make_staff("case_director")
+    case_id = open_test_case(app, director[0])
+    client = staff_client(app, director)
+    _switch(client, "/staff/cases", "fr")
+    page = client.get(f"/staff/cases/{case_id}")
+    terms = page.page.findall(".//dl/dt")
+    words = page.page.findall(".//dl/dd")
+    status = next(dd.text for dt, dd in zip(terms, words, strict=False) if dt.text == "Statut")
+    assert status == "Ouvert", status
