@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from flask import Flask, jsonify
+from flask import Flask, abort, current_app, jsonify, request
 from sqlalchemy import inspect
 from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.middleware.proxy_fix import ProxyFix
@@ -23,9 +23,12 @@ from core.infra import health
 from core.infra.config import PROJECT_ROOT, ConfigError, load_config
 from core.infra.crypto import configure_keyring
 from web import TEMPLATES_DIR, forms, i18n, logs, security, sessions, urls
-from web.db import db
+from web.db import READ_METHODS, db
 
 __all__ = ["ConfigError", "create_app"]
+
+# Whether this process proved that its keys open the stored data.
+KEYS_VERIFIED = "fjc_keys_verified"
 
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
@@ -59,8 +62,10 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     backoffice.init_app(app)
     # A broken instrument file stops the start, naming the file, not a case page later.
     risk.current(app.config["FJC_RISK_INSTRUMENT"])
+    app.extensions[KEYS_VERIFIED] = not app.config["FJC_CHECK_KEYS"]
     if app.config["FJC_CHECK_KEYS"]:
         _keys_open_the_data(app)
+    app.before_request(_writes_wait_for_the_key_check)
 
     @app.get("/healthz")
     def healthz():
@@ -81,15 +86,28 @@ def _keys_open_the_data(app: Flask) -> None:
                 return  # not migrated yet: `migrate` seals it
             with db.writing() as session:
                 key_check.check_or_seal(session)
+            app.extensions[KEYS_VERIFIED] = True
         except key_check.WrongKeys as exc:
             db.get_engine().dispose()  # the app is not made: nothing else closes it
             raise ConfigError(str(exc)) from None
         except SQLAlchemyError as exc:
-            # The database may come up after the app: /healthz checks the keys then.
+            # The database may come up after the app: the first write checks then.
             app.logger.warning(
-                "the database did not answer at start (%s); /healthz checks the keys",
+                "the database did not answer at start (%s); writes wait for the key check",
                 type(exc).__name__,
             )
+
+
+def _writes_wait_for_the_key_check():
+    """A process that could not check its keys at start (the database was
+    down) stores nothing until they are proved: a request stored under a wrong
+    key could never be read. Reads go on; a refused write gets the calm 503."""
+    if current_app.extensions[KEYS_VERIFIED] or request.method in READ_METHODS:
+        return
+    if not key_check.verify(db.session):
+        current_app.logger.error("the data keys cannot open this database's data; write refused")
+        abort(503)
+    current_app.extensions[KEYS_VERIFIED] = True
 
 
 def _behind_proxies(app: Flask) -> None:

@@ -53,6 +53,7 @@ ACTION_LABELS = {
     "staff.signed_out_everywhere": _l("Signed out on every device"),
     "audit.viewed": _l("Audit trail read"),
     "audit.keyed": _l("Audit trail keyed"),
+    "audit.anchored": _l("Audit trail checked and anchored"),
     "stats.viewed": _l("Figures read"),
     "stats.exported": _l("Figures exported"),
     "keys.rotated": _l("Data keys rotated"),

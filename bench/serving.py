@@ -47,6 +47,22 @@ def children(pid: int) -> list[int]:
     return found
 
 
+def stop_process_tree(process: subprocess.Popen, *, timeout: float) -> None:
+    """SIGTERM a server's master, SIGKILL it after `timeout`, and then any
+    worker of it still alive: none may outlive the run."""
+    workers = children(process.pid)
+    if process.poll() is None:
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=timeout)
+    for pid in workers:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGKILL)
+
+
 def peak_rss_mib(pid: int) -> float | None:
     """VmHWM, the process's peak resident memory, in MiB."""
     try:
@@ -124,18 +140,7 @@ class Server:
         return "\n".join(text.splitlines()[-lines:])
 
     def stop(self) -> None:
-        workers = self.worker_pids()
-        if self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(timeout=15)
-        # A worker left behind by a killed master must not outlive the run.
-        for pid in workers:
-            with contextlib.suppress(ProcessLookupError):
-                os.kill(pid, signal.SIGKILL)
+        stop_process_tree(self.process, timeout=15)
         self._log.close()
 
 
@@ -231,7 +236,7 @@ def production_env(database_url: str, data_key: str, *, redis_url: str | None) -
         "FJC_SECRET_KEY": "load-test-secret-key-shared-by-all-instances",
         "FJC_DATA_KEYS": data_key,
         "FJC_INDEX_KEY": "test-index-key",
-        "FJC_AUDIT_KEY": "test-audit-key",
+        "FJC_AUDIT_KEY": "load-test-audit-key-shared-by-all-instances",
         "FJC_PUBLIC_URL": "https://fjc.example",
         "FJC_PROXY_COUNT": "1",
         "FJC_EXIT_URL": "https://exit.example/",

@@ -25,6 +25,8 @@ from web.db import db
 DEMO_EMAIL = "demo@fjc.example"
 DEMO_NAME = "Demo Coordinator"
 DEMO_CREDENTIALS_FILE = "demo-staff.txt"
+# The audit event each written anchor leaves in the keyed chain.
+ANCHORED = "audit.anchored"
 
 
 def _read_password() -> str:
@@ -46,9 +48,6 @@ def migrate_command() -> None:
         sys.exit(1)
     with db.writing() as session:
         ensure_default_centre(session, load_centre_file(current_app.config["FJC_CENTRE_FILE"]))
-        keyed = audit.key_legacy_chain(session)
-    if keyed:
-        click.echo(f"audit trail: {keyed} earlier events are now chained with FJC_AUDIT_KEY")
     click.echo("database is up to date")
 
 
@@ -124,6 +123,14 @@ def audit_verify_command(given: tuple[str, ...]) -> None:
         sys.exit(1)
     with db.writing() as session:
         problems = audit.verify(session) + anchors.check(session, earlier)
+        written = audit.count(session, ANCHORED)
+        if written > len(earlier):
+            # Each anchor written is an event in the keyed chain: fewer anchors
+            # than those events means the anchor file was removed or cut.
+            problems.append(
+                f"the trail was anchored {written} times, but {len(earlier)} anchors "
+                f"were found: {anchor_file} was removed or cut (give kept ones with --anchor)"
+            )
         head = None if problems else anchors.head(session)
     for problem in problems:
         click.echo(problem, err=True)
@@ -137,9 +144,36 @@ def audit_verify_command(given: tuple[str, ...]) -> None:
     except OSError as exc:
         click.echo(f"error: the anchor could not be written: {_one_line(exc)}", err=True)
         sys.exit(1)
+    with db.writing() as session:
+        audit.record(session, ANCHORED, detail=f"event={head.event_id}")
     click.echo(f"audit trail intact: {head.count} events, {len(earlier)} earlier anchors hold")
     # This line is meant for the operator's log, outside the database's reach.
     click.echo(f"anchor: {head.line()}")
+
+
+@click.command("audit-key-legacy")
+@with_appcontext
+def audit_key_legacy_command() -> None:
+    """Once, after upgrading from a release whose audit chain had no key: chain
+    the earlier events with FJC_AUDIT_KEY. Refused once any anchor exists."""
+    anchor_file = Path(current_app.config["FJC_AUDIT_ANCHOR_FILE"])
+    try:
+        found = anchors.read(anchor_file)
+    except (anchors.AnchorError, OSError) as exc:
+        click.echo(f"error: {anchor_file}: {_one_line(exc)}", err=True)
+        sys.exit(1)
+    with db.writing() as session:
+        if found or audit.count(session, ANCHORED):
+            click.echo(
+                "error: the trail is already anchored; keying it again could hide a change",
+                err=True,
+            )
+            sys.exit(1)
+        keyed = audit.key_legacy_chain(session)
+    if not keyed:
+        click.echo("nothing to key: the chain is keyed already, empty, or broken (audit-verify)")
+        return
+    click.echo(f"audit trail: {keyed} earlier events are now chained with FJC_AUDIT_KEY")
 
 
 @click.command("rotate-keys")
@@ -249,6 +283,7 @@ def init_app(app: Flask) -> None:
         create_staff_command,
         seed_demo_command,
         audit_verify_command,
+        audit_key_legacy_command,
         rotate_keys_command,
         purge_command,
         backup_command,

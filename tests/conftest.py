@@ -169,7 +169,7 @@ def make_test_app(database_url: str, tmp_path, **overrides):
         "SECRET_KEY": "test-secret-" + secrets.token_hex(8),
         "FJC_DATA_KEYS": [TEST_DATA_KEY],
         "FJC_INDEX_KEY": "test-index-key",
-        "FJC_AUDIT_KEY": ["test-audit-key"],
+        "FJC_AUDIT_KEY": ["test-audit-key-of-the-whole-suite-0001"],
         "INSTANCE_DIR": str(tmp_path / "instance"),
         "FJC_EXIT_URL": "https://exit.example/",
     }

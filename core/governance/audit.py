@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 
-from sqlalchemy import select, text
+from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
 from core.infra import clock
@@ -42,6 +42,10 @@ def _event_hash(prev_hash: str, event: AuditEvent) -> str:
 
 def _hash_matches(event: AuditEvent) -> bool:
     return keyring().audit_mac_matches(_payload(event.prev_hash, event), event.hash)
+
+
+def count(session: Session, action: str) -> int:
+    return session.scalar(select(func.count(AuditEvent.id)).where(AuditEvent.action == action)) or 0
 
 
 def _legacy_hash(prev_hash: str, event: AuditEvent) -> str:
@@ -83,25 +87,40 @@ def record(
 
 
 def verify(session: Session) -> list[str]:
-    """Problems found in the chain, oldest first; an empty list means intact."""
+    """Problems found in the chain, oldest first; an empty list means intact.
+
+    After a rotation of FJC_AUDIT_KEY the old key stays listed so that its
+    events verify; an event keyed with it after one keyed with a newer key is
+    refused, so a leaked old key cannot add to the history after the rotation."""
     problems: list[str] = []
     expected_prev = GENESIS_HASH
+    newest_age_seen: int | None = None
     for event in session.scalars(select(AuditEvent).order_by(AuditEvent.id)):
         if event.prev_hash != expected_prev:
             problems.append(f"event {event.id}: the event before it was changed or removed")
-        if not _hash_matches(event):
+        age = keyring().audit_key_age(_payload(event.prev_hash, event), event.hash)
+        if age is None:
             problems.append(f"event {event.id}: its content was changed")
+        elif newest_age_seen is not None and age > newest_age_seen:
+            problems.append(
+                f"event {event.id}: keyed with an audit key older than one used before it"
+            )
+        else:
+            newest_age_seen = age
         expected_prev = event.hash
     return problems
 
 
 def key_legacy_chain(session: Session) -> int:
     """Re-chain, under the audit key, the events an older release chained with
-    plain SHA-256 (anyone could recompute those). Runs at `migrate`; returns how
-    many events it keyed, 0 when there is nothing to do.
+    plain SHA-256 (anyone could recompute those); returns how many events it
+    keyed, 0 when there is nothing to do.
 
-    Only an intact legacy chain is keyed (followed, perhaps, by keyed events
-    written before `migrate` ran); a broken one is left alone so that
+    Only the operator's one-time `audit-key-legacy` runs this, and it refuses
+    once anchors exist: anyone with the database can make a "legacy" chain, so
+    keying it automatically (at every `migrate`) would launder a rewritten
+    history. An intact legacy chain is keyed (followed, perhaps, by keyed
+    events written since the upgrade); a broken one is left alone so that
     `audit-verify` keeps reporting the damage instead of it being sealed in."""
     events = list(session.scalars(select(AuditEvent).order_by(AuditEvent.id)))
     expected_prev = GENESIS_HASH

@@ -39,6 +39,7 @@ DEFAULT_CASE_RETENTION_YEARS = 5
 DEFAULT_FEEDBACK_RETENTION_MONTHS = 60
 # Counts below this are suppressed in figures that leave the coordinator's screen.
 DEFAULT_SMALL_COUNT_THRESHOLD = 5
+MIN_AUDIT_KEY_LENGTH = 32
 
 
 class ConfigError(Exception):
@@ -194,6 +195,12 @@ def load_config(
         ]
         if missing:
             raise ConfigError(f"production needs {', '.join(missing)} to be set")
+        if any(len(key) < MIN_AUDIT_KEY_LENGTH for key in audit_keys):
+            # Its hashes are in the database: a short key could be guessed offline.
+            raise ConfigError(
+                f"FJC_AUDIT_KEY must be at least {MIN_AUDIT_KEY_LENGTH} characters (make one "
+                "with: python -c 'import secrets; print(secrets.token_urlsafe(48))')"
+            )
     elif not (secret_key and data_keys):
         generated = _development_secrets(instance_dir)
         secret_key = secret_key or generated["secret_key"]

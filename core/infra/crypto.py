@@ -38,12 +38,18 @@ class KeyRing:
         return hmac.new(self._audit_keys[0], message, hashlib.sha256).hexdigest()
 
     def audit_mac_matches(self, message: bytes, mac: str) -> bool:
-        """Whether `mac` was made with any configured audit key (older keys
-        stay configured as long as events keyed with them are kept)."""
-        return any(
-            hmac.compare_digest(hmac.new(key, message, hashlib.sha256).hexdigest(), mac)
-            for key in self._audit_keys
-        )
+        """Whether `mac` was made with any configured audit key."""
+        return self.audit_key_age(message, mac) is not None
+
+    def audit_key_age(self, message: bytes, mac: str) -> int | None:
+        """Which configured audit key made `mac`: 0 the newest, 1 the one
+        before...; None for none. Older keys stay configured as long as events
+        keyed with them are kept; the chain checks that they are not used after
+        a newer one (core.governance.audit.verify)."""
+        for age, key in enumerate(self._audit_keys):
+            if hmac.compare_digest(hmac.new(key, message, hashlib.sha256).hexdigest(), mac):
+                return age
+        return None
 
 
 _keyring: KeyRing | None = None

@@ -111,7 +111,9 @@ def test_cutting_off_the_newest_events_is_caught_by_the_anchor(app):
     assert first.exit_code == 0, first.output
     assert "audit trail intact: 3 events, 0 earlier anchors hold" in first.output
     with app.app_context(), db.writing() as session:
-        session.execute(text("DELETE FROM audit_events WHERE action = 'staff.logout'"))
+        # The newest events: the last one before the anchor, and the anchor's own.
+        newest = session.scalar(text("SELECT id FROM audit_events WHERE action = 'staff.logout'"))
+        session.execute(text("DELETE FROM audit_events WHERE id >= :id"), {"id": newest})
         # What is left still chains: only the anchor can tell.
         assert audit.verify(session) == []
     second = runner.invoke(args=["audit-verify"])
@@ -128,7 +130,9 @@ def test_an_anchor_kept_in_the_operators_log_catches_a_deleted_anchor_file(app):
     with app.app_context(), db.writing() as session:
         session.execute(text("DELETE FROM audit_events WHERE action = 'staff.logout'"))
     Path(app.config["FJC_AUDIT_ANCHOR_FILE"]).unlink()
-    assert runner.invoke(args=["audit-verify"]).exit_code == 0  # nothing left to compare
+    # Each anchor is an event too: the chain knows one is missing.
+    missing = runner.invoke(args=["audit-verify"])
+    assert missing.exit_code == 1 and "was removed or cut" in missing.output
     result = runner.invoke(args=["audit-verify", "--anchor", anchor_line])
     assert result.exit_code == 1 and "cut short" in result.output
 
@@ -162,26 +166,61 @@ def test_a_rechained_history_differs_from_its_anchor(app):
     assert result.exit_code == 1 and "rewritten" in result.output
 
 
-def test_migrate_keys_a_chain_an_older_release_left_unkeyed(app):
+def test_a_chain_an_older_release_left_unkeyed_is_keyed_once_by_the_operator(app):
     _three_events(app)
     with app.app_context(), db.writing() as session:
         _rechain_without_the_key(session)  # the old format: plain SHA-256
         assert audit.verify(session)
-    result = app.test_cli_runner().invoke(args=["migrate"])
+    runner = app.test_cli_runner()
+    assert "earlier events" not in runner.invoke(args=["migrate"]).output, "never on its own"
+    result = runner.invoke(args=["audit-key-legacy"])
     assert "audit trail: 3 earlier events are now chained with FJC_AUDIT_KEY" in result.output
     with app.app_context(), db.writing() as session:
         assert audit.verify(session) == []
         actions = session.execute(text("SELECT action FROM audit_events ORDER BY id")).scalars()
         assert list(actions)[-1] == "audit.keyed"
-    again = app.test_cli_runner().invoke(args=["migrate"])
-    assert "earlier events" not in again.output
+    assert "nothing to key" in runner.invoke(args=["audit-key-legacy"]).output
 
 
-def test_migrate_leaves_a_broken_legacy_chain_for_audit_verify_to_report(app):
+def test_a_broken_legacy_chain_is_left_for_audit_verify_to_report(app):
     _three_events(app)
     with app.app_context(), db.writing() as session:
         _rechain_without_the_key(session)
         session.execute(text("DELETE FROM audit_events WHERE action = 'x'"))
-    app.test_cli_runner().invoke(args=["migrate"])
+    app.test_cli_runner().invoke(args=["audit-key-legacy"])
     with app.app_context(), db.writing() as session:
         assert any("removed" in problem for problem in audit.verify(session))
+
+
+def test_a_history_rewritten_as_legacy_after_an_anchor_cannot_be_keyed(app):
+    """Anyone with the database can write an unkeyed chain: once the trail is
+    anchored, keying "legacy" events would launder a rewritten history."""
+    _three_events(app)
+    runner = app.test_cli_runner()
+    assert runner.invoke(args=["audit-verify"]).exit_code == 0
+    with app.app_context(), db.writing() as session:
+        audit.record(session, "intake.viewed", target_type="intake", target_id=5)
+        audit.record(session, "intake.viewed", target_type="intake", target_id=6)
+    with app.app_context(), db.writing() as session:
+        session.execute(text("DELETE FROM audit_events WHERE target_id = 5"))
+        _rechain_without_the_key(session)
+    refused = runner.invoke(args=["audit-key-legacy"])
+    assert refused.exit_code == 1 and "already anchored" in refused.output
+    assert runner.invoke(args=["audit-verify"]).exit_code == 1
+
+
+def test_an_older_audit_key_cannot_add_events_after_a_newer_one(app_factory):
+    rotated = app_factory(FJC_AUDIT_KEY=["new-audit-key", "old-audit-key"])
+    with rotated.app_context(), db.writing() as session:
+        audit.record(session, "staff.login")
+    leaked = app_factory(FJC_AUDIT_KEY=["old-audit-key"])
+    with leaked.app_context(), db.writing() as session:
+        audit.record(session, "staff.login")  # forged with the old, leaked key
+    # The key ring is the process's (the last app made): the operator's again.
+    operator = app_factory(FJC_AUDIT_KEY=["new-audit-key", "old-audit-key"])
+    with operator.app_context(), db.writing() as session:
+        problems = audit.verify(session)
+    assert problems == [
+        f"event {problems[0].split()[1].rstrip(':')}: "
+        "keyed with an audit key older than one used before it"
+    ]

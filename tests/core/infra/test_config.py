@@ -141,3 +141,17 @@ def test_the_public_url_is_an_address_without_a_path(tmp_path, url):
 def test_the_public_url_loses_a_trailing_slash(tmp_path):
     config = load_config({"FJC_PUBLIC_URL": "https://hulp.example.be/"}, {"INSTANCE_DIR": tmp_path})
     assert config["FJC_PUBLIC_URL"] == "https://hulp.example.be"
+
+
+def test_a_short_audit_key_is_refused_in_production(tmp_path):
+    env = {
+        "FJC_ENV": "production",
+        "FJC_SECRET_KEY": "s" * 40,
+        "FJC_DATA_KEYS": KEY,
+        "FJC_INDEX_KEY": "i" * 40,
+        "FJC_AUDIT_KEY": "a" * 40 + ",short",
+        "FJC_PUBLIC_URL": "https://hulp.example.be",
+        "FJC_DATABASE_URL": "postgresql+psycopg://fjc@db/fjc",
+    }
+    with pytest.raises(ConfigError, match="FJC_AUDIT_KEY must be at least 32 characters"):
+        load_config(env, {"INSTANCE_DIR": tmp_path})
