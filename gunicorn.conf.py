@@ -48,22 +48,20 @@ loglevel = "info"
 
 
 def on_starting(server):
-    """Build the app once in the master, before any worker, so a configuration
-    error (or keys that cannot open the data) stops gunicorn at once with one
-    line and exit status 3. Left to the workers, several fail together and
-    gunicorn's halt can race with itself into a traceback and status 1.
-    The master then drops what it built: workers must not share its database
-    connections across fork()."""
+    """Build the app once, before any worker, so a configuration error (or
+    keys that cannot open the data) stops gunicorn at once with one line and
+    exit status 3. Left to the workers, several fail together and gunicorn's
+    halt can race with itself into a traceback and status 1.
+
+    In a child process, not in the master: a master that imported the app
+    would hand its modules to every worker it forks, so `kill -HUP` would keep
+    running the old code, and its database connections would cross fork()."""
     if getattr(server.app, "app_uri", None) != "wsgi:app":
         return  # another app (bench.minimal_app): nothing of ours to check
+    import subprocess
     import sys
 
-    from app import create_app
-    from core.infra.config import ConfigError
-
-    try:
-        checked = create_app()
-    except ConfigError as exc:
-        print(f"FJC configuration error: {exc}", file=sys.stderr, flush=True)
+    # wsgi.py prints the one line itself and exits 3 on a configuration error.
+    checked = subprocess.run([sys.executable, "-c", "import wsgi"], check=False)  # noqa: S603
+    if checked.returncode != 0:
         sys.exit(3)
-    checked.extensions["fjc_db"].engine.dispose()

@@ -9,7 +9,7 @@ from flask import Flask, current_app, render_template, request
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_wtf.csrf import CSRFError, CSRFProtect
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import InterfaceError, OperationalError
 
 from core.infra import clock, health
 
@@ -130,7 +130,13 @@ def init_app(app: Flask) -> None:
     # Seconds a browser or proxy is asked to wait before trying again.
     retry_after = "30"
 
-    @app.errorhandler(DBAPIError)
+    @app.errorhandler(503)
+    def _unavailable(_exc):
+        page, code = _error(503, "unavailable")
+        return page, code, {"Retry-After": retry_after}
+
+    @app.errorhandler(OperationalError)
+    @app.errorhandler(InterfaceError)
     def _database_unavailable(exc):
         # The database is down, restarting, or its disk is full: the request's
         # transaction was rolled back, so the page asks to send a form again.

@@ -11,6 +11,7 @@ round trip, a one second timeout for Redis) and its answer names no data."""
 from __future__ import annotations
 
 import logging
+import sqlite3
 from collections.abc import Callable
 from contextlib import suppress
 from datetime import datetime, timedelta
@@ -37,7 +38,8 @@ def is_storage_full(error: BaseException) -> bool:
     original = getattr(error, "orig", error)
     if getattr(original, "sqlstate", None) == "53100":
         return True
-    return "database or disk is full" in str(original)
+    # By the error's code, never its text, which may quote what was sent.
+    return getattr(original, "sqlite_errorcode", None) == sqlite3.SQLITE_FULL
 
 
 def note_storage_full(at: datetime) -> None:

@@ -92,3 +92,34 @@ def test_after_rotation_the_old_key_can_go(app, start):
     rotated = start(FJC_DATA_KEYS=[OTHER_KEY, TEST_DATA_KEY])
     assert rotated.test_cli_runner().invoke(args=["rotate-keys"]).exit_code == 0
     start(FJC_DATA_KEYS=[OTHER_KEY])  # the canary moved to the new key with the rest
+
+
+def test_a_process_that_could_not_check_its_keys_at_start_stores_nothing_until_it_has(
+    app, start, tmp_path
+):
+    """The database was down at start: the first write checks the keys."""
+    from app import KEYS_VERIFIED
+    from tests.pages import CheckingClient, form_values
+
+    start()  # seals the canary with the right keys
+    stranger = make_test_app(
+        app.config["FJC_DATABASE_URL"], tmp_path / "late", FJC_DATA_KEYS=[OTHER_KEY]
+    )
+    stranger.test_client_class = CheckingClient
+    stranger.extensions[KEYS_VERIFIED] = False  # as after a start without the database
+    try:
+        client = stranger.test_client()
+        form = form_values(client.get("/en/question").page, action="/en/question")
+        refused = client.post("/en/question", data={**form, "question": "Help?"})
+        assert refused.status_code == 503
+        assert refused.headers["Retry-After"] == "30"
+    finally:
+        with stranger.app_context():
+            db.get_engine().dispose()
+    right = start()  # the process's key ring is the last app's: the right keys again
+    right.test_client_class = CheckingClient
+    right.extensions[KEYS_VERIFIED] = False
+    client = right.test_client()
+    form = form_values(client.get("/en/question").page, action="/en/question")
+    assert client.post("/en/question", data={**form, "question": "Help?"}).status_code == 200
+    assert right.extensions[KEYS_VERIFIED] is True
