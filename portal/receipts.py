@@ -14,28 +14,54 @@ shows a neutral page.
 from __future__ import annotations
 
 import json
+from datetime import datetime, timedelta
 
 from cryptography.fernet import InvalidToken
 from flask import session
 
+from core.infra import clock
 from core.infra.crypto import keyring
 
 _KEY = "receipt"
 
 
-def keep(*, kind: str, danger: bool, return_code: str, given_again: bool = False) -> None:
+# A receipt older than this shows nothing: a copy of the cookie taken before
+# the page was seen (a signed cookie cannot be revoked) opens no code later.
+LIFETIME = timedelta(minutes=10)
+
+
+def keep(
+    *,
+    kind: str,
+    danger: bool,
+    return_code: str,
+    submission_id: str | None,
+    given_again: bool = False,
+) -> None:
     sealed = json.dumps(
-        {"kind": kind, "danger": danger, "code": return_code, "again": given_again}
+        {
+            "kind": kind,
+            "danger": danger,
+            "code": return_code,
+            "again": given_again,
+            "form": submission_id,
+            "at": clock.now().isoformat(),
+        }
     )
     session[_KEY] = keyring().encrypt(sealed)
 
 
 def take() -> dict | None:
-    """The receipt to show, once; None when there is none (seen, or exited)."""
+    """The receipt to show, once; None when there is none (seen, exited or
+    too old)."""
     sealed = session.pop(_KEY, None)
     if not sealed:
         return None
     try:
-        return json.loads(keyring().decrypt(sealed))
-    except (InvalidToken, ValueError):
+        receipt = json.loads(keyring().decrypt(sealed))
+        made = datetime.fromisoformat(receipt["at"])
+    except (InvalidToken, ValueError, KeyError, TypeError):
         return None
+    if clock.now() - made > LIFETIME:
+        return None
+    return receipt

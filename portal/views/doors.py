@@ -78,7 +78,7 @@ def _handle(form, template: str, kind: IntakeKind, build: Callable[[], Submissio
         return render_template(template, form=form)
     if form.is_bot():
         # Look the same to a bot; store nothing.
-        return _to_receipt(kind, False, return_codes.generate())
+        return _to_receipt(kind, False, return_codes.generate(), None)
     data = build()
     try:
         intake, code = submit(db.session, data)
@@ -86,14 +86,25 @@ def _handle(form, template: str, kind: IntakeKind, build: Callable[[], Submissio
     except AlreadySubmitted:
         return _sent_before(form, kind)
     notify_team_if_urgent(current_app.config, intake)
-    return _to_receipt(kind, data.danger_now, code)
+    return _to_receipt(kind, data.danger_now, code, data.submission_id)
 
 
-def _to_receipt(kind: IntakeKind, danger: bool, code: str, *, given_again: bool = False):
+def _to_receipt(
+    kind: IntakeKind,
+    danger: bool,
+    code: str,
+    submission_id: str | None,
+    *,
+    given_again: bool = False,
+):
     """Post, redirect, get (portal.receipts): the code is never in a URL and
     never stored; it waits, encrypted, in the session for the next page."""
     receipts.keep(
-        kind=kind, danger=danger, return_code=return_codes.display(code), given_again=given_again
+        kind=kind,
+        danger=danger,
+        return_code=return_codes.display(code),
+        submission_id=submission_id,
+        given_again=given_again,
     )
     return redirect(url_for("portal.sent"), code=303)
 
@@ -104,6 +115,11 @@ def sent():
     if receipt is None:
         # Seen already, or the quick exit ended the session: nothing to show.
         return render_template("portal/sent_gone.html")
+    # She has seen the code now: the same form sent again is only "already sent"
+    # (core.intake.resend gives a code again only when it never arrived).
+    session[LOADED_FORMS] = [
+        loaded for loaded in session.get(LOADED_FORMS, []) if loaded != receipt["form"]
+    ]
     return render_template(
         "portal/sent.html",
         kind=receipt["kind"],
@@ -125,7 +141,7 @@ def _sent_before(form, kind: IntakeKind):
         return render_template("portal/already_sent.html")
     intake, code = given
     db.session.commit()
-    return _to_receipt(kind, intake.danger_now, code, given_again=True)
+    return _to_receipt(kind, intake.danger_now, code, submission_id, given_again=True)
 
 
 @bp.route("/<lang:lang>/contact", methods=["GET", "POST"])

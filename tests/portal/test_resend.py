@@ -1,14 +1,17 @@
 """A form whose answer never arrived (the connection broke after the request
 was stored) can be sent again from the same browser: the person then sees a
 return code for her request, a new one, and the earlier code stops working.
-Only soon after, only from the session that loaded the form, never after the
-quick exit, and never once the team has written to her mailbox."""
+Only if the page with the code never showed, only soon after, only from the
+session that loaded the form, never after the quick exit, and never once the
+team has written to her mailbox."""
 
+import json
 import re
 
 import pytest
 from sqlalchemy import func, select
 
+from core.infra import crypto
 from core.model import AuditEvent, Intake
 from tests.conftest import TEST_PASSWORD
 from tests.pages import form_values
@@ -37,9 +40,18 @@ def _requests(app) -> int:
         return db.session.scalar(select(func.count(Intake.id)))
 
 
+def _lost_code(app, client) -> str:
+    """The code waiting in the session for a page that never arrived."""
+    with client.session_transaction() as session:
+        sealed = session["receipt"]
+    with app.app_context():
+        return json.loads(crypto.keyring().decrypt(sealed))["code"]
+
+
 def test_an_answer_lost_on_the_way_can_be_had_again_with_a_new_code(app, client):
     form = _loaded_form(client)
-    [lost_code] = _codes(client.post("/en/question", data=form))  # never reached her
+    client.post("/en/question", data=form, follow_sent=False)  # its answer never arrives
+    lost_code = _lost_code(app, client)
     again = client.post("/en/question", data=form)
     [new_code] = _codes(again)
     page = again.get_data(as_text=True)
@@ -56,11 +68,24 @@ def test_an_answer_lost_on_the_way_can_be_had_again_with_a_new_code(app, client)
     assert "intake.code_given_again" in actions
 
 
-def test_a_mailbox_opened_with_the_earlier_code_closes(app, client):
+def test_a_code_she_has_seen_is_never_replaced(app, client):
+    """Someone pressing Back on her phone and sending again must not take her
+    mailbox away from her: once the page with the code was shown, it stays."""
     form = _loaded_form(client)
     [first] = _codes(client.post("/en/question", data=form))
     other_phone = app.test_client()
     assert _opens(other_phone, first)
+    again = client.post("/en/question", data=form)
+    assert not _codes(again)
+    assert "Your message was already sent" in again.get_data(as_text=True)
+    assert QUESTION["question"] in other_phone.get("/en/return").get_data(as_text=True)
+
+
+def test_a_mailbox_opened_with_the_earlier_code_closes(app, client):
+    form = _loaded_form(client)
+    client.post("/en/question", data=form, follow_sent=False)
+    other_phone = app.test_client()
+    assert _opens(other_phone, _lost_code(app, client))
     assert QUESTION["question"] in other_phone.get("/en/return").get_data(as_text=True)
     _codes(client.post("/en/question", data=form))
     assert QUESTION["question"] not in other_phone.get("/en/return").get_data(as_text=True)
@@ -68,7 +93,7 @@ def test_a_mailbox_opened_with_the_earlier_code_closes(app, client):
 
 def test_after_fifteen_minutes_the_form_is_only_said_to_be_sent(app, client, clock):
     form = _loaded_form(client)
-    client.post("/en/question", data=form)
+    client.post("/en/question", data=form, follow_sent=False)
     clock.advance(minutes=16)
     late = client.post("/en/question", data=form)
     assert not _codes(late)
@@ -80,7 +105,7 @@ def test_after_fifteen_minutes_the_form_is_only_said_to_be_sent(app, client, clo
 
 def test_after_the_quick_exit_no_code_is_given_again(app, client):
     form = _loaded_form(client)
-    client.post("/en/question", data=form)
+    client.post("/en/question", data=form, follow_sent=False)
     client.get("/exit")
     # The exit ended the session, so its CSRF token went too: even a form
     # re-sent with a fresh token is not given the code.
@@ -104,14 +129,14 @@ def test_every_door_gives_its_code_again(app, client, door):
             "urgency": "normal",
         }
     )
-    client.post(f"/en/{door}", data=form)
+    client.post(f"/en/{door}", data=form, follow_sent=False)
     assert _codes(client.post(f"/en/{door}", data=form))
     assert _requests(app) == 1
 
 
 def test_once_the_team_has_written_no_code_is_given_again(app, client, make_staff):
     form = _loaded_form(client)
-    client.post("/en/question", data=form)
+    client.post("/en/question", data=form, follow_sent=False)
     _, email = make_staff("coordinator")
     staff = app.test_client()
     staff.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
