@@ -31,7 +31,6 @@ from pathlib import Path
 
 import pytest
 from babel.support import Translations
-from sqlalchemy import select
 
 from bench.serving import (
     CSRF_RE,
@@ -49,7 +48,6 @@ from bench.serving import (
 from core.infra.config import PROJECT_ROOT
 from core.infra.db import Sessions, make_engine, write_transaction
 from core.infra.migrations import upgrade
-from core.model import Intake, Referral
 from core.network.centres import ensure_default_centre
 from tests.conftest import TEST_DATA_KEY, UNDER_CI, make_test_app, real_clock_now
 from tests.faults.services import (
@@ -61,6 +59,7 @@ from tests.faults.services import (
     scratch_dir,
     wait_until,
 )
+from tests.stored import Stored
 from web.db import db
 
 # Half the visitors use the French pages: an error page must stay in French.
@@ -446,33 +445,6 @@ def assert_calm(attempts: list[Attempt], *, allow_broken: bool = False) -> None:
 
 def failures(visitors: list[Visitor]) -> list[Attempt]:
     return [attempt for visitor in visitors for attempt in visitor.failures]
-
-
-@dataclass
-class Stored:
-    kind: str
-    email: str | None
-    referral_email: str | None  # None: no referral row
-
-
-def stored_requests(app, run: str) -> dict[str, list[Stored]]:
-    """The stored requests of this run by marker; reading them decrypts every field."""
-    found: dict[str, list[Stored]] = {}
-    with app.app_context():
-        session = db.session
-        referrals = {r.intake_id: r for r in session.scalars(select(Referral))}
-        for intake in session.scalars(select(Intake)):
-            for name in ("name", "phone", "email", "safe_word", "story"):
-                getattr(intake, name)  # raises if a value does not decrypt
-            referral = referrals.get(intake.id)
-            if referral is not None:
-                _ = (referral.organisation, referral.name, referral.email, referral.risk_concerns)
-            if intake.story and intake.story.startswith(run):
-                found.setdefault(intake.story, []).append(
-                    Stored(intake.kind, intake.email, referral.email if referral else None)
-                )
-        session.rollback()
-    return found
 
 
 def check_stored_once(visitors: list[Visitor], stored: dict[str, list[Stored]]) -> None:

@@ -12,7 +12,6 @@ import contextlib
 import datetime
 import os
 import re
-import signal
 import socket
 import subprocess
 import time
@@ -24,7 +23,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
-from bench.serving import PROJECT_ROOT, children, free_port
+from bench.serving import PROJECT_ROOT, free_port, stop_process_tree
 from tests.conftest import UNDER_CI
 
 NGINX = Path("/usr/sbin/nginx")
@@ -208,17 +207,6 @@ class Nginx:
         return "\n".join(text.splitlines()[-lines:])
 
     def stop(self) -> None:
-        workers = children(self.process.pid)
-        if self.process.poll() is None:
-            # SIGTERM is nginx's fast shutdown; SIGQUIT would wait for the slow clients.
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(timeout=10)
-        # A worker left behind by a killed master must not outlive the test.
-        for pid in workers:
-            with contextlib.suppress(ProcessLookupError):
-                os.kill(pid, signal.SIGKILL)
+        # SIGTERM is nginx's fast shutdown; SIGQUIT would wait for the slow clients.
+        stop_process_tree(self.process, timeout=10)
         self._output.close()

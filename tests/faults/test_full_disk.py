@@ -34,9 +34,9 @@ from tests.faults.conftest import (
     healthz,
     new_visitor,
     stop_gunicorn,
-    stored_requests,
     wait_until,
 )
+from tests.stored import stored_requests
 
 pytestmark = [pytest.mark.xdist_group("faults"), pytest.mark.usefixtures("real_time")]
 

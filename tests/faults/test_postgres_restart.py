@@ -23,9 +23,9 @@ from tests.faults.conftest import (
     check_stored_once,
     failures,
     healthz,
-    stored_requests,
     summary,
 )
+from tests.stored import stored_requests
 
 pytestmark = [pytest.mark.xdist_group("faults"), pytest.mark.usefixtures("real_time")]
 

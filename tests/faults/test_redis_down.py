@@ -28,9 +28,9 @@ from tests.faults.conftest import (
     assert_recovers,
     healthz,
     open_mailbox,
-    stored_requests,
     wait_until,
 )
+from tests.stored import stored_requests
 from web.db import db
 
 pytestmark = [pytest.mark.xdist_group("faults"), pytest.mark.usefixtures("real_time")]

@@ -25,10 +25,10 @@ from tests.faults.conftest import (
     check_everyone_answered,
     check_stored_once,
     failures,
-    stored_requests,
     summary,
     wait_until,
 )
+from tests.stored import stored_requests
 
 pytestmark = [pytest.mark.xdist_group("faults"), pytest.mark.usefixtures("real_time")]
 

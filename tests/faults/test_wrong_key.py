@@ -28,8 +28,8 @@ from tests.faults.conftest import (
     gunicorn_until_exit,
     new_visitor,
     open_mailbox,
-    stored_requests,
 )
+from tests.stored import stored_requests
 from web.db import db
 
 pytestmark = [pytest.mark.xdist_group("faults"), pytest.mark.usefixtures("real_time")]

@@ -20,11 +20,8 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
-from sqlalchemy import select
-
 from bench.serving import DOORS, RETURN_CODE_RE, Browser, door_fields
-from core.model import Intake, Referral
-from web.db import db
+from tests.stored import stored_requests
 
 SUBMISSIONS = 300
 
@@ -65,33 +62,6 @@ def _visit(port: int, n: int, run: str) -> Outcome:
     except (*BROKEN, RuntimeError):
         return Outcome(f"{run}-{n:04d}", DOORS[n % len(DOORS)], None, False)
     return _post(browser, door, marker, token)
-
-
-@dataclass
-class Stored:
-    kind: str
-    email: str | None
-    referral_email: str | None  # None: no referral row
-
-
-def _stored(app, run: str) -> dict[str, list[Stored]]:
-    """The stored requests of this run by marker; reading them decrypts every field."""
-    found: dict[str, list[Stored]] = {}
-    with app.app_context():
-        session = db.session
-        referrals = {r.intake_id: r for r in session.scalars(select(Referral))}
-        for intake in session.scalars(select(Intake)):
-            for field in ("name", "phone", "email", "safe_word", "story"):
-                getattr(intake, field)  # raises if a value does not decrypt
-            referral = referrals.get(intake.id)
-            if referral is not None:
-                _ = (referral.organisation, referral.name, referral.email, referral.risk_concerns)
-            if intake.story and intake.story.startswith(run):
-                found.setdefault(intake.story, []).append(
-                    Stored(intake.kind, intake.email, referral.email if referral else None)
-                )
-        session.rollback()
-    return found
 
 
 def _check(outcomes: list[Outcome], stored, run: str) -> None:
@@ -139,7 +109,7 @@ def test_hundreds_of_simultaneous_submissions_are_each_stored_once(start_server,
         f"{acknowledged} of {SUBMISSIONS} acknowledged: "
         f"{[o for o in outcomes if not o.acknowledged][:3]}\n{server.log_tail()}"
     )
-    stored = _stored(app, run)
+    stored = stored_requests(app, run)
     _check(outcomes, stored, run)
     assert len(stored) == SUBMISSIONS
 
@@ -182,7 +152,7 @@ def test_killing_workers_mid_load_loses_no_acknowledged_request(start_server, ap
     after_kills = [o for o in outcomes[2 * SUBMISSIONS // 3 + 30 :] if o.acknowledged]
     assert after_kills, "no request was answered after the kills"
 
-    stored = _stored(app, run)
+    stored = stored_requests(app, run)
     _check(outcomes, stored, run)
     acknowledged = sum(o.acknowledged for o in outcomes)
     broken = sum(o.status is None for o in outcomes)
