@@ -30,6 +30,8 @@ MATRIX = {
     ("GET", "/staff/login/enrol"): PUBLIC,
     ("POST", "/staff/login/enrol"): PUBLIC,
     ("GET", "/staff/invite/<token>"): PUBLIC,
+    # The language switch in every header, before signing in too.
+    ("POST", "/staff/language"): PUBLIC,
     ("POST", "/staff/invite/<token>"): PUBLIC,
     ("GET", "/staff/"): TEAM,
     ("GET", "/staff/intakes/<int:intake_id>"): TEAM,

@@ -195,8 +195,9 @@ def test_the_team_print_shows_every_section_and_is_audited(app, filled):
     assert "Inspecteur Jan" in body and "PZ Gent" in body
     assert "Police patrols near the house" in body
     assert "Case consultation under art. 458ter Sw." in body
-    # No forms but signing out (hidden on paper), no script.
-    assert len(response.page.findall(".//form")) == 1
+    # No forms but signing out and the language switch (the header, hidden on
+    # paper), no script.
+    assert len(response.page.findall(".//form")) == 2
     assert "<script" not in body
 
     with app.app_context():

@@ -57,7 +57,7 @@ def test_the_next_step_fits_the_first_screen(browser, live_app):
         page.goto(f"{live_app.url}/staff/login")
         page.fill("input[name=email]", email)
         page.fill("input[name=password]", TEST_PASSWORD)
-        page.click("button[type=submit]")
+        page.click("main form button[type=submit]")
         page.wait_for_url(f"{live_app.url}/staff/**")
         page.goto(f"{live_app.url}/staff/intakes/{intake_id}")
         for text in (
