@@ -118,7 +118,7 @@ def sent():
     # She has seen the code now: the same form sent again is only "already sent"
     # (core.intake.resend gives a code again only when it never arrived).
     session[LOADED_FORMS] = [
-        loaded for loaded in session.get(LOADED_FORMS, []) if loaded != receipt["form"]
+        loaded for loaded in session.get(LOADED_FORMS, []) if loaded != receipt.get("form")
     ]
     return render_template(
         "portal/sent.html",
