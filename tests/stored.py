@@ -36,3 +36,24 @@ def stored_requests(app, run: str) -> dict[str, list[Stored]]:
                 )
         session.rollback()
     return found
+
+
+def check_stored_once(
+    doors: dict[str, str], acknowledged: set[str], stored: dict[str, list[Stored]]
+) -> None:
+    """Every acknowledged request is stored, each request at most once, whole,
+    and nothing stored that was never sent. `doors`: each sent marker's door."""
+    lost = [marker for marker in acknowledged if marker not in stored]
+    assert not lost, f"{len(lost)} acknowledged requests are not stored: {lost[:5]}"
+    twice = {marker: len(rows) for marker, rows in stored.items() if len(rows) != 1}
+    assert not twice, f"stored more than once: {twice}"
+    assert set(stored) <= set(doors), "a stored request that was never sent"
+    for marker, [row] in stored.items():
+        door = doors[marker]
+        assert row.kind == door, marker
+        if door != "question":
+            assert row.email == f"{marker}@example.be", marker
+        if door == "referral":
+            assert row.referral_email == f"ref-{marker}@example.be", f"{marker}: referral missing"
+        else:
+            assert row.referral_email is None, marker
