@@ -103,6 +103,17 @@ def seed_demo_command() -> None:
     click.echo(f"demo staff account: {DEMO_EMAIL}  password: {password}")
 
 
+def _anchors(given: tuple[str, ...]) -> tuple[Path, list[anchors.Anchor]]:
+    """The anchor file and the anchors in it and on the command line; a line
+    that cannot be read stops the command with status 1."""
+    anchor_file = Path(current_app.config["FJC_AUDIT_ANCHOR_FILE"])
+    try:
+        return anchor_file, anchors.read(anchor_file) + [anchors.parse(line) for line in given]
+    except (anchors.AnchorError, OSError) as exc:
+        click.echo(f"error: {anchor_file}: {_one_line(exc)}", err=True)
+        sys.exit(1)
+
+
 @click.command("audit-verify")
 @with_appcontext
 @click.option(
@@ -115,12 +126,7 @@ def seed_demo_command() -> None:
 def audit_verify_command(given: tuple[str, ...]) -> None:
     """Check the audit trail's keyed chain and the anchors of earlier runs, then
     write a new anchor; exit status 1 when the trail was tampered with."""
-    anchor_file = Path(current_app.config["FJC_AUDIT_ANCHOR_FILE"])
-    try:
-        earlier = anchors.read(anchor_file) + [anchors.parse(line) for line in given]
-    except (anchors.AnchorError, OSError) as exc:
-        click.echo(f"error: {anchor_file}: {_one_line(exc)}", err=True)
-        sys.exit(1)
+    anchor_file, earlier = _anchors(given)
     with db.writing() as session:
         problems = audit.verify(session) + anchors.check(session, earlier)
         written = audit.count(session, ANCHORED)
@@ -156,12 +162,7 @@ def audit_verify_command(given: tuple[str, ...]) -> None:
 def audit_key_legacy_command() -> None:
     """Once, after upgrading from a release whose audit chain had no key: chain
     the earlier events with FJC_AUDIT_KEY. Refused once any anchor exists."""
-    anchor_file = Path(current_app.config["FJC_AUDIT_ANCHOR_FILE"])
-    try:
-        found = anchors.read(anchor_file)
-    except (anchors.AnchorError, OSError) as exc:
-        click.echo(f"error: {anchor_file}: {_one_line(exc)}", err=True)
-        sys.exit(1)
+    _, found = _anchors(())
     with db.writing() as session:
         if found or audit.count(session, ANCHORED):
             click.echo(

@@ -25,6 +25,7 @@ from core.identity.accounts import STAFF_LANGUAGES
 from core.infra.config import PROJECT_ROOT
 from core.network.centres import CentreMissing, current_centre
 from web.db import db
+from web.sessions import is_staff_path
 
 DEFAULT_LANGUAGE = "nl"
 DEFAULT_TIMEZONE = "Europe/Brussels"
@@ -52,13 +53,6 @@ LANGUAGE_NAMES = {
 }
 
 babel = Babel()
-
-
-STAFF_PREFIX = "/staff"
-
-
-def is_staff_path(path: str) -> bool:
-    return path == STAFF_PREFIX or path.startswith(STAFF_PREFIX + "/")
 
 
 def path_language() -> str | None:

@@ -146,8 +146,7 @@ def init_app(app: Flask) -> None:
         )
         if health.is_storage_full(exc):
             health.note_storage_full(clock.now())
-        page, code = _error(503, "unavailable")
-        return page, code, {"Retry-After": retry_after}
+        return _unavailable(exc)
 
     @app.errorhandler(InvalidToken)
     def _unreadable_value(_exc):

@@ -16,10 +16,12 @@ STAFF_PREFIX = "/staff"
 STAFF_SUFFIX = "-staff"
 
 
+def is_staff_path(path: str) -> bool:
+    return path == STAFF_PREFIX or path.startswith(STAFF_PREFIX + "/")
+
+
 def is_staff_request() -> bool:
-    return has_request_context() and (
-        request.path == STAFF_PREFIX or request.path.startswith(STAFF_PREFIX + "/")
-    )
+    return has_request_context() and is_staff_path(request.path)
 
 
 class PerFaceSessionInterface(SecureCookieSessionInterface):

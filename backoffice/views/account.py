@@ -27,8 +27,9 @@ from core.infra import clock
 from core.rules import RuleError
 from web.db import db
 from web.forms import show_rule_error
-from web.i18n import STAFF_LANGUAGE_KEY, is_staff_path
+from web.i18n import STAFF_LANGUAGE_KEY
 from web.security import limiter
+from web.sessions import is_staff_path
 
 
 def _account_page(recovery_form: RecoveryCodesForm | None = None):

@@ -12,7 +12,7 @@ from backoffice.forms.intake import AssignForm, AttemptForm, DecisionForm, Reply
 from backoffice.handlers import Done, intake_change
 from backoffice.records import intake_or_404
 from backoffice.views.queue import first_contact_target
-from core.casework.cases import can_view_intake, case_of
+from core.casework.cases import case_of, hidden_intakes
 from core.identity.permissions import Permission
 from core.infra import clock
 from core.intake import priority, triage
@@ -58,7 +58,7 @@ def render_intake(found: Intake, **forms):
         any_time=safe.any_time,
         centre_timezone=centre.timezone,
         # A match in a file this member may not open is not theirs to see.
-        matches=[m for m in matches(session, found) if can_view_intake(g.staff, m, session)],
+        matches=matches(session, found, hidden=hidden_intakes(g.staff)),
         attempts=session.scalars(
             select(ContactAttempt)
             .where(ContactAttempt.intake_id == found.id)

@@ -55,19 +55,19 @@ class KeyRing:
 _keyring: KeyRing | None = None
 
 
-def derive_index_key(secret_key: str) -> bytes:
-    return hashlib.sha256(b"fjc-index-key\x00" + secret_key.encode("utf-8")).digest()
-
-
-def derive_audit_key(secret_key: str) -> bytes:
-    return hashlib.sha256(b"fjc-audit-key\x00" + secret_key.encode("utf-8")).digest()
+def _derived(purpose: bytes, secret_key: str) -> bytes:
+    """A key of its own for `purpose`, from the secret key (development and
+    tests only: production sets each key, config.py)."""
+    return hashlib.sha256(purpose + b"\x00" + secret_key.encode("utf-8")).digest()
 
 
 def configure_keyring(data_keys, index_key: str | None, secret_key: str, audit_keys=()) -> KeyRing:
     """Set the process's key ring from the settings and return it."""
     global _keyring
-    raw_index = index_key.encode("utf-8") if index_key else derive_index_key(secret_key)
-    raw_audit = [key.encode("utf-8") for key in audit_keys] or [derive_audit_key(secret_key)]
+    raw_index = index_key.encode("utf-8") if index_key else _derived(b"fjc-index-key", secret_key)
+    raw_audit = [key.encode("utf-8") for key in audit_keys] or [
+        _derived(b"fjc-audit-key", secret_key)
+    ]
     # One key ring per process: the column type below has no app context when
     # SQLAlchemy binds parameters (CLI, threads), so it reads this module global.
     _keyring = KeyRing(list(data_keys), raw_index, raw_audit)

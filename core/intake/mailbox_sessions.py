@@ -66,3 +66,15 @@ def close(session: Session, token: str | None) -> None:
     if row is not None and row.closed_at is None:
         row.closed_at = clock.now()
         session.flush()
+
+
+def close_all(session: Session, intake: Intake) -> None:
+    """End every open mailbox of the request (its return code was replaced)."""
+    now = clock.now()
+    for row in session.scalars(
+        select(MailboxSession).where(
+            MailboxSession.intake_id == intake.id, MailboxSession.closed_at.is_(None)
+        )
+    ):
+        row.closed_at = now
+    session.flush()

@@ -9,7 +9,8 @@ new one, since only its hash was kept, and the earlier one stops working.
 
 The risk weighed: someone else holding her phone in those minutes could do
 the same. Hence the limits: a short window, only the session that loaded the
-form (the quick exit ends that session), and only while the team has not yet
+form and only while its page with the code never showed (portal.views.doors
+keeps that list; the quick exit ends it), and only while the team has not yet
 written to her mailbox, so a reply can never be read this way."""
 
 from __future__ import annotations
@@ -22,9 +23,9 @@ from sqlalchemy.orm import Session
 from core.governance import audit
 from core.infra import clock
 from core.infra.crypto import keyring
-from core.intake import return_codes
+from core.intake import mailbox_sessions, return_codes
 from core.intake.intakes import SUBMISSION_PURPOSE
-from core.model import Intake, MailboxSession, Message, MessageDirection
+from core.model import Intake, Message, MessageDirection
 
 WINDOW = timedelta(minutes=15)
 
@@ -40,12 +41,7 @@ def give_code_again(session: Session, submission_id: str) -> tuple[Intake, str] 
     code = return_codes.generate()
     intake.return_code_key = return_codes.lookup_key(code)
     # A mailbox opened with the earlier code closes with it.
-    for opened in session.scalars(
-        select(MailboxSession).where(
-            MailboxSession.intake_id == intake.id, MailboxSession.closed_at.is_(None)
-        )
-    ):
-        opened.closed_at = now
+    mailbox_sessions.close_all(session, intake)
     audit.record(session, "intake.code_given_again", target_type="intake", target_id=intake.id)
     session.flush()
     return intake, code

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import cast
 
-from sqlalchemy import CursorResult, or_, select, update
+from sqlalchemy import CursorResult, Select, or_, select, update
 from sqlalchemy.orm import Session
 
 from core.governance import audit
@@ -281,9 +281,10 @@ def mark_read(session: Session, message: Message, read: bool, staff: Staff) -> N
     session.flush()
 
 
-def matches(session: Session, intake: Intake) -> list[Intake]:
+def matches(session: Session, intake: Intake, hidden: Select | None = None) -> list[Intake]:
     """Other requests with the same phone number or e-mail address, compared
-    through their blind indexes (never the plain values)."""
+    through their blind indexes (never the plain values); `hidden` selects ids
+    the reader may not see (core.casework.cases.hidden_intakes)."""
     conditions = []
     if intake.phone_index:
         conditions.append(Intake.phone_index == intake.phone_index)
@@ -296,6 +297,8 @@ def matches(session: Session, intake: Intake) -> list[Intake]:
         .where(or_(*conditions), Intake.id != intake.id, Intake.status != IntakeStatus.ERASED)
         .order_by(Intake.created_at.desc())
     )
+    if hidden is not None:
+        query = query.where(Intake.id.not_in(hidden))
     return list(session.scalars(query))
 
 
