@@ -70,12 +70,17 @@ def _first_byte_ms(browser, live_app, neutral_site, how: str, javascript: bool) 
         context.close()
 
 
+# Samples taken when the first is over the budget: a busy machine (the CI
+# run's other processes winding down) puts single samples at 100-105 ms.
+REMEASURES = 4
+
+
 def _assert_fast(first: float, more) -> None:
     """Within the budget. One sample over it (a busy machine) is measured again
-    twice and the median must be within; a slow exit fails every time."""
+    and the median of all must be within; a slow exit fails every time."""
     samples = [first]
     if first >= BUDGET_MS:
-        samples += [more(), more()]
+        samples += [more() for _ in range(REMEASURES)]
     assert statistics.median(samples) < BUDGET_MS, f"exit took {samples} ms"
 
 
