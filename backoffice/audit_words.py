@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
-from backoffice.labels import (
+from web.casefile.labels import (
     ATTEMPT_OUTCOME_LABELS,
     CASE_EVENT_LABELS,
     CHANNEL_LABELS,

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from flask_babel import gettext as _
 
-from backoffice.labels import PERSON_ROLE_LABELS, RELATION_SENTENCES
 from core.model import CasePerson, CaseRelation
+from web.casefile.labels import PERSON_ROLE_LABELS, RELATION_SENTENCES
 
 
 def person_names(people: list[CasePerson]) -> dict[int, str]:

@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 
-from backoffice.labels import (
+from web.casefile.labels import (
     ACTION_OWNER_LABELS,
     ACTION_STATUS_LABELS,
     CLOSURE_REASON_LABELS,

@@ -10,7 +10,6 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import insert, select
 
-from backoffice.centre import centre_zone
 from bench.harness import bench_app, median_ms
 from core.identity.staff import create_staff
 from core.model import (
@@ -26,6 +25,7 @@ from core.model import (
     Staff,
 )
 from core.reporting import stats
+from web.casefile.centre import centre_zone
 from web.db import db
 
 INTAKES = 100_000

@@ -14,10 +14,10 @@ from markupsafe import Markup
 from wtforms import Label, SelectChoice, SelectField, StringField
 from wtforms.widgets import DateInput
 
-from backoffice.centre import centre_zone
-from backoffice.labels import ACTION_STATUS_LABELS, PARTNER_KIND_LABELS
 from core.casework import actions
 from core.model import Case, CaseAction
+from web.casefile.centre import centre_zone
+from web.casefile.labels import ACTION_STATUS_LABELS, PARTNER_KIND_LABELS
 from web.db import db
 from web.forms import Form
 

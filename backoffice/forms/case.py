@@ -6,9 +6,9 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from wtforms import RadioField, SelectField, TextAreaField
 
-from backoffice.labels import CLOSURE_REASON_LABELS
 from core.casework import cases
 from core.model import Case, CaseMember, Role, Staff
+from web.casefile.labels import CLOSURE_REASON_LABELS
 from web.db import db
 from web.forms import Form, choices
 

@@ -15,11 +15,11 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, SelectChoice, SelectField, StringField, TextAreaField
 
-from backoffice.labels import PERSON_ROLE_LABELS, RELATION_KIND_LABELS
 from backoffice.naming import person_names
 from core.casework.cases import PERSON_ROLES
 from core.casework.people import RELATION_KINDS, PersonDetails
 from core.model import Case
+from web.casefile.labels import PERSON_ROLE_LABELS, RELATION_KIND_LABELS
 from web.forms import Form, PhoneField, choices
 
 NOT_CHOSEN = ("", "–")

@@ -21,12 +21,12 @@ from wtforms import (
 )
 from wtforms.utils import unset_value
 
-from backoffice.centre import centre_today
 from backoffice.forms.actions import DayField, opened_on, owner_choices
-from backoffice.labels import CONSULTATION_BASIS_LABELS
 from core.casework import actions, consultations
 from core.casework.consultations import LEGAL_BASES
 from core.model import Case
+from web.casefile.centre import centre_today
+from web.casefile.labels import CONSULTATION_BASIS_LABELS
 from web.forms import Form
 
 PARTICIPANT_ROWS = 6

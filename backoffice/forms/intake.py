@@ -14,17 +14,17 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired
 
-from backoffice.labels import (
+from core.identity.staff import assignable
+from core.intake.queue import QueueFilters
+from core.intake.triage import available_channels
+from core.model import Intake, Municipality
+from web.casefile.labels import (
     ATTEMPT_OUTCOME_LABELS,
     CHANNEL_LABELS,
     KIND_LABELS,
     STATUS_LABELS,
     TRIAGE_OUTCOME_LABELS,
 )
-from core.identity.staff import assignable
-from core.intake.queue import QueueFilters
-from core.intake.triage import available_channels
-from core.model import Intake, Municipality
 from web.db import db
 from web.forms import Form, choices, too_long
 from web.i18n import LANGUAGE_NAMES

@@ -8,9 +8,9 @@ from datetime import date, datetime
 from flask_babel import lazy_gettext as _l
 from wtforms import RadioField, SelectField, StringField
 
-from backoffice.centre import centre_zone
-from backoffice.labels import PARTNER_BASIS_LABELS, PARTNER_KIND_LABELS, PARTNER_PART_LABELS
 from core.casework import partners
+from web.casefile.centre import centre_zone
+from web.casefile.labels import PARTNER_BASIS_LABELS, PARTNER_KIND_LABELS, PARTNER_PART_LABELS
 from web.forms import CheckboxesField, Form, choices
 
 

@@ -7,8 +7,8 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from wtforms import RadioField, SelectField, TextAreaField
 
-from backoffice.labels import RISK_ANSWER_LABELS, RISK_LEVEL_LABELS, RISK_SOURCE_LABELS
 from core.casework import risk
+from web.casefile.labels import RISK_ANSWER_LABELS, RISK_LEVEL_LABELS, RISK_SOURCE_LABELS
 from web.forms import Form, choices
 
 

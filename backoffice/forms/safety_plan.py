@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from wtforms import TextAreaField
 
-from backoffice.labels import SAFETY_PLAN_SECTION_LABELS as LABELS
 from core.casework.safety_plans import SECTIONS
+from web.casefile.labels import SAFETY_PLAN_SECTION_LABELS as LABELS
 from web.forms import Form
 
 

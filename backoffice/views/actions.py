@@ -11,15 +11,15 @@ from sqlalchemy import select
 from backoffice.access import requires
 from backoffice.blueprint import bp
 from backoffice.case_page import case_page_with, case_section, render_case
-from backoffice.centre import centre_today, centre_zone
 from backoffice.forms.actions import ActionForm, ActionUpdateForm
 from backoffice.handlers import Done, case_change
-from backoffice.labels import ACTION_STATUS_LABELS
 from backoffice.records import case_url, row_of_case_or_404
 from core.casework import actions
 from core.identity.permissions import Permission
 from core.identity.staff import names_of
 from core.model import Case, CaseAction, CasePartner, CaseStatus
+from web.casefile.centre import centre_today, centre_zone
+from web.casefile.labels import ACTION_STATUS_LABELS
 from web.db import db
 
 

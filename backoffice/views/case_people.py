@@ -9,7 +9,6 @@ from flask_babel import gettext as _
 from backoffice.access import record_read, requires
 from backoffice.blueprint import bp
 from backoffice.case_page import case_page_with, case_section
-from backoffice.centre import centre_today
 from backoffice.forms.case_people import (
     NewPersonForm,
     PersonForm,
@@ -23,6 +22,7 @@ from core.casework import people as people_rules
 from core.casework import safety_plans
 from core.identity.permissions import Permission
 from core.model import Case, CasePerson, CaseRelation
+from web.casefile.centre import centre_today
 from web.db import db
 
 

@@ -10,15 +10,15 @@ from flask_babel import ngettext
 from backoffice.access import requires
 from backoffice.blueprint import bp
 from backoffice.case_page import case_page_with, case_section
-from backoffice.centre import centre_today, centre_zone
 from backoffice.forms.consultations import ConsultationForm
 from backoffice.handlers import Done, case_change
-from backoffice.labels import CONSULTATION_BASIS_LABELS
 from backoffice.records import case_url
 from backoffice.views.actions import action_problem
 from core.casework import consultations
 from core.identity.permissions import Permission
 from core.model import Case, CaseStatus
+from web.casefile.centre import centre_today, centre_zone
+from web.casefile.labels import CONSULTATION_BASIS_LABELS
 from web.db import db
 
 

@@ -8,7 +8,6 @@ from flask_babel import gettext as _
 
 from backoffice.access import record_read, requires
 from backoffice.blueprint import bp
-from backoffice.contact_words import describe
 from backoffice.forms.contact_rules import ContactRulesForm
 from backoffice.handlers import Done, case_change
 from backoffice.records import case_or_404, case_url, person_or_404
@@ -17,6 +16,7 @@ from core.identity.permissions import Permission
 from core.identity.staff import names_of
 from core.intake import contact_rules
 from core.model import Case, CasePerson
+from web.casefile.contact_words import describe
 from web.db import db
 
 

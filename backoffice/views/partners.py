@@ -9,14 +9,14 @@ from flask_babel import gettext as _
 from backoffice.access import requires
 from backoffice.blueprint import bp
 from backoffice.case_page import case_page_with, case_section
-from backoffice.centre import centre_today
 from backoffice.forms.partners import PartnerDetailsForm, PartnerForm
 from backoffice.handlers import Done, case_change
-from backoffice.labels import PARTNER_PART_LABELS
 from backoffice.records import case_or_404, case_url, partner_or_404
 from core.casework import partners
 from core.identity.permissions import Permission
 from core.model import Case, CasePartner
+from web.casefile.centre import centre_today
+from web.casefile.labels import PARTNER_PART_LABELS
 from web.db import db
 
 

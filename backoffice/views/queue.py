@@ -15,7 +15,6 @@ from backoffice.access import (
     requires,
 )
 from backoffice.blueprint import bp
-from backoffice.centre import centre_today
 from backoffice.forms.intake import QueueFilterForm
 from core.casework import actions, cases
 from core.identity.permissions import Permission
@@ -28,6 +27,7 @@ from core.model import (
     IntakeStatus,
 )
 from core.network.centres import active_municipalities, current_centre
+from web.casefile.centre import centre_today
 from web.db import db
 
 

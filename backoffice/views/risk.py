@@ -4,11 +4,7 @@ flags that set it and the count of unknown answers are shown with it."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass
-
 from flask import current_app, g
-from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
 
 from backoffice.access import requires
@@ -19,7 +15,8 @@ from backoffice.handlers import Done, case_change
 from backoffice.records import case_url
 from core.casework import risk
 from core.identity.permissions import Permission
-from core.model import Case, RiskAssessment
+from core.model import Case
+from web.casefile.content import reader_language, risk_notes
 from web.db import db
 
 
@@ -28,44 +25,11 @@ def _instrument() -> risk.Instrument:
 
 
 def _language() -> str:
-    return str(get_locale() or "en").split("_")[0]
+    return reader_language()
 
 
 def _form() -> RiskFormBase:
     return risk_form(_instrument(), _language())()
-
-
-@dataclass(frozen=True)
-class RiskNotes:
-    """What staff read next to an assessment's level."""
-
-    red_flags: list[str]  # "Red flag: <item text>", one per red flag answered yes
-    incomplete: str | None  # "<n> of <total> not known: incomplete", or None
-
-
-def risk_notes(assessments: Iterable[RiskAssessment]) -> dict[int, RiskNotes]:
-    """The notes of each assessment, by id, in the reader's language."""
-    language = _language()
-    available = risk.instruments()
-    notes: dict[int, RiskNotes] = {}
-    for assessment in assessments:
-        summary = risk.summary_of(assessment, available)
-        used = available.get(f"{assessment.instrument_id}:{assessment.instrument_version}")
-        items = [used.item(code) for code in summary.red_flags_hit] if used else []
-        notes[assessment.id] = RiskNotes(
-            red_flags=[
-                _("Red flag: %(item)s", item=item.text_in(language)) for item in items if item
-            ],
-            incomplete=ngettext(
-                "%(num)d of %(total)d not known: incomplete",
-                "%(num)d of %(total)d not known: incomplete",
-                summary.unknown_count,
-                total=summary.item_count,
-            )
-            if summary.incomplete
-            else None,
-        )
-    return notes
 
 
 @case_section

@@ -10,7 +10,6 @@ from backoffice.access import record_read, requires
 from backoffice.blueprint import bp
 from backoffice.forms.safety_plan import SafetyPlanForm
 from backoffice.handlers import Done, case_change
-from backoffice.labels import SAFETY_PLAN_SECTION_LABELS
 from backoffice.naming import person_names
 from backoffice.records import case_or_404, person_or_404
 from core.casework import people as people_rules
@@ -18,6 +17,7 @@ from core.casework import safety_plans
 from core.identity.permissions import Permission
 from core.identity.staff import names_of
 from core.model import Case, CasePerson
+from web.casefile.labels import SAFETY_PLAN_SECTION_LABELS
 from web.db import db
 
 PLAN_SECTION_HINTS = {

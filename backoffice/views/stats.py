@@ -29,12 +29,7 @@ from backoffice.access import (
     requires,
 )
 from backoffice.blueprint import bp
-from backoffice.centre import centre_today, centre_zone
 from backoffice.forms.stats import PeriodForm
-from backoffice.labels import (
-    CLOSURE_REASON_LABELS,
-    KIND_LABELS,
-)
 from core.identity.permissions import Permission
 from core.identity.staff import names_of
 from core.model import Role
@@ -42,6 +37,11 @@ from core.reporting import stats
 from core.reporting import voice as survivor_voice
 from core.reporting.suppression import HIDDEN_MARK, small_mark
 from core.rules import RuleError
+from web.casefile.centre import centre_today, centre_zone
+from web.casefile.labels import (
+    CLOSURE_REASON_LABELS,
+    KIND_LABELS,
+)
 from web.charts import Bar, Line, bar_chart, line_chart
 from web.db import db
 from web.forms import show_rule_error
