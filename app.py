@@ -16,6 +16,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 import backoffice
 import cli
+import partner
 import portal
 from core.casework import risk
 from core.governance import key_check
@@ -60,6 +61,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
     portal.init_app(app)
     backoffice.init_app(app)
+    partner.init_app(app)
     # A broken instrument file stops the start, naming the file, not a case page later.
     risk.current(app.config["FJC_RISK_INSTRUMENT"])
     app.extensions[KEYS_VERIFIED] = not app.config["FJC_CHECK_KEYS"]

@@ -1,130 +1,42 @@
-"""Deny by default: each staff view declares the permission it needs.
-
-The check runs before every request to the blueprint, so a view that forgot
-its declaration is refused at run time, and a test walking the URL map fails.
-It also ends sessions: idle for 30 minutes, 12 hours old, ended on the server
-(sign-out, sign out everywhere), or outlived by the account (deactivated,
-password changed, second factor reset).
-"""
+"""Deny by default: each staff view declares the permission it needs
+(web.accounts.permissions), checked before every request to the blueprint,
+after web.accounts.session_state has said who is signed in (and ended an
+idle, old or outlived session)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from datetime import UTC, datetime
-from typing import TypeVar
-
-from flask import abort, current_app, flash, g, redirect, request, session, url_for
-from flask_babel import gettext as _
+from flask import abort, current_app, g, redirect, request, url_for
 
 from core.governance import audit
-from core.identity import staff_sessions, two_factor
 from core.identity.permissions import Permission, role_allows
-from core.infra import clock
 from core.model import Staff
+from web.accounts.face import Face
+from web.accounts.permissions import declared_permission, requires
+from web.accounts.session_state import signed_in_account
 from web.db import db
-from web.i18n import STAFF_LANGUAGE_KEY
 
-PERMISSION_ATTR = "fjc_permission"
-View = TypeVar("View", bound=Callable)
+__all__ = ["FACE", "enforce_permission", "record_read", "requires"]
 
 
-def requires(permission: Permission) -> Callable[[View], View]:
-    def decorate(view: View) -> View:
-        setattr(view, PERMISSION_ATTR, permission)
-        return view
-
-    return decorate
+def _second_factor_required(config) -> bool:
+    return bool(config["FJC_REQUIRE_SECOND_FACTOR"])
 
 
-def declared_permission(view: Callable) -> Permission | None:
-    return getattr(view, PERMISSION_ATTR, None)
+def _landing(staff: Staff) -> str:
+    if role_allows(staff.role, Permission.VIEW_INTAKES):
+        return url_for("backoffice.queue")
+    return url_for("backoffice.account")
 
 
-def _stamp(at: datetime) -> int:
-    return int(at.timestamp())
-
-
-def _from_stamp(value) -> datetime | None:
-    return datetime.fromtimestamp(value, UTC) if isinstance(value, int) else None
-
-
-def _fresh_session() -> None:
-    """An empty session, but for the language the person chose: a planted id
-    must not survive, a choice of language may."""
-    language = session.get(STAFF_LANGUAGE_KEY)
-    session.clear()
-    if language:
-        session[STAFF_LANGUAGE_KEY] = language
-
-
-def sign_in(staff: Staff, token: str) -> None:
-    # A fresh session at sign-in: nothing from before it (a planted id) survives.
-    _fresh_session()
-    session["staff_id"] = staff.id
-    session["staff_version"] = staff.session_version
-    session["sid"] = token
-    session["seen"] = _stamp(clock.now())
-
-
-def sign_out() -> None:
-    _fresh_session()
-
-
-def begin_pending(staff: Staff, *, must_enrol: bool) -> None:
-    """The password was right; the second factor is still to come (not signed in)."""
-    _fresh_session()
-    session["pending_staff_id"] = staff.id
-    session["pending_version"] = staff.session_version
-    session["pending_at"] = _stamp(clock.now())
-    session["must_enrol"] = must_enrol
-
-
-def pending_staff(*, must_enrol: bool) -> Staff | None:
-    """The account between password and second factor, for at most 5 minutes."""
-    started = _from_stamp(session.get("pending_at"))
-    if started is None or session.get("must_enrol") is not must_enrol:
-        return None
-    if clock.now() - started > staff_sessions.PENDING_TIMEOUT:
-        _fresh_session()
-        return None
-    staff = db.session.get(Staff, session.get("pending_staff_id"))
-    if (
-        staff is None
-        or not staff.is_active
-        or staff.session_version != session.get("pending_version")
-    ):
-        _fresh_session()
-        return None
-    return staff
-
-
-def _signed_in_staff() -> Staff | None:
-    staff_id, token = session.get("staff_id"), session.get("sid")
-    seen = _from_stamp(session.get("seen"))
-    if staff_id is None:
-        return None
-    staff = db.session.get(Staff, staff_id)
-    live = staff_sessions.find_live(db.session, token, staff_id) if token and staff else None
-    at = clock.now()
-    if (
-        staff is None
-        or live is None
-        or seen is None
-        or not staff.is_active
-        or staff.session_version != session.get("staff_version")
-        or (
-            current_app.config["FJC_REQUIRE_SECOND_FACTOR"]
-            and not two_factor.has_second_factor(staff)
-        )
-    ):
-        _fresh_session()
-        return None
-    if staff_sessions.is_expired(live.created_at, seen, at):
-        _fresh_session()
-        flash(_("You were signed out because the session ran out. Please sign in again."))
-        return None
-    session["seen"] = _stamp(at)
-    return staff
+# The team's face: team accounts only (a partner member's is refused at sign-in
+# and never counts as signed in here); a second factor where config says so.
+FACE = Face(
+    blueprint="backoffice",
+    base_template="backoffice/base.html",
+    partner=False,
+    landing=_landing,
+    second_factor_required=_second_factor_required,
+)
 
 
 def enforce_permission():
@@ -132,7 +44,7 @@ def enforce_permission():
     permission = declared_permission(view) if view else None
     if permission is None:
         abort(403)
-    g.staff = _signed_in_staff()
+    g.staff = signed_in_account(FACE)
     if permission is Permission.PUBLIC:
         return None
     if g.staff is None:

@@ -10,7 +10,12 @@ import click
 from flask import Flask, current_app
 from flask.cli import with_appcontext
 
-from cli.staff import reset_two_step_command, unlock_staff_command
+from cli.staff import (
+    create_partner_command,
+    read_password,
+    reset_two_step_command,
+    unlock_staff_command,
+)
 from core.governance import anchors, audit, key_check, retention, rotation
 from core.governance.backup import BackupError
 from core.governance.backup import backup as make_backup
@@ -27,12 +32,6 @@ DEMO_NAME = "Demo Coordinator"
 DEMO_CREDENTIALS_FILE = "demo-staff.txt"
 # The audit event each written anchor leaves in the keyed chain.
 ANCHORED = "audit.anchored"
-
-
-def _read_password() -> str:
-    if sys.stdin.isatty():
-        return click.prompt("Password", hide_input=True, confirmation_prompt=True)
-    return sys.stdin.readline().rstrip("\r\n")
 
 
 @click.command("migrate")
@@ -56,11 +55,15 @@ def migrate_command() -> None:
 @click.argument("email")
 @click.option("--name", required=True, help="Full name as colleagues know it.")
 @click.option(
-    "--role", required=True, type=click.Choice([role.value for role in Role]), help="Role."
+    "--role",
+    required=True,
+    # Partner members come with an organisation: create-partner.
+    type=click.Choice([role.value for role in Role if role != Role.PARTNER]),
+    help="Role.",
 )
 def create_staff_command(email: str, name: str, role: str) -> None:
     """Create a staff account; the password is read from stdin when it is not a terminal."""
-    password = _read_password()
+    password = read_password()
     try:
         with db.writing() as session:
             staff = create_staff(session, email=email, name=name, role=role, password=password)
@@ -282,6 +285,7 @@ def init_app(app: Flask) -> None:
     for command in (
         migrate_command,
         create_staff_command,
+        create_partner_command,
         seed_demo_command,
         audit_verify_command,
         audit_key_legacy_command,

@@ -25,7 +25,7 @@ from core.identity.accounts import STAFF_LANGUAGES
 from core.infra.config import PROJECT_ROOT
 from core.network.centres import CentreMissing, current_centre
 from web.db import db
-from web.sessions import is_staff_path
+from web.sessions import is_professional_path
 
 DEFAULT_LANGUAGE = "nl"
 DEFAULT_TIMEZONE = "Europe/Brussels"
@@ -66,7 +66,7 @@ def select_locale() -> str:
         return DEFAULT_LANGUAGE
     if g.get("lang"):
         return g.lang
-    if is_staff_path(request.path):
+    if is_professional_path(request.path):
         return staff_language()
     # A portal page that matched no route (a 404): the language in its URL if
     # that is one of ours, else the browser's best portal language.

@@ -1,8 +1,8 @@
-"""Forms of staff accounts: signing in, the second factor, passwords, invitations."""
+"""Forms of staff accounts: passwords, recovery codes, invitations (signing in
+is web.accounts.forms, shared with the partner face)."""
 
 from __future__ import annotations
 
-from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from wtforms import (
     EmailField,
@@ -13,69 +13,11 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, Regexp
 
-from core.identity.passwords import MAX_LENGTH, MIN_LENGTH
+from core.identity.passwords import MAX_LENGTH
+from web.accounts.forms import new_password_field
 from web.forms import Form, too_long
 
-
-class LoginForm(Form):
-    email = EmailField(
-        _l("E-mail address"),
-        validators=[
-            DataRequired(message=_l("Type your e-mail address.")),
-            Length(max=254, message=_l("This e-mail address is too long.")),
-        ],
-    )
-    password = PasswordField(
-        _l("Password"),
-        validators=[
-            DataRequired(message=_l("Type your password.")),
-            Length(max=128, message=_l("This password is too long.")),
-        ],
-    )
-
-
-def _new_password_field(label):
-    return PasswordField(
-        label,
-        validators=[
-            DataRequired(message=_l("Choose a password.")),
-            Length(max=MAX_LENGTH, message=_l("This password is too long.")),
-        ],
-    )
-
-
 EMAIL_PATTERN = r"^[^@\s]{1,64}@[^@\s]+\.[^@\s.]{2,}$"
-
-
-# What the policy's refusals (core.identity.passwords.PasswordRejected.code) say to a person.
-PASSWORD_PROBLEMS = {
-    "too_short": _l("Use at least %(min)d characters.", min=MIN_LENGTH),
-    "too_long": _l("Use at most %(max)d characters.", max=MAX_LENGTH),
-    "common": _l("This password is one of the most used ones. Choose another."),
-    "personal": _l("Your password cannot be your e-mail address or your name."),
-}
-
-
-def account_message(field: str, code: str) -> str:
-    """What a person reads when an account rule refuses a change
-    (core.identity.accounts): on the field the rule names."""
-    if field == "new_password":
-        return str(PASSWORD_PROBLEMS[code])
-    return {
-        "current_password": _("Your current password is not right."),
-        "email": _("There is already an account with this e-mail address."),
-        "code": _("This code is not right. Type the code your app shows now."),
-    }[field]
-
-
-class CodeForm(Form):
-    code = StringField(
-        _l("Code"),
-        validators=[
-            DataRequired(message=_l("Type the code.")),
-            Length(max=40, message=_l("This code is too long.")),
-        ],
-    )
 
 
 class PasswordChangeForm(Form):
@@ -86,7 +28,7 @@ class PasswordChangeForm(Form):
             Length(max=MAX_LENGTH, message=_l("This password is too long.")),
         ],
     )
-    new_password = _new_password_field(_l("New password"))
+    new_password = new_password_field(_l("New password"))
 
 
 class RecoveryCodesForm(Form):
@@ -99,10 +41,6 @@ class RecoveryCodesForm(Form):
             Length(max=MAX_LENGTH, message=_l("This password is too long.")),
         ],
     )
-
-
-class AcceptInviteForm(Form):
-    new_password = _new_password_field(_l("Choose a password"))
 
 
 class InviteForm(Form):

@@ -3,33 +3,28 @@
 from __future__ import annotations
 
 from flask import (
-    abort,
     flash,
     g,
     redirect,
     render_template,
-    request,
     session,
     url_for,
 )
 from flask_babel import gettext as _
 
-from backoffice.access import (
-    requires,
-    sign_in,
-)
+from backoffice.access import FACE, requires
 from backoffice.blueprint import bp
-from backoffice.enrolment import LOGIN_LIMIT, enrolment
-from backoffice.forms.accounts import PasswordChangeForm, RecoveryCodesForm, account_message
+from backoffice.forms.accounts import PasswordChangeForm, RecoveryCodesForm
 from core.identity import accounts, staff_sessions, two_factor
 from core.identity.permissions import Permission
 from core.infra import clock
 from core.rules import RuleError
+from web.accounts.forms import account_message
+from web.accounts.session_state import sign_in
+from web.accounts.sign_in import LOGIN_LIMIT, add_language_route, enrolment
 from web.db import db
 from web.forms import show_rule_error
-from web.i18n import STAFF_LANGUAGE_KEY
 from web.security import limiter
-from web.sessions import is_staff_path
 
 
 def _account_page(recovery_form: RecoveryCodesForm | None = None):
@@ -54,7 +49,13 @@ def account():
 @requires(Permission.SIGNED_IN)
 @limiter.limit(LOGIN_LIMIT, methods=["POST"])
 def account_two_step():
-    return enrolment(g.staff, pending=False)
+    return enrolment(
+        FACE,
+        g.staff,
+        pending=False,
+        action_url=url_for("backoffice.account_two_step"),
+        done_url=url_for("backoffice.account"),
+    )
 
 
 @bp.post("/account/recovery-codes")
@@ -75,7 +76,8 @@ def account_recovery_codes():
         return _account_page(form)
     db.session.commit()
     return render_template(
-        "backoffice/account_recovery_codes.html",
+        "accounts/recovery_codes.html",
+        face=FACE,
         codes=codes,
         next_url=url_for("backoffice.account"),
     )
@@ -119,23 +121,4 @@ def sign_out_everywhere():
     return redirect(url_for("backoffice.login"), code=303)
 
 
-@bp.post("/language")
-@requires(Permission.PUBLIC)
-def choose_language():
-    """The language switch in every page's header: remembered on the account
-    when signed in, in the session before that; back to the same page."""
-    language = request.form.get("language", "")
-    if language not in accounts.STAFF_LANGUAGES:
-        abort(400)
-    session[STAFF_LANGUAGE_KEY] = language
-    if g.staff is not None:
-        accounts.choose_language(g.staff, language)
-        db.session.commit()
-    return redirect(_same_staff_page(request.form.get("next", "")), code=303)
-
-
-def _same_staff_page(path: str) -> str:
-    """Only a back-office path of this site: never a redirect elsewhere."""
-    if is_staff_path(path) and not path.startswith("//") and "\\" not in path:
-        return path
-    return url_for("backoffice.queue")
+add_language_route(bp, FACE, "queue")

@@ -16,7 +16,7 @@ from sqlalchemy import func, select
 from backoffice import audit_words
 from backoffice.access import record_read, requires
 from backoffice.blueprint import bp
-from backoffice.forms.accounts import InviteForm, account_message
+from backoffice.forms.accounts import InviteForm
 from backoffice.handlers import Done, change_view
 from core.identity import accounts, invites, throttle, two_factor
 from core.identity.permissions import Permission
@@ -24,6 +24,7 @@ from core.identity.staff import is_invited, names_of
 from core.infra import clock
 from core.model import AuditEvent, Staff
 from core.rules import RuleError
+from web.accounts.forms import account_message
 from web.db import db
 from web.forms import show_rule_error
 from web.urls import link_for

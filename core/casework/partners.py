@@ -11,21 +11,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from core.casework.cases import record
+from core.identity.organisations import KINDS as ORGANISATION_KINDS
 from core.infra import clock
 from core.model import Case, CasePartner, CaseStatus, Staff
 from core.rules import RuleError
 
-KINDS = (
-    "police",
-    "prosecutor",
-    "caw",
-    "youth_care",
-    "mental_health",
-    "lawyer",
-    "doctor",
-    "school",
-    "other",
-)
+# The kinds are the organisations' (an account's organisation has one too).
+KINDS = ORGANISATION_KINDS
 BASES = ("consent", "case_consultation")
 # The parts of a case file that can be shared, in the order the page shows them.
 # "action_plan" covers the actions and the case consultations.

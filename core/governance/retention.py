@@ -32,9 +32,11 @@ from core.model import (
     CaseIntake,
     CaseMember,
     CasePartner,
+    CasePartnerMember,
     CasePerson,
     CaseRelation,
     CaseStatus,
+    ConsultationContribution,
     ContactAttempt,
     ContactRulesChange,
     Feedback,
@@ -42,6 +44,7 @@ from core.model import (
     IntakeLink,
     IntakeStatus,
     MailboxSession,
+    PlannedConsultation,
     RiskAssessment,
     SafetyPlan,
     TriageDecision,
@@ -187,6 +190,7 @@ CASE_CONTENT_MODELS = (
     SafetyPlan,
     CaseAction,
     CaseConsultation,
+    PlannedConsultation,
     CasePartner,
     CaseMember,
 )
@@ -204,6 +208,15 @@ def erase_case(session: Session, case: Case, *, now: datetime | None = None) -> 
         for column in CASE_PERSON_PERSONAL_FIELDS:
             setattr(person, column, None)
         person.no_direct_contact = False
+    # Rows that hang from the file's partners and planned consultations first.
+    planned = select(PlannedConsultation.id).where(PlannedConsultation.case_id == case.id)
+    partners = select(CasePartner.id).where(CasePartner.case_id == case.id)
+    session.execute(
+        delete(ConsultationContribution).where(ConsultationContribution.planned_id.in_(planned))
+    )
+    session.execute(
+        delete(CasePartnerMember).where(CasePartnerMember.case_partner_id.in_(partners))
+    )
     for model in CASE_CONTENT_MODELS:
         session.execute(delete(model).where(model.case_id == case.id))
     for assessment in session.scalars(

@@ -15,7 +15,7 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from core.governance import audit
-from core.identity import passwords, staff_sessions, throttle, two_factor
+from core.identity import organisations, passwords, staff_sessions, throttle, two_factor
 from core.identity import staff as staff_rules
 from core.model import Staff
 from core.rules import WHOLE, RuleError
@@ -106,6 +106,30 @@ def invite(session: Session, by: Staff, *, email: str, name: str, role: str) -> 
     staff = staff_rules.invite_staff(session, email=email, name=name, role=role)
     _record(session, "staff.invited", by, staff, detail=f"role={staff.role}")
     return staff
+
+
+def invite_partner_member(
+    session: Session, by: Staff | None, *, email: str, name: str, organisation: str, kind: str
+) -> Staff:
+    """A partner member's account, inactive until the invitation is accepted;
+    the organisation is made the first time it is named."""
+    found = organisations.organisation_named(session, organisation, kind or None)
+    member = organisations.invite_member(session, email=email, name=name, organisation=found)
+    _record(session, "partner.invited", by, member, detail=f"organisation={found.id}")
+    return member
+
+
+def create_partner_member(
+    session: Session, *, email: str, name: str, organisation: str, kind: str | None, password: str
+) -> Staff:
+    """The operator's command: an active member with a password (a refused
+    password raises PasswordRejected, as for create-staff)."""
+    found = organisations.organisation_named(session, organisation, kind)
+    member = organisations.create_member(
+        session, email=email, name=name, organisation=found, password=password
+    )
+    _record(session, "partner.created", None, member, detail=f"organisation={found.id}")
+    return member
 
 
 def deactivate(session: Session, staff: Staff, by: Staff, at: datetime) -> None:

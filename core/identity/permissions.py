@@ -26,6 +26,11 @@ class Permission(StrEnum):
     VIEW_STATS = "view_stats"
     MANAGE_STAFF = "manage_staff"
     VIEW_AUDIT = "view_audit"
+    # Invite a partner organisation's member (an account at /partner).
+    INVITE_PARTNERS = "invite_partners"
+    # The partner face: a member's own case files, which ones decided per file
+    # (core.casework.partner_access.access_to).
+    PARTNER_WORK = "partner_work"
 
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
@@ -50,10 +55,15 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.CASES,
             Permission.VIEW_STATS,
             Permission.VIEW_AUDIT,
+            Permission.INVITE_PARTNERS,
         }
     ),
     # Admins manage accounts and settings, not the content of requests.
-    Role.ADMIN: frozenset({Permission.MANAGE_STAFF, Permission.VIEW_AUDIT}),
+    Role.ADMIN: frozenset(
+        {Permission.MANAGE_STAFF, Permission.VIEW_AUDIT, Permission.INVITE_PARTNERS}
+    ),
+    # Partner members work only in the partner face, never in the back office.
+    Role.PARTNER: frozenset({Permission.PARTNER_WORK}),
 }
 
 

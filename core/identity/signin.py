@@ -50,13 +50,18 @@ def _failed(session: Session, email: str, at: datetime, reason: str) -> Verdict:
     return verdict
 
 
-def password_step(session: Session, email: str, password: str, at: datetime) -> StepResult:
+def password_step(
+    session: Session, email: str, password: str, at: datetime, *, partner: bool = False
+) -> StepResult:
+    """`partner`: the partner face's sign-in, which takes only partner members'
+    accounts (and the back office's only the team's); the other face's account
+    is refused with the same words and cost as a wrong password."""
     verdict = throttle.check(session, email, at)
     if not verdict.allowed:
         reason = "locked" if verdict.locked else "waiting"
         audit.record(session, "staff.login_refused", detail=reason, **_target(session, email))
         return StepResult(verdict=verdict, checked=False)
-    staff = authenticate(session, email, password)
+    staff = authenticate(session, email, password, partner=partner)
     if staff is None:
         return StepResult(verdict=_failed(session, email, at, "password"))
     return StepResult(staff=staff)

@@ -47,13 +47,16 @@ def assignable(session: Session) -> list[Staff]:
     return list(
         session.scalars(
             select(Staff)
-            .where(Staff.is_active.is_(True), Staff.role != Role.ADMIN)
+            .where(
+                Staff.is_active.is_(True), Staff.role.in_((Role.COORDINATOR, Role.CASE_DIRECTOR))
+            )
             .order_by(Staff.name, Staff.id)
         )
     )
 
 
-def _new_staff(session: Session, *, email: str, name: str, role: str, password_hash: str) -> Staff:
+def new_account(session: Session, *, email: str, name: str, role: str, password_hash: str) -> Staff:
+    """A team member's or a partner member's account (core.identity.organisations)."""
     role = Role(role)  # ValueError on an unknown role
     if find_by_email(session, email) is not None:
         raise StaffExists
@@ -73,17 +76,25 @@ def _new_staff(session: Session, *, email: str, name: str, role: str, password_h
     return staff
 
 
+def _team_role(role: str) -> Role:
+    """A team role; a partner member's account comes with its organisation
+    (core.identity.organisations). ValueError otherwise."""
+    if Role(role) == Role.PARTNER:
+        raise ValueError("a partner member is made with its organisation")
+    return Role(role)
+
+
 def create_staff(session: Session, *, email: str, name: str, role: str, password: str) -> Staff:
-    Role(role)
+    _team_role(role)
     passwords.check_policy(password, email=email, name=name)
-    return _new_staff(
+    return new_account(
         session, email=email, name=name, role=role, password_hash=passwords.hash_password(password)
     )
 
 
 def invite_staff(session: Session, *, email: str, name: str, role: str) -> Staff:
     """An account without a password, inactive until the invitation is accepted."""
-    return _new_staff(session, email=email, name=name, role=role, password_hash="")
+    return new_account(session, email=email, name=name, role=_team_role(role), password_hash="")
 
 
 def is_invited(staff: Staff) -> bool:
@@ -125,8 +136,11 @@ def activate(staff: Staff) -> bool:
     return True
 
 
-def authenticate(session: Session, email: str, password: str) -> Staff | None:
-    """The account if the e-mail and password match an active account, else None.
+def authenticate(
+    session: Session, email: str, password: str, *, partner: bool = False
+) -> Staff | None:
+    """The account if the e-mail and password match an active account of this
+    face (a partner member's at /partner, a team member's at /staff), else None.
 
     Unknown e-mail, wrong password and inactive account all cost one argon2
     verification, so the answer and its timing do not reveal which it was.
@@ -135,6 +149,8 @@ def authenticate(session: Session, email: str, password: str) -> Staff | None:
     staff = find_by_email(session, email)
     ok = passwords.verify_password(staff.password_hash if staff else None, password)
     if not ok or staff is None or not staff.is_active:
+        return None
+    if (staff.role == Role.PARTNER) is not partner:
         return None
     if passwords.needs_rehash(staff.password_hash):
         staff.password_hash = passwords.hash_password(password)

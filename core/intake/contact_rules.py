@@ -8,7 +8,7 @@ reaches out reads them from there: the request page, the victim's card in the
 case file, the print for partners and the contact-attempt form. Changing them
 (on the case file) changes that one record and keeps what it was before.
 
-Codes only; the back office says them in words (backoffice/contact_words.py).
+Codes only; the back office says them in words (web/casefile/contact_words.py).
 """
 
 from __future__ import annotations

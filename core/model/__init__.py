@@ -21,9 +21,12 @@ from core.model.casework import (  # noqa: F401
     CaseIntake,
     CaseMember,
     CasePartner,
+    CasePartnerMember,
     CasePerson,
     CaseRelation,
     CaseStatus,
+    ConsultationContribution,
+    PlannedConsultation,
     RiskAssessment,
     SafetyPlan,
 )
@@ -32,6 +35,7 @@ from core.model.feedback import (  # noqa: F401
 )
 from core.model.identity import (  # noqa: F401
     LoginThrottle,
+    PartnerOrganisation,
     RecoveryCode,
     Role,
     Staff,
@@ -101,6 +105,10 @@ __all__ = [
     "SafetyPlan",
     "CaseConsultation",
     "CaseAction",
+    "CasePartnerMember",
+    "PlannedConsultation",
+    "ConsultationContribution",
+    "PartnerOrganisation",
     "AuditEvent",
     "KeyCanary",
     "HealthWrite",

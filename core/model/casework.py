@@ -175,6 +175,21 @@ class CasePartner(Base):
     added_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
+class CasePartnerMember(Base):
+    """A partner member working on a case file for one of its partners. The
+    member sees the file only while this link exists and the partner's basis
+    holds (core.casework.partner_access)."""
+
+    __tablename__ = "case_partner_members"
+    __table_args__ = (UniqueConstraint("case_partner_id", "staff_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_partner_id: Mapped[int] = mapped_column(ForeignKey("case_partners.id"), index=True)
+    staff_id: Mapped[int] = mapped_column(ForeignKey("staff.id"), index=True)
+    added_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
+    added_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
 class CaseRelation(Base):
     """How two people in a case file are related: `person` is `kind` of `other`
     (e.g. "parent" of the child, "ex_partner" of the victim)."""
@@ -248,3 +263,38 @@ class CaseAction(Base):
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     done_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The owning partner's short report on it (what was done, what is next).
+    report: Mapped[str | None] = mapped_column(EncryptedText)
+    reported_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
+    reported_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class PlannedConsultation(Base):
+    """A case consultation still to come: the partners on the file confirm they
+    will attend and send their contribution before it is held."""
+
+    __tablename__ = "planned_consultations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    planned_on: Mapped[date] = mapped_column(Date)
+    # art_458ter, consent
+    legal_basis: Mapped[str] = mapped_column(String(24))
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class ConsultationContribution(Base):
+    """A partner member's answer to a planned consultation: attending or not,
+    and what they bring to it."""
+
+    __tablename__ = "consultation_contributions"
+    __table_args__ = (UniqueConstraint("planned_id", "staff_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    planned_id: Mapped[int] = mapped_column(ForeignKey("planned_consultations.id"), index=True)
+    case_partner_id: Mapped[int] = mapped_column(ForeignKey("case_partners.id"))
+    staff_id: Mapped[int] = mapped_column(ForeignKey("staff.id"))
+    attending: Mapped[bool] = mapped_column(Boolean)
+    contribution: Mapped[str | None] = mapped_column(EncryptedText)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

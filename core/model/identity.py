@@ -1,4 +1,7 @@
-"""Staff accounts, their sessions, recovery codes and the sign-in throttle."""
+"""Accounts (the team's and partner members'), their organisations, sessions,
+recovery codes and the sign-in throttle. A partner member is an account with
+the role "partner" and an organisation: sign-in, throttling, lockout, sessions
+and recovery are the same code for both (ADR 0031)."""
 
 from __future__ import annotations
 
@@ -23,6 +26,24 @@ class Role(StrEnum):
     CASE_DIRECTOR = "case_director"
     COORDINATOR = "coordinator"
     ADMIN = "admin"
+    # A member of a partner organisation (police, CAW, school, ...): signs in
+    # at /partner and sees only the case files its organisation works on.
+    PARTNER = "partner"
+
+
+class PartnerOrganisation(Base):
+    """A partner organisation of a centre (police zone, parket, CAW, ...). Its
+    name is an organisation's, not a person's: stored plainly so lists sort."""
+
+    __tablename__ = "partner_organisations"
+    __table_args__ = (UniqueConstraint("centre_id", "name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    centre_id: Mapped[int] = mapped_column(ForeignKey("centres.id"), index=True)
+    # police, prosecutor, caw, youth_care, mental_health, lawyer, doctor, school, other
+    kind: Mapped[str] = mapped_column(String(24))
+    name: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
 class Staff(Base):
@@ -48,8 +69,13 @@ class Staff(Base):
     # The language the person chose for the back office (nl, fr, en); None:
     # the browser's.
     language: Mapped[str | None] = mapped_column(String(5))
+    # Partner members only: the organisation they work for.
+    organisation_id: Mapped[int | None] = mapped_column(
+        ForeignKey("partner_organisations.id"), index=True
+    )
 
     centre: Mapped[Centre] = relationship()
+    organisation: Mapped[PartnerOrganisation | None] = relationship()
 
 
 class StaffSession(Base):

@@ -12,6 +12,7 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.sql.expression import false
 
 from core.model.base import Base, UTCDateTime, utcnow
 
@@ -23,6 +24,9 @@ class Centre(Base):
     slug: Mapped[str] = mapped_column(String(40), unique=True)
     name: Mapped[str] = mapped_column(String(200))
     timezone: Mapped[str] = mapped_column(String(64), default="Europe/Brussels")
+    # Whether the portal mailbox tells the person which partner organisations
+    # read which parts of her case file, and when ("show_partner_reads").
+    show_partner_reads: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 

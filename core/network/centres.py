@@ -42,6 +42,7 @@ def ensure_default_centre(session: Session, data: dict[str, Any] | None = None) 
         session.add(centre)
     centre.name = data.get("name", centre.name)
     centre.timezone = data.get("timezone", "Europe/Brussels")
+    centre.show_partner_reads = data.get("show_partner_reads", False) is True
     session.flush()
     _sync_municipalities(session, centre, data.get("municipalities", []))
     return centre

@@ -11,7 +11,7 @@ import grimp
 
 from core.infra.config import PROJECT_ROOT
 
-PACKAGES = ("core", "web", "cli", "portal", "backoffice")
+PACKAGES = ("core", "web", "cli", "portal", "backoffice", "partner")
 
 
 def import_circles(graph: grimp.ImportGraph) -> list[list[str]]:

@@ -8,10 +8,10 @@ role then tries each route over HTTP.
 import pytest
 from sqlalchemy import select, update
 
-from backoffice.access import declared_permission
 from core.identity.permissions import Permission, role_allows
 from core.model import Intake, Staff
 from tests.pages import form_values
+from web.accounts.permissions import declared_permission
 from web.db import db
 
 ROLES = ("case_director", "coordinator", "admin")

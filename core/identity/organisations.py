@@ -1,0 +1,119 @@
+"""Partner organisations and their members' accounts.
+
+A member is an account with the role "partner" and an organisation, made by
+an operator (`create-partner`) or invited by a coordinator; sign-in, the
+second factor, throttling, sessions and recovery are the staff code, and the
+two faces refuse each other's accounts (signin.password_step)."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from core.identity import passwords
+from core.identity import staff as staff_rules
+from core.model import PartnerOrganisation, Role, Staff
+from core.network.centres import current_centre
+from core.rules import RuleError
+
+# The kinds of partner a case file knows (core.casework.partners uses them too).
+KINDS = (
+    "police",
+    "prosecutor",
+    "caw",
+    "youth_care",
+    "mental_health",
+    "lawyer",
+    "doctor",
+    "school",
+    "other",
+)
+NAME_MAX = 200
+
+
+def is_partner(account: Staff) -> bool:
+    return account.role == Role.PARTNER
+
+
+def organisations(session: Session) -> list[PartnerOrganisation]:
+    centre = current_centre(session)
+    return list(
+        session.scalars(
+            select(PartnerOrganisation)
+            .where(PartnerOrganisation.centre_id == centre.id)
+            .order_by(PartnerOrganisation.name, PartnerOrganisation.id)
+        )
+    )
+
+
+def organisation_named(session: Session, name: str, kind: str | None = None) -> PartnerOrganisation:
+    """The centre's organisation of this name; made (with `kind`, "other" when
+    none is given) the first time it is named. The name is compared as typed,
+    trimmed."""
+    clean = " ".join((name or "").split())
+    if not clean:
+        raise RuleError("organisation", "missing")
+    if len(clean) > NAME_MAX:
+        raise RuleError("organisation", "too_long")
+    if kind is not None and kind not in KINDS:
+        raise RuleError("kind", "missing")
+    centre = current_centre(session)
+    found = session.scalar(
+        select(PartnerOrganisation).where(
+            PartnerOrganisation.centre_id == centre.id, PartnerOrganisation.name == clean
+        )
+    )
+    if found is None:
+        found = PartnerOrganisation(centre_id=centre.id, kind=kind or "other", name=clean)
+        session.add(found)
+        session.flush()
+    return found
+
+
+def _member(
+    session: Session, *, email: str, name: str, organisation: PartnerOrganisation, password_hash
+) -> Staff:
+    member = staff_rules.new_account(
+        session, email=email, name=name, role=Role.PARTNER, password_hash=password_hash
+    )
+    member.organisation_id = organisation.id
+    session.flush()
+    return member
+
+
+def create_member(
+    session: Session, *, email: str, name: str, organisation: PartnerOrganisation, password: str
+) -> Staff:
+    """An active member with a password (the operator's command)."""
+    passwords.check_policy(password, email=email, name=name)
+    return _member(
+        session,
+        email=email,
+        name=name,
+        organisation=organisation,
+        password_hash=passwords.hash_password(password),
+    )
+
+
+def invite_member(
+    session: Session, *, email: str, name: str, organisation: PartnerOrganisation
+) -> Staff:
+    """A member without a password, inactive until the invitation is accepted."""
+    return _member(session, email=email, name=name, organisation=organisation, password_hash="")
+
+
+def active_members(session: Session) -> list[Staff]:
+    """Who can be linked to a case file's partner: active members, by organisation."""
+    centre = current_centre(session)
+    return list(
+        session.scalars(
+            select(Staff)
+            .join(PartnerOrganisation, PartnerOrganisation.id == Staff.organisation_id)
+            .where(
+                Staff.centre_id == centre.id,
+                Staff.role == Role.PARTNER,
+                Staff.is_active.is_(True),
+            )
+            .order_by(PartnerOrganisation.name, Staff.name, Staff.id)
+        )
+    )

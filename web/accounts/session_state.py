@@ -1,0 +1,108 @@
+"""Who is signed in on this face, kept in the face's own cookie (web.sessions)
+and checked against the server-side session row on every request.
+
+A session ends when idle for 30 minutes, 12 hours after sign-in, when ended
+on the server (sign-out, sign out everywhere), or when the account outlives
+it (deactivated, password changed, second factor reset). An account of the
+other face is never signed in here, whatever the cookie says."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from flask import current_app, flash, session
+from flask_babel import gettext as _
+
+from core.identity import staff_sessions, two_factor
+from core.identity.organisations import is_partner
+from core.infra import clock
+from core.model import Staff
+from web.accounts.face import Face
+from web.db import db
+from web.i18n import STAFF_LANGUAGE_KEY
+
+
+def _stamp(at: datetime) -> int:
+    return int(at.timestamp())
+
+
+def _from_stamp(value) -> datetime | None:
+    return datetime.fromtimestamp(value, UTC) if isinstance(value, int) else None
+
+
+def fresh_session() -> None:
+    """An empty session, but for the language the person chose: a planted id
+    must not survive, a choice of language may."""
+    language = session.get(STAFF_LANGUAGE_KEY)
+    session.clear()
+    if language:
+        session[STAFF_LANGUAGE_KEY] = language
+
+
+def sign_in(staff: Staff, token: str) -> None:
+    # A fresh session at sign-in: nothing from before it (a planted id) survives.
+    fresh_session()
+    session["staff_id"] = staff.id
+    session["staff_version"] = staff.session_version
+    session["sid"] = token
+    session["seen"] = _stamp(clock.now())
+
+
+def sign_out() -> None:
+    fresh_session()
+
+
+def begin_pending(staff: Staff, *, must_enrol: bool) -> None:
+    """The password was right; the second factor is still to come (not signed in)."""
+    fresh_session()
+    session["pending_staff_id"] = staff.id
+    session["pending_version"] = staff.session_version
+    session["pending_at"] = _stamp(clock.now())
+    session["must_enrol"] = must_enrol
+
+
+def _of_face(face: Face, staff: Staff | None) -> bool:
+    return staff is not None and staff.is_active and is_partner(staff) is face.partner
+
+
+def pending_staff(face: Face, *, must_enrol: bool) -> Staff | None:
+    """The account between password and second factor, for at most 5 minutes."""
+    started = _from_stamp(session.get("pending_at"))
+    if started is None or session.get("must_enrol") is not must_enrol:
+        return None
+    if clock.now() - started > staff_sessions.PENDING_TIMEOUT:
+        fresh_session()
+        return None
+    staff = db.session.get(Staff, session.get("pending_staff_id"))
+    if not _of_face(face, staff) or staff.session_version != session.get("pending_version"):
+        fresh_session()
+        return None
+    return staff
+
+
+def signed_in_account(face: Face) -> Staff | None:
+    staff_id, token = session.get("staff_id"), session.get("sid")
+    seen = _from_stamp(session.get("seen"))
+    if staff_id is None:
+        return None
+    staff = db.session.get(Staff, staff_id)
+    live = staff_sessions.find_live(db.session, token, staff_id) if token and staff else None
+    at = clock.now()
+    if (
+        not _of_face(face, staff)
+        or live is None
+        or seen is None
+        or staff.session_version != session.get("staff_version")
+        or (
+            face.second_factor_required(current_app.config)
+            and not two_factor.has_second_factor(staff)
+        )
+    ):
+        fresh_session()
+        return None
+    if staff_sessions.is_expired(live.created_at, seen, at):
+        fresh_session()
+        flash(_("You were signed out because the session ran out. Please sign in again."))
+        return None
+    session["seen"] = _stamp(at)
+    return staff
