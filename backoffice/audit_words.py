@@ -59,6 +59,8 @@ ACTION_LABELS = {
     "keys.rotated": _l("Data keys rotated"),
     "retention.purged": _l("Expired data erased"),
     "backup.restored": _l("Backup restored"),
+    "partner.invited": _l("Partner member invited"),
+    "partner.created": _l("Partner member's account created"),
 }
 
 TARGET_LABELS = {

@@ -9,7 +9,8 @@ person and where they go next. The decorator does the rest, in this order:
 3. read and validate the form; a problem shows the page again, with what
    was typed and each message on its field;
 4. call the view, which calls the kernel; a RuleError is shown the same way;
-5. commit, flash the view's message, redirect (303).
+5. commit, then what the view asked to run after it (an e-mail notice),
+   flash the view's message, redirect (303).
 
 The kernel records the change (timeline and audit trail) in the same
 transaction, so a view cannot forget it.
@@ -37,6 +38,9 @@ class Done:
 
     message: str | None
     to: str
+    # Run once the change is committed (a notice by e-mail): never before, so
+    # nobody is told of a change that was not stored.
+    after_commit: Callable[[], Any] | None = None
 
 
 # page(found, form, **url_ids) -> the page again, with the refused form.
@@ -79,6 +83,8 @@ def change_view(
                 show_rule_error(submitted, error, messages)
                 return _again(page, found, submitted, url_ids)
             db.session.commit()
+            if outcome.after_commit is not None:
+                outcome.after_commit()
             if outcome.message:
                 flash(outcome.message)
             return redirect(outcome.to, code=303)

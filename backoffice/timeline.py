@@ -17,6 +17,7 @@ from web.casefile.labels import (
     CLOSURE_REASON_LABELS,
     PARTNER_BASIS_LABELS,
     PARTNER_KIND_LABELS,
+    PARTNER_PART_LABELS,
     PERSON_ROLE_LABELS,
     RELATION_KIND_LABELS,
     RISK_LEVEL_LABELS,
@@ -44,6 +45,13 @@ _CODES: dict[str, Mapping] = {
     "case.action_added": {**ACTION_OWNER_LABELS, **ACTION_STATUS_LABELS},
     "case.action_updated": ACTION_STATUS_LABELS,
     "case.consultation_recorded": _CONSULTATION_BASES,
+    "case.consultation_planned": _CONSULTATION_BASES,
+    "partner.viewed": PARTNER_PART_LABELS,
+    "partner.printed": PARTNER_PART_LABELS,
+    "partner.consultation_answered": {
+        "attending": _l("takes part"),
+        "not_attending": _l("cannot take part"),
+    },
 }
 _SEPARATORS = re.compile(r"(, | → )")
 _COUNT = re.compile(r"^(\d+) (participants|decisions|actions)$")

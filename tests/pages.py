@@ -57,7 +57,7 @@ def check_page(body: str, path: str) -> Element:
         names = {el.get("name") for el in form.iter("input")}
         if "csrf_token" not in names:
             raise PageProblem(f"{path}: a POST form has no csrf_token field")
-    if not path.startswith("/staff"):
+    if not path.startswith(("/staff", "/partner")):
         exits = [a for a in root.iter("a") if a.get("href") == "/exit"]
         if not exits:
             raise PageProblem(f"{path}: the portal page has no quick exit link to /exit")

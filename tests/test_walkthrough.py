@@ -10,8 +10,9 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import select
 
 from core.casework import risk
-from core.model import Case, CasePartner, CasePerson, Intake
+from core.model import Case, CaseAction, CasePartner, CasePerson, Intake
 from tests.backoffice.helpers import staff_client
+from tests.partner.helpers import make_member, partner_client
 from web.db import db
 
 # A Monday, 10:00 in Brussels: inside the safe times the person gives.
@@ -30,7 +31,9 @@ def _ids(app, model, **where):
         for column, value in where.items():
             query = query.where(getattr(model, column) == value)
         return {
-            row.name if hasattr(row, "name") else row.organisation: row.id
+            row.name
+            if hasattr(row, "name")
+            else getattr(row, "organisation", None) or row.title: row.id
             for row in db.session.scalars(query)
         }
 
@@ -174,12 +177,49 @@ def test_a_request_becomes_a_joint_case_file(app, client, make_staff, clock):
     for_school = _text(team.get(f"{case_page}/print?partner={school}"))
     assert "My sister's flat in Mechelen." in for_school
     assert STORY not in for_school and PHONE not in for_school
+
+    # 10. Under one virtual roof: the partners' members work in the file itself.
+    #     The case director lets the school's and the police's members in.
+    now = clock.current
+    teacher = make_member(app, "Basisschool De Klimop", kind="school", second_factor_at=now)
+    inspector = make_member(app, "PZ Mechelen", kind="police", second_factor_at=now)
+    for partner_id, member in ((school, teacher), (police, inspector)):
+        let_in = team.submit(
+            f"{case_page}/partners/{partner_id}/members",
+            {"staff_id": str(member.id)},
+            form_page=case_page,
+        )
+        assert let_in.status_code == 303
+    #     The school's member sees the safety plan, not the story or the phone.
+    at_school = partner_client(app, teacher, clock.current)
+    assert number in _text(at_school.get("/partner/"))
+    seen_at_school = _text(at_school.get(f"/partner/cases/{case_id}"))
+    assert "My sister's flat in Mechelen." in seen_at_school
+    assert STORY not in seen_at_school and PHONE not in seen_at_school
+    #     The police member marks the patrol done with a report; the case
+    #     director reads it on the timeline.
+    at_police = partner_client(app, inspector, clock.current)
+    police_page = f"/partner/cases/{case_id}"
+    patrol = _ids(app, CaseAction, case_id=case_id)["Patrol near the house at night"]
+    reported = at_police.submit(
+        f"{police_page}/actions/{patrol}",
+        {"status": "done", "report": "Two patrols a night all week; nothing seen."},
+        form_page=police_page,
+    )
+    assert reported.status_code == 303
+    timeline = _text(team.get(case_page))
+    assert "Report from a partner on an action" in timeline
+    assert "Two patrols a night all week; nothing seen." in timeline
+    assert "Basisschool De Klimop" in timeline  # who read what: the school did
+    #     The school's consent is withdrawn: its member's next request is refused.
     team.submit(f"{case_page}/partners/{school}/withdraw", {}, form_page=case_page)
     assert "My sister's flat in Mechelen." not in _text(
         team.get(f"{case_page}/print?partner={school}")
     )
+    assert at_school.get(f"/partner/cases/{case_id}").status_code == 404
+    assert number not in _text(at_school.get("/partner/"))
 
-    # 10. Closed with a reason; the figures count it without reading anyone's data.
+    # 11. Closed with a reason; the figures count it without reading anyone's data.
     closed = team.submit(f"{case_page}/close", {"reason": "goals_reached"}, form_page=case_page)
     assert closed.status_code == 303
     timeline = _text(team.get(case_page))

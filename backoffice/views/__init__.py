@@ -10,6 +10,7 @@ from backoffice.views import (  # noqa: F401 - each module registers its views
     consultations,
     contact_rules,
     intake,
+    partner_members,
     partners,
     print,
     queue,

@@ -14,10 +14,11 @@ from backoffice.case_page import case_page_with, case_section, render_case
 from backoffice.forms.actions import ActionForm, ActionUpdateForm
 from backoffice.handlers import Done, case_change
 from backoffice.records import case_url, row_of_case_or_404
-from core.casework import actions
+from core.casework import actions, partner_access
 from core.identity.permissions import Permission
 from core.identity.staff import names_of
 from core.model import Case, CaseAction, CasePartner, CaseStatus
+from web.casefile import notices
 from web.casefile.centre import centre_today, centre_zone
 from web.casefile.labels import ACTION_STATUS_LABELS
 from web.db import db
@@ -119,7 +120,21 @@ def add_case_action(found: Case, form: ActionForm) -> Done:
         due_on=form.due_on.data,
         zone=centre_zone(),
     )
-    return Done(_("The action is added to the plan."), case_url(found, f"action-{action.id}"))
+    return Done(
+        _("The action is added to the plan."),
+        case_url(found, f"action-{action.id}"),
+        after_commit=tell_owning_partners(found, [action]),
+    )
+
+
+def tell_owning_partners(found: Case, made: list[CaseAction]):
+    """After the commit: an e-mail to the members of each partner that now
+    owns a new action (no details: web.casefile.notices)."""
+    owners = {a.owner_partner_id for a in made if a.owner_partner_id is not None}
+    if not owners:
+        return None
+    members = partner_access.members_to_tell(db.session, found, partner_ids=owners)
+    return lambda: notices.tell(members, notices.NEW_ACTION)
 
 
 def _update_page(found: Case, form: ActionUpdateForm, action_id: int):

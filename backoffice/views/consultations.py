@@ -13,7 +13,7 @@ from backoffice.case_page import case_page_with, case_section
 from backoffice.forms.consultations import ConsultationForm
 from backoffice.handlers import Done, case_change
 from backoffice.records import case_url
-from backoffice.views.actions import action_problem
+from backoffice.views.actions import action_problem, tell_owning_partners
 from core.casework import consultations
 from core.identity.permissions import Permission
 from core.model import Case, CaseStatus
@@ -87,4 +87,8 @@ def record_case_consultation(found: Case, form: ConsultationForm) -> Done:
         if created
         else _("The case consultation is recorded.")
     )
-    return Done(message, case_url(found, f"consultation-{consultation.id}"))
+    return Done(
+        message,
+        case_url(found, f"consultation-{consultation.id}"),
+        after_commit=tell_owning_partners(found, created),
+    )

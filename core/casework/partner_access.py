@@ -189,6 +189,32 @@ def remove_member(
     return True
 
 
+def members_to_tell(
+    session: Session,
+    case: Case,
+    *,
+    partner_ids: set[int] | None = None,
+    part: str | None = None,
+) -> list[Staff]:
+    """The active members linked to this file's partners (only those in
+    `partner_ids` when given) whose basis holds now (and shows `part`)."""
+    rows = session.execute(
+        select(CasePartner, Staff)
+        .join(CasePartnerMember, CasePartnerMember.case_partner_id == CasePartner.id)
+        .join(Staff, Staff.id == CasePartnerMember.staff_id)
+        .where(CasePartner.case_id == case.id, Staff.is_active.is_(True))
+        .order_by(Staff.id)
+    )
+    told: dict[int, Staff] = {}
+    for partner, member in rows:
+        if partner_ids is not None and partner.id not in partner_ids:
+            continue
+        parts = may_see(partner)
+        if parts and (part is None or part in parts):
+            told[member.id] = member
+    return list(told.values())
+
+
 # --- Who read what -----------------------------------------------------------
 
 

@@ -8,16 +8,12 @@ stored, with a short timeout, and a failure is logged without details.
 
 from __future__ import annotations
 
-import logging
-import smtplib
 from collections.abc import Mapping
-from email.message import EmailMessage
 from typing import Any
 
+from core.infra import mail
 from core.model import Intake
 
-logger = logging.getLogger("fjc.notify")
-SMTP_TIMEOUT_SECONDS = 5
 SUBJECT = "FJC: urgent request waiting"
 BODY = (
     "An urgent request arrived on the portal.\n"
@@ -33,19 +29,6 @@ def is_urgent(intake: Intake) -> bool:
 
 def notify_team_if_urgent(config: Mapping[str, Any], intake: Intake) -> bool:
     """Send the notice when configured and the request is urgent; True if sent."""
-    recipients = list(config.get("FJC_TEAM_EMAIL") or [])
-    host = config.get("FJC_SMTP_HOST")
-    if not (host and recipients and is_urgent(intake)):
+    if not is_urgent(intake):
         return False
-    message = EmailMessage()
-    message["Subject"] = SUBJECT
-    message["From"] = config["FJC_MAIL_FROM"]
-    message["To"] = ", ".join(recipients)
-    message.set_content(BODY)
-    try:
-        with smtplib.SMTP(host, config["FJC_SMTP_PORT"], timeout=SMTP_TIMEOUT_SECONDS) as smtp:
-            smtp.send_message(message)
-    except (OSError, smtplib.SMTPException) as exc:
-        logger.warning("urgent notice not sent: %s", type(exc).__name__)
-        return False
-    return True
+    return mail.send(config, config.get("FJC_TEAM_EMAIL") or [], SUBJECT, BODY)

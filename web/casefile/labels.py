@@ -73,6 +73,14 @@ CASE_EVENT_LABELS = {
     "case.consultation_recorded": _l("Case consultation recorded"),
     "case.printed": _l("Print view made"),
     "case.contact_rules_changed": _l("Safe-contact rules changed"),
+    "case.partner_member_added": _l("Partner member may open the file"),
+    "case.partner_member_removed": _l("Partner member may no longer open the file"),
+    "case.consultation_planned": _l("Case consultation planned"),
+    "partner.viewed": _l("A partner read the file"),
+    "partner.printed": _l("A partner printed the file"),
+    "partner.note": _l("Note from a partner"),
+    "partner.action_reported": _l("Report from a partner on an action"),
+    "partner.consultation_answered": _l("A partner answered a planned consultation"),
 }
 # Statuses carry a message context: in English "Open" is also a button, and
 # Dutch and French need another word for each (nl "Open" / "Openen", and fr
@@ -185,4 +193,5 @@ ROLE_LABELS = {
     "case_director": _l("Case director"),
     "coordinator": _l("Coordinator"),
     "admin": _l("Administrator"),
+    "partner": _l("Partner member"),
 }
