@@ -37,7 +37,13 @@ def home():
 
 
 def _record_read(access: Access, *, printed: bool = False) -> None:
-    """In a write transaction of its own: a GET has none."""
+    """A GET has no write transaction: it opens one of its own. A refused
+    change shows the page again in its own (rolled back) transaction: the
+    read goes in it, alone."""
+    if request.method != "GET":
+        partner_access.record_read(db.session, access, g.staff, printed=printed)
+        db.session.commit()
+        return
     with db.writing() as session:
         partner_access.record_read(
             session,

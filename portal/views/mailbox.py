@@ -10,8 +10,10 @@ from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, session, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
-from core.casework import feedback
+from core.casework import feedback, partner_access
+from core.casework.cases import case_of
 from core.intake import mailbox_sessions
 from core.intake.mailbox import (
     add_requester_message,
@@ -21,6 +23,7 @@ from core.intake.mailbox import (
     requester_status,
 )
 from core.model import Intake
+from core.network.centres import current_centre
 from portal.blueprint import bp
 from portal.forms import AddInformationForm, ConfirmForm, ReturnCodeForm
 from web.db import db
@@ -59,6 +62,26 @@ def opened_intake() -> Intake | None:
     return intake
 
 
+# The parts of her file, in the words the person knows them by.
+PART_WORDS = {
+    "contact_details": _l("how we can reach you"),
+    "story": _l("what you told us"),
+    "risk_assessment": _l("how much danger you are in"),
+    "safety_plan": _l("your safety plan"),
+    "action_plan": _l("the plan of what we do"),
+}
+
+
+def partner_reads(intake: Intake) -> list[partner_access.Read] | None:
+    """Which partner organisations read which parts of her file, when the
+    centre shows that to the person (Centre.show_partner_reads); None when it
+    does not, or her request has no file."""
+    if not current_centre(db.session).show_partner_reads:
+        return None
+    case = case_of(db.session, intake)
+    return None if case is None else partner_access.reads_of(db.session, case)
+
+
 def _mailbox_page(intake: Intake, form: AddInformationForm | None = None):
     return render_template(
         "portal/mailbox.html",
@@ -66,6 +89,8 @@ def _mailbox_page(intake: Intake, form: AddInformationForm | None = None):
         status=requester_status(intake),
         form=form or AddInformationForm(),
         feedback_moment=feedback.pending_moment(db.session, intake),
+        partner_reads=partner_reads(intake),
+        part_words=PART_WORDS,
     )
 
 
