@@ -9,6 +9,7 @@ from collections.abc import Callable
 
 from flask import render_template
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from backoffice.forms.case import CloseForm, MemberForm, candidates
 from core.model import Case, CaseMember, Staff
@@ -32,7 +33,10 @@ def render_case(found: Case, **forms):
     member_ids = set(
         session.scalars(select(CaseMember.staff_id).where(CaseMember.case_id == found.id))
     )
-    staff_by_id = {s.id: s for s in session.scalars(select(Staff))}
+    # Partner members' organisations too: the timeline names them.
+    staff_by_id = {
+        s.id: s for s in session.scalars(select(Staff).options(selectinload(Staff.organisation)))
+    }
     member_form = MemberForm.blank()
     member_form.offer(candidates(staff_by_id.values(), found, member_ids))
     return render_template(

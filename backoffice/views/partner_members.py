@@ -41,7 +41,14 @@ def partner_members_section(found: Case, forms: dict) -> dict:
     member_forms = {}
     for partner in partners.partners_of(session, found):
         taken = {m.id for m in linked.get(partner.id, [])}
-        offer = [m for m in everyone if m.id not in taken]
+        # Members of this partner's kind of organisation only (the rule is core's).
+        offer = [
+            m
+            for m in everyone
+            if m.id not in taken
+            and m.organisation is not None
+            and m.organisation.kind == partner.kind
+        ]
         form = refused if refused is not None and refused.partner_id == partner.id else None
         member_forms[partner.id] = (form or PartnerMemberForm.blank()).for_partner(
             partner.id, offer
@@ -63,6 +70,7 @@ def partner_members_section(found: Case, forms: dict) -> dict:
 def member_message(field: str, code: str) -> str:
     return {
         "not_a_member": _("Choose an active partner member."),
+        "other_kind": _("Choose a member of this kind of organisation."),
         "basis_gone": _("This partner may see nothing now: link a member after a new consent."),
     }.get(code, _("Choose a partner member."))
 

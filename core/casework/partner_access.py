@@ -129,13 +129,18 @@ def add_member(
 ) -> bool:
     """Link a member to this partner of the file; False when already linked.
     Refused for a closed file, a member who is not an active partner member,
-    and a partner that may see nothing now (its consent was withdrawn)."""
+    a member of another kind of organisation than the partner's, and a partner
+    that may see nothing now (its consent was withdrawn)."""
     if partner.case_id != case.id:
         raise RuleError("partner", "other_case")
     if case.status != CaseStatus.OPEN:
         raise RuleError("case", "closed")
     if not (is_partner(member) and member.is_active):
         raise RuleError("member", "not_a_member")
+    # A consent names a kind of organisation (the school): a member of another
+    # kind (the police) must not see the file on that consent.
+    if member.organisation is None or member.organisation.kind != partner.kind:
+        raise RuleError("member", "other_kind")
     if not may_see(partner):
         raise RuleError("member", "basis_gone")
     linked = session.scalar(

@@ -28,7 +28,8 @@ def send(config: Mapping[str, Any], recipients: Iterable[str], subject: str, bod
     message["Subject"] = subject
     message["From"] = config["FJC_MAIL_FROM"]
     message["To"] = ", ".join(to)
-    message.set_content(body)
+    # Quoted-printable: 7-bit safe, so accented words survive any relay.
+    message.set_content(body, cte="quoted-printable")
     try:
         with smtplib.SMTP(host, config["FJC_SMTP_PORT"], timeout=SMTP_TIMEOUT_SECONDS) as smtp:
             smtp.send_message(message)

@@ -42,6 +42,13 @@ PARTNER_MATRIX = {
     ("POST", "/partner/cases/<int:case_id>/actions/<int:action_id>"): MEMBER,
     ("POST", "/partner/cases/<int:case_id>/notes"): MEMBER,
     ("POST", "/partner/cases/<int:case_id>/consultations/<int:planned_id>"): MEMBER,
+    ("GET", "/partner/account"): MEMBER,
+    ("GET", "/partner/account/two-step"): MEMBER,
+    ("POST", "/partner/account/two-step"): MEMBER,
+    ("POST", "/partner/account/recovery-codes"): MEMBER,
+    ("GET", "/partner/account/password"): MEMBER,
+    ("POST", "/partner/account/password"): MEMBER,
+    ("POST", "/partner/account/sign-out-everywhere"): MEMBER,
     ("POST", "/partner/logout"): MEMBER,
 }
 CASE_ROUTES = [
@@ -108,12 +115,12 @@ def world(app, make_staff, clock):
         basis="case_consultation",
     )
     members = {
-        name: make_member(app, organisation, second_factor_at=now)
-        for name, organisation in (
-            ("invited", "PZ Mechelen"),
-            ("other_partner", "De Klimop"),
-            ("withdrawn", "CAW Antwerpen"),
-            ("no_case", "Huisartsenpraktijk"),
+        name: make_member(app, organisation, kind=kind, second_factor_at=now)
+        for name, organisation, kind in (
+            ("invited", "PZ Mechelen", "police"),
+            ("other_partner", "De Klimop", "school"),
+            ("withdrawn", "CAW Antwerpen", "caw"),
+            ("no_case", "Huisartsenpraktijk", "doctor"),
         )
     }
     link(app, case_id, police, members["invited"], director_id)

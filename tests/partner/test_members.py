@@ -6,6 +6,7 @@ person in her mailbox only where the centre allows it."""
 from __future__ import annotations
 
 import email
+import email.policy
 from datetime import timedelta
 
 import pytest
@@ -146,7 +147,7 @@ def test_in_development_a_member_may_sign_in_without_a_second_factor(app_factory
 
 
 def _body(raw: str) -> str:
-    return email.message_from_string(raw).get_payload(decode=True).decode("utf-8")
+    return email.message_from_string(raw, policy=email.policy.default).get_content()
 
 
 @pytest.fixture
@@ -164,7 +165,7 @@ def mail_world(app_factory, smtp, make_staff, clock):  # noqa: F811 - the fixtur
         basis="case_consultation",
     )
     member = make_member(
-        mail_app, "PZ Mechelen", name="Ines Peeters", second_factor_at=clock.current
+        mail_app, "PZ Mechelen", kind="police", name="Ines Peeters", second_factor_at=clock.current
     )
     return mail_app, inbox, director, case_id, police, member
 
@@ -186,8 +187,9 @@ def test_members_are_told_that_something_waits_and_nothing_more(mail_world):
         number, names = case.number, [p.name for p in case.people]
     assert [to for to, _ in inbox.messages] == [[member.email], [member.email]]
     shared, action = (_body(raw) for _, raw in inbox.messages)
-    assert "A case file of the Family Justice Center is now shared with you." in shared
-    assert "A case file has a new action for your organisation." in action
+    # In Dutch: the member chose no language (the centre's default).
+    assert "Een dossier van het Family Justice Center wordt nu met je gedeeld." in shared
+    assert "Er staat een nieuwe actie voor je organisatie in een dossier." in action
     for body in (shared, action):
         assert "/partner/" in body
         for detail in (number, str(case_id), "Patrol", "Sam", "Ines", *filter(None, names)):
@@ -205,7 +207,7 @@ def test_a_member_is_told_in_their_own_language(mail_world):
     )
     body = _body(inbox.messages[0][1])
     assert "/partner/" in body
-    assert "A case file of the Family Justice Center is now shared with you." not in body
+    assert "Un dossier du Family Justice Center est maintenant partagé avec vous." in body
 
 
 # --- The person's mailbox --------------------------------------------------------
@@ -238,7 +240,7 @@ def test_the_mailbox_says_who_looked_at_her_file_only_where_the_centre_allows(
         scope=("safety_plan",),
         given_at=clock.current - timedelta(hours=1),
     )
-    teacher = make_member(app, "De Klimop", second_factor_at=clock.current)
+    teacher = make_member(app, "De Klimop", kind="school", second_factor_at=clock.current)
     link(app, case_id, school, teacher, director[0])
     partner_client(app, teacher, clock.current).get(f"/partner/cases/{case_id}")
     with app.app_context(), db.writing() as session:
@@ -259,7 +261,7 @@ def test_erasing_a_case_file_removes_its_members_plans_and_answers(app, make_sta
     police = add_partner(
         app, case_id, director[0], kind="police", organisation="PZ", basis="case_consultation"
     )
-    member = make_member(app, "PZ", second_factor_at=clock.current)
+    member = make_member(app, "PZ", kind="police", second_factor_at=clock.current)
     link(app, case_id, police, member, director[0])
     client = partner_client(app, member, clock.current)
     with app.app_context(), db.writing() as session:

@@ -72,3 +72,26 @@ class CodeForm(Form):
 
 class AcceptInviteForm(Form):
     new_password = new_password_field(_l("Choose a password"))
+
+
+class PasswordChangeForm(Form):
+    current_password = PasswordField(
+        _l("Current password"),
+        validators=[
+            DataRequired(message=_l("Type your current password.")),
+            Length(max=MAX_LENGTH, message=_l("This password is too long.")),
+        ],
+    )
+    new_password = new_password_field(_l("New password"))
+
+
+class RecoveryCodesForm(Form):
+    """New recovery codes: the password again, as for changing it."""
+
+    current_password = PasswordField(
+        _l("Your password"),
+        validators=[
+            DataRequired(message=_l("Type your current password.")),
+            Length(max=MAX_LENGTH, message=_l("This password is too long.")),
+        ],
+    )

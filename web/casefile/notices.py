@@ -23,16 +23,16 @@ CONSULTATION_PLANNED = "consultation_planned"
 def _subject_and_lead(what: str) -> tuple[str, str]:
     if what == NEW_ACTION:
         return (
-            _("FJC: a new action for your organisation"),
+            _("Family Justice Center: a new action for your organisation"),
             _("A case file has a new action for your organisation."),
         )
     if what == ADDED_TO_CASE:
         return (
-            _("FJC: a case file is shared with you"),
+            _("Family Justice Center: a case file is shared with you"),
             _("A case file of the Family Justice Center is now shared with you."),
         )
     return (
-        _("FJC: a case consultation is planned"),
+        _("Family Justice Center: a case consultation is planned"),
         _("A case consultation is planned in a case file you work on."),
     )
 
