@@ -69,8 +69,11 @@ def create_partner_command(email: str, name: str, organisation: str, kind: str |
     except passwords.PasswordRejected as exc:
         click.echo(f"error: {exc}", err=True)
         sys.exit(1)
-    except RuleError:
-        click.echo("error: the organisation needs a name of at most 200 characters", err=True)
+    except RuleError as refused:
+        if "kind" in refused.problems:
+            click.echo(f"error: {organisation} is known with another --kind", err=True)
+        else:
+            click.echo("error: the organisation needs a name of at most 200 characters", err=True)
         sys.exit(1)
     click.echo(f"created partner account {email} for {' '.join(organisation.split())}")
 

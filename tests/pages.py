@@ -105,6 +105,7 @@ class CheckingClient(FlaskClient):
         if (
             response.mimetype == "text/html"
             and response.status_code != 204
+            and response.request.method != "HEAD"  # headers only: no page to check
             and not (300 <= response.status_code < 400)
         ):
             response.page = check_page(response.get_data(as_text=True), response.request.path)

@@ -41,13 +41,9 @@ def partner_members_section(found: Case, forms: dict) -> dict:
     member_forms = {}
     for partner in partners.partners_of(session, found):
         taken = {m.id for m in linked.get(partner.id, [])}
-        # Members of this partner's kind of organisation only (the rule is core's).
+        # Members of this partner's organisation only (the rule is core's).
         offer = [
-            m
-            for m in everyone
-            if m.id not in taken
-            and m.organisation is not None
-            and m.organisation.kind == partner.kind
+            m for m in everyone if m.id not in taken and partner_access.may_represent(partner, m)
         ]
         form = refused if refused is not None and refused.partner_id == partner.id else None
         member_forms[partner.id] = (form or PartnerMemberForm.blank()).for_partner(
@@ -70,7 +66,7 @@ def partner_members_section(found: Case, forms: dict) -> dict:
 def member_message(field: str, code: str) -> str:
     return {
         "not_a_member": _("Choose an active partner member."),
-        "other_kind": _("Choose a member of this kind of organisation."),
+        "other_organisation": _("Choose a member of this partner's organisation."),
         "basis_gone": _("This partner may see nothing now: link a member after a new consent."),
     }.get(code, _("Choose a partner member."))
 
@@ -153,6 +149,10 @@ def plan_case_consultation(found: Case, form: PlanConsultationForm) -> Done:
 def _partner_invite_message(field: str, code: str) -> str:
     if field in ("organisation", "kind"):
         return {
+            "differs": _(
+                "This organisation is known with another kind. "
+                "Choose that kind, or leave the kind empty."
+            ),
             "missing": _("Name the organisation."),
             "too_long": _("Keep the organisation's name to %(max)s characters or fewer.", max=200),
         }.get(code, _("Choose the kind of organisation."))

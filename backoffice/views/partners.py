@@ -41,6 +41,11 @@ def partner_message(field: str, code: str) -> str:
             ),
             "contact_name": _("Keep the contact person to %(max)s characters or fewer.", max=limit),
         }.get(field) or _("Keep the contact details to %(max)s characters or fewer.", max=limit)
+    if code == "members_linked":
+        return _(
+            "Take this partner's members off the file first: "
+            "they work for the organisation named here."
+        )
     return {
         "kind": _("Choose the kind of organisation."),
         "organisation": _("Name the organisation."),

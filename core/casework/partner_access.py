@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import delete, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from core.casework.cases import record
@@ -63,6 +64,9 @@ def _links(session: Session, member: Staff, case_id: int | None = None):
         .join(CasePartnerMember, CasePartnerMember.case_partner_id == CasePartner.id)
         .where(
             CasePartnerMember.staff_id == member.id,
+            # Asked again at every request: the partner is still the member's
+            # organisation (core.casework.partners.update_partner keeps it so).
+            CasePartner.organisation_id == member.organisation_id,
             Case.status == CaseStatus.OPEN,
             Case.erased_at.is_(None),
         )
@@ -109,6 +113,16 @@ def access_to(
 # --- The case director links members to a partner of the file ---------------
 
 
+def may_represent(partner: CasePartner, member: Staff) -> bool:
+    """Whether the member works for this partner's organisation: the one its
+    first member brought, or, before any, one of the partner's kind."""
+    if member.organisation is None:
+        return False
+    if partner.organisation_id is not None:
+        return member.organisation_id == partner.organisation_id
+    return member.organisation.kind == partner.kind
+
+
 def members_of(session: Session, case: Case) -> dict[int, list[Staff]]:
     """{case partner id: the members linked to it, by name}, in one query."""
     rows = session.execute(
@@ -137,10 +151,11 @@ def add_member(
         raise RuleError("case", "closed")
     if not (is_partner(member) and member.is_active):
         raise RuleError("member", "not_a_member")
-    # A consent names a kind of organisation (the school): a member of another
-    # kind (the police) must not see the file on that consent.
-    if member.organisation is None or member.organisation.kind != partner.kind:
-        raise RuleError("member", "other_kind")
+    # A consent names an organisation (the school): a member of another one
+    # (the police, another school) must not see the file on that consent. The
+    # first member let in ties the partner to their organisation.
+    if member.organisation is None or not may_represent(partner, member):
+        raise RuleError("member", "other_organisation")
     if not may_see(partner):
         raise RuleError("member", "basis_gone")
     linked = session.scalar(
@@ -151,11 +166,23 @@ def add_member(
     )
     if linked is not None:
         return False
-    session.add(
-        CasePartnerMember(
-            case_partner_id=partner.id, staff_id=member.id, added_by_id=by.id, added_at=clock.now()
+    partner.organisation_id = member.organisation_id
+    savepoint = session.begin_nested()
+    try:
+        session.add(
+            CasePartnerMember(
+                case_partner_id=partner.id,
+                staff_id=member.id,
+                added_by_id=by.id,
+                added_at=clock.now(),
+            )
         )
-    )
+        session.flush()
+    except IntegrityError:
+        # The same member let in twice at once (two tabs): once is enough.
+        savepoint.rollback()
+        return False
+    savepoint.commit()
     record(
         session,
         case,
@@ -182,6 +209,12 @@ def remove_member(
     )
     if not getattr(removed, "rowcount", 0):
         return False
+    still_linked = session.scalar(
+        select(CasePartnerMember.id).where(CasePartnerMember.case_partner_id == partner.id)
+    )
+    if still_linked is None:
+        # Nobody works on the file for this partner now: its details may change.
+        partner.organisation_id = None
     record(
         session,
         case,
@@ -207,7 +240,11 @@ def members_to_tell(
         select(CasePartner, Staff)
         .join(CasePartnerMember, CasePartnerMember.case_partner_id == CasePartner.id)
         .join(Staff, Staff.id == CasePartnerMember.staff_id)
-        .where(CasePartner.case_id == case.id, Staff.is_active.is_(True))
+        .where(
+            CasePartner.case_id == case.id,
+            Staff.is_active.is_(True),
+            Staff.organisation_id == CasePartner.organisation_id,
+        )
         .order_by(Staff.id)
     )
     told: dict[int, Staff] = {}

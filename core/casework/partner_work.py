@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import date, tzinfo
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from core.casework import actions
@@ -237,13 +238,28 @@ def contribute(
         )
     )
     if answer is None:
-        answer = ConsultationContribution(
-            planned_id=planned.id,
-            case_partner_id=min(access.partner_ids),
-            staff_id=member.id,
-            attending=bool(attending),
-        )
-        session.add(answer)
+        savepoint = session.begin_nested()
+        try:
+            answer = ConsultationContribution(
+                planned_id=planned.id,
+                case_partner_id=min(access.partner_ids),
+                staff_id=member.id,
+                attending=bool(attending),
+                updated_at=clock.now(),
+            )
+            session.add(answer)
+            session.flush()
+        except IntegrityError:
+            # The same answer sent twice at once: the second one updates it.
+            savepoint.rollback()
+            answer = session.scalars(
+                select(ConsultationContribution).where(
+                    ConsultationContribution.planned_id == planned.id,
+                    ConsultationContribution.staff_id == member.id,
+                )
+            ).one()
+        else:
+            savepoint.commit()
     answer.attending = bool(attending)
     answer.contribution = text or None
     answer.updated_at = clock.now()

@@ -163,6 +163,10 @@ def update_partner(
     changed = [field for field, value in values.items() if getattr(partner, field) != value]
     if not changed:
         return False
+    # Members work on the file for the organisation named here: another
+    # organisation first needs them out (they would see the file on its basis).
+    if partner.organisation_id is not None and {"kind", "organisation"} & set(changed):
+        raise RuleError("organisation", "members_linked")
     for field in changed:
         setattr(partner, field, values[field])
     # The kind code only: names and details stay in the partner's row.

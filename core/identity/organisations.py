@@ -48,8 +48,8 @@ def organisations(session: Session) -> list[PartnerOrganisation]:
 
 def organisation_named(session: Session, name: str, kind: str | None = None) -> PartnerOrganisation:
     """The centre's organisation of this name; made (with `kind`, "other" when
-    none is given) the first time it is named. The name is compared as typed,
-    trimmed."""
+    none is given) the first time it is named; refused when `kind` differs
+    from a known one's. The name is compared as typed, spaces tidied."""
     clean = " ".join((name or "").split())
     if not clean:
         raise RuleError("organisation", "missing")
@@ -67,6 +67,10 @@ def organisation_named(session: Session, name: str, kind: str | None = None) -> 
         found = PartnerOrganisation(centre_id=centre.id, kind=kind or "other", name=clean)
         session.add(found)
         session.flush()
+    elif kind is not None and kind != found.kind:
+        # Known under another kind: a police invitation must not make a member
+        # of a school (what a member may be let in for follows the kind).
+        raise RuleError("kind", "differs")
     return found
 
 

@@ -173,6 +173,9 @@ class CasePartner(Base):
     consent_withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     added_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
     added_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # The partner organisation whose members work on the file for this partner:
+    # set when the first member is let in; only its members may be linked.
+    organisation_id: Mapped[int | None] = mapped_column(ForeignKey("partner_organisations.id"))
 
 
 class CasePartnerMember(Base):

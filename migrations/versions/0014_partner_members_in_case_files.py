@@ -77,36 +77,45 @@ def upgrade() -> None:
     with op.batch_alter_table('consultation_contributions', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_consultation_contributions_planned_id'), ['planned_id'], unique=False)
 
-    with op.batch_alter_table('case_actions', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('report', sa.Text(), nullable=True))
-        batch_op.add_column(sa.Column('reported_by_id', sa.Integer(), nullable=True))
-        batch_op.add_column(sa.Column('reported_at', sa.DateTime(timezone=True), nullable=True))
-        batch_op.create_foreign_key(batch_op.f('fk_case_actions_reported_by_id_staff'), 'staff', ['reported_by_id'], ['id'])
+    op.add_column('case_actions', sa.Column('report', sa.Text(), nullable=True))
+    op.add_column('case_actions', sa.Column('reported_at', sa.DateTime(timezone=True), nullable=True))
+    _add_reference('case_actions', 'reported_by_id', 'staff')
+    _add_reference('case_partners', 'organisation_id', 'partner_organisations')
+    _add_reference('staff', 'organisation_id', 'partner_organisations')
+    op.create_index(op.f('ix_staff_organisation_id'), 'staff', ['organisation_id'], unique=False)
+    # A plain default (not sa.false()): SQLite then adds the column in place
+    # instead of copying the table, which its rows' references would refuse.
+    op.add_column('centres', sa.Column('show_partner_reads', sa.Boolean(), server_default='0', nullable=False))
 
-    with op.batch_alter_table('centres', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('show_partner_reads', sa.Boolean(), server_default=sa.false(), nullable=False))
 
-    with op.batch_alter_table('staff', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('organisation_id', sa.Integer(), nullable=True))
-        batch_op.create_index(batch_op.f('ix_staff_organisation_id'), ['organisation_id'], unique=False)
-        batch_op.create_foreign_key(batch_op.f('fk_staff_organisation_id_partner_organisations'), 'partner_organisations', ['organisation_id'], ['id'])
-
+def _add_reference(table: str, column: str, target: str) -> None:
+    """A nullable reference column with its foreign key. SQLite adds both in
+    place (ALTER TABLE ... ADD COLUMN ... REFERENCES); a batch copy of a table
+    that other rows point at would fail on its DROP TABLE."""
+    name = f'fk_{table}_{column}_{target}'
+    if op.get_context().dialect.name == 'sqlite':
+        op.execute(f'ALTER TABLE {table} ADD COLUMN {column} INTEGER CONSTRAINT {name} REFERENCES {target} (id)')
+    else:
+        op.add_column(table, sa.Column(column, sa.Integer(), nullable=True))
+        op.create_foreign_key(name, table, target, [column], ['id'])
 
 
 def downgrade() -> None:
-    with op.batch_alter_table('staff', schema=None) as batch_op:
-        batch_op.drop_constraint(batch_op.f('fk_staff_organisation_id_partner_organisations'), type_='foreignkey')
-        batch_op.drop_index(batch_op.f('ix_staff_organisation_id'))
-        batch_op.drop_column('organisation_id')
-
-    with op.batch_alter_table('centres', schema=None) as batch_op:
-        batch_op.drop_column('show_partner_reads')
-
-    with op.batch_alter_table('case_actions', schema=None) as batch_op:
-        batch_op.drop_constraint(batch_op.f('fk_case_actions_reported_by_id_staff'), type_='foreignkey')
-        batch_op.drop_column('reported_at')
-        batch_op.drop_column('reported_by_id')
-        batch_op.drop_column('report')
+    op.drop_column('centres', 'show_partner_reads')
+    op.drop_index(op.f('ix_staff_organisation_id'), table_name='staff')
+    for table, column, target in (
+        ('staff', 'organisation_id', 'partner_organisations'),
+        ('case_partners', 'organisation_id', 'partner_organisations'),
+        ('case_actions', 'reported_by_id', 'staff'),
+    ):
+        # SQLite cannot drop a column that holds a foreign key in place: the
+        # batch copies the table without it (its inline key goes with it).
+        with op.batch_alter_table(table, schema=None) as batch_op:
+            if op.get_context().dialect.name != 'sqlite':
+                batch_op.drop_constraint(f'fk_{table}_{column}_{target}', type_='foreignkey')
+            batch_op.drop_column(column)
+    op.drop_column('case_actions', 'reported_at')
+    op.drop_column('case_actions', 'report')
 
     with op.batch_alter_table('consultation_contributions', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_consultation_contributions_planned_id'))

@@ -40,6 +40,8 @@ def _record_read(access: Access, *, printed: bool = False) -> None:
     """A GET has no write transaction: it opens one of its own. A refused
     change shows the page again in its own (rolled back) transaction: the
     read goes in it, alone."""
+    if request.method == "HEAD":
+        return  # nothing was shown
     if request.method != "GET":
         partner_access.record_read(db.session, access, g.staff, printed=printed)
         db.session.commit()

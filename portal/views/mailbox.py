@@ -22,7 +22,7 @@ from core.intake.mailbox import (
     replies_read,
     requester_status,
 )
-from core.model import Intake
+from core.model import Intake, IntakeKind
 from core.network.centres import current_centre
 from portal.blueprint import bp
 from portal.forms import AddInformationForm, ConfirmForm, ReturnCodeForm
@@ -75,11 +75,17 @@ PART_WORDS = {
 def partner_reads(intake: Intake) -> list[partner_access.Read] | None:
     """Which partner organisations read which parts of her file, when the
     centre shows that to the person (Centre.show_partner_reads); None when it
-    does not, or her request has no file."""
-    if not current_centre(db.session).show_partner_reads:
+    does not, or this request is not hers in a file."""
+    if not current_centre(db.session).show_partner_reads or intake.kind == IntakeKind.REFERRAL:
         return None
     case = case_of(db.session, intake)
-    return None if case is None else partner_access.reads_of(db.session, case)
+    # Only her own request: the one her person in the file has its rules from
+    # (a referrer's, or another person's request linked to the file, is not).
+    if case is None or not any(
+        person.role == "victim" and person.contact_intake_id == intake.id for person in case.people
+    ):
+        return None
+    return partner_access.reads_of(db.session, case)
 
 
 def _mailbox_page(intake: Intake, form: AddInformationForm | None = None):

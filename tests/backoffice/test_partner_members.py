@@ -89,7 +89,7 @@ def test_only_an_active_partner_member_can_be_let_in_and_never_after_a_withdrawa
         i.get("value") for i in team.get(page).page.iter("input") if i.get("name") == "csrf_token"
     )
     other_kind = team.post(url, data={"csrf_token": token, "staff_id": str(inspector.id)})
-    assert "Choose a member of this kind of organisation." in _text(other_kind)
+    assert "Choose a member of this partner's organisation." in _text(other_kind)
     assert _linked(app, school) == []
     team.submit(f"{page}/partners/{school}/withdraw", {}, form_page=page)
     # The form is gone: the partner may see nothing. A stale form is refused.
@@ -143,3 +143,41 @@ def test_a_consultation_is_planned_for_today_or_later(app, make_staff, clock):
             select(CaseEvent.action).where(CaseEvent.action == "case.consultation_planned")
         )
     assert "No partner has answered yet." in _text(team.get(page))
+
+
+def test_a_partner_is_tied_to_the_organisation_of_its_first_member(app, make_staff, clock):
+    """Another school's member is not let in on De Klimop's consent, and the
+    partner cannot be renamed into another organisation under its members."""
+    director = make_staff("case_director")
+    case_id = open_test_case(app, director[0])
+    school = add_partner(
+        app,
+        case_id,
+        director[0],
+        kind="school",
+        organisation="De Klimop",
+        scope=("safety_plan",),
+        given_at=clock.current - timedelta(days=1),
+    )
+    teacher = make_member(app, "De Klimop", kind="school")
+    other_school = make_member(app, "Sint-Jozef", kind="school")
+    team = staff_client(app, director)
+    page = f"/staff/cases/{case_id}"
+    url = f"{page}/partners/{school}/members"
+    assert team.submit(url, {"staff_id": str(teacher.id)}, form_page=page).status_code == 303
+    offered = team.get(page).page.find(f".//select[@id='partner-{school}-member']")
+    assert offered is None  # nobody else of De Klimop is left to offer
+    token = next(
+        i.get("value") for i in team.get(page).page.iter("input") if i.get("name") == "csrf_token"
+    )
+    refused = team.post(url, data={"csrf_token": token, "staff_id": str(other_school.id)})
+    assert "Choose a member of this partner's organisation." in _text(refused)
+    assert _linked(app, school) == [teacher.id]
+    edit = f"{page}/partners/{school}"
+    renamed = team.submit(edit, {"kind": "police", "organisation": "PZ Mechelen"})
+    assert renamed.status_code == 200
+    assert "Take this partner's members off the file first" in _text(renamed)
+    # Once nobody works on the file for it, its details may change again.
+    team.submit(f"{url}/{teacher.id}/remove", {}, form_page=page)
+    assert team.submit(edit, {"kind": "school", "organisation": "Sint-Jozef"}).status_code == 303
+    assert team.submit(url, {"staff_id": str(other_school.id)}, form_page=page).status_code == 303

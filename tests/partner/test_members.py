@@ -297,3 +297,101 @@ def test_erasing_a_case_file_removes_its_members_plans_and_answers(app, make_sta
             assert db.session.scalars(select(model)).all() == [], model
         assert partners.partners_of(db.session, db.session.get(Case, case_id)) == []
     assert client.get(f"/partner/cases/{case_id}").status_code == 404
+
+
+def test_a_known_organisation_keeps_its_kind(app, make_staff):
+    team = staff_client(app, make_staff("coordinator"))
+    form = "/staff/partners/invite"
+    first = {
+        "name": "Ines",
+        "email": "ines@pz.example",
+        "organisation": "PZ Mechelen",
+        "kind": "police",
+    }
+    assert team.submit(form, first).status_code == 200
+    other = {
+        "name": "Tom",
+        "email": "tom@school.example",
+        "organisation": "PZ Mechelen",
+        "kind": "school",
+    }
+    refused = team.submit(form, other)
+    assert "This organisation is known with another kind." in _text(refused)
+    with app.app_context():
+        assert db.session.scalar(select(Staff).where(Staff.email == "tom@school.example")) is None
+    cli = app.test_cli_runner().invoke(
+        args=[
+            "create-partner",
+            "tom@school.example",
+            "--name",
+            "Tom",
+            "--organisation",
+            "PZ Mechelen",
+            "--kind",
+            "school",
+        ],
+        input=TEST_PASSWORD + "\n",
+    )
+    assert cli.exit_code == 1 and "known with another --kind" in cli.output
+
+
+def test_a_referrers_mailbox_never_shows_who_looked_at_the_file(app, client, make_staff, clock):
+    from tests.portal.test_referral import _referral
+
+    sent = client.submit("/en/referral", _referral(app))
+    code = CODE.findall(sent.get_data(as_text=True))[0]
+    director = make_staff("case_director")
+    team = staff_client(app, director)
+    with app.app_context(), db.writing() as session:
+        intake_id = session.scalar(select(Intake.id))
+        current_centre(session).show_partner_reads = True
+    page = f"/staff/intakes/{intake_id}"
+    team.submit(f"{page}/decision", {"decision-outcome": "track_3"}, form_page=page)
+    case_id = int(
+        team.submit(f"{page}/case", {}, form_page=page).headers["Location"].rsplit("/")[-1]
+    )
+    police = add_partner(
+        app,
+        case_id,
+        director[0],
+        kind="police",
+        organisation="PZ Mechelen",
+        basis="case_consultation",
+    )
+    inspector = make_member(app, "PZ Mechelen", kind="police", second_factor_at=clock.current)
+    link(app, case_id, police, inspector, director[0])
+    partner_client(app, inspector, clock.current).get(f"/partner/cases/{case_id}")
+    client.get("/exit")
+    client.submit("/en/return", {"code": code})
+    mailbox = _text(client.get("/en/return"))
+    assert "PZ Mechelen" not in mailbox and "Who looked at your file" not in mailbox
+
+
+def test_a_partner_page_that_is_gone_says_why_in_the_partner_frame(app, make_staff, clock):
+    member = make_member(app, "CAW", kind="caw", second_factor_at=clock.current)
+    client = partner_client(app, member, clock.current)
+    gone = client.get("/partner/cases/424242")
+    assert gone.status_code == 404
+    text = _text(gone)
+    assert "may no longer be shared with you" in text and "Back to my case files" in text
+    assert gone.page.find(".//a[@href='/exit']") is None  # not the portal's frame
+
+
+def test_a_head_request_is_not_recorded_as_a_read(app, make_staff, clock):
+    director = make_staff("case_director")
+    case_id = open_test_case(app, director[0])
+    police = add_partner(
+        app, case_id, director[0], kind="police", organisation="PZ", basis="case_consultation"
+    )
+    member = make_member(app, "PZ", kind="police", second_factor_at=clock.current)
+    link(app, case_id, police, member, director[0])
+    client = partner_client(app, member, clock.current)
+    for path in (f"/partner/cases/{case_id}", f"/partner/cases/{case_id}/print"):
+        assert client.head(path).status_code == 200
+    with app.app_context():
+        assert partner_access.reads_of(db.session, db.session.get(Case, case_id)) == []
+    client.get(f"/partner/cases/{case_id}/print")
+    with app.app_context():
+        assert len(partner_access.reads_of(db.session, db.session.get(Case, case_id))) == len(
+            partners.PARTS
+        )

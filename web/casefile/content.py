@@ -155,19 +155,20 @@ def _people(session: Session, found: Case, people: list[CasePerson]) -> list[Pri
 
 
 def _intakes(session: Session, found: Case, visible: set[str]) -> list[Intake]:
-    """The requests the file came from: their safe-contact choices belong to the
-    contact details, their stories and messages to the story."""
-    if not visible & {"contact_details", "story"}:
+    """The requests the file came from, with their stories and messages: the
+    story part. (Her safe-contact choices come with her person, through
+    CasePerson.contact_intake, for whoever may see the contact details.)"""
+    if "story" not in visible:
         return []
-    query = (
-        select(Intake)
-        .join(CaseIntake, CaseIntake.intake_id == Intake.id)
-        .where(CaseIntake.case_id == found.id)
-        .order_by(Intake.created_at, Intake.id)
+    return list(
+        session.scalars(
+            select(Intake)
+            .join(CaseIntake, CaseIntake.intake_id == Intake.id)
+            .where(CaseIntake.case_id == found.id)
+            .order_by(Intake.created_at, Intake.id)
+            .options(selectinload(Intake.messages))
+        )
     )
-    if "story" in visible:
-        query = query.options(selectinload(Intake.messages))
-    return list(session.scalars(query))
 
 
 def _current_plans(
