@@ -5,14 +5,13 @@ idle, old or outlived session)."""
 
 from __future__ import annotations
 
-from flask import abort, current_app, g, redirect, request, url_for
+from flask import g, url_for
 
 from core.governance import audit
 from core.identity.permissions import Permission, role_allows
 from core.model import Staff
 from web.accounts.face import Face
-from web.accounts.permissions import declared_permission, requires
-from web.accounts.session_state import signed_in_account
+from web.accounts.permissions import enforcer, requires
 from web.db import db
 
 __all__ = ["FACE", "enforce_permission", "record_read", "requires"]
@@ -39,19 +38,7 @@ FACE = Face(
 )
 
 
-def enforce_permission():
-    view = current_app.view_functions.get(request.endpoint or "")
-    permission = declared_permission(view) if view else None
-    if permission is None:
-        abort(403)
-    g.staff = signed_in_account(FACE)
-    if permission is Permission.PUBLIC:
-        return None
-    if g.staff is None:
-        return redirect(url_for("backoffice.login"))
-    if not role_allows(g.staff.role, permission):
-        abort(403)
-    return None
+enforce_permission = enforcer(FACE)
 
 
 def record_read(

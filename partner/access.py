@@ -7,15 +7,13 @@ may not reach is "not found", whatever it names."""
 
 from __future__ import annotations
 
-from flask import abort, current_app, g, redirect, request, url_for
+from flask import abort, g, url_for
 
 from core.casework import partner_access
 from core.casework.partner_access import Access
-from core.identity.permissions import Permission, role_allows
 from core.model import Staff
 from web.accounts.face import Face
-from web.accounts.permissions import declared_permission
-from web.accounts.session_state import signed_in_account
+from web.accounts.permissions import enforcer
 from web.db import db
 
 
@@ -38,19 +36,7 @@ FACE = Face(
 )
 
 
-def enforce_permission():
-    view = current_app.view_functions.get(request.endpoint or "")
-    permission = declared_permission(view) if view else None
-    if permission is None:
-        abort(403)
-    g.staff = signed_in_account(FACE)
-    if permission is Permission.PUBLIC:
-        return None
-    if g.staff is None:
-        return redirect(url_for("partner.login"))
-    if not role_allows(g.staff.role, permission):
-        abort(403)
-    return None
+enforce_permission = enforcer(FACE)
 
 
 def access_or_404(case_id: int) -> Access:

@@ -71,7 +71,7 @@ def _file_context(access: Access) -> dict:
     }
 
 
-def render_case(access: Access, forms: dict | None = None, status: int = 200):
+def render_case(access: Access, forms: dict | None = None):
     """The case page; `forms` holds a refused form in its place ("note",
     "action-<id>", "planned-<id>"), so what the member typed stays."""
     forms = forms or {}
@@ -98,7 +98,7 @@ def render_case(access: Access, forms: dict | None = None, status: int = 200):
             )
         )
     _record_read(access)
-    page = render_template(
+    return render_template(
         "partner/case.html",
         owned_actions=owned,
         action_forms=action_forms,
@@ -108,7 +108,6 @@ def render_case(access: Access, forms: dict | None = None, status: int = 200):
         own_notes=partner_work.own_notes(db.session, access, g.staff),
         **_file_context(access),
     )
-    return page, status
 
 
 @bp.get("/cases/<int:case_id>")

@@ -7,7 +7,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TypeVar
 
-from core.identity.permissions import Permission
+from flask import abort, current_app, g, redirect, request
+
+from core.identity.permissions import Permission, role_allows
+from web.accounts.face import Face
+from web.accounts.session_state import signed_in_account
 
 PERMISSION_ATTR = "fjc_permission"
 View = TypeVar("View", bound=Callable)
@@ -23,3 +27,25 @@ def requires(permission: Permission) -> Callable[[View], View]:
 
 def declared_permission(view: Callable) -> Permission | None:
     return getattr(view, PERMISSION_ATTR, None)
+
+
+def enforcer(face: Face) -> Callable[[], object]:
+    """The face's before_request: who is signed in (g.staff, None when nobody
+    is), then the view's declared permission, refused (403) when it declares
+    none; the sign-in page for nobody."""
+
+    def enforce_permission():
+        view = current_app.view_functions.get(request.endpoint or "")
+        permission = declared_permission(view) if view else None
+        if permission is None:
+            abort(403)
+        g.staff = signed_in_account(face)
+        if permission is Permission.PUBLIC:
+            return None
+        if g.staff is None:
+            return redirect(face.url("login"))
+        if not role_allows(g.staff.role, permission):
+            abort(403)
+        return None
+
+    return enforce_permission
