@@ -72,7 +72,7 @@ def _file_context(access: Access) -> dict:
 
 
 def render_case(access: Access, forms: dict | None = None):
-    """The case page; `forms` holds a refused form in its place ("note",
+    """The case page; `forms` holds a refused form in its place ("notes",
     "action-<id>", "planned-<id>"), so what the member typed stays."""
     forms = forms or {}
     today = centre_today()
@@ -104,7 +104,7 @@ def render_case(access: Access, forms: dict | None = None):
         action_forms=action_forms,
         planned=planned,
         planned_forms=planned_forms,
-        note_form=forms.get("note") or NoteForm.blank(),
+        note_form=forms.get("notes") or NoteForm.blank(),
         own_notes=partner_work.own_notes(db.session, access, g.staff),
         **_file_context(access),
     )

@@ -5,6 +5,8 @@ and names its row through the file, so another file's id is "not found"."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from flask import abort, flash, g, redirect, url_for
 from flask_babel import gettext as _
 
@@ -22,8 +24,19 @@ from web.db import db
 from web.forms import show_rule_error
 
 
-def _back(case_id: int, anchor: str):
-    return redirect(url_for("partner.case", case_id=case_id, _anchor=anchor), code=303)
+def _change(case_id: int, form, key: str, change: Callable[[], None], message: str):
+    """The script of each change: the kernel's call, then commit and back to
+    the case page at the changed part; a refusal shows the page again with
+    the form in its place (`key`), what was typed kept."""
+    try:
+        change()
+    except RuleError as refused:
+        db.session.rollback()
+        show_rule_error(form, refused, partner_message)
+        return render_case(access_or_404(case_id), {key: form})
+    db.session.commit()
+    flash(message)
+    return redirect(url_for("partner.case", case_id=case_id, _anchor=key), code=303)
 
 
 @bp.post("/cases/<int:case_id>/actions/<int:action_id>")
@@ -36,8 +49,11 @@ def report_on_action(case_id: int, action_id: int):
     form = ActionReportForm(row=action.id)
     if form.status.data not in actions.STATUSES:
         abort(400)
-    try:
-        partner_work.report_on_action(
+    return _change(
+        case_id,
+        form,
+        f"action-{action_id}",
+        lambda: partner_work.report_on_action(
             db.session,
             access,
             g.staff,
@@ -45,14 +61,9 @@ def report_on_action(case_id: int, action_id: int):
             status=form.status.data,
             report=form.report.data,
             zone=centre_zone(),
-        )
-    except RuleError as refused:
-        db.session.rollback()
-        show_rule_error(form, refused, partner_message)
-        return render_case(access_or_404(case_id), {f"action-{action_id}": form})
-    db.session.commit()
-    flash(_("The action is saved. The case director sees it in the case file."))
-    return _back(case_id, f"action-{action_id}")
+        ),
+        _("The action is saved. The case director sees it in the case file."),
+    )
 
 
 @bp.post("/cases/<int:case_id>/notes")
@@ -60,15 +71,13 @@ def report_on_action(case_id: int, action_id: int):
 def add_note(case_id: int):
     access = access_or_404(case_id)
     form = NoteForm()
-    try:
-        partner_work.add_note(db.session, access, g.staff, form.note.data)
-    except RuleError as refused:
-        db.session.rollback()
-        show_rule_error(form, refused, partner_message)
-        return render_case(access_or_404(case_id), {"note": form})
-    db.session.commit()
-    flash(_("Your note is saved. The case director sees it on the timeline."))
-    return _back(case_id, "notes")
+    return _change(
+        case_id,
+        form,
+        "notes",
+        lambda: partner_work.add_note(db.session, access, g.staff, form.note.data),
+        _("Your note is saved. The case director sees it on the timeline."),
+    )
 
 
 @bp.post("/cases/<int:case_id>/consultations/<int:planned_id>")
@@ -79,8 +88,11 @@ def answer_consultation(case_id: int, planned_id: int):
     if planned is None or planned.case_id != access.case.id or "action_plan" not in access.parts:
         abort(404)
     form = ContributionForm(row=planned.id)
-    try:
-        partner_work.contribute(
+    return _change(
+        case_id,
+        form,
+        f"planned-{planned_id}",
+        lambda: partner_work.contribute(
             db.session,
             access,
             g.staff,
@@ -88,11 +100,6 @@ def answer_consultation(case_id: int, planned_id: int):
             attending=form.attending_answer,
             contribution=form.contribution.data,
             today=centre_today(),
-        )
-    except RuleError as refused:
-        db.session.rollback()
-        show_rule_error(form, refused, partner_message)
-        return render_case(access_or_404(case_id), {f"planned-{planned_id}": form})
-    db.session.commit()
-    flash(_("Your answer is saved."))
-    return _back(case_id, f"planned-{planned_id}")
+        ),
+        _("Your answer is saved."),
+    )
