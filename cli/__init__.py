@@ -20,7 +20,7 @@ from core.governance import anchors, audit, key_check, retention, rotation
 from core.governance.backup import BackupError
 from core.governance.backup import backup as make_backup
 from core.governance.backup import restore as restore_backup
-from core.identity import passwords
+from core.identity import accounts, passwords
 from core.identity.staff import StaffExists, create_staff, find_by_email, set_password
 from core.infra import migrations
 from core.model import Base, Role
@@ -30,6 +30,9 @@ from web.db import db
 DEMO_EMAIL = "demo@fjc.example"
 DEMO_NAME = "Demo Coordinator"
 DEMO_CREDENTIALS_FILE = "demo-staff.txt"
+DEMO_PARTNER_EMAIL = "partner@fjc.example"
+DEMO_PARTNER_NAME = "Demo Partner"
+DEMO_PARTNER_ORGANISATION = "Demo police zone"
 # The audit event each written anchor leaves in the keyed chain.
 ANCHORED = "audit.anchored"
 
@@ -103,7 +106,27 @@ def seed_demo_command() -> None:
             credentials.parent.mkdir(parents=True, exist_ok=True)
             credentials.touch(mode=0o600)
             credentials.write_text(password + "\n", "utf-8")
+        _demo_partner(session, password)
+    # The partner line first: the staff line, with its password, stays the last.
+    click.echo(f"demo partner account: {DEMO_PARTNER_EMAIL} (same password) at /partner/login")
     click.echo(f"demo staff account: {DEMO_EMAIL}  password: {password}")
+
+
+def _demo_partner(session, password: str) -> None:
+    """A police member to try the partner face with (no second factor is
+    needed in development); link them to a file's police partner to see it."""
+    member = find_by_email(session, DEMO_PARTNER_EMAIL)
+    if member is None:
+        accounts.create_partner_member(
+            session,
+            email=DEMO_PARTNER_EMAIL,
+            name=DEMO_PARTNER_NAME,
+            organisation=DEMO_PARTNER_ORGANISATION,
+            kind="police",
+            password=password,
+        )
+    elif not passwords.verify_password(member.password_hash, password):
+        set_password(member, password)
 
 
 def _anchors(given: tuple[str, ...]) -> tuple[Path, list[anchors.Anchor]]:

@@ -64,6 +64,13 @@ def test_seed_demo_prints_a_working_account_and_the_same_one_again(app, client):
     response = client.submit("/staff/login", {"email": DEMO_EMAIL, "password": password})
     assert response.status_code == 302
     assert response.headers["Location"].endswith("/staff/")
+    # The demo partner member signs in with the same password (here, outside
+    # development, it is then asked to set up two-step sign-in).
+    assert "partner@fjc.example" in first.output
+    partner = client.submit(
+        "/partner/login", {"email": "partner@fjc.example", "password": password}
+    )
+    assert partner.headers["Location"] == "/partner/login/enrol"
 
 
 def test_migrate_command_creates_the_centre(app):
