@@ -362,3 +362,88 @@ class FeedbackForm(FlaskForm):
 
     def validate_tell_a_friend(self, field):
         _check_radio(field)
+
+
+# A young person's ways in. Each choice says who acts ("we"), as the adults'
+# permissions do; none of them is the parents.
+YOUNG_REACH_CHOICES = [
+    ("text", _l("We send you a text message")),
+    ("call", _l("We call you, at a time you choose")),
+    ("email", _l("We send you an e-mail")),
+    ("trusted_adult", _l("Through an adult you trust, or your school")),
+    ("code", _l("No contact: you come back here with a code")),
+]
+AGE_RANGE_CHOICES = [
+    ("under_12", _l("Under 12")),
+    ("12_13", _l("12 or 13")),
+    ("14_15", _l("14 or 15")),
+    ("16_17", _l("16 or 17")),
+    ("not_said", _l("I'd rather not say")),
+]
+
+
+class YoungForm(HoneypotMixin, FlaskForm):
+    """The door for young people: short questions, their own ways in, never
+    their parents' consent."""
+
+    safe_now = _radio(_l("Are you safe right now?"), [("yes", _l("Yes")), ("no", _l("No"))])
+    story = _long_text(_l("What is happening? (you don't have to say)"))
+    reach = _radio(_l("How can we reach you safely?"), YOUNG_REACH_CHOICES)
+    phone = _phone(_l("Your phone number"))
+    safe_times = CheckboxesField(
+        _l("When is it safe to call or text you?"), choices=choices(TIME_LABELS.items())
+    )
+    email = _text(_l("Your e-mail address"), limit=254)
+    trusted_adult = _long_text(_l("Who is this adult, and how can we reach them?"), limit=500)
+    age_range = _radio(_l("How old are you?"), AGE_RANGE_CHOICES)
+    municipality = SelectField(_l("Where do you live?"), validate_choice=False)
+    submission_id = HiddenField()
+
+    def __init__(self, *args, municipalities=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.municipality.choices = [
+            SelectChoice("", _l("Choose")),
+            *(SelectChoice(str(m.id), m.name) for m in municipalities),
+            SelectChoice(OTHER_MUNICIPALITY, _l("Another municipality, or I would rather not say")),
+        ]
+
+    def validate_safe_now(self, field):
+        _check_radio(field)
+
+    def validate_age_range(self, field):
+        _check_radio(field)
+
+    def validate_email(self, field):
+        check_email(field)
+
+    def validate_municipality(self, field):
+        if field.data not in (None, *[choice.value for choice in field.choices]):
+            raise ValidationError(_l("Choose from the list."))
+
+    def validate_reach(self, field):
+        if not field.data:
+            raise ValidationError(_l("Choose how we can reach you. You can also choose a code."))
+        _check_radio(field)
+
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        # The way in they chose needs its details, on that detail's own field
+        # (after the fields' own checks, which would clear it).
+        needs = {
+            "text": (self.phone, _l("Type your phone number, so we can send you a text.")),
+            "call": (self.phone, _l("Type your phone number, so we can call you.")),
+            "email": (self.email, _l("Type your e-mail address, so we can write to you.")),
+            "trusted_adult": (
+                self.trusted_adult,
+                _l("Tell us who the adult is and how we can reach them."),
+            ),
+        }
+        if self.reach.data in needs:
+            target, message = needs[self.reach.data]
+            if not filled(target):
+                target.errors = [*target.errors, message]
+                return False
+        return valid
+
+    def municipality_id(self) -> int | None:
+        return parse_id(self.municipality.data)

@@ -13,6 +13,7 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.validators import DataRequired
+from wtforms.widgets import DateInput
 
 from core.identity.staff import assignable
 from core.intake.queue import QueueFilters
@@ -150,6 +151,7 @@ class DecisionForm(PanelForm):
         _l("Referred to (service or organisation)"),
         validators=[too_long(200)],
     )
+    referred_on = StringField(_l("Referred to the Vertrouwenscentrum on"), widget=DateInput())
     note = TextAreaField(
         _l("Note (optional)"),
         validators=[too_long(2000)],

@@ -23,6 +23,7 @@ from core.intake import triage
 from core.intake.safe_window import Channel
 from core.model import Intake, Message, Staff
 from core.network.centres import current_centre
+from web.casefile.centre import centre_today
 from web.db import db
 
 
@@ -34,6 +35,11 @@ def triage_message(field: str, code: str) -> str:
     """What staff read when a triage rule refuses a change (core.intake.triage)."""
     if field == "referred_to":
         return _("Say to which service you referred the person.")
+    if field == "referred_on":
+        return {
+            "missing": _("Give the day of the referral to the Vertrouwenscentrum."),
+            "future": _("The day of the referral cannot be in the future."),
+        }.get(code, _("Give a valid date."))
     if field == "channel":
         return _("This request has no details for that way of contact. Choose another.")
     return _("This request is no longer open.")
@@ -142,6 +148,8 @@ def decide(found: Intake, form: DecisionForm) -> Done:
         outcome=triage.TriageOutcome(form.outcome.data),
         referred_to=form.referred_to.data,
         note=form.note.data,
+        referred_on=form.referred_on.data,
+        today=centre_today(),
     )
     return Done(_("The decision is saved."), _page(found))
 

@@ -36,6 +36,7 @@ from core.model import (
     CasePerson,
     CaseRelation,
     CaseStatus,
+    ChildVoice,
     ConsultationContribution,
     ContactAttempt,
     ContactRulesChange,
@@ -57,6 +58,7 @@ INTAKE_PERSONAL_FIELDS = (
     "phone",
     "email",
     "safe_word",
+    "trusted_adult",
     "story",
     "phone_index",
     "email_index",
@@ -188,6 +190,7 @@ CASE_PERSON_PERSONAL_FIELDS = (
 CASE_CONTENT_MODELS = (
     CaseRelation,
     SafetyPlan,
+    ChildVoice,
     CaseAction,
     CaseConsultation,
     PlannedConsultation,

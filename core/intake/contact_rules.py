@@ -39,6 +39,9 @@ class ContactRules(SafeContact):
     referrer_email: str | None = None
     # An anonymous question gave no details: the portal reply is the only way.
     portal_only: bool = False
+    # A young person's own request (their door): under 18, and their age range.
+    young: bool = False
+    age_range: str | None = None
 
     @classmethod
     def of(cls, intake: Intake) -> ContactRules:
@@ -57,12 +60,15 @@ class ContactRules(SafeContact):
             safe_word=intake.safe_word,
             contact_language=intake.contact_language,
             interpreter_needed=intake.interpreter_needed,
+            trusted_adult=intake.trusted_adult,
             via_referrer=bool(referral and referral.contact_via_referrer),
             referrer_name=referral.name if referral else None,
             referrer_organisation=referral.organisation if referral else None,
             referrer_phone=referral.phone if referral else None,
             referrer_email=referral.email if referral else None,
             portal_only=intake.kind == IntakeKind.QUESTION,
+            young=intake.kind == IntakeKind.YOUNG,
+            age_range=intake.age_range,
         )
 
     @property
@@ -88,7 +94,8 @@ class ContactRules(SafeContact):
         for field in ("name", "referrer_name", "referrer_organisation", "referrer_phone"):
             kept.pop(field)
         kept.pop("referrer_email")
-        kept.pop("portal_only")
+        for field in ("portal_only", "young", "age_range"):
+            kept.pop(field)
         kept["safe_days"] = list(self.safe_days)
         kept["safe_times"] = list(self.safe_times)
         return kept

@@ -1,4 +1,5 @@
-"""Requests from the portal's three doors: creating them and reading them back."""
+"""Requests from the portal's doors (contact, question, referral, young people):
+creating them and reading them back."""
 
 from __future__ import annotations
 
@@ -21,6 +22,8 @@ TIMES = ("morning", "afternoon", "evening")
 CHILDREN_ANSWERS = ("yes", "no", "unknown")
 URGENCIES = ("today", "this_week", "normal")
 CONSENT_ANSWERS = ("agrees", "no_consent")
+# A young person's age range (door /<lang>/young).
+AGE_RANGES = ("under_12", "12_13", "14_15", "16_17", "not_said")
 LEGAL_BASES = ("danger", "case_consultation")
 # Well-known risk factors, in our own words (see DOMAIN.md).
 RISK_CONCERNS = (
@@ -65,6 +68,9 @@ class SafeContact:
     safe_word: str | None = None
     contact_language: str | None = None
     interpreter_needed: bool | None = None
+    # A young person's way in through an adult they trust or a school contact:
+    # who, and how to reach them, in their own words.
+    trusted_adult: str | None = None
 
 
 @dataclass(frozen=True)
@@ -94,6 +100,7 @@ class Submission:
     story: str | None = None
     referral: ReferralDetails | None = None
     submission_id: str | None = None
+    age_range: str | None = None
 
 
 def _codes(values: tuple[str, ...], allowed: tuple[str, ...]) -> str | None:
@@ -124,6 +131,7 @@ def apply_rules(intake: Intake, contact: SafeContact) -> None:
     intake.safe_word = blank_to_none(contact.safe_word)
     intake.contact_language = contact.contact_language or None
     intake.interpreter_needed = contact.interpreter_needed
+    intake.trusted_adult = blank_to_none(contact.trusted_adult)
     intake.phone_index = phone_index(phone)
     intake.email_index = email_index(email)
 
@@ -164,6 +172,7 @@ def submit(session: Session, data: Submission) -> tuple[Intake, str]:
         children_involved=data.children_involved,
         danger_now=data.danger_now,
         story=blank_to_none(data.story),
+        age_range=data.age_range if data.age_range in AGE_RANGES else None,
         return_code_key=return_codes.lookup_key(code),
         submission_key=submission_key,
     )

@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import and_, case
 
-from core.model import Intake
+from core.model import Intake, IntakeKind
 
 # The points per rule. Danger now always comes first: its points exceed every
 # other rule together (see OTHER_RULES_MAX). A professional's "today" comes
@@ -29,11 +29,15 @@ CHILDREN = 20
 UNREAD_MESSAGE = 25
 OVERDUE = 30
 LONG_OVERDUE = 60
+# A young person asking for help themselves: before an adult's ordinary
+# request, as early as a professional's "this week". One who is not safe right
+# now says so with "danger now", which ranks first for everyone.
+YOUNG_PERSON = 30
 
 # The most all other rules can add up to: a request without "danger now"
 # never outranks one with it, however urgent, risky or overdue it is.
 OTHER_RULES_MAX = URGENT_TODAY + HIGH_RISK_FACTOR + OTHER_RISK_MAX + CHILDREN + UNREAD_MESSAGE
-OTHER_RULES_MAX += LONG_OVERDUE
+OTHER_RULES_MAX += LONG_OVERDUE + YOUNG_PERSON
 assert DANGER_NOW > OTHER_RULES_MAX
 
 # Factors that, in the risk literature, go with lethal violence.
@@ -63,6 +67,8 @@ def static_reasons(intake: Intake, *, unread_messages: bool = False) -> list[Rea
         others = len(concerns - HIGH_RISK_FACTORS)
         if others:
             reasons.append(Reason("risk_factors", min(others * OTHER_RISK_FACTOR, OTHER_RISK_MAX)))
+    if intake.kind == IntakeKind.YOUNG:
+        reasons.append(Reason("young_person", YOUNG_PERSON))
     if intake.children_involved == "yes":
         reasons.append(Reason("children", CHILDREN))
     if unread_messages:

@@ -31,6 +31,8 @@ class Channel(StrEnum):
     PORTAL = "portal"
     # Through the professional who referred the person (door 3).
     REFERRER = "referrer"
+    # Through the adult or school contact a young person named (their door).
+    TRUSTED_ADULT = "trusted_adult"
 
 
 # The ways that reach the person where she is, at a moment we choose: her safe
@@ -103,6 +105,8 @@ def channel_available(intake, channel: Channel) -> bool:
         return False
     if channel == Channel.REFERRER:
         return intake.referral is not None
+    if channel == Channel.TRUSTED_ADULT:
+        return bool(intake.trusted_adult)
     if channel == Channel.EMAIL:
         return bool(intake.email)
     return bool(intake.phone)
@@ -112,7 +116,7 @@ def channel_allowed(intake, channel: Channel) -> bool:
     """Only what the person explicitly allowed; "not said" is not allowed."""
     if not channel_available(intake, channel):
         return False
-    if channel in (Channel.PORTAL, Channel.REFERRER, Channel.EMAIL):
+    if channel in (Channel.PORTAL, Channel.REFERRER, Channel.TRUSTED_ADULT, Channel.EMAIL):
         return True
     allowed = {
         Channel.CALL: intake.may_call,

@@ -10,6 +10,7 @@ nothing.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from enum import StrEnum
 from typing import cast
 
@@ -47,8 +48,14 @@ ASSIGNABLE_ROLES = frozenset({Role.COORDINATOR, Role.CASE_DIRECTOR})
 OPEN_STATUSES = (IntakeStatus.NEW, IntakeStatus.IN_PROGRESS, IntakeStatus.CONTACT_ATTEMPTED)
 # Track 2 and 3 go on in a joint case file; the others end the request here.
 CLOSING_OUTCOMES = frozenset(
-    {TriageOutcome.TRACK_1, TriageOutcome.OUT_OF_SCOPE, TriageOutcome.COULD_NOT_REACH}
+    {
+        TriageOutcome.TRACK_1,
+        TriageOutcome.OUT_OF_SCOPE,
+        TriageOutcome.COULD_NOT_REACH,
+        TriageOutcome.REFERRED_VK,
+    }
 )
+VK = "Vertrouwenscentrum Kindermishandeling"
 # Where the person must be sent on: the form asks for the service.
 REFERRING_OUTCOMES = frozenset({TriageOutcome.TRACK_1, TriageOutcome.OUT_OF_SCOPE})
 
@@ -230,7 +237,11 @@ def decide(
     outcome: TriageOutcome,
     referred_to: str | None = None,
     note: str | None = None,
+    referred_on: date | str | None = None,
+    today: date | None = None,
 ) -> TriageDecision:
+    """`referred_on`: for a referral to the Vertrouwenscentrum
+    Kindermishandeling, the day it was made (not after `today`)."""
     if intake.status not in OPEN_STATUSES:
         raise _not_open()
     referred_to = (referred_to or "").strip() or None
@@ -238,11 +249,16 @@ def decide(
         # Track 1 and out of scope send the person on: to which service?
         raise RuleError("referred_to", "missing")
     now = clock.now()
+    day = None
+    if outcome == TriageOutcome.REFERRED_VK:
+        day = _referral_day(referred_on, today or now.date())
+        referred_to = referred_to or VK
     decision = TriageDecision(
         intake_id=intake.id,
         staff_id=staff.id,
         outcome=outcome,
         referred_to=referred_to,
+        referred_on=day,
         note=(note or "").strip() or None,
         created_at=now,
     )
@@ -257,6 +273,19 @@ def decide(
     _record(session, "intake.decided", intake, staff, TriageOutcome(outcome).value)
     session.flush()
     return decision
+
+
+def _referral_day(value: date | str | None, today: date) -> date:
+    if isinstance(value, str):
+        try:
+            value = date.fromisoformat(value.strip()) if value.strip() else None
+        except ValueError:
+            raise RuleError("referred_on", "invalid") from None
+    if value is None:
+        raise RuleError("referred_on", "missing")
+    if value > today:
+        raise RuleError("referred_on", "future")
+    return value
 
 
 def has_unread(intake: Intake) -> bool:

@@ -223,6 +223,24 @@ class SafetyPlan(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
+class ChildVoice(Base):
+    """What a child says and wishes, in their words, dated, with who heard it:
+    the child's own voice in the file, kept like the timeline (a new row each
+    time they are heard)."""
+
+    __tablename__ = "child_voices"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("case_people.id"), index=True)
+    heard_on: Mapped[date] = mapped_column(Date)
+    # Who heard the child (a colleague, a teacher, a CAW worker): in words.
+    heard_by: Mapped[str] = mapped_column(EncryptedText)
+    said: Mapped[str] = mapped_column(EncryptedText)
+    staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
 class CaseConsultation(Base):
     """A case consultation ("casusoverleg"): when, who took part for which
     organisation, on what legal basis, and what was decided."""

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 
 from sqlalchemy import (
     Boolean,
+    Date,
     ForeignKey,
     Integer,
     String,
@@ -24,6 +25,8 @@ class IntakeKind(StrEnum):
     CONTACT = "contact"
     QUESTION = "question"
     REFERRAL = "referral"
+    # The door for young people (about 12 to 17): /<lang>/young.
+    YOUNG = "young"
 
 
 class IntakeStatus(StrEnum):
@@ -69,6 +72,11 @@ class Intake(Base):
     safe_word: Mapped[str | None] = mapped_column(EncryptedText)
     contact_language: Mapped[str | None] = mapped_column(String(8))
     interpreter_needed: Mapped[bool | None] = mapped_column(Boolean)
+    # A young person's way to us through an adult they trust or their school:
+    # who, and how to reach them, in their own words.
+    trusted_adult: Mapped[str | None] = mapped_column(EncryptedText)
+    # A young person's age range: "under_12", "12_13", "14_15", "16_17", "not_said".
+    age_range: Mapped[str | None] = mapped_column(String(12))
     municipality_id: Mapped[int | None] = mapped_column(ForeignKey("municipalities.id"))
     # "yes", "no" or "unknown"; None when not asked or not answered.
     children_involved: Mapped[str | None] = mapped_column(String(8))
@@ -163,6 +171,8 @@ class TriageOutcome(StrEnum):
     TRACK_3 = "track_3"  # chain approach with a joint risk assessment
     OUT_OF_SCOPE = "out_of_scope"  # referred to the right service
     COULD_NOT_REACH = "could_not_reach"
+    # A child or young person referred to the Vertrouwenscentrum Kindermishandeling.
+    REFERRED_VK = "referred_vk"
 
 
 class ContactAttempt(Base):
@@ -209,6 +219,8 @@ class TriageDecision(Base):
     outcome: Mapped[str] = mapped_column(String(20))
     # Track 1 and out of scope: the service the person was referred to.
     referred_to: Mapped[str | None] = mapped_column(EncryptedText)
+    # Referred to the Vertrouwenscentrum Kindermishandeling: on which day.
+    referred_on: Mapped[date | None] = mapped_column(Date)
     note: Mapped[str | None] = mapped_column(EncryptedText)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 

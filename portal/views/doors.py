@@ -1,4 +1,5 @@
-"""The three doors: ask to be contacted, ask a question, refer someone."""
+"""The doors: ask to be contacted, ask a question, refer someone, and the door
+for young people."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from core.model import IntakeKind
 from core.network.centres import active_municipalities, current_centre
 from portal import receipts
 from portal.blueprint import bp
-from portal.forms import ContactForm, QuestionForm, ReferralForm, SafeContactForm
+from portal.forms import ContactForm, QuestionForm, ReferralForm, SafeContactForm, YoungForm
 from web.db import db
 from web.security import limiter
 
@@ -157,6 +158,42 @@ def contact():
             danger_now=form.danger_now.data == "yes",
         ),
     )
+
+
+def _young_submission(form: YoungForm) -> Submission:
+    """Only the way they chose: a number given for a text is not one to call."""
+    reach = form.reach.data
+    uses_phone = reach in ("text", "call")
+    return Submission(
+        kind=IntakeKind.YOUNG,
+        language=g.lang,
+        contact=SafeContact(
+            phone=form.phone.data if uses_phone else None,
+            may_call=reach == "call",
+            may_text=reach == "text",
+            may_voicemail=False,
+            # Someone else may see a young person's phone or mail: we never say who we are.
+            phone_say_who=False,
+            email_say_who=False,
+            email=form.email.data if reach == "email" else None,
+            safe_times=tuple(form.safe_times.data or ()) if uses_phone else (),
+            contact_language=g.lang,
+            trusted_adult=form.trusted_adult.data if reach == "trusted_adult" else None,
+        ),
+        municipality_id=form.municipality_id(),
+        danger_now=form.safe_now.data == "no",
+        story=form.story.data,
+        age_range=form.age_range.data or None,
+        submission_id=form.submission_id.data or None,
+    )
+
+
+@bp.route("/<lang:lang>/young", methods=["GET", "POST"])
+@limiter.limit(SUBMIT_LIMIT, methods=["POST"])
+def young():
+    session = db.session
+    form = YoungForm(municipalities=active_municipalities(session, current_centre(session)))
+    return _handle(form, "portal/young.html", IntakeKind.YOUNG, lambda: _young_submission(form))
 
 
 @bp.route("/<lang:lang>/question", methods=["GET", "POST"])

@@ -16,6 +16,7 @@ from flask_babel import gettext as _
 from core.casework.contact import rules_of
 from core.intake.contact_rules import ContactRules
 from core.model import CasePerson, Intake
+from web.casefile.labels import AGE_RANGE_LABELS
 from web.i18n import LANGUAGE_NAMES
 from web.labels import DAY_LABELS, TIME_LABELS
 
@@ -110,6 +111,28 @@ def describe(rules: ContactRules, *, on_paper: bool = False) -> list[RuleLine]:
             )
         ]
     lines: list[RuleLine] = []
+    if rules.young:
+        age = AGE_RANGE_LABELS.get(rules.age_range or "not_said", AGE_RANGE_LABELS["not_said"])
+        lines.append(
+            RuleLine(
+                _("A young person"),
+                None,
+                _(
+                    "Under 18 (%(age)s). Reach them only in the ways they chose. "
+                    "Do not contact their parents unless they agree.",
+                    age=age,
+                ),
+                stop=True,
+            )
+        )
+    if rules.trusted_adult:
+        lines.append(
+            RuleLine(
+                _("Through a trusted adult"),
+                None,
+                _("The adult or school contact they named: %(who)s", who=rules.trusted_adult),
+            )
+        )
     if rules.via_referrer:
         contact = rules.referrer_phone or rules.referrer_email
         lines.append(
@@ -129,7 +152,7 @@ def describe(rules: ContactRules, *, on_paper: bool = False) -> list[RuleLine]:
         )
     if rules.email:
         lines.append(RuleLine(_("E-mail"), rules.email, email_rule(rules)))
-    if not rules.phone and not rules.email and not rules.via_referrer:
+    if not (rules.phone or rules.email or rules.via_referrer or rules.trusted_adult):
         lines.append(
             RuleLine(
                 _("How to reach the person"),
