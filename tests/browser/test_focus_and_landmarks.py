@@ -116,7 +116,7 @@ def test_every_focus_indicator_has_3_to_1_against_what_is_behind_it(browser, liv
         for path in ("/en/", "/ar/safety"):
             page.goto(f"{live_app.url}{path}")
             weak += [f"{path} {w}" for w in _weak_focus(page)]
-        for path in ("/en/contact", "/en/referral"):
+        for path in ("/en/contact", "/en/referral", "/en/young"):
             send_empty(page, live_app.url, path)
             weak += [f"{path} {w}" for w in _weak_focus(page)]
         page.goto(f"{live_app.url}/staff/login")
@@ -162,7 +162,7 @@ def test_every_text_of_a_portal_page_is_inside_a_landmark(browser, live_app):
             for path in ("/", "/safety", "/question", "/return", "/nowhere"):
                 show(page, f"{url}/{lang}{path}")
                 look(f"/{lang}{path}")
-            for path in ("/contact", "/referral"):
+            for path in ("/contact", "/referral", "/young"):
                 send_empty(page, url, f"/{lang}{path}", write=True)
                 look(f"/{lang}{path} with errors")
             send_question(page, url, lang, write=True)

@@ -2,7 +2,8 @@
 CSS px wide, and at 200 % zoom a 360 px phone is 180x320. No page scrolls
 sideways, the quick exit fits its button and its bar stops being sticky when
 it would hide too much, the start page's first screen holds the numbers to
-call and the three doors, everything a thumb taps is 44 px, and the return
+call and the doors for people at risk (a referral may follow), everything a
+thumb taps is 44 px, and the return
 code is never broken inside a group."""
 
 from __future__ import annotations
@@ -73,7 +74,7 @@ def test_no_portal_page_scrolls_sideways_at_180_or_320_px_in_any_language(browse
             check(f"/{lang}/", quick_exit=True, found=show(page, f"{url}/{lang}/"))
             for path in ("/question", "/safety", "/nowhere"):
                 check(f"/{lang}{path}", found=show(page, f"{url}/{lang}{path}"))
-            for path in ("/contact", "/referral", "/return"):
+            for path in ("/contact", "/referral", "/young", "/return"):
                 send_empty(page, url, f"/{lang}{path}", write=True)
                 check(f"/{lang}{path} with errors")
             code = send_question(page, url, lang, write=True)
@@ -124,14 +125,14 @@ FIRST_SCREEN = """() => {
     "1712": bottom("main a[href='tel:1712']"),
     contact: bottom("main .doors a[href$='/contact']"),
     question: bottom("main .doors a[href$='/question']"),
-    referral: bottom("main .doors a[href$='/referral']"),
+    young: bottom("main .doors a[href$='/young']"),
     h1_top: h1.top,
     languages_top: languages.top,
   };
 }"""
 
 
-def test_the_start_page_shows_the_numbers_to_call_and_the_three_doors_on_the_first_screen(
+def test_the_start_page_shows_the_numbers_to_call_and_the_doors_for_people_at_risk_first(
     browser, live_app
 ):
     context = _context(browser, PHONE)
@@ -143,7 +144,12 @@ def test_the_start_page_shows_the_numbers_to_call_and_the_three_doors_on_the_fir
             seen = page.evaluate(FIRST_SCREEN)
             h1_top, languages_top = seen.pop("h1_top"), seen.pop("languages_top")
             below = {what: at for what, at in seen.items() if at is None or at > PHONE["height"]}
+            # The doors of people who may be at risk: asking for contact, a
+            # question, young people. A professional's referral may come below.
             assert not below, f"{lang}: below the first screen: {below}"
+            assert page.evaluate(
+                "() => !!document.querySelector(\"main .doors a[href$='/referral']\")"
+            )
             # The twelve languages no longer stand above the heading: a link
             # leads to their list at the end of the page.
             assert h1_top < 140, f"{lang}: the heading starts at {h1_top} px"
@@ -177,7 +183,7 @@ def test_checkboxes_radios_buttons_and_menu_links_are_44_px_targets(browser, liv
     try:
         page = context.new_page()
         small = []
-        for path in ("/en/", "/de/contact", "/ar/referral", "/en/referral"):
+        for path in ("/en/", "/de/contact", "/ar/referral", "/en/referral", "/fa/young"):
             page.goto(f"{live_app.url}{path}")
             found = page.evaluate(TARGETS)
             if not path.endswith("/"):
