@@ -34,6 +34,7 @@ _CODES: dict[str, Mapping] = {
     "case.person_updated": PERSON_ROLE_LABELS,
     "case.person_removed": PERSON_ROLE_LABELS,
     "case.safety_plan_saved": PERSON_ROLE_LABELS,
+    "case.child_heard": PERSON_ROLE_LABELS,
     "case.relation_added": RELATION_KIND_LABELS,
     "case.relation_removed": RELATION_KIND_LABELS,
     "case.partner_added": {**PARTNER_KIND_LABELS, **PARTNER_BASIS_LABELS},

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
@@ -389,22 +390,29 @@ class YoungForm(HoneypotMixin, FlaskForm):
     safe_now = _radio(_l("Are you safe right now?"), [("yes", _l("Yes")), ("no", _l("No"))])
     story = _long_text(_l("What is happening? (you don't have to say)"))
     reach = _radio(_l("How can we reach you safely?"), YOUNG_REACH_CHOICES)
-    phone = _phone(_l("Your phone number"))
+    # "young people": the words of this door are informal in every language
+    # (du, tu, ты), where the adults' doors may be formal.
+    phone = _phone(lazy_pgettext("young people", "Your phone number"))
     safe_times = CheckboxesField(
         _l("When is it safe to call or text you?"), choices=choices(TIME_LABELS.items())
     )
-    email = _text(_l("Your e-mail address"), limit=254)
+    email = _text(lazy_pgettext("young people", "Your e-mail address"), limit=254)
     trusted_adult = _long_text(_l("Who is this adult, and how can we reach them?"), limit=500)
     age_range = _radio(_l("How old are you?"), AGE_RANGE_CHOICES)
-    municipality = SelectField(_l("Where do you live?"), validate_choice=False)
+    municipality = SelectField(
+        lazy_pgettext("young people", "Where do you live?"), validate_choice=False
+    )
     submission_id = HiddenField()
 
     def __init__(self, *args, municipalities=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.municipality.choices = [
-            SelectChoice("", _l("Choose")),
+            SelectChoice("", lazy_pgettext("young people", "Choose")),
             *(SelectChoice(str(m.id), m.name) for m in municipalities),
-            SelectChoice(OTHER_MUNICIPALITY, _l("Another municipality, or I would rather not say")),
+            SelectChoice(
+                OTHER_MUNICIPALITY,
+                lazy_pgettext("young people", "Another municipality, or I'd rather not say"),
+            ),
         ]
 
     def validate_safe_now(self, field):

@@ -7,6 +7,7 @@ from backoffice.views import (  # noqa: F401 - each module registers its views
     admin,
     case,
     case_people,
+    child_voice,
     consultations,
     contact_rules,
     intake,

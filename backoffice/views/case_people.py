@@ -74,6 +74,10 @@ def _removal_refused(_field: str, code: str) -> str:
         "has_safety_plan": _(
             "This person has a safety plan. It stays in the file, so they cannot be removed."
         ),
+        "has_voice": _(
+            "What this child says and wishes is in the file. "
+            "It stays, so the child cannot be removed."
+        ),
     }.get(code, _("This person cannot be removed."))
 
 

@@ -28,6 +28,11 @@ PLAN_SECTION_HINTS = {
     "keep_ready": _l("For example: ID, bank card, medicines, keys, phone charger, papers."),
     "children": _l("School and care: who may pick them up, who may not, and what to say."),
     "staying_in_touch": _l("How, when and by whom we may contact the person safely."),
+    # A child's own plan: written with the child, in the child's words.
+    "who_i_call": _l("Names and numbers the child can call. In danger: 112."),
+    "where_i_go": _l("A safe place the child can go at once, at home, at school or nearby."),
+    "code_word": _l("A word the child says or texts to ask for help without saying why."),
+    "trusted_adult": _l("An adult the child trusts, who knows the plan, and how to reach them."),
 }
 
 
@@ -43,6 +48,7 @@ def _render_plan(found: Case, person: CasePerson, form: SafetyPlanForm):
     session = db.session
     versions = safety_plans.history(session, person)
     staff_names = names_of(session, (v.staff_id for v in versions))
+    current = versions[0].content if versions else None
     return render_template(
         "backoffice/safety_plan.html",
         case=found,
@@ -51,7 +57,10 @@ def _render_plan(found: Case, person: CasePerson, form: SafetyPlanForm):
         versions=versions,
         staff_names=staff_names,
         plan_form=form,
-        plan_sections=safety_plans.SECTIONS,
+        # The form offers the parts of this person's plan; a version shows
+        # every part it holds, in the labels' order.
+        plan_sections=safety_plans.sections_for(person, current),
+        for_child=person.role == "child",
         plan_section_labels=SAFETY_PLAN_SECTION_LABELS,
         plan_section_hints=PLAN_SECTION_HINTS,
     )

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from core.casework.cases import PERSON_ROLES, record
 from core.infra import clock, phones
-from core.model import Case, CasePerson, CaseRelation, SafetyPlan, Staff
+from core.model import Case, CasePerson, CaseRelation, ChildVoice, SafetyPlan, Staff
 from core.rules import RuleError
 
 # "person is <kind> of other": parent of the child, ex_partner of the victim.
@@ -223,16 +223,27 @@ def has_safety_plan(session: Session, person: CasePerson) -> bool:
     )
 
 
+def has_voice(session: Session, person: CasePerson) -> bool:
+    """Whether a child's own words are in the file (core.casework.child_voice)."""
+    return (
+        session.scalar(select(ChildVoice.id).where(ChildVoice.person_id == person.id).limit(1))
+        is not None
+    )
+
+
 def remove_person(session: Session, case: Case, person: CasePerson, staff: Staff) -> None:
     """Remove a person entered by mistake, with their relations. Refused for
-    the victim from the request (the file stays about them) and for a person
-    with a safety plan (its versions are part of the file's history)."""
+    the victim from the request (the file stays about them), for a person
+    with a safety plan (its versions are part of the file's history) and for
+    a child whose own words are in the file (the same: they stay)."""
     if person.id == origin_person_id(case):
         raise RuleError({"person": "from_request"})
     if person.role == "victim" and len(_victims(case)) == 1:
         raise RuleError({"person": "last_victim"})
     if has_safety_plan(session, person):
         raise RuleError({"person": "has_safety_plan"})
+    if has_voice(session, person):
+        raise RuleError({"person": "has_voice"})
     session.execute(
         delete(CaseRelation).where(
             or_(CaseRelation.person_id == person.id, CaseRelation.other_person_id == person.id)

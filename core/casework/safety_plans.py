@@ -1,6 +1,10 @@
 """A safety plan per person: what they do when danger rises, where they go,
 who helps. Every save adds a version, so the file shows how the plan grew;
-the newest version is the plan. Saving the same plan again adds nothing."""
+the newest version is the plan. Saving the same plan again adds nothing.
+
+A child has a plan of their own, with fewer parts in the child's own terms
+(who I call, where I go, my code word, my trusted adult): a child does not
+keep documents ready or arrange the children's school."""
 
 from __future__ import annotations
 
@@ -25,16 +29,32 @@ SECTIONS = (
     "children",
     "staying_in_touch",
 )
+# A child's own plan, in the order staff go through it with the child.
+CHILD_SECTIONS = ("who_i_call", "where_i_go", "code_word", "trusted_adult")
+ALL_SECTIONS = (*SECTIONS, *CHILD_SECTIONS)
 
 
-def clean_content(content: dict[str, str | None]) -> dict[str, str]:
-    """The filled sections only, trimmed; unknown sections are dropped. A
-    RuleError names every part at fault ({"safe_places": "too_long"}), or the
-    first part when none is filled ({"warning_signs": "empty"}): that is where
-    staff start filling in."""
+def sections_for(person: CasePerson, content: dict | None = None) -> tuple[str, ...]:
+    """The parts of this person's plan: a child's own, or an adult's. Parts
+    the current plan already fills in stay offered after them (a plan made
+    before the person's role changed), so saving never drops what it held."""
+    own = CHILD_SECTIONS if person.role == "child" else SECTIONS
+    kept = tuple(
+        code for code in ALL_SECTIONS if code not in own and clean((content or {}).get(code))
+    )
+    return own + kept
+
+
+def clean_content(
+    content: dict[str, str | None], sections: tuple[str, ...] = SECTIONS
+) -> dict[str, str]:
+    """The filled sections only, trimmed; sections not in `sections` are
+    dropped. A RuleError names every part at fault ({"safe_places":
+    "too_long"}), or the first part when none is filled ({"warning_signs":
+    "empty"}): that is where staff start filling in."""
     cleaned: dict[str, str] = {}
     too_long: dict[str, str] = {}
-    for section in SECTIONS:
+    for section in sections:
         text = clean(content.get(section))
         if text is None:
             continue
@@ -44,7 +64,7 @@ def clean_content(content: dict[str, str | None]) -> dict[str, str]:
     if too_long:
         raise RuleError(too_long)
     if not cleaned:
-        raise RuleError(SECTIONS[0], "empty")
+        raise RuleError(sections[0], "empty")
     return cleaned
 
 
@@ -84,8 +104,8 @@ def save(
     """Add a version of the person's plan; None when it equals the current one."""
     if person.case_id != case.id:
         raise RuleError("person", "missing")
-    cleaned = clean_content(content)
     latest = current(session, person)
+    cleaned = clean_content(content, sections_for(person, latest.content if latest else None))
     if latest is not None and latest.content == cleaned:
         return None
     plan = SafetyPlan(

@@ -84,6 +84,8 @@ INTAKE_KEPT_FIELDS = (
     "language",
     "municipality_id",
     "children_involved",
+    # An age range (not a birth date), for the figures of the young people's door.
+    "age_range",
     "danger_now",
     "return_code_key",  # replaced by a random value that opens nothing
     "created_at",

@@ -32,10 +32,12 @@ from core.model import (
     CaseAction,
     CasePerson,
     CaseStatus,
+    ChildVoice,
     ContactAttempt,
     Intake,
     IntakeKind,
     Municipality,
+    SafetyPlan,
     UTCDateTime,
 )
 from core.reporting.suppression import HIDDEN_MARK, SMALL, is_small, small_mark, suppress
@@ -323,6 +325,9 @@ class Figures:
     closure_reasons: Table
     caseload: Table  # rows: director ids as text (or NOT_GIVEN)
     children_in_cases: Table
+    # Children heard in their own words, and children with their own safety
+    # plan, by the month of the first time (rows: months).
+    children_own: Table
     overdue_actions: Table
     # Contact attempts in the period: within the rules the person gave, or not.
     contact_attempts: Table
@@ -339,6 +344,7 @@ class Figures:
             "closure_reasons": self.closure_reasons,
             "caseload": self.caseload,
             "children_in_cases": self.children_in_cases,
+            "children_own": self.children_own,
             "overdue_actions": self.overdue_actions,
             "contact_attempts": self.contact_attempts,
         }
@@ -522,9 +528,59 @@ def compute(
             int(decision_target.total_seconds()),
         ),
         **_case_tables(session, period, zone),
+        children_own=_children_own(session, period, zone),
         overdue_actions=_single("overdue", _overdue_actions(session, today)),
         contact_attempts=_contact_attempts(session, period, zone),
     )
+
+
+CHILDREN_OWN_COLUMNS = ("heard", "own_plan")
+
+
+def _children_own(session: Session, period: Period, zone: ZoneInfo) -> Table:
+    """Children whose own words were first written down in each month (by the
+    day they were heard), and children whose own safety plan was first saved
+    in each month. Each child counts once, in the month of the first time.
+
+    Both come from the rows retention erases with a file (core.governance.
+    retention): a file erased after its retention period no longer counts
+    here, while its children still count in "children in case files"."""
+    months = period.months
+    first_heard = (
+        select(ChildVoice.person_id, func.min(ChildVoice.heard_on).label("first"))
+        .group_by(ChildVoice.person_id)
+        .subquery()
+    )
+    heard_month = case(
+        *[(first_heard.c.first < month.plus(1).first_day(), month.key) for month in months],
+        else_=None,
+    )
+    counts: dict[tuple[str, str], int] = {}
+    for month_key, count in session.execute(
+        select(heard_month, func.count())
+        .where(
+            first_heard.c.first >= period.first.first_day(),
+            first_heard.c.first < period.last.plus(1).first_day(),
+        )
+        .group_by(heard_month)
+    ):
+        counts[(month_key, "heard")] = count
+    first_plan = (
+        select(SafetyPlan.person_id, func.min(SafetyPlan.created_at).label("first"))
+        .join(CasePerson, CasePerson.id == SafetyPlan.person_id)
+        .where(CasePerson.role == "child")
+        .group_by(SafetyPlan.person_id)
+        .subquery()
+    )
+    start, end = period.bounds(zone)
+    plan_month = _month_of(first_plan.c.first, period, zone)
+    for month_key, count in session.execute(
+        select(plan_month, func.count())
+        .where(first_plan.c.first >= start, first_plan.c.first < end)
+        .group_by(plan_month)
+    ):
+        counts[(month_key, "own_plan")] = count
+    return Table([m.key for m in months], list(CHILDREN_OWN_COLUMNS), counts)
 
 
 ATTEMPT_ROWS = ("within_rules", "outside_rules")
@@ -678,6 +734,14 @@ def csv_rows(figures: Figures, threshold: int) -> list[tuple[str, str, str, str]
             rows.append((f"cases_{column}", whole, row, tracks.text(row, column, threshold)))
     one_column("case_closure_reasons", figures.closure_reasons, whole)
     one_column("children_in_new_case_files", figures.children_in_cases, whole)
+    own = figures.children_own
+    for column, name in (
+        ("heard", "children_first_heard"),
+        ("own_plan", "children_own_safety_plan"),
+    ):
+        for month in own.rows:
+            rows.append((name, month, "children", own.text(month, column, threshold)))
+        rows.append((name, whole, "children", own.text(TOTAL, column, threshold)))
     caseload = figures.caseload
     rows.append(("open_caseload", today, "open_case_files", caseload.text(TOTAL, COUNT, threshold)))
     # Staff are not the people the rule protects: their number is shown as is.

@@ -62,6 +62,7 @@ MATRIX = {
     ("POST", "/staff/cases/<int:case_id>/people/<int:person_id>/contact"): TEAM,
     ("GET", "/staff/cases/<int:case_id>/people/<int:person_id>/safety-plan"): TEAM,
     ("POST", "/staff/cases/<int:case_id>/people/<int:person_id>/safety-plan"): TEAM,
+    ("POST", "/staff/cases/<int:case_id>/people/<int:person_id>/voice"): TEAM,
     ("POST", "/staff/cases/<int:case_id>/relations"): TEAM,
     ("POST", "/staff/cases/<int:case_id>/relations/<int:relation_id>/delete"): TEAM,
     ("POST", "/staff/cases/<int:case_id>/actions"): TEAM,

@@ -190,7 +190,7 @@ def test_removal_is_refused_for_the_victim_and_a_person_with_a_plan(app, directo
     assert "This is the victim from the request." in messages(director.get(refused.location))
 
     plan_page = f"{page}/people/{ids['Noor']}/safety-plan"
-    director.submit(plan_page, {"section-safe_places": "Bij oma"}, form_page=plan_page)
+    director.submit(plan_page, {"section-where_i_go": "Bij oma"}, form_page=plan_page)
     refused = director.post(f"{page}/people/{ids['Noor']}/delete", data={"csrf_token": token})
     assert "This person has a safety plan." in messages(director.get(refused.location))
 
@@ -259,7 +259,7 @@ def test_a_case_director_not_on_the_file_gets_403_everywhere(app, make_staff, di
         f"{page}/people": _child(name="Intruder"),
         person: _child(name="Changed"),
         f"{person}/delete": {},
-        f"{person}/safety-plan": {"section-safe_places": "Nowhere"},
+        f"{person}/safety-plan": {"section-where_i_go": "Nowhere"},
         f"{page}/relations": {
             "person": str(ids["Noor"]),
             "kind": "child",
@@ -293,7 +293,7 @@ def test_a_closed_case_refuses_changes_and_shows_no_forms(app, director_and_case
         f"{page}/people": _child(name="Later"),
         person: _child(name="Changed"),
         f"{person}/delete": {},
-        f"{person}/safety-plan": {"section-safe_places": "Bij oma"},
+        f"{person}/safety-plan": {"section-where_i_go": "Bij oma"},
         f"{page}/relations": {
             "person": str(ids["Noor"]),
             "kind": "child",
@@ -325,7 +325,7 @@ def test_the_case_page_reads_relations_and_plans_in_one_query_each(app, director
             form_page=page,
         )
         plan_page = f"{page}/people/{_people(app, case_id)[name]}/safety-plan"
-        director.submit(plan_page, {"section-safe_places": "School"}, form_page=plan_page)
+        director.submit(plan_page, {"section-where_i_go": "School"}, form_page=plan_page)
 
     statements = []
     with app.app_context():
@@ -449,8 +449,8 @@ def test_a_refused_plan_marks_each_part_too_long_and_keeps_the_text(app, directo
     assert "#plan-warning_signs" in [a.get("href") for a in empty.page.iter("a")]
 
 
-def test_the_plan_form_has_a_field_for_every_part_of_a_plan(app):
+def test_the_plan_form_has_a_field_for_every_part_of_an_adults_and_a_childs_plan(app):
     with app.test_request_context():
         form = SafetyPlanForm.blank()
-    assert [f.short_name for f in form] == list(safety_plans.SECTIONS)
-    assert [f.name for f in form] == [f"section-{part}" for part in safety_plans.SECTIONS]
+    assert [f.short_name for f in form] == list(safety_plans.ALL_SECTIONS)
+    assert [f.name for f in form] == [f"section-{part}" for part in safety_plans.ALL_SECTIONS]

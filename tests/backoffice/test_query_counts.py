@@ -16,6 +16,7 @@ from core.model import (
     CasePartner,
     CasePerson,
     CaseRelation,
+    ChildVoice,
     IntakeKind,
     RiskAssessment,
     SafetyPlan,
@@ -53,6 +54,8 @@ def _grow_case(app, case_id: int, director_id: int, colleague_id: int, n: int) -
         )
         if colleague_id and n:
             session.add(CaseMember(case_id=case_id, staff_id=colleague_id, added_at=now))
+        if n:
+            session.add(CasePerson(case_id=case_id, role="child", name="Not heard"))
         for i in range(n):
             child = CasePerson(case_id=case_id, role="child", name=f"Child {i}", birth_year=2018)
             session.add(child)
@@ -66,10 +69,22 @@ def _grow_case(app, case_id: int, director_id: int, colleague_id: int, n: int) -
                 SafetyPlan(
                     case_id=case_id,
                     person_id=child.id,
-                    content={"warning_signs": f"Sign {i}"},
+                    content={"who_i_call": f"Grandma {i}"},
                     staff_id=director_id,
                 )
             )
+            # Every child heard twice, but one child not at all: the marker too.
+            for day in (1, 2):
+                session.add(
+                    ChildVoice(
+                        case_id=case_id,
+                        person_id=child.id,
+                        heard_on=now.date() - timedelta(days=day),
+                        heard_by=f"Teacher {i}",
+                        said=f"Words {i}",
+                        staff_id=director_id,
+                    )
+                )
             partner = CasePartner(
                 case_id=case_id,
                 kind="school",

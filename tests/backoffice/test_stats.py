@@ -62,10 +62,10 @@ def test_coordinator_sees_exact_numbers_and_names(app, make_staff, dataset):
     assert response.status_code == 200
     page = response.page
     assert table_rows(page, "table-months") == [
-        ["Jan 2026", "6", "2", "0", "8"],
-        ["Feb 2026", "7", "0", "3", "10"],
-        ["Mar 2026", "5", "1", "6", "12"],
-        ["Total", "18", "3", "9", "30"],
+        ["Jan 2026", "6", "2", "0", "0", "8"],
+        ["Feb 2026", "7", "0", "3", "0", "10"],
+        ["Mar 2026", "5", "1", "6", "0", "12"],
+        ["Total", "18", "3", "9", "0", "30"],
     ]
     assert table_rows(page, "table-municipalities") == [
         ["Duffel", "0", "0", "2", "2"],
@@ -99,10 +99,10 @@ def test_case_director_sees_small_counts_hidden_and_no_names(app, make_staff, da
     page = client.get("/staff/stats" + PERIOD).page
     # Month totals are hidden with the municipality table's, which shares them.
     assert table_rows(page, "table-months") == [
-        ["Jan 2026", "x", "<5", "0", "x"],
-        ["Feb 2026", "x", "0", "<5", "x"],
-        ["Mar 2026", "x", "<5", "6", "x"],
-        ["Total", "18", "<5", "x", "30"],
+        ["Jan 2026", "x", "<5", "0", "0", "x"],
+        ["Feb 2026", "x", "0", "<5", "0", "x"],
+        ["Mar 2026", "x", "<5", "6", "0", "x"],
+        ["Total", "18", "<5", "x", "0", "30"],
     ]
     assert table_rows(page, "table-caseload") == [
         ["Case director 1", "<5"],
@@ -256,6 +256,67 @@ def test_the_threshold_is_a_setting(app_factory, make_staff, frozen):
 def test_a_centre_without_requests_gets_zeros(app, make_staff, frozen, role):
     client = staff_client(app, make_staff(role))
     page = client.get("/staff/stats").page
-    assert table_rows(page, "table-months")[-1] == ["Total", "0", "0", "0", "0"]
+    assert table_rows(page, "table-months")[-1] == ["Total", "0", "0", "0", "0", "0"]
     assert table_rows(page, "table-waiting")[0][1:4] == ["0", "–", "–"]
     assert client.get("/staff/stats.csv").status_code == 200
+
+
+def _young_requests_and_children_heard(app) -> None:
+    from core.model import Centre, Intake, IntakeStatus
+    from tests.core.reporting.test_stats import _children_in_a_file, _heard, _plan, at
+
+    with app.app_context(), db.writing() as session:
+        centre_id = session.scalar(select(Centre.id))
+        for number in range(2):
+            session.add(
+                Intake(
+                    centre_id=centre_id,
+                    kind="young",
+                    language="nl",
+                    return_code_key=f"young-{number}",
+                    created_at=at(2026, 2, 20 + number),
+                    status=IntakeStatus.NEW,
+                )
+            )
+        _case, kids, _victim = _children_in_a_file(session, 6)
+        for kid in kids:
+            _heard(session, kid, datetime(2026, 3, 2).date())
+        _plan(session, kids[0], at(2026, 3, 3))
+
+
+def _head(page, table_id: str) -> list[str]:
+    table = next(t for t in page.iter("table") if t.get("id") == table_id)
+    return [text_of(th) for th in table.find("thead").iter("th")]
+
+
+def test_the_young_door_and_the_childrens_own_figures_are_shown_in_words(app, make_staff, dataset):
+    _young_requests_and_children_heard(app)
+    coordinator = staff_client(app, make_staff("coordinator"))
+    page = coordinator.get("/staff/stats" + PERIOD).page
+    assert _head(page, "table-months")[4] == "A young person asks for help"
+    assert table_rows(page, "table-months")[1][4] == "2"
+    assert _head(page, "table-children-own") == ["Month", "First heard", "First own safety plan"]
+    assert table_rows(page, "table-children-own") == [
+        ["Jan 2026", "0", "0"],
+        ["Feb 2026", "0", "0"],
+        ["Mar 2026", "6", "1"],
+        ["Total", "6", "1"],
+    ]
+    chart = next(el for el in page.iter() if el.get("id") == "chart-months")
+    assert "A young person asks for help" in text_of(chart)
+
+    director = staff_client(app, make_staff("case_director"))
+    page = director.get("/staff/stats" + PERIOD).page
+    assert table_rows(page, "table-months")[1][4] == "<5"
+    assert table_rows(page, "table-children-own")[2:] == [
+        ["Mar 2026", "6", "<5"],
+        ["Total", "6", "<5"],
+    ]
+    rows = list(
+        csv.reader(
+            io.StringIO(director.get("/staff/stats.csv" + PERIOD).get_data().decode("utf-8-sig"))
+        )
+    )
+    assert ["requests_by_door", "2026-02", "young", "<5"] in rows
+    assert ["children_first_heard", "2026-03", "children", "6"] in rows
+    assert ["children_own_safety_plan", "2026-01/2026-03", "children", "<5"] in rows

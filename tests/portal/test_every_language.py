@@ -125,9 +125,7 @@ class Visit:
             self.keep(name or "home", client.get(url(name)))
         self.keep("contact with errors", client.submit(url("contact"), {"phone": "x1"}))
         self.keep("young with errors", client.submit(url("young"), {"reach": "text"}))
-        self.keep(
-            "young sent", client.submit(url("young"), {"reach": "code", "safe_now": "yes"})
-        )
+        self.keep("young sent", client.submit(url("young"), {"reach": "code", "safe_now": "yes"}))
         self.keep("referral with errors", client.submit(url("referral"), {}))
         self.keep("wrong code", client.submit(url("return"), {"code": "1"}))
         self.keep("question sent", client.submit(url("question"), {"question": "Test 1."}))

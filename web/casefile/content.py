@@ -1,6 +1,7 @@
 """What a reader of a case file sees of it, part by part: the people and how
-they are related, the requests they came from, the risk assessments, the
-safety plans, the actions and the case consultations. The staff print and the
+they are related, the requests they came from and what the children said
+(the story), the risk assessments, the safety plans (a child's own too), the
+actions and the case consultations. The staff print and the
 partner face both read a file through `content`, with the parts the reader
 may see (core.casework.partners.may_see), so a partner never gets more than a
 print for that partner would show."""
@@ -15,7 +16,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from core.casework import partners, risk
+from core.casework import child_voice, partners, risk
 from core.casework import people as people_rules
 from core.identity.staff import names_of
 from core.model import (
@@ -25,6 +26,7 @@ from core.model import (
     CaseIntake,
     CasePerson,
     CaseRelation,
+    ChildVoice,
     Intake,
     RiskAssessment,
     SafetyPlan,
@@ -99,12 +101,16 @@ def gather(session: Session, found: Case, visible: set[str]) -> dict:
     content: dict = {
         "people": _people(session, found, people),
         "intakes": _intakes(session, found, visible),
+        "voices": [],
         "assessments": [],
         "plans": [],
         "actions": [],
         "consultations": [],
         "owner_partners": {},
     }
+    if "story" in visible:
+        # What a child told us is part of what people told us: the story.
+        content["voices"] = _voices(session, found, people)
     if "risk_assessment" in visible:
         content["assessments"] = risk.history(session, found)[: RISK_HISTORY_ROWS + 1]
         content["risk_notes"] = risk_notes(content["assessments"])
@@ -169,6 +175,14 @@ def _intakes(session: Session, found: Case, visible: set[str]) -> list[Intake]:
             .options(selectinload(Intake.messages))
         )
     )
+
+
+def _voices(
+    session: Session, found: Case, people: list[CasePerson]
+) -> list[tuple[CasePerson, list[ChildVoice]]]:
+    """Each child's voices, newest first, in the order of the people."""
+    voices = child_voice.voices_of(session, found)
+    return [(person, voices[person.id]) for person in people if voices.get(person.id)]
 
 
 def _current_plans(

@@ -17,6 +17,7 @@ REASON_LABELS = {
     "unread_message": _l("New message from the person"),
     "overdue": _l("Waiting longer than the target"),
     "long_overdue": _l("Waiting more than twice the target"),
+    "young_person": _l("A young person (under 18)"),
 }
 CHANNEL_LABELS = {
     "call": _l("Phone call"),
@@ -24,6 +25,7 @@ CHANNEL_LABELS = {
     "voicemail": _l("Voicemail"),
     "email": _l("E-mail"),
     "portal": _l("Portal mailbox"),
+    "trusted_adult": _l("Through the trusted adult they named"),
     "referrer": _l("Through the referrer"),
 }
 ATTEMPT_OUTCOME_LABELS = {
@@ -39,6 +41,7 @@ TRIAGE_OUTCOME_LABELS = {
     "track_3": _l("Track 3: chain approach with partners"),
     "out_of_scope": _l("Out of scope: referred to the right service"),
     "could_not_reach": _l("Could not reach the person"),
+    "referred_vk": _l("Referred to the Vertrouwenscentrum Kindermishandeling"),
 }
 CLOSURE_REASON_LABELS = {
     "goals_reached": _l("Goals reached"),
@@ -68,6 +71,7 @@ CASE_EVENT_LABELS = {
     "case.relation_added": _l("Relation added"),
     "case.relation_removed": _l("Relation removed"),
     "case.safety_plan_saved": _l("Safety plan saved"),
+    "case.child_heard": _l("Child heard"),
     "case.action_added": _l("Action added"),
     "case.action_updated": _l("Action changed"),
     "case.consultation_recorded": _l("Case consultation recorded"),
@@ -152,6 +156,11 @@ SAFETY_PLAN_SECTION_LABELS = {
     "keep_ready": _l("Things and documents to keep ready"),
     "children": _l("Agreements for the children"),
     "staying_in_touch": _l("How we stay in touch safely"),
+    # A child's own plan, in the child's words (core.casework.safety_plans.CHILD_SECTIONS).
+    "who_i_call": _l("Who I call"),
+    "where_i_go": _l("Where I go"),
+    "code_word": _l("My code word"),
+    "trusted_adult": _l("My trusted adult"),
 }
 
 ACTION_STATUS_LABELS = {
@@ -177,6 +186,15 @@ KIND_LABELS = {
     IntakeKind.CONTACT: _l("Asks to be contacted"),
     IntakeKind.QUESTION: _l("Anonymous question"),
     IntakeKind.REFERRAL: _l("Referral by a professional"),
+    IntakeKind.YOUNG: _l("A young person asks for help"),
+}
+# A young person's age range, as the portal asked it.
+AGE_RANGE_LABELS = {
+    "under_12": _l("under 12"),
+    "12_13": _l("12 or 13"),
+    "14_15": _l("14 or 15"),
+    "16_17": _l("16 or 17"),
+    "not_said": _l("age not said"),
 }
 
 STATUS_LABELS = {

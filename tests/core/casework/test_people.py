@@ -134,10 +134,36 @@ def test_the_victim_from_the_request_and_a_person_with_a_plan_stay(app, case_and
             people.remove_person(session, case, victim, staff)
         assert refused.value.problems == {"person": "from_request"}
         child = _add(session, case_id, staff_id, name="Noor")
-        safety_plans.save(session, case, child, staff, {"safe_places": "Oma"})
+        safety_plans.save(session, case, child, staff, {"where_i_go": "Oma"})
         with pytest.raises(RuleError) as refused:
             people.remove_person(session, case, child, staff)
         assert refused.value.problems == {"person": "has_safety_plan"}
+        assert len(case.people) == 2
+
+
+def test_a_child_whose_own_words_are_in_the_file_stays(app, case_and_staff):
+    from datetime import date
+
+    from core.casework import child_voice
+
+    case_id, staff_id = case_and_staff
+    with app.app_context(), db.writing() as session:
+        case = session.get(Case, case_id)
+        staff = session.get(Staff, staff_id)
+        child = _add(session, case_id, staff_id, name="Noor")
+        child_voice.record_voice(
+            session,
+            case,
+            child,
+            staff,
+            heard_on=date(YEAR, 1, 5),
+            heard_by="Ann",
+            said="I want to stay with mum.",
+            today=date(YEAR, 1, 5),
+        )
+        with pytest.raises(RuleError) as refused:
+            people.remove_person(session, case, child, staff)
+        assert refused.value.problems == {"person": "has_voice"}
         assert len(case.people) == 2
 
 

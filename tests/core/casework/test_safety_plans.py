@@ -103,3 +103,75 @@ def test_the_last_update_of_every_plan_in_a_file_comes_in_one_go(app, case_and_s
             case.people[0].id: started + timedelta(hours=3)
         }
         assert child.id not in safety_plans.last_updates(session, case)
+
+
+def _add_child(session, case_id, staff_id):
+    case = session.get(Case, case_id)
+    child, _ = people.add_person(
+        session,
+        case,
+        session.get(Staff, staff_id),
+        people.PersonDetails(role="child", name="Noor"),
+        2026,
+    )
+    return child
+
+
+def test_a_childs_plan_has_the_childs_own_parts(app, case_and_staff):
+    case_id, staff_id = case_and_staff
+    with app.app_context(), db.writing() as session:
+        child = _add_child(session, case_id, staff_id)
+        assert safety_plans.sections_for(child) == safety_plans.CHILD_SECTIONS
+        assert safety_plans.sections_for(session.get(Case, case_id).people[0]) == (
+            safety_plans.SECTIONS
+        )
+        with pytest.raises(RuleError) as refused:
+            _save(session, case_id, staff_id, {"warning_signs": "He shouts"}, person_index=1)
+        # An adult's part is not a child's: the child's first part is where to start.
+        assert refused.value.problems == {"who_i_call": "empty"}
+        with pytest.raises(RuleError) as refused:
+            _save(session, case_id, staff_id, {"code_word": "x" * 4001}, person_index=1)
+        assert refused.value.problems == {"code_word": "too_long"}
+        plan = _save(
+            session,
+            case_id,
+            staff_id,
+            {
+                "who_i_call": "Oma: 0470 11 22 33",
+                "code_word": "Pannenkoek",
+                "trusted_adult": "Juf Els",
+                "safe_places": "dropped: not a part of a child's plan",
+            },
+            person_index=1,
+        )
+        assert plan.content == {
+            "who_i_call": "Oma: 0470 11 22 33",
+            "code_word": "Pannenkoek",
+            "trusted_adult": "Juf Els",
+        }
+        saved = session.scalars(
+            select(CaseEvent.detail).where(CaseEvent.action == "case.safety_plan_saved")
+        ).all()
+        assert saved == ["child"]
+
+
+def test_parts_a_plan_already_holds_stay_when_the_role_changes(app, case_and_staff):
+    case_id, staff_id = case_and_staff
+    with app.app_context(), db.writing() as session:
+        child = _add_child(session, case_id, staff_id)
+        # A plan made while the person was entered as an adult by mistake.
+        child.role = "other_adult"
+        _save(session, case_id, staff_id, {"safe_places": "Bij oma"}, person_index=1)
+        child.role = "child"
+        assert safety_plans.sections_for(child, {"safe_places": "Bij oma"}) == (
+            *safety_plans.CHILD_SECTIONS,
+            "safe_places",
+        )
+        plan = _save(
+            session,
+            case_id,
+            staff_id,
+            {"safe_places": "Bij oma", "where_i_go": "Naar de buren"},
+            person_index=1,
+        )
+        assert plan.content == {"safe_places": "Bij oma", "where_i_go": "Naar de buren"}

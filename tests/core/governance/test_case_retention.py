@@ -19,6 +19,7 @@ from core.model import (
     CasePartner,
     CasePerson,
     CaseRelation,
+    ChildVoice,
     Intake,
     IntakeKind,
     IntakeStatus,
@@ -81,6 +82,25 @@ def _full_case(app, director_id: int, *, closed_at: datetime | None) -> int:
                 case_id=case.id,
                 person_id=victim.id,
                 content={"safe_places": MARKER},
+                staff_id=staff.id,
+            )
+        )
+        session.add(
+            SafetyPlan(
+                case_id=case.id,
+                person_id=child.id,
+                content={"code_word": MARKER},
+                staff_id=staff.id,
+            )
+        )
+        # The child's own words: erased with the file like every other part.
+        session.add(
+            ChildVoice(
+                case_id=case.id,
+                person_id=child.id,
+                heard_on=date(2026, 1, 5),
+                heard_by=f"teacher {MARKER}",
+                said=f"said {MARKER}",
                 staff_id=staff.id,
             )
         )
@@ -161,7 +181,14 @@ def test_a_file_closed_longer_than_the_setting_keeps_only_the_figures(app, direc
         assert erased.closure_note is None
         assert sorted(p.role for p in erased.people) == ["child", "victim"]
         assert all(p.name is None and p.phone is None for p in erased.people)
-        for model in (CaseRelation, SafetyPlan, CasePartner, CaseConsultation, CaseAction):
+        for model in (
+            CaseRelation,
+            SafetyPlan,
+            ChildVoice,
+            CasePartner,
+            CaseConsultation,
+            CaseAction,
+        ):
             assert session.scalar(select(func.count()).where(model.case_id == old)) == 0
             assert session.scalar(select(func.count()).where(model.case_id == recent)) >= 1
         assessment = session.scalars(
@@ -186,6 +213,7 @@ def test_a_file_closed_longer_than_the_setting_keeps_only_the_figures(app, direc
             "risk_assessments",
             "intakes",
             "messages",
+            "child_voices",
         ):
             rows = session.execute(text(f"SELECT * FROM {table}"))  # noqa: S608 - fixed names
             for row in rows:

@@ -11,7 +11,7 @@ from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from core.governance.retention import erase_intake, purge
 from core.identity.staff import create_staff
@@ -20,9 +20,11 @@ from core.model import (
     CaseAction,
     CasePerson,
     Centre,
+    ChildVoice,
     Intake,
     IntakeStatus,
     Municipality,
+    SafetyPlan,
 )
 from core.reporting import stats
 from core.reporting.suppression import HIDDEN, SMALL, determined, suppress
@@ -190,12 +192,13 @@ def dataset(app):
 def test_requests_per_month_by_door_count_in_the_centres_months(app, dataset):
     table = compute(app).requests_by_month
     assert table.rows == ["2026-01", "2026-02", "2026-03"]
-    assert table.columns == ["contact", "question", "referral"]
+    # Every door is a column, the young people's too (none in this data set).
+    assert table.columns == ["contact", "question", "referral", "young"]
     assert grid(table, threshold=1) == [
-        ["6", "2", "0", "8"],
-        ["7", "0", "3", "10"],
-        ["5", "1", "6", "12"],
-        ["18", "3", "9", "30"],
+        ["6", "2", "0", "0", "8"],
+        ["7", "0", "3", "0", "10"],
+        ["5", "1", "6", "0", "12"],
+        ["18", "3", "9", "0", "30"],
     ]
 
 
@@ -270,10 +273,10 @@ def test_suppressed_figures_hide_small_counts_and_what_would_give_them_away(app,
     # The month totals are also the municipality table's column totals: the two
     # tables are suppressed together, so a total hidden in one is hidden in both.
     assert grid(figures.requests_by_month) == [
-        ["x", "<5", "0", "x"],
-        ["x", "0", "<5", "x"],
-        ["x", "<5", "6", "x"],
-        ["18", "<5", "x", "30"],
+        ["x", "<5", "0", "0", "x"],
+        ["x", "0", "<5", "0", "x"],
+        ["x", "<5", "6", "0", "x"],
+        ["18", "<5", "x", "0", "30"],
     ]
     # Mechelen's 3 in March: January and February are Mechelen's alone (zeros
     # elsewhere), so 21 - (30 - 12) would give it away; March's total is hidden too.
@@ -549,3 +552,100 @@ def test_median_and_nearest_rank_p90_from_a_histogram():
     twenty = [(minute * 60, 1) for minute in range(1, 21)]
     assert stats.percentile_90(twenty) == 18 * 60
     assert stats.percentile_90([(60, 9), (3600, 1)]) == 60
+
+
+def _children_in_a_file(session, children: int) -> tuple[Case, list[CasePerson], CasePerson]:
+    centre_id = session.scalar(select(Centre.id))
+    sequence = (session.scalar(select(func.count()).select_from(Case)) or 0) + 1
+    case = Case(
+        centre_id=centre_id,
+        year=2026,
+        sequence=sequence,
+        number=f"C-{sequence:04d}",
+        track="track_2",
+        status="open",
+        opened_at=at(2025, 12, 1),
+    )
+    session.add(case)
+    session.flush()
+    victim = CasePerson(case_id=case.id, role="victim", name="Adult")
+    kids = [CasePerson(case_id=case.id, role="child", name=f"Kid {n}") for n in range(children)]
+    session.add_all([victim, *kids])
+    session.flush()
+    return case, kids, victim
+
+
+def _heard(session, kid: CasePerson, day: date) -> None:
+    session.add(
+        ChildVoice(
+            case_id=kid.case_id,
+            person_id=kid.id,
+            heard_on=day,
+            heard_by="Ann",
+            said="Words",
+            created_at=at(2026, 3, 15),
+        )
+    )
+
+
+def _plan(session, person: CasePerson, saved_at: datetime) -> None:
+    session.add(
+        SafetyPlan(
+            case_id=person.case_id,
+            person_id=person.id,
+            content={"who_i_call": "Oma"},
+            created_at=saved_at,
+        )
+    )
+
+
+def test_children_heard_and_with_their_own_plan_count_once_in_the_month_of_the_first_time(app):
+    with app.app_context(), db.writing() as session:
+        _case, kids, victim = _children_in_a_file(session, 9)
+        # First heard in December: before the period, though heard again in January.
+        _heard(session, kids[0], date(2025, 12, 20))
+        _heard(session, kids[0], date(2026, 1, 10))
+        # First heard on the last day of January, again in February: January.
+        _heard(session, kids[1], date(2026, 1, 31))
+        _heard(session, kids[1], date(2026, 2, 3))
+        for kid in kids[2:8]:
+            _heard(session, kid, date(2026, 3, 1))
+        _heard(session, kids[8], date(2026, 4, 1))  # after the period
+        # 00:30 on 1 February in Brussels is still January in UTC: February.
+        _plan(session, kids[0], at(2026, 2, 1, 0, 30))
+        _plan(session, kids[0], at(2026, 3, 2))  # a new version: not a new child
+        _plan(session, kids[1], at(2026, 3, 31, 23, 30))
+        _plan(session, victim, at(2026, 2, 10))  # an adult's plan is not counted
+    table = compute(app).children_own
+    assert table.rows == ["2026-01", "2026-02", "2026-03"]
+    assert table.columns == ["heard", "own_plan"]
+    assert grid(table, threshold=1) == [["1", "0"], ["0", "1"], ["6", "1"], ["7", "2"]]
+    # Suppressed as every figure: small counts, and what would give them away.
+    suppressed = compute(app).suppressed(5).children_own
+    # January's 1 is small; March's 6 is hidden too, or 7 - 6 would give it away.
+    assert grid(suppressed) == [["<5", "0"], ["0", "<5"], ["x", "<5"], ["7", "<5"]]
+    rows = stats.csv_rows(compute(app).suppressed(5), 5)
+    assert ("children_first_heard", "2026-01", "children", "<5") in rows
+    assert ("children_first_heard", "2026-03", "children", "x") in rows
+    assert ("children_first_heard", "2026-01/2026-03", "children", "7") in rows
+    assert ("children_own_safety_plan", "2026-02", "children", "<5") in rows
+    assert ("children_own_safety_plan", "2026-01", "children", "0") in rows
+
+
+def test_requests_of_the_young_peoples_door_have_their_own_column(app):
+    with app.app_context(), db.writing() as session:
+        centre_id = session.scalar(select(Centre.id))
+        for number, day in enumerate((3, 4, 5, 6, 7, 8)):
+            session.add(
+                Intake(
+                    centre_id=centre_id,
+                    kind="young",
+                    language="nl",
+                    return_code_key=f"young-{number}",
+                    created_at=at(2026, 2, day),
+                    status=IntakeStatus.NEW,
+                )
+            )
+    table = compute(app).requests_by_month
+    assert [table.value(month, "young") for month in table.rows] == [0, 6, 0]
+    assert table.value("total", "young") == 6
