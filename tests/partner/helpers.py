@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from core.casework import partner_access, partners
 from core.identity import accounts
@@ -94,3 +94,42 @@ def partner_client(app, member: Member, at: datetime):
     signed = client.submit("/partner/login/code", {"code": code_now(member.secret, at)})
     assert signed.status_code == 302 and signed.headers["Location"] == "/partner/", signed
     return client
+
+
+@dataclass(frozen=True)
+class PoliceAndSchool:
+    """The two partners most tests need, each with one member: the police on
+    a 458ter consultation (every part) and the school with consent for the
+    safety plan only, given the day before."""
+
+    police: int
+    school: int
+    inspector: Member
+    teacher: Member
+
+
+def police_and_school(app, case_id: int, director_id: int, now: datetime) -> PoliceAndSchool:
+    police = add_partner(
+        app,
+        case_id,
+        director_id,
+        kind="police",
+        organisation="PZ Mechelen",
+        basis="case_consultation",
+    )
+    school = add_partner(
+        app,
+        case_id,
+        director_id,
+        kind="school",
+        organisation="De Klimop",
+        scope=("safety_plan",),
+        given_at=now - timedelta(days=1),
+    )
+    inspector = make_member(
+        app, "PZ Mechelen", kind="police", name="Ines Inspector", second_factor_at=now
+    )
+    teacher = make_member(app, "De Klimop", kind="school", name="Tom Teacher", second_factor_at=now)
+    link(app, case_id, police, inspector, director_id)
+    link(app, case_id, school, teacher, director_id)
+    return PoliceAndSchool(police, school, inspector, teacher)

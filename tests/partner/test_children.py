@@ -12,7 +12,7 @@ import pytest
 from core.casework import child_voice, people, safety_plans
 from core.model import Case, Staff
 from tests.backoffice.helpers import open_test_case
-from tests.partner.helpers import add_partner, link, make_member, partner_client
+from tests.partner.helpers import partner_client, police_and_school
 from web.db import db
 
 SAID = "Ik wil bij mama blijven. Ik ben bang als papa roept."
@@ -42,27 +42,8 @@ def file(app, make_staff, clock):
     director = make_staff("case_director", name="Dana Director")
     now = clock.current
     case_id = open_test_case(app, director[0])
-    police = add_partner(
-        app,
-        case_id,
-        director[0],
-        kind="police",
-        organisation="PZ Mechelen",
-        basis="case_consultation",
-    )
-    school = add_partner(
-        app,
-        case_id,
-        director[0],
-        kind="school",
-        organisation="De Klimop",
-        scope=("safety_plan",),
-        given_at=now - timedelta(days=1),
-    )
-    inspector = make_member(app, "PZ Mechelen", kind="police", second_factor_at=now)
-    teacher = make_member(app, "De Klimop", kind="school", second_factor_at=now)
-    link(app, case_id, police, inspector, director[0])
-    link(app, case_id, school, teacher, director[0])
+    roof = police_and_school(app, case_id, director[0], now)
+    inspector, teacher = roof.inspector, roof.teacher
     with app.app_context(), db.writing() as session:
         case = session.get(Case, case_id)
         staff = session.get(Staff, director[0])

@@ -14,7 +14,7 @@ from sqlalchemy import select
 from core.casework import actions, partner_work, safety_plans
 from core.model import AuditEvent, Case, CaseAction, Staff
 from tests.backoffice.helpers import open_test_case, staff_client
-from tests.partner.helpers import add_partner, link, make_member, partner_client
+from tests.partner.helpers import partner_client, police_and_school
 from web.db import db
 
 BRUSSELS = ZoneInfo("Europe/Brussels")
@@ -35,29 +35,8 @@ def file(app, make_staff, clock):
     director = make_staff("case_director", name="Dana Director")
     now = clock.current
     case_id = open_test_case(app, director[0])
-    police = add_partner(
-        app,
-        case_id,
-        director[0],
-        kind="police",
-        organisation="PZ Mechelen",
-        basis="case_consultation",
-    )
-    school = add_partner(
-        app,
-        case_id,
-        director[0],
-        kind="school",
-        organisation="De Klimop",
-        scope=("safety_plan",),
-        given_at=now - timedelta(days=1),
-    )
-    inspector = make_member(
-        app, "PZ Mechelen", kind="police", name="Ines Inspector", second_factor_at=now
-    )
-    teacher = make_member(app, "De Klimop", kind="school", name="Tom Teacher", second_factor_at=now)
-    link(app, case_id, police, inspector, director[0])
-    link(app, case_id, school, teacher, director[0])
+    roof = police_and_school(app, case_id, director[0], now)
+    police, inspector, teacher = roof.police, roof.inspector, roof.teacher
     with app.app_context(), db.writing() as session:
         case = session.get(Case, case_id)
         staff = session.get(Staff, director[0])
