@@ -18,6 +18,7 @@ from backoffice.forms.partner_members import (
 )
 from backoffice.handlers import Done, case_change
 from backoffice.records import case_url, partner_or_404
+from backoffice.views.partners import partner_message
 from core.casework import partner_access, partner_work, partners
 from core.identity import accounts, invites, organisations
 from core.identity.permissions import Permission
@@ -147,15 +148,15 @@ def plan_case_consultation(found: Case, form: PlanConsultationForm) -> Done:
 
 
 def _partner_invite_message(field: str, code: str) -> str:
+    """The organisation's words are the case file partner's (a known name's
+    other kind aside); the account's are the staff invitation's."""
+    if code == "differs":
+        return _(
+            "This organisation is known with another kind. "
+            "Choose that kind, or leave the kind empty."
+        )
     if field in ("organisation", "kind"):
-        return {
-            "differs": _(
-                "This organisation is known with another kind. "
-                "Choose that kind, or leave the kind empty."
-            ),
-            "missing": _("Name the organisation."),
-            "too_long": _("Keep the organisation's name to %(max)s characters or fewer.", max=200),
-        }.get(code, _("Choose the kind of organisation."))
+        return partner_message(field, code)
     return account_message(field, code)
 
 

@@ -18,9 +18,16 @@ from core.identity.permissions import Permission
 from core.model import Case, CasePartner, Staff
 from tests.backoffice.helpers import open_test_case
 from tests.backoffice.test_access import MATRIX as STAFF_MATRIX
+from tests.backoffice.test_access import _path as staff_path
 from tests.conftest import TEST_PASSWORD
 from tests.pages import form_values
-from tests.partner.helpers import add_partner, link, make_member, partner_client
+from tests.partner.helpers import (
+    add_partner,
+    link,
+    make_member,
+    partner_client,
+    police_and_school,
+)
 from web.accounts.permissions import declared_permission
 from web.db import db
 
@@ -80,23 +87,8 @@ def world(app, make_staff, clock):
     now = clock.current
     case_id = open_test_case(app, director_id)
     other_case_id = open_test_case(app, director_id)
-    police = add_partner(
-        app,
-        case_id,
-        director_id,
-        kind="police",
-        organisation="PZ Mechelen",
-        basis="case_consultation",
-    )
-    school = add_partner(
-        app,
-        case_id,
-        director_id,
-        kind="school",
-        organisation="De Klimop",
-        scope=("safety_plan",),
-        given_at=now - timedelta(days=1),
-    )
+    roof = police_and_school(app, case_id, director_id, now)
+    police = roof.police
     caw = add_partner(
         app,
         case_id,
@@ -115,16 +107,16 @@ def world(app, make_staff, clock):
         basis="case_consultation",
     )
     members = {
-        name: make_member(app, organisation, kind=kind, second_factor_at=now)
-        for name, organisation, kind in (
-            ("invited", "PZ Mechelen", "police"),
-            ("other_partner", "De Klimop", "school"),
-            ("withdrawn", "CAW Antwerpen", "caw"),
-            ("no_case", "Huisartsenpraktijk", "doctor"),
-        )
+        "invited": roof.inspector,
+        "other_partner": roof.teacher,
+        **{
+            name: make_member(app, organisation, kind=kind, second_factor_at=now)
+            for name, organisation, kind in (
+                ("withdrawn", "CAW Antwerpen", "caw"),
+                ("no_case", "Huisartsenpraktijk", "doctor"),
+            )
+        },
     }
-    link(app, case_id, police, members["invited"], director_id)
-    link(app, case_id, school, members["other_partner"], director_id)
     link(app, case_id, caw, members["withdrawn"], director_id)
     with app.app_context(), db.writing() as session:
         director = session.get(Staff, director_id)
@@ -252,16 +244,7 @@ def test_a_partner_member_is_never_signed_in_to_the_back_office(app, world, cloc
     for (method, rule), expected in STAFF_MATRIX.items():
         if expected == "public":
             continue
-        path = (
-            rule.replace("<int:intake_id>", "1")
-            .replace("<int:staff_id>", "1")
-            .replace("<int:message_id>", "1")
-            .replace("<int:partner_id>", "1")
-            .replace("<int:person_id>", "1")
-            .replace("<int:relation_id>", "1")
-            .replace("<int:action_id>", "1")
-            .replace("<int:case_id>", "1")
-        )
+        path = staff_path(rule, intake_id=1, staff_id=1)
         response = (
             client.get(path) if method == "GET" else client.post(path, data={"csrf_token": token})
         )
