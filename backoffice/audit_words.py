@@ -5,9 +5,15 @@ An action without words here is shown as its code, so nothing is hidden."""
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
+
+from flask_babel import gettext, lazy_pgettext, pgettext
 from flask_babel import lazy_gettext as _l
 
 from web.casefile.labels import (
+    ACTION_OWNER_LABELS,
+    ACTION_STATUS_LABELS,
     ATTEMPT_OUTCOME_LABELS,
     CASE_EVENT_LABELS,
     CHANNEL_LABELS,
@@ -15,7 +21,10 @@ from web.casefile.labels import (
     CONSULTATION_BASIS_LABELS,
     PARTNER_BASIS_LABELS,
     PARTNER_KIND_LABELS,
+    PARTNER_PART_LABELS,
     PERSON_ROLE_LABELS,
+    RELATION_SENTENCES,
+    RISK_LEVEL_LABELS,
     ROLE_LABELS,
     TRIAGE_OUTCOME_LABELS,
 )
@@ -56,17 +65,21 @@ ACTION_LABELS = {
     "audit.anchored": _l("Audit trail checked and anchored"),
     "stats.viewed": _l("Figures read"),
     "stats.exported": _l("Figures exported"),
+    "network.viewed": _l("Network figures read"),
+    "network.exported": _l("Network figures exported"),
     "keys.rotated": _l("Data keys rotated"),
     "retention.purged": _l("Expired data erased"),
     "backup.restored": _l("Backup restored"),
     "partner.invited": _l("Partner member invited"),
     "partner.created": _l("Partner member's account created"),
+    "transfer.asked": _l("Another centre asked for a transfer"),
 }
 
 TARGET_LABELS = {
     "intake": _l("Request"),
     "case": _l("Case file"),
     "staff": _l("Account"),
+    "transfer": _l("Transfer"),
 }
 
 # Codes that may appear in a detail, each with the words staff know it by.
@@ -97,15 +110,220 @@ def target_words(target_type: str | None, target_id: int | None) -> str:
 
 
 def detail_words(detail: str | None) -> str:
-    """Each code in the detail replaced by its words; everything else as it is."""
+    """The detail in words: each shape core writes (`audit.record(detail=…)`,
+    `cases.record(audit_detail=…)`) as a phrase, its ids as numbers, its codes
+    as labels; an unknown shape word by word, each code replaced."""
     if not detail:
         return ""
+    for shape, words in _SHAPES:
+        found = shape.fullmatch(detail)
+        if found:
+            return words(*found.groups())
     return " ".join(_word(token) for token in detail.split(" "))
 
 
 def _word(token: str) -> str:
     key, sep, value = token.partition("=")
-    if sep and value in _CODE_LABELS:
-        return f"{key}={_CODE_LABELS[value]}"
-    label = _CODE_LABELS.get(token)
-    return str(label) if label is not None else token
+    if sep:
+        return pgettext(
+            "audit detail",
+            "%(key)s: %(value)s",
+            key=_label(_KEY_WORDS, key),
+            value=_label(_CODE_LABELS, value),
+        )
+    return _label(_CODE_LABELS, token)
+
+
+def _label(labels, code: str) -> str:
+    label = labels.get(code)
+    return str(label) if label is not None else code
+
+
+def _ids(ids: str) -> str:
+    return ", ".join(ids.split(","))
+
+
+def _relation(relation: str, kind: str, person: str, other: str) -> str:
+    sentence = RELATION_SENTENCES.get(kind)
+    people = {
+        "person": gettext("person %(person)s", person=person),
+        "other": gettext("person %(person)s", person=other),
+    }
+    said = str(sentence) % people if sentence is not None else f"{kind} {person} {other}"
+    return gettext("Relation %(relation)s: %(sentence)s", relation=relation, sentence=said)
+
+
+def _consultation(consultation: str, basis: str, actions: str) -> str:
+    basis_words = _label(CONSULTATION_BASIS_LABELS, basis)
+    if actions == "none":
+        return gettext(
+            "Case consultation %(consultation)s: %(basis)s. No actions.",
+            consultation=consultation,
+            basis=basis_words,
+        )
+    return gettext(
+        "Case consultation %(consultation)s: %(basis)s. Actions %(actions)s.",
+        consultation=consultation,
+        basis=basis_words,
+        actions=_ids(actions),
+    )
+
+
+# The words of a key in a detail "key=value" (the CLI's counts, an
+# invitation's role, a transfer's centres).
+_KEY_WORDS = {
+    "role": lazy_pgettext("audit detail", "role"),
+    "organisation": lazy_pgettext("audit detail", "partner organisation"),
+    "rows": lazy_pgettext("audit detail", "rows"),
+    "events": lazy_pgettext("audit detail", "events"),
+    "event": lazy_pgettext("audit detail", "event"),
+    "made": lazy_pgettext("audit detail", "made"),
+    "page": lazy_pgettext("audit detail", "page"),
+    "transfer": lazy_pgettext("audit detail", "transfer"),
+    "intake": lazy_pgettext("audit detail", "request"),
+    "case": lazy_pgettext("audit detail", "case file"),
+    "from": lazy_pgettext("audit detail", "from"),
+    "to": lazy_pgettext("audit detail", "to"),
+    "rotated": lazy_pgettext("audit detail", "values encrypted again"),
+    "current": lazy_pgettext("audit detail", "values already under the newest key"),
+    "keys": lazy_pgettext("audit detail", "keys"),
+    "intakes": lazy_pgettext("audit detail", "requests"),
+    "cases": lazy_pgettext("audit detail", "case files"),
+    "feedback": lazy_pgettext("audit detail", "feedback answers"),
+}
+
+_ID = r"(\d+)"
+_CODE = r"([a-z0-9_]+)"
+# Each detail core writes, by its shape (grep core/ for detail= and
+# audit_detail=), most specific first.
+_SHAPES: list[tuple[re.Pattern[str], Callable[..., str]]] = [
+    (re.compile(shape), words)
+    for shape, words in [
+        # Signing in: how, and why it failed or was refused.
+        ("totp", lambda: gettext("With a code from an authenticator app")),
+        ("recovery_code", lambda: gettext("With a recovery code")),
+        ("password", lambda: gettext("Wrong password")),
+        ("code", lambda: gettext("Wrong code for two-step sign-in")),
+        ("locked", lambda: gettext("The account is locked")),
+        ("waiting", lambda: gettext("Too soon after a failed attempt")),
+        ("too many failed attempts", lambda: gettext("Too many failed attempts")),
+        ("operator", lambda: gettext("By the operator, on the server")),
+        # Requests.
+        ("released", lambda: gettext("No longer assigned to anyone")),
+        (f"to staff {_ID}", lambda staff: gettext("To account %(staff)s", staff=staff)),
+        (
+            f"attempt {_ID} outside the rules",
+            lambda attempt: gettext(
+                "Contact attempt %(attempt)s, outside the rules for contact", attempt=attempt
+            ),
+        ),
+        (f"attempt {_ID}", lambda attempt: gettext("Contact attempt %(attempt)s", attempt=attempt)),
+        (f"message {_ID}", lambda message: gettext("Message %(message)s", message=message)),
+        (f"intake {_ID}", lambda intake: gettext("Request %(intake)s", intake=intake)),
+        (f"from intake {_ID}", lambda intake: gettext("From request %(intake)s", intake=intake)),
+        # Case files: people, actions, partners, consultations.
+        (f"staff {_ID}", lambda staff: gettext("Account %(staff)s", staff=staff)),
+        (
+            f"person {_ID} intake {_ID}",
+            lambda person, intake: gettext(
+                "Person %(person)s, request %(intake)s", person=person, intake=intake
+            ),
+        ),
+        (
+            f"person {_ID} voice {_ID}",
+            lambda person, voice: gettext(
+                "Person %(person)s, child heard (record %(voice)s)", person=person, voice=voice
+            ),
+        ),
+        (
+            f"person {_ID} {_CODE}",
+            lambda person, role: gettext(
+                "Person %(person)s: %(role)s",
+                person=person,
+                role=_label(PERSON_ROLE_LABELS, role),
+            ),
+        ),
+        (f"person {_ID}", lambda person: gettext("Person %(person)s", person=person)),
+        (
+            f"safety plan {_ID} person {_ID}",
+            lambda plan, person: gettext(
+                "Safety plan %(plan)s, person %(person)s", plan=plan, person=person
+            ),
+        ),
+        (f"relation {_ID} {_CODE} person {_ID} other {_ID}", _relation),
+        (
+            f"action {_ID} (staff|partner)",
+            lambda action, owner: gettext(
+                "Action %(action)s, for %(owner)s",
+                action=action,
+                owner=_label(ACTION_OWNER_LABELS, owner),
+            ),
+        ),
+        (
+            f"action {_ID} {_CODE} {_CODE}",
+            lambda action, before, after: gettext(
+                "Action %(action)s: %(before)s → %(after)s",
+                action=action,
+                before=_label(ACTION_STATUS_LABELS, before),
+                after=_label(ACTION_STATUS_LABELS, after),
+            ),
+        ),
+        (f"action {_ID}", lambda action: gettext("Action %(action)s", action=action)),
+        ("note", lambda: gettext("A note")),
+        (
+            f"planned {_ID} {_CODE}",
+            lambda planned, basis: gettext(
+                "Planned case consultation %(planned)s: %(basis)s",
+                planned=planned,
+                basis=_label(CONSULTATION_BASIS_LABELS, basis),
+            ),
+        ),
+        (
+            f"planned {_ID}",
+            lambda planned: gettext("Planned case consultation %(planned)s", planned=planned),
+        ),
+        (f"consultation {_ID} {_CODE} actions ([0-9,]+|none)", _consultation),
+        (
+            f"partner {_ID} member {_ID}",
+            lambda partner, member: gettext(
+                "Partner %(partner)s, account %(member)s", partner=partner, member=member
+            ),
+        ),
+        (
+            r"partner ([0-9,]+) parts ([a-z_,]*)",
+            lambda partners, parts: gettext(
+                "Partner %(partner)s, parts: %(parts)s",
+                partner=_ids(partners),
+                parts=", ".join(_label(PARTNER_PART_LABELS, p) for p in parts.split(",") if p)
+                or "–",
+            ),
+        ),
+        (
+            f"partner {_ID} {_CODE} {_CODE}",
+            lambda partner, kind, basis: gettext(
+                "Partner %(partner)s: %(kind)s, %(basis)s",
+                partner=partner,
+                kind=_label(PARTNER_KIND_LABELS, kind),
+                basis=_label(PARTNER_BASIS_LABELS, basis),
+            ),
+        ),
+        (
+            f"partner {_ID} {_CODE}",
+            lambda partner, kind: gettext(
+                "Partner %(partner)s: %(kind)s",
+                partner=partner,
+                kind=_label(PARTNER_KIND_LABELS, kind),
+            ),
+        ),
+        (f"partner {_ID}", lambda partner: gettext("Partner %(partner)s", partner=partner)),
+        # A risk assessment: the instrument (its id and version) and the level.
+        (
+            r"(\S+) (standard|elevated|high)",
+            lambda instrument, level: gettext(
+                "Instrument %(instrument)s: %(level)s",
+                instrument=instrument,
+                level=_label(RISK_LEVEL_LABELS, level),
+            ),
+        ),
+    ]
+]

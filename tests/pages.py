@@ -86,21 +86,20 @@ def form_values(root: Element, action: str | None = None) -> dict[str, str]:
     raise PageProblem(f"no POST form to {action}")
 
 
-SENT_PAGE = re.compile(r"^/[a-z]{2}/sent$")
+SENT_PAGE = re.compile(r"^/[a-z]{2}/(sent|return/deleted)$")
 
 
 class CheckingClient(FlaskClient):
     def open(self, *args, follow_sent: bool = True, **kwargs):
         """`follow_sent=False`: the answer to a sent form is lost on the way
-        (the phone lost its signal), so its page with the code never shows."""
+        (the phone lost its signal), so its page with the code never shows;
+        or the test looks at the redirect itself."""
         response = super().open(*args, **kwargs)
-        if (
-            follow_sent
-            and response.status_code == 303
-            and SENT_PAGE.match(response.headers["Location"])
-        ):
-            # A sent form's page comes by redirect (portal/receipts.py); the
-            # browser follows at once, and so do the tests.
+        if follow_sent and response.status_code == 303 and self._shows_once(response):
+            # A sent form's page, the page after deleting a request and a
+            # portal form sent back with problems come by redirect
+            # (portal/receipts.py); the browser follows at once, and so do
+            # the tests.
             response = self.get(response.headers["Location"])
         if (
             response.mimetype == "text/html"
@@ -110,6 +109,16 @@ class CheckingClient(FlaskClient):
         ):
             response.page = check_page(response.get_data(as_text=True), response.request.path)
         return response
+
+    def _shows_once(self, response) -> bool:
+        if SENT_PAGE.match(response.headers["Location"]):
+            return True
+        if response.request.method != "POST" or response.request.path.startswith(
+            ("/staff", "/partner")
+        ):
+            return False
+        with self.session_transaction() as session:
+            return "sent_back" in session
 
     def submit(self, path: str, data: dict[str, str], *, form_page: str | None = None):
         """Fetch the form page, then post `data` with the form's hidden fields."""

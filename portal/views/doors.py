@@ -11,11 +11,13 @@ from flask import current_app, g, redirect, render_template, request, session, u
 from core.intake import return_codes
 from core.intake.intakes import AlreadySubmitted, ReferralDetails, SafeContact, Submission, submit
 from core.intake.notify import notify_team_if_urgent
+from core.intake.resend import WINDOW as RESEND_WINDOW
 from core.intake.resend import give_code_again
 from core.model import IntakeKind
-from core.network.centres import active_municipalities, current_centre
+from core.network.centres import active_municipalities, centre_for
 from portal import receipts
 from portal.blueprint import bp
+from portal.centre_text import centre_text
 from portal.forms import ContactForm, QuestionForm, ReferralForm, SafeContactForm, YoungForm
 from web.db import db
 from web.security import limiter
@@ -28,10 +30,10 @@ LOADED_FORMS_KEPT = 5
 
 
 def _safe_contact_form(form_class: type[SafeContactForm]) -> SafeContactForm:
-    session = db.session
+    # Every municipality of the network: the answer routes the request.
     return form_class(
         languages=current_app.config["FJC_LANGUAGES"],
-        municipalities=active_municipalities(session, current_centre(session)),
+        municipalities=active_municipalities(db.session),
     )
 
 
@@ -70,16 +72,22 @@ def _safe_contact_submission(form: SafeContactForm, kind: IntakeKind) -> dict:
 def _handle(form, template: str, kind: IntakeKind, build: Callable[[], Submission]):
     """The flow all doors share: show, validate, store once, show the code once."""
     if request.method == "GET":
+        # Sent back with problems (post, redirect, get): what she typed, and
+        # its submission id, so a form sent again is still known.
+        if receipts.restore(form):
+            return render_template(template, form=form)
         form.submission_id.data = secrets.token_urlsafe(16)
         loaded = session.get(LOADED_FORMS, [])
         session[LOADED_FORMS] = [*loaded, form.submission_id.data][-LOADED_FORMS_KEPT:]
         if hasattr(form, "contact_language"):
             form.contact_language.data = g.lang
     if not form.validate_on_submit():
-        return render_template(template, form=form)
+        return receipts.send_back(form) or render_template(template, form=form)
     if form.is_bot():
-        # Look the same to a bot; store nothing.
-        return _to_receipt(kind, False, return_codes.generate(), None)
+        # Look the same to a bot (its centre's hours too); store nothing.
+        municipality_id = form.municipality_id() if hasattr(form, "municipality_id") else None
+        centre_id = centre_for(db.session, municipality_id).id
+        return _to_receipt(kind, False, return_codes.generate(), None, centre_id)
     data = build()
     try:
         intake, code = submit(db.session, data)
@@ -87,7 +95,7 @@ def _handle(form, template: str, kind: IntakeKind, build: Callable[[], Submissio
     except AlreadySubmitted:
         return _sent_before(form, kind)
     notify_team_if_urgent(current_app.config, intake)
-    return _to_receipt(kind, data.danger_now, code, data.submission_id)
+    return _to_receipt(kind, data.danger_now, code, data.submission_id, intake.centre_id)
 
 
 def _to_receipt(
@@ -95,6 +103,7 @@ def _to_receipt(
     danger: bool,
     code: str,
     submission_id: str | None,
+    centre_id: int,
     *,
     given_again: bool = False,
 ):
@@ -105,6 +114,7 @@ def _to_receipt(
         danger=danger,
         return_code=return_codes.display(code),
         submission_id=submission_id,
+        centre_id=centre_id,
         given_again=given_again,
     )
     return redirect(url_for("portal.sent"), code=303)
@@ -114,8 +124,11 @@ def _to_receipt(
 def sent():
     receipt = receipts.take()
     if receipt is None:
-        # Seen already, or the quick exit ended the session: nothing to show.
-        return render_template("portal/sent_gone.html")
+        # Seen already, or the quick exit ended the session: nothing to show,
+        # but what to do next (the same form gets its code again this long).
+        return render_template(
+            "portal/sent_gone.html", resend_minutes=int(RESEND_WINDOW.total_seconds() // 60)
+        )
     # She has seen the code now: the same form sent again is only "already sent"
     # (core.intake.resend gives a code again only when it never arrived).
     session[LOADED_FORMS] = [
@@ -127,6 +140,7 @@ def sent():
         danger=receipt["danger"],
         return_code=receipt["code"],
         given_again=receipt["again"],
+        **centre_text(receipt.get("centre")),
     )
 
 
@@ -142,7 +156,9 @@ def _sent_before(form, kind: IntakeKind):
         return render_template("portal/already_sent.html")
     intake, code = given
     db.session.commit()
-    return _to_receipt(kind, intake.danger_now, code, submission_id, given_again=True)
+    return _to_receipt(
+        kind, intake.danger_now, code, submission_id, intake.centre_id, given_again=True
+    )
 
 
 @bp.route("/<lang:lang>/contact", methods=["GET", "POST"])
@@ -191,8 +207,7 @@ def _young_submission(form: YoungForm) -> Submission:
 @bp.route("/<lang:lang>/young", methods=["GET", "POST"])
 @limiter.limit(SUBMIT_LIMIT, methods=["POST"])
 def young():
-    session = db.session
-    form = YoungForm(municipalities=active_municipalities(session, current_centre(session)))
+    form = YoungForm(municipalities=active_municipalities(db.session))
     return _handle(form, "portal/young.html", IntakeKind.YOUNG, lambda: _young_submission(form))
 
 

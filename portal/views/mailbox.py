@@ -22,9 +22,10 @@ from core.intake.mailbox import (
     replies_read,
     requester_status,
 )
-from core.model import Intake, IntakeKind
-from core.network.centres import current_centre
+from core.model import Centre, Intake, IntakeKind
+from portal import receipts
 from portal.blueprint import bp
+from portal.centre_text import centre_text
 from portal.forms import AddInformationForm, ConfirmForm, ReturnCodeForm
 from web.db import db
 from web.security import limiter
@@ -76,7 +77,8 @@ def partner_reads(intake: Intake) -> list[partner_access.Read] | None:
     """Which partner organisations read which parts of her file, when the
     centre shows that to the person (Centre.show_partner_reads); None when it
     does not, or this request is not hers in a file."""
-    if not current_centre(db.session).show_partner_reads or intake.kind == IntakeKind.REFERRAL:
+    centre = db.session.get(Centre, intake.centre_id)
+    if not centre.show_partner_reads or intake.kind == IntakeKind.REFERRAL:
         return None
     case = case_of(db.session, intake)
     # Only her own request: the one her person in the file has its rules from
@@ -97,6 +99,7 @@ def _mailbox_page(intake: Intake, form: AddInformationForm | None = None):
         feedback_moment=feedback.pending_moment(db.session, intake),
         partner_reads=partner_reads(intake),
         part_words=PART_WORDS,
+        **centre_text(intake.centre_id),
     )
 
 
@@ -107,8 +110,12 @@ def return_visit():
         # The page shows her the team's replies: now she has read them.
         if replies_read(db.session, intake):
             db.session.commit()
-        return _mailbox_page(intake)
-    return render_template("portal/return.html", form=ReturnCodeForm())
+        form = AddInformationForm()
+        receipts.restore(form)  # a message sent back with its problem, once
+        return _mailbox_page(intake, form)
+    form = ReturnCodeForm()
+    receipts.restore(form)  # a wrong code: what she typed and the problem, once
+    return render_template("portal/return.html", form=form)
 
 
 @bp.post("/<lang:lang>/return")
@@ -125,7 +132,9 @@ def open_mailbox():
         form.code.errors = [
             _("We could not open a request with this code. Check the 16 digits and try again.")
         ]
-    return render_template("portal/return.html", form=form)
+    # Post, redirect, get (portal.receipts): Back after the quick exit must
+    # not offer to send the code again.
+    return receipts.send_back(form) or render_template("portal/return.html", form=form)
 
 
 @bp.post("/<lang:lang>/return/message")
@@ -135,7 +144,9 @@ def add_information():
         return redirect(url_for("portal.return_visit"), code=303)
     form = AddInformationForm()
     if not form.validate_on_submit():
-        return _mailbox_page(intake, form)
+        return receipts.send_back(form, to=url_for("portal.return_visit")) or _mailbox_page(
+            intake, form
+        )
     add_requester_message(db.session, intake, form.body.data.strip())
     db.session.commit()
     flash(_("Thank you. We added your message to your request."))
@@ -149,10 +160,20 @@ def delete_request():
         return redirect(url_for("portal.return_visit"), code=303)
     form = ConfirmForm()
     if not form.validate_on_submit():
-        return render_template("portal/delete.html", form=form)
+        return render_template("portal/delete.html", form=form, **centre_text(intake.centre_id))
     erase(db.session, intake)
     db.session.commit()
     session.pop(MAILBOX_KEY, None)
+    receipts.keep_deleted()
+    return redirect(url_for("portal.request_deleted"), code=303)
+
+
+@bp.get("/<lang:lang>/return/deleted")
+def request_deleted():
+    """Shown once, after the POST (post, redirect, get); later, as after the
+    quick exit, the page to come back with a code."""
+    if not receipts.take_deleted():
+        return redirect(url_for("portal.return_visit"), code=303)
     return render_template("portal/deleted.html")
 
 

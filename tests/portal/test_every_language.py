@@ -129,6 +129,8 @@ class Visit:
         self.keep("referral with errors", client.submit(url("referral"), {}))
         self.keep("wrong code", client.submit(url("return"), {"code": "1"}))
         self.keep("question sent", client.submit(url("question"), {"question": "Test 1."}))
+        # Seen once: then what to do next.
+        self.keep("sent seen again", client.get(url("sent")))
         self.keep(
             "referral sent",
             client.submit(

@@ -80,6 +80,10 @@ CASE_EVENT_LABELS = {
     "case.partner_member_added": _l("Partner member may open the file"),
     "case.partner_member_removed": _l("Partner member may no longer open the file"),
     "case.consultation_planned": _l("Case consultation planned"),
+    "transfer.sent": _l("Offered to another centre"),
+    "transfer.accepted": _l("Received from another centre"),
+    "transfer.declined": _l("Transfer declined"),
+    "case.partner_reviewed": _l("Partner's basis checked after a transfer"),
     "partner.viewed": _l("A partner read the file"),
     "partner.printed": _l("A partner printed the file"),
     "partner.note": _l("Note from a partner"),
@@ -212,4 +216,5 @@ ROLE_LABELS = {
     "coordinator": _l("Coordinator"),
     "admin": _l("Administrator"),
     "partner": _l("Partner member"),
+    "network": _l("Network figures only"),
 }
