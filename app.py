@@ -23,6 +23,8 @@ from core.governance import key_check
 from core.infra import health
 from core.infra.config import PROJECT_ROOT, ConfigError, load_config
 from core.infra.crypto import configure_keyring
+from core.network import centre_keys
+from core.network.centres import NETWORK_EXTENSION, CentreFileError, load_centre_file
 from web import TEMPLATES_DIR, forms, i18n, logs, security, sessions, urls
 from web.db import READ_METHODS, db
 
@@ -48,6 +50,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         app.config["FJC_INDEX_KEY"],
         app.config["SECRET_KEY"],
         app.config["FJC_AUDIT_KEY"],
+        app.config["FJC_CENTRE_DATA_KEYS"],
     )
     urls.init_app(app)
     sessions.init_app(app)
@@ -64,6 +67,17 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     partner.init_app(app)
     # A broken instrument file stops the start, naming the file, not a case page later.
     risk.current(app.config["FJC_RISK_INSTRUMENT"])
+    # So does a centre file that cannot route every request to one centre.
+    try:
+        app.extensions[NETWORK_EXTENSION] = load_centre_file(app.config["FJC_CENTRE_FILE"])
+    except CentreFileError as exc:
+        raise ConfigError(str(exc)) from None
+    for variable in centre_keys.without_centre(
+        app.extensions[NETWORK_EXTENSION], app.config["FJC_CENTRE_DATA_KEYS"]
+    ):
+        # Kept on purpose for a centre that left the file (its data must stay
+        # readable until export-centre and erase-centre), or a typo: say so.
+        app.logger.warning("%s names no centre in the centre file", variable)
     app.extensions[KEYS_VERIFIED] = not app.config["FJC_CHECK_KEYS"]
     if app.config["FJC_CHECK_KEYS"]:
         _keys_open_the_data(app)

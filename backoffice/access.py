@@ -24,6 +24,9 @@ def _second_factor_required(config) -> bool:
 def _landing(staff: Staff) -> str:
     if role_allows(staff.role, Permission.VIEW_INTAKES):
         return url_for("backoffice.queue")
+    # The network role has one page of its own: the network's figures.
+    if role_allows(staff.role, Permission.VIEW_NETWORK):
+        return url_for("backoffice.network_page")
     return url_for("backoffice.account")
 
 
@@ -58,4 +61,6 @@ def record_read(
             target_type=target_type,
             target_id=target_id,
             detail=detail,
+            # The centre the member is working for, whose audit page shows it.
+            centre_id=g.centre.id,
         )

@@ -9,9 +9,12 @@ from backoffice import timeline
 from backoffice.access import enforce_permission
 from core.identity.permissions import Permission, role_allows
 from web.casefile.words import template_words
+from web.centre_keys import release
 
 bp = Blueprint("backoffice", __name__, url_prefix="/staff", template_folder="templates")
 bp.before_request(enforce_permission)
+# Resets the centre keys enforce_permission chose (web.centre_keys).
+bp.teardown_request(release)
 
 
 def _can(permission: str) -> bool:

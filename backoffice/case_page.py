@@ -12,6 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from backoffice.forms.case import CloseForm, MemberForm, candidates
+from core.identity.staff import of_centre
 from core.model import Case, CaseMember, Staff
 from web.db import db
 
@@ -38,7 +39,9 @@ def render_case(found: Case, **forms):
         s.id: s for s in session.scalars(select(Staff).options(selectinload(Staff.organisation)))
     }
     member_form = MemberForm.blank()
-    member_form.offer(candidates(staff_by_id.values(), found, member_ids))
+    team_ids = set(session.scalars(select(Staff.id).where(of_centre(found.centre_id))))
+    team = [s for s in staff_by_id.values() if s.id in team_ids]
+    member_form.offer(candidates(team, found, member_ids))
     return render_template(
         "backoffice/case.html",
         case=found,

@@ -1,5 +1,6 @@
 """What a staff URL names, loaded or refused: 404 when it does not exist (or
-belongs to another file), 403 when the signed-in member may not open it."""
+belongs to another file, or to another centre than the one the member works
+for), 403 when the signed-in member may not open it."""
 
 from __future__ import annotations
 
@@ -21,7 +22,8 @@ def intake_or_404(intake_id: int) -> Intake:
     """Every request route loads through here: a request in a case file the
     member may not open is refused (403) on its page and on every change."""
     found = get_intake(db.session, intake_id)
-    if found is None:
+    # Another centre's request does not exist here, whoever asks.
+    if found is None or found.centre_id != g.centre.id:
         abort(404)
     if not cases.can_view_intake(g.staff, found, db.session):
         abort(403)
@@ -30,7 +32,7 @@ def intake_or_404(intake_id: int) -> Intake:
 
 def case_or_404(case_id: int) -> Case:
     case = db.session.get(Case, case_id)
-    if case is None:
+    if case is None or case.centre_id != g.centre.id:
         abort(404)
     # Deny by default per file: the role allows case files, membership this one.
     if not cases.can_view(g.staff, case, db.session):

@@ -40,6 +40,7 @@ _CODES: dict[str, Mapping] = {
     "case.partner_added": {**PARTNER_KIND_LABELS, **PARTNER_BASIS_LABELS},
     "case.partner_updated": PARTNER_KIND_LABELS,
     "case.consent_withdrawn": PARTNER_KIND_LABELS,
+    "case.partner_reviewed": PARTNER_KIND_LABELS,
     "case.printed": PARTNER_KIND_LABELS,
     "case.closed": CLOSURE_REASON_LABELS,
     "case.risk_assessed": {**RISK_LEVEL_LABELS, "incomplete": _l("incomplete")},

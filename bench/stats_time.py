@@ -16,7 +16,6 @@ from core.model import (
     Case,
     CaseAction,
     CasePerson,
-    Centre,
     Intake,
     IntakeKind,
     IntakeStatus,
@@ -24,6 +23,7 @@ from core.model import (
     Municipality,
     Staff,
 )
+from core.network.centres import default_centre
 from core.reporting import stats
 from web.casefile.centre import centre_zone
 from web.db import db
@@ -63,7 +63,7 @@ def _fill(app) -> None:
     rng = random.Random(11)
     now = datetime.now(UTC)
     with app.app_context(), db.writing() as session:
-        centre_id = session.scalar(select(Centre.id))
+        centre_id = default_centre(session).id
         municipalities = list(session.scalars(select(Municipality.id)))
         rows = list(_intake_rows(rng, centre_id, municipalities, now))
         session.execute(insert(Intake), rows)
@@ -174,6 +174,7 @@ def main() -> None:
         zone = centre_zone()
         today = datetime.now(zone).date()
         period = stats.default_period(today)
+        centre_id = default_centre(db.session).id
 
         def compute():
             return stats.compute(
@@ -181,6 +182,7 @@ def main() -> None:
                 period,
                 zone=zone,
                 today=today,
+                centre_id=centre_id,
                 first_contact_target=timedelta(hours=24),
                 decision_target=timedelta(days=7),
             )

@@ -10,7 +10,9 @@ import click
 from flask import Flask, current_app
 from flask.cli import with_appcontext
 
+from cli.centre_exit import erase_centre_command, export_centre_command
 from cli.staff import (
+    centres_named,
     create_partner_command,
     read_password,
     reset_two_step_command,
@@ -23,8 +25,9 @@ from core.governance.backup import restore as restore_backup
 from core.identity import accounts, passwords
 from core.identity.staff import StaffExists, create_staff, find_by_email, set_password
 from core.infra import migrations
-from core.model import Base, Role
-from core.network.centres import ensure_default_centre, load_centre_file
+from core.model import Base, Centre, Role
+from core.network.centre_keys import centre_keys_by_id, centre_slugs
+from core.network.centres import NETWORK_EXTENSION, add_member, ensure_centres
 from web.db import db
 
 DEMO_EMAIL = "demo@fjc.example"
@@ -45,11 +48,14 @@ def migrate_command() -> None:
     try:
         with db.writing() as session:
             key_check.check_or_seal(session)
+        with db.writing() as session:
+            ensure_centres(session, current_app.extensions[NETWORK_EXTENSION])
+            # Once more, now that every centre exists: a centre with keys of
+            # its own gets its canary (core.governance.key_check).
+            key_check.check_or_seal(session)
     except key_check.WrongKeys as exc:
         click.echo(f"error: {exc}", err=True)
         sys.exit(1)
-    with db.writing() as session:
-        ensure_default_centre(session, load_centre_file(current_app.config["FJC_CENTRE_FILE"]))
     click.echo("database is up to date")
 
 
@@ -64,12 +70,24 @@ def migrate_command() -> None:
     type=click.Choice([role.value for role in Role if role != Role.PARTNER]),
     help="Role.",
 )
-def create_staff_command(email: str, name: str, role: str) -> None:
+@click.option(
+    "--centre",
+    "centre_slugs",
+    multiple=True,
+    metavar="SLUG",
+    help="The centre they work for (default: the only one); repeat for several, home first.",
+)
+def create_staff_command(email: str, name: str, role: str, centre_slugs: tuple[str, ...]) -> None:
     """Create a staff account; the password is read from stdin when it is not a terminal."""
+    home, *others = centres_named(centre_slugs)
     password = read_password()
     try:
         with db.writing() as session:
-            staff = create_staff(session, email=email, name=name, role=role, password=password)
+            staff = create_staff(
+                session, email=email, name=name, role=role, password=password, centre_id=home
+            )
+            for centre_id in others:
+                add_member(session, staff, session.get(Centre, centre_id))
             audit.record(session, "staff.created", target_type="staff", target_id=staff.id)
     except StaffExists:
         click.echo(f"error: an account with the e-mail {email} already exists", err=True)
@@ -213,14 +231,19 @@ def audit_key_legacy_command() -> None:
     help="Rows per transaction.",
 )
 def rotate_keys_command(batch_size: int) -> None:
-    """Re-encrypt every encrypted field under the newest key in FJC_DATA_KEYS.
+    """Re-encrypt every encrypted field under the newest key in FJC_DATA_KEYS,
+    or, for a centre with keys of its own, the newest in FJC_DATA_KEYS_<SLUG>.
 
     Safe while the app runs and safe to interrupt: run it again and it goes on
     where it stopped. Remove an old key only after a run that ends without error.
     """
     keys = list(current_app.config["FJC_DATA_KEYS"])
+    with db.writing() as session:
+        own = centre_keys_by_id(session, current_app.config["FJC_CENTRE_DATA_KEYS"])
     try:
-        report = rotation.rotate(db.get_engine(), keys, Base.metadata, batch_size=batch_size)
+        report = rotation.rotate(
+            db.get_engine(), keys, Base.metadata, batch_size=batch_size, centre_keys=own
+        )
     except rotation.RotationError as exc:
         click.echo(f"error: {exc}", err=True)
         sys.exit(1)
@@ -230,6 +253,15 @@ def rotate_keys_command(batch_size: int) -> None:
             f"{counts.current} already under the newest key"
         )
     with db.writing() as session:
+        for centre_id, slug in centre_slugs(session, own):
+            rotated = report.centres.get(centre_id, 0)
+            click.echo(f"centre {slug}: {rotated} values re-encrypted under its own newest key")
+            audit.record(
+                session,
+                "keys.rotated",
+                centre_id=centre_id,
+                detail=f"rotated={rotated} keys={len(own[centre_id])}",
+            )
         audit.record(
             session,
             "keys.rotated",
@@ -318,5 +350,7 @@ def init_app(app: Flask) -> None:
         restore_command,
         unlock_staff_command,
         reset_two_step_command,
+        export_centre_command,
+        erase_centre_command,
     ):
         app.cli.add_command(command)

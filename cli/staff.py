@@ -11,6 +11,7 @@ from core.identity import accounts, passwords
 from core.identity.organisations import KINDS
 from core.identity.staff import StaffExists, find_by_email
 from core.infra import clock
+from core.network.centres import active_centres
 from core.rules import RuleError
 from web.db import db
 
@@ -28,6 +29,29 @@ def unlock_staff_command(email: str) -> None:
         # No admin is signed in: the audit row names the operator (by=None).
         was_locked = accounts.unlock(session, staff, None)
     click.echo(f"unlocked {staff.email}" if was_locked else f"{staff.email} was not locked")
+
+
+def centres_named(slugs: tuple[str, ...]) -> list[int]:
+    """The ids of the centres --centre names, in order; none named: the only
+    centre. Stops the command (status 1) on an unknown slug, or when the
+    network has several centres and none was named."""
+    with db.writing() as session:
+        centres = active_centres(session)
+        if not slugs:
+            if len(centres) == 1:
+                return [centres[0].id]
+            known = ", ".join(c.slug for c in centres)
+            click.echo(
+                f"error: this installation has several centres: add --centre ({known})", err=True
+            )
+            sys.exit(1)
+        by_slug = {c.slug: c.id for c in centres}
+        unknown = [slug for slug in slugs if slug not in by_slug]
+        if unknown:
+            known = ", ".join(by_slug)
+            click.echo(f"error: no centre with the slug {unknown[0]} (known: {known})", err=True)
+            sys.exit(1)
+        return list(dict.fromkeys(by_slug[slug] for slug in slugs))
 
 
 def read_password() -> str:
@@ -49,9 +73,19 @@ def read_password() -> str:
     default=None,
     help="The kind of a new organisation (default: other); ignored for a known one.",
 )
-def create_partner_command(email: str, name: str, organisation: str, kind: str | None) -> None:
+@click.option(
+    "--centre",
+    "centre_slug",
+    default=None,
+    metavar="SLUG",
+    help="The centre whose partner the organisation is (default: the only one).",
+)
+def create_partner_command(
+    email: str, name: str, organisation: str, kind: str | None, centre_slug: str | None
+) -> None:
     """Create a partner member's account; the password is read from stdin when
     it is not a terminal. Two-step sign-in is set up at the first sign-in."""
+    [centre_id] = centres_named((centre_slug,) if centre_slug else ())
     password = read_password()
     try:
         with db.writing() as session:
@@ -62,6 +96,7 @@ def create_partner_command(email: str, name: str, organisation: str, kind: str |
                 organisation=organisation,
                 kind=kind,
                 password=password,
+                centre_id=centre_id,
             )
     except StaffExists:
         click.echo(f"error: an account with the e-mail {email} already exists", err=True)

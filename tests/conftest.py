@@ -27,7 +27,7 @@ from core.infra import clock as core_clock
 from core.infra.db import make_engine
 from core.infra.migrations import upgrade
 from core.model import Base, Centre, Municipality
-from core.network.centres import ensure_default_centre
+from core.network.centres import NETWORK_EXTENSION, ensure_centres
 from tests.pages import CheckingClient
 from web.db import db
 
@@ -191,7 +191,8 @@ def app_factory(database_url, tmp_path):
         app = make_test_app(database_url, tmp_path / f"app{len(made)}", **overrides)
         app.test_client_class = CheckingClient
         with app.app_context(), db.writing() as session:
-            ensure_default_centre(session)
+            # The centres of the app's own centre file (FJC_CENTRE_FILE).
+            ensure_centres(session, app.extensions[NETWORK_EXTENSION])
         made.append(app)
         return app
 

@@ -229,3 +229,66 @@ def test_a_request_becomes_a_joint_case_file(app, client, make_staff, clock):
     rows = list(csv.reader(io.StringIO(export.get_data(as_text=True).lstrip("\ufeff"))))
     # One request: in every export a count that small is hidden.
     assert ["requests_by_door", "2026-11", "contact", "<5"] in rows
+
+
+def test_a_request_from_leuven_reaches_leuven_and_is_transferred_back(app_factory, clock):
+    """The staff guide's "A network of centres": a request from a Leuven
+    municipality reaches Leuven's queue and not Mechelen's; she lives in
+    Mechelen now, so Leuven transfers it there, and Mechelen accepts it."""
+    from core.identity.staff import create_staff
+    from core.infra.config import PROJECT_ROOT
+    from core.model import Centre, CentreTransfer, Municipality
+    from tests.conftest import TEST_PASSWORD
+
+    clock.current = MONDAY_MORNING
+    app = app_factory(FJC_CENTRE_FILE=str(PROJECT_ROOT / "data" / "centres-example.json"))
+    with app.app_context():
+        herent = db.session.scalar(select(Municipality.id).where(Municipality.name == "Herent"))
+    sent = app.test_client().submit(
+        "/en/contact",
+        {"name": "Sam", "phone": PHONE, "phone_permissions": ["call"], "municipality": str(herent)},
+    )
+    assert "return code" in _text(sent).lower()
+    with app.app_context():
+        intake_id = db.session.scalar(select(Intake.id))
+
+    def coordinator(slug: str):
+        with app.app_context(), db.writing() as session:
+            centre = session.scalar(select(Centre).where(Centre.slug == slug))
+            email = f"{slug}@fjc.example"
+            create_staff(
+                session,
+                email=email,
+                name=slug.title(),
+                role="coordinator",
+                password=TEST_PASSWORD,
+                centre_id=centre.id,
+            )
+        return staff_client(app, (None, email))
+
+    leuven, mechelen = coordinator("leuven"), coordinator("mechelen")
+    request_page = f"/staff/intakes/{intake_id}"
+    # 1. It is Leuven's request: in Leuven's queue; Mechelen does not find it.
+    assert "Family Justice Center Leuven" in _text(leuven.get("/staff/"))
+    assert leuven.get(request_page).status_code == 200
+    assert mechelen.get(request_page).status_code == 404
+
+    # 2. Leuven transfers it to Mechelen, with a reason.
+    moved = leuven.submit(
+        f"{request_page}/transfer",
+        {"to_centre": "mechelen", "reason": "She lives in Mechelen now."},
+        form_page=request_page,
+    )
+    assert moved.status_code == 303
+    assert "It stays here until they accept it." in _text(leuven.get(request_page))
+
+    # 3. Mechelen sees it at the top of its queue and accepts it.
+    queue = mechelen.get("/staff/")
+    assert "Transfers to this centre" in _text(queue)
+    with app.app_context():
+        transfer_id = db.session.scalar(select(CentreTransfer.id))
+    accepted = mechelen.submit(f"/staff/transfers/{transfer_id}/accept", {}, form_page="/staff/")
+    assert accepted.status_code == 303
+    assert mechelen.get(request_page).status_code == 200
+    assert "She lives in Mechelen now." not in _text(leuven.get("/staff/transfers"))
+    assert leuven.get(request_page).status_code == 404

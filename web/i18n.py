@@ -23,7 +23,7 @@ from werkzeug.routing import BaseConverter
 
 from core.identity.accounts import STAFF_LANGUAGES
 from core.infra.config import PROJECT_ROOT
-from core.network.centres import CentreMissing, current_centre
+from core.network.centres import CentreMissing, default_centre
 from web.db import db
 from web.sessions import is_professional_path
 
@@ -86,10 +86,15 @@ def staff_language() -> str:
 
 
 def select_timezone() -> str | None:
-    """The centre's zone; None (the default zone) when no centre was loaded yet.
-    flask-babel asks once per request, and only when a page formats a date."""
+    """The zone of the centre this request works for (g.centre on the staff
+    and partner faces, else the default centre's); None (the default zone)
+    when no centre was loaded yet. flask-babel asks once per request, and only
+    when a page formats a date."""
+    centre = g.get("centre")
+    if centre is not None:
+        return centre.timezone
     try:
-        return current_centre(db.session).timezone
+        return default_centre(db.session).timezone
     except CentreMissing:
         return None
 

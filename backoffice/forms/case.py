@@ -7,6 +7,7 @@ from sqlalchemy import select
 from wtforms import RadioField, SelectField, TextAreaField
 
 from core.casework import cases
+from core.identity.staff import of_centre
 from core.model import Case, CaseMember, Role, Staff
 from web.casefile.labels import CLOSURE_REASON_LABELS
 from web.db import db
@@ -22,7 +23,8 @@ class MemberForm(Form):
         members = set(
             db.session.scalars(select(CaseMember.staff_id).where(CaseMember.case_id == found.id))
         )
-        self.offer(candidates(db.session.scalars(select(Staff)), found, members))
+        team = db.session.scalars(select(Staff).where(of_centre(found.centre_id)))
+        self.offer(candidates(team, found, members))
 
     def offer(self, staff: list[Staff]) -> None:
         self.staff_id.choices = choices((s.id, s.name) for s in staff)

@@ -167,7 +167,7 @@ class AssignForm(PanelForm):
 
     def prepare(self, found: Intake) -> None:
         self.staff_id.choices = [("", _("Nobody (back to the queue)"))] + [
-            (str(s.id), s.name) for s in assignable(db.session)
+            (str(s.id), s.name) for s in assignable(db.session, found.centre_id)
         ]
 
 

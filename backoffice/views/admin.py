@@ -20,7 +20,7 @@ from backoffice.forms.accounts import InviteForm
 from backoffice.handlers import Done, change_view
 from core.identity import accounts, invites, throttle, two_factor
 from core.identity.permissions import Permission
-from core.identity.staff import is_invited, names_of
+from core.identity.staff import is_invited, names_of, of_centre, works_for
 from core.infra import clock
 from core.model import AuditEvent, Staff
 from core.rules import RuleError
@@ -33,8 +33,9 @@ AUDIT_PAGE_SIZE = 100
 
 
 def _staff_or_404(staff_id: int) -> Staff:
+    """An account of the centre the admin works for; any other is not found."""
     staff = db.session.get(Staff, staff_id)
-    if staff is None:
+    if staff is None or not works_for(db.session, staff, g.centre.id):
         abort(404)
     return staff
 
@@ -51,7 +52,9 @@ def _to_the_list(message: str) -> Done:
 @bp.get("/admin/staff")
 @requires(Permission.MANAGE_STAFF)
 def admin_staff():
-    people = db.session.scalars(select(Staff).order_by(Staff.name, Staff.id)).all()
+    people = db.session.scalars(
+        select(Staff).where(of_centre(g.centre.id)).order_by(Staff.name, Staff.id)
+    ).all()
     return render_template(
         "backoffice/admin_staff.html",
         people=people,
@@ -68,7 +71,12 @@ def admin_invite():
     if form.validate_on_submit():
         try:
             staff = accounts.invite(
-                db.session, g.staff, email=form.email.data, name=form.name.data, role=form.role.data
+                db.session,
+                g.staff,
+                email=form.email.data,
+                name=form.name.data,
+                role=form.role.data,
+                centre_id=g.centre.id,
             )
         except RuleError as refused:
             db.session.rollback()
@@ -127,13 +135,17 @@ def admin_unlock(staff: Staff, _form: None) -> Done:
 @requires(Permission.VIEW_AUDIT)
 def admin_audit():
     page = max(request.args.get("page", 1, type=int), 1)
+    # This centre's events, and those of the installation (no centre: an
+    # operator's command, an anchor), which name nobody.
+    mine = (AuditEvent.centre_id == g.centre.id) | AuditEvent.centre_id.is_(None)
     events = db.session.scalars(
         select(AuditEvent)
+        .where(mine)
         .order_by(AuditEvent.id.desc())
         .limit(AUDIT_PAGE_SIZE)
         .offset((page - 1) * AUDIT_PAGE_SIZE)
     ).all()
-    total = db.session.scalar(select(func.count()).select_from(AuditEvent))
+    total = db.session.scalar(select(func.count()).select_from(AuditEvent).where(mine))
     names = names_of(db.session, (event.actor_id for event in events))
     record_read("audit.viewed", detail=f"page={page}")
     return render_template(

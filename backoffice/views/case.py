@@ -45,6 +45,7 @@ def case_list():
     page = cases.case_page(
         db.session,
         g.staff,
+        centre_id=g.centre.id,
         status=status or None,
         page=min(parse_id(number) or 1, 10_000),
     )

@@ -11,6 +11,7 @@ from backoffice.blueprint import bp
 from backoffice.forms.intake import AssignForm, AttemptForm, DecisionForm, ReplyForm
 from backoffice.handlers import Done, intake_change
 from backoffice.records import intake_or_404
+from backoffice.transfer_page import intake_part
 from backoffice.views.queue import first_contact_target
 from core.casework.cases import case_of, hidden_intakes
 from core.identity.permissions import Permission
@@ -20,7 +21,7 @@ from core.intake.mailbox import add_staff_reply
 from core.intake.safe_window import SafeTimes, channel_allowed, is_safe_now, next_safe_start
 from core.intake.triage import OPEN_STATUSES, linked_ids, matches
 from core.model import ContactAttempt, Intake, IntakeStatus, Staff
-from core.network.centres import current_centre
+from web.casefile.centre import working_centre
 from web.db import db
 
 
@@ -28,7 +29,7 @@ def render_intake(found: Intake, **forms):
     """The request's page, with any form that came back with an error (the
     others as the page first shows them)."""
     session = db.session
-    centre = current_centre(session)
+    centre = working_centre()
     safe = SafeTimes.from_codes(found.safe_days, found.safe_times)
     now = clock.now()
     assign_form = forms.get("assign_form") or AssignForm.blank()
@@ -67,6 +68,8 @@ def render_intake(found: Intake, **forms):
         linked=linked_ids(session, found),
         is_open=found.status in OPEN_STATUSES,
         case=case_of(session, found),
+        # The other centres: known there, sending it there (coordinators).
+        **intake_part(found, forms),
     )
 
 

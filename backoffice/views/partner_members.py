@@ -37,7 +37,7 @@ from web.urls import link_for
 def partner_members_section(found: Case, forms: dict) -> dict:
     session = db.session
     linked = partner_access.members_of(session, found)
-    everyone = organisations.active_members(session)
+    everyone = organisations.active_members(session, found.centre_id)
     refused = forms.get("partner_member_form")
     member_forms = {}
     for partner in partners.partners_of(session, found):
@@ -175,6 +175,7 @@ def invite_partner_member():
                 name=form.name.data,
                 organisation=form.organisation.data,
                 kind=form.kind.data or "",
+                centre_id=g.centre.id,
             )
         except RuleError as refused:
             db.session.rollback()
@@ -187,5 +188,5 @@ def invite_partner_member():
     return render_template(
         "backoffice/partner_invite.html",
         form=form,
-        known=organisations.organisations(db.session),
+        known=organisations.organisations(db.session, g.centre.id),
     )

@@ -16,6 +16,7 @@ from backoffice.access import (
 )
 from backoffice.blueprint import bp
 from backoffice.forms.intake import QueueFilterForm
+from backoffice.transfer_page import answer_lists
 from core.casework import actions, cases
 from core.identity.permissions import Permission
 from core.identity.staff import names_of
@@ -26,21 +27,28 @@ from core.model import (
     IntakeKind,
     IntakeStatus,
 )
-from core.network.centres import active_municipalities, current_centre
-from web.casefile.centre import centre_today
+from core.network.centres import active_municipalities
+from web.casefile.centre import centre_today, working_centre
 from web.db import db
 
 
 def first_contact_target() -> timedelta:
-    return timedelta(hours=current_app.config["FJC_FIRST_CONTACT_TARGET_HOURS"])
+    """The centre's own target (centre file), else the installation's."""
+    hours = working_centre().first_contact_target_hours
+    return timedelta(hours=hours or current_app.config["FJC_FIRST_CONTACT_TARGET_HOURS"])
 
 
 def overdue_on_home() -> dict:
     """The signed-in staff member's most pressing overdue actions for the home
     page, and how many there are in all."""
     today = centre_today()
-    shown = actions.overdue_for(db.session, g.staff, today, limit=actions.HOME_LIMIT)
-    total = actions.count_overdue_for(db.session, g.staff, today) if shown else 0
+    centre_id = g.centre.id
+    shown = actions.overdue_for(
+        db.session, g.staff, today, centre_id=centre_id, limit=actions.HOME_LIMIT
+    )
+    total = (
+        actions.count_overdue_for(db.session, g.staff, today, centre_id=centre_id) if shown else 0
+    )
     return {"overdue_actions": shown, "overdue_total": total}
 
 
@@ -53,6 +61,7 @@ def queue():
         session,
         filters,
         staff_id=g.staff.id,
+        centre_id=g.centre.id,
         now=clock.now(),
         target=first_contact_target(),
         hidden=cases.hidden_intakes(g.staff),
@@ -61,7 +70,7 @@ def queue():
         filters,
         statuses=[*OPEN_STATUSES, IntakeStatus.DECIDED],
         kinds=list(IntakeKind),
-        municipalities=active_municipalities(session, current_centre(session)),
+        municipalities=active_municipalities(session, working_centre()),
         languages=current_app.config["FJC_LANGUAGES"],
     )
     return render_template(
@@ -72,4 +81,6 @@ def queue():
         target_hours=current_app.config["FJC_FIRST_CONTACT_TARGET_HOURS"],
         page_args={k: v for k, v in request.args.items() if k != "page"},
         **overdue_on_home(),
+        # Coordinators: what other centres sent here or ask of this centre.
+        **answer_lists(),
     )

@@ -32,7 +32,7 @@ from backoffice.blueprint import bp
 from backoffice.forms.stats import PeriodForm
 from core.identity.permissions import Permission
 from core.identity.staff import names_of
-from core.model import Role
+from core.model import Centre, Role
 from core.reporting import stats
 from core.reporting import voice as survivor_voice
 from core.reporting.suppression import HIDDEN_MARK, small_mark
@@ -78,19 +78,26 @@ def _threshold() -> int:
     return current_app.config["FJC_SMALL_COUNT_THRESHOLD"]
 
 
+def first_contact_target_hours(centre: Centre) -> int:
+    """The centre's own target from the centre file, else the installation's."""
+    return centre.first_contact_target_hours or current_app.config["FJC_FIRST_CONTACT_TARGET_HOURS"]
+
+
 def _figures(period: stats.Period, today: date) -> stats.Figures:
+    """The figures of the centre the member works for, and of no other."""
     config = current_app.config
     return stats.compute(
         db.session,
         period,
         zone=centre_zone(),
         today=today,
-        first_contact_target=timedelta(hours=config["FJC_FIRST_CONTACT_TARGET_HOURS"]),
+        centre_id=g.centre.id,
+        first_contact_target=timedelta(hours=first_contact_target_hours(g.centre)),
         decision_target=timedelta(days=config["FJC_DECISION_TARGET_DAYS"]),
     )
 
 
-def _period_from_request(today: date) -> tuple[stats.Period, PeriodForm]:
+def period_from_request(today: date) -> tuple[stats.Period, PeriodForm]:
     """The period asked for, or the default one with the form's problems on
     their fields (and what was typed kept)."""
     form = PeriodForm(request.args)
@@ -105,7 +112,7 @@ def _period_from_request(today: date) -> tuple[stats.Period, PeriodForm]:
     return period, form
 
 
-def _month_label(month: stats.Month) -> str:
+def month_label(month: stats.Month) -> str:
     return format_date(month.first_day(), "MMM y")
 
 
@@ -116,7 +123,7 @@ def _language_label(code: str) -> str:
         return code
 
 
-def _number(value: float | None, digits: int = 1) -> str | None:
+def local_number(value: float | None, digits: int = 1) -> str | None:
     if value is None:
         return None
     return format_decimal(round(value, digits), format="#,##0." + "0" * digits)
@@ -153,7 +160,7 @@ def _bars(
         text = table.text(row, column, threshold)
         share = table.share(row) if shares else None
         if share is not None:
-            text = f"{text} ({_number(share, 0)} %)"
+            text = f"{text} ({local_number(share, 0)} %)"
         bars.append(Bar(labels.get(row, row), table.shown(row, column), text))
     return bars
 
@@ -205,7 +212,7 @@ def _charts(figures: stats.Figures, labels: dict, threshold: int) -> dict[str, M
 
 
 def _labels(figures: stats.Figures, exact: bool) -> dict[str, dict[str, str]]:
-    months = {m.key: _month_label(m) for m in figures.period.months}
+    months = {m.key: month_label(m) for m in figures.period.months}
     return {
         "months": months,
         "months_short": {
@@ -237,11 +244,11 @@ def _labels(figures: stats.Figures, exact: bool) -> dict[str, dict[str, str]]:
 @requires(Permission.VIEW_STATS)
 def stats_page():
     today = centre_today()
-    period, period_form = _period_from_request(today)
+    period, period_form = period_from_request(today)
     exact = g.staff.role == Role.COORDINATOR
     threshold = _threshold()
     figures = _figures(period, today)
-    voice = survivor_voice.compute(db.session, period, with_texts=exact)
+    voice = survivor_voice.compute(db.session, period, centre_id=g.centre.id, with_texts=exact)
     if not exact:
         figures = figures.suppressed(threshold)
     # The voice's small counts are hidden for everyone, coordinators too: one
@@ -262,13 +269,13 @@ def stats_page():
         period_form=period_form,
         period_from=period.first.key,
         period_to=period.last.key,
-        hours=lambda seconds: _number(None if seconds is None else seconds / 3600),
-        days=lambda seconds: _number(None if seconds is None else seconds / 86400),
-        percent=lambda value: _number(value, 0),
+        hours=lambda seconds: local_number(None if seconds is None else seconds / 3600),
+        days=lambda seconds: local_number(None if seconds is None else seconds / 86400),
+        percent=lambda value: local_number(value, 0),
         total=stats.TOTAL,
         count=stats.COUNT,
         not_given=stats.NOT_GIVEN,
-        first_contact_target_hours=current_app.config["FJC_FIRST_CONTACT_TARGET_HOURS"],
+        first_contact_target_hours=first_contact_target_hours(g.centre),
         decision_target_days=current_app.config["FJC_DECISION_TARGET_DAYS"],
         voice=voice,
         voice_questions=FEEDBACK_QUESTIONS,
@@ -297,13 +304,14 @@ def csv_body(rows: list[tuple[str, str, str, str]]) -> bytes:
 @requires(Permission.VIEW_STATS)
 def stats_csv():
     today = centre_today()
-    period, period_form = _period_from_request(today)
+    period, period_form = period_from_request(today)
     if period_form.has_errors:
         # A hand-typed address with a wrong month: the page says what is wrong.
         return stats_page()
     threshold = _threshold()
     figures = _figures(period, today).suppressed(threshold)
-    voice = survivor_voice.compute(db.session, period).suppressed(threshold)
+    voice = survivor_voice.compute(db.session, period, centre_id=g.centre.id)
+    voice = voice.suppressed(threshold)
     record_read("stats.exported", detail=period.label)
     rows = stats.csv_rows(figures, threshold) + _voice_rows(voice, threshold)
     response = Response(csv_body(rows), mimetype="text/csv")

@@ -22,8 +22,7 @@ from core.infra.ids import parse_id
 from core.intake import triage
 from core.intake.safe_window import Channel
 from core.model import Intake, Message, Staff
-from core.network.centres import current_centre
-from web.casefile.centre import centre_today
+from web.casefile.centre import centre_today, working_centre
 from web.db import db
 
 
@@ -127,7 +126,7 @@ def attempt(found: Intake, form: AttemptForm) -> Done:
         channel=Channel(form.channel.data),
         outcome=triage.AttemptOutcome(form.outcome.data),
         note=form.note.data,
-        timezone=current_centre(db.session).timezone,
+        timezone=working_centre().timezone,
     )
     return Done(attempt_saved_message(check), _page(found))
 

@@ -26,6 +26,7 @@ from core.model import (
     CaseStatus,
     Role,
     Staff,
+    StaffCentre,
 )
 from core.rules import RuleError
 
@@ -66,8 +67,9 @@ def opened_on(case: Case, zone: tzinfo) -> date:
 
 def team_for(session: Session, case: Case) -> list[Staff]:
     """Staff who may own an action: the case director, the invited colleagues
-    and the active coordinators, all active (they can open the file)."""
+    and the file's centre's active coordinators, all active (they can open the file)."""
     invited = select(CaseMember.staff_id).where(CaseMember.case_id == case.id)
+    of_centre = select(StaffCentre.staff_id).where(StaffCentre.centre_id == case.centre_id)
     return list(
         session.scalars(
             select(Staff)
@@ -76,7 +78,8 @@ def team_for(session: Session, case: Case) -> list[Staff]:
                 or_(
                     Staff.id == case.director_id,
                     Staff.id.in_(invited),
-                    Staff.role == Role.COORDINATOR,
+                    (Staff.role == Role.COORDINATOR)
+                    & ((Staff.centre_id == case.centre_id) | Staff.id.in_(of_centre)),
                 ),
             )
             .order_by(Staff.name, Staff.id)
@@ -287,9 +290,10 @@ class OverdueAction:
 HOME_LIMIT = 20
 
 
-def _visible(query, staff: Staff):
-    """Only actions on files `staff` may see (a coordinator: all; a case
-    director: the files they direct or are invited into)."""
+def _visible(query, staff: Staff, centre_id: int):
+    """Only actions on files of this centre that `staff` may see (a
+    coordinator: all; a case director: the files they direct or are invited into)."""
+    query = query.where(Case.centre_id == centre_id)
     if staff.role == Role.CASE_DIRECTOR:
         invited = select(CaseMember.case_id).where(CaseMember.staff_id == staff.id)
         return query.where(or_(Case.director_id == staff.id, Case.id.in_(invited)))
@@ -297,7 +301,7 @@ def _visible(query, staff: Staff):
 
 
 def overdue_for(
-    session: Session, staff: Staff, today: date, limit: int | None = None
+    session: Session, staff: Staff, today: date, *, centre_id: int, limit: int | None = None
 ) -> list[OverdueAction]:
     """Overdue actions on the open files `staff` may see, the actions they own
     first, then the oldest due date; at most `limit`. One query, owners included."""
@@ -313,6 +317,7 @@ def overdue_for(
         .where(*_overdue_condition(today))
         .order_by(*order),
         staff,
+        centre_id,
     )
     if limit is not None:
         ranked = ranked.limit(limit)
@@ -337,7 +342,7 @@ def overdue_for(
     ]
 
 
-def count_overdue_for(session: Session, staff: Staff, today: date) -> int:
+def count_overdue_for(session: Session, staff: Staff, today: date, *, centre_id: int) -> int:
     """How many overdue actions `staff` may see in all."""
     if staff.role not in (Role.COORDINATOR, Role.CASE_DIRECTOR):
         return 0
@@ -346,17 +351,19 @@ def count_overdue_for(session: Session, staff: Staff, today: date) -> int:
         .join(Case, Case.id == CaseAction.case_id)
         .where(*_overdue_condition(today)),
         staff,
+        centre_id,
     )
     return session.scalar(query) or 0
 
 
-def count_overdue(session: Session, today: date) -> int:
-    """How many actions on open case files are overdue on `today` (for the figures)."""
+def count_overdue(session: Session, today: date, *, centre_id: int) -> int:
+    """How many actions on the centre's open case files are overdue on `today`
+    (for the figures)."""
     return (
         session.scalar(
             select(func.count(CaseAction.id))
             .join(Case, Case.id == CaseAction.case_id)
-            .where(*_overdue_condition(today))
+            .where(Case.centre_id == centre_id, *_overdue_condition(today))
         )
         or 0
     )

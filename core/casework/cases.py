@@ -25,6 +25,7 @@ from core.model import (
     Staff,
     TriageOutcome,
 )
+from core.network.centres import is_member
 from core.rules import WHOLE, RuleError
 
 CASE_TRACKS = (TriageOutcome.TRACK_2, TriageOutcome.TRACK_3)
@@ -33,8 +34,11 @@ PERSON_ROLES = ("victim", "child", "other_adult", "person_causing_harm")
 
 
 def can_view(staff: Staff, case: Case, session: Session) -> bool:
-    """Coordinators see every file; a case director only the files they direct
-    or are invited into; admins none (accounts, not content)."""
+    """Coordinators see every file of their centres; a case director only the
+    files they direct or are invited into; admins none (accounts, not content)."""
+    if not is_member(session, staff, case.centre_id):
+        # Another centre's file: whoever asks (an action's owner, a link).
+        return False
     if staff.role == Role.COORDINATOR:
         return True
     if staff.role != Role.CASE_DIRECTOR:
@@ -83,12 +87,15 @@ class CasePage:
         return self.page * CASE_PAGE_SIZE < self.total
 
 
-def case_page(session: Session, staff: Staff, *, status: str | None, page: int) -> CasePage:
-    """One page of the list, open files first and newest first: a centre holds
-    thousands of files, so the list is never loaded whole."""
+def case_page(
+    session: Session, staff: Staff, *, centre_id: int, status: str | None, page: int
+) -> CasePage:
+    """One page of one centre's list, open files first and newest first: a
+    centre holds thousands of files, so the list is never loaded whole."""
     query = visible_query(staff)
     if query is None:
         return CasePage([], 0, 1)
+    query = query.where(Case.centre_id == centre_id)
     if status in (CaseStatus.OPEN, CaseStatus.CLOSED):
         query = query.where(Case.status == status)
     total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
@@ -226,13 +233,15 @@ def open_case(
 
 def _number(session: Session, case: Case) -> None:
     """The next number of the year. Two files opened at once cannot share one:
-    the unique constraint refuses the second, which then takes the next."""
+    the unique constraint refuses the second, which then takes the next.
+
+    The number is unique in the whole installation (cases.number is UNIQUE
+    since 0005), so the year's sequence runs over every centre of the
+    network: counted per centre, Leuven's first file would take Mechelen's
+    "2026-0001" and never get a number. Dropping that constraint would
+    rebuild `cases` on SQLite, which every file's rows point at."""
     for _attempt in range(5):
-        last = session.scalar(
-            select(func.max(Case.sequence)).where(
-                Case.centre_id == case.centre_id, Case.year == case.year
-            )
-        )
+        last = session.scalar(select(func.max(Case.sequence)).where(Case.year == case.year))
         case.sequence = (last or 0) + 1
         case.number = f"{case.year}-{case.sequence:04d}"
         savepoint = session.begin_nested()
@@ -261,6 +270,9 @@ def intakes_to_open_with(session: Session, intake: Intake) -> list[Intake]:
 
 def add_member(session: Session, case: Case, member: Staff, by: Staff) -> None:
     if member.role != Role.CASE_DIRECTOR or not member.is_active:
+        raise RuleError("staff_id", "not_a_case_director")
+    if not is_member(session, member, case.centre_id):
+        # A case director of another centre is not one of this file's team.
         raise RuleError("staff_id", "not_a_case_director")
     exists = session.scalar(
         select(CaseMember.id).where(CaseMember.case_id == case.id, CaseMember.staff_id == member.id)

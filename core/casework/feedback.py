@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from core.casework.cases import case_of
 from core.infra import clock
 from core.model import Case, CaseStatus, Centre, Feedback, Intake, IntakeStatus
+from core.network.centre_keys import encrypting_for_centre
 from core.rules import RuleError
 
 AFTER_TRIAGE = "after_triage"
@@ -115,9 +116,11 @@ def give(session: Session, intake: Intake, moment: str, answers: Answers) -> Fee
         track=_track(session, intake),
         **values,
     )
-    session.add(feedback)
-    _done(intake, moment)
-    session.flush()
+    # Given in the portal, which has no centre of its own: the request's.
+    with encrypting_for_centre(session, intake.centre_id):
+        session.add(feedback)
+        _done(intake, moment)
+        session.flush()
     return feedback
 
 

@@ -153,8 +153,13 @@ def add_member(
         raise RuleError("member", "not_a_member")
     # A consent names an organisation (the school): a member of another one
     # (the police, another school) must not see the file on that consent. The
-    # first member let in ties the partner to their organisation.
-    if member.organisation is None or not may_represent(partner, member):
+    # first member let in ties the partner to their organisation, which must be
+    # one of the file's centre: another centre's police zone is not this one.
+    if (
+        member.organisation is None
+        or member.organisation.centre_id != case.centre_id
+        or not may_represent(partner, member)
+    ):
         raise RuleError("member", "other_organisation")
     if not may_see(partner):
         raise RuleError("member", "basis_gone")

@@ -183,8 +183,12 @@ def update_partner(
 
 
 def may_see(partner: CasePartner, at: datetime | None = None) -> set[str]:
-    """The parts of the file this partner may see at `at` (now by default)."""
+    """The parts of the file this partner may see at `at` (now by default).
+    Nothing while its basis waits to be checked after a transfer: the consent
+    or the 458ter consultation was given at another centre."""
     at = at or clock.now()
+    if partner.transfer_review:
+        return set()
     if partner.basis == "case_consultation":
         return set(CONSULTATION_PARTS)
     if partner.basis != "consent" or partner.consent_given_at is None:

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from core.infra import clock
 from core.infra.crypto import keyring
-from core.model import AuditEvent
+from core.model import AuditEvent, Case, Intake, Staff
 
 GENESIS_HASH = "0" * 64
 # Any fixed number: it names the lock that serialises chain appends on PostgreSQL.
@@ -22,18 +22,38 @@ _PG_AUDIT_LOCK = 0x464A43
 
 
 def _payload(prev_hash: str, event: AuditEvent) -> bytes:
-    return json.dumps(
-        {
-            "prev": prev_hash,
-            "at": event.created_at.isoformat(),
-            "actor": event.actor_id,
-            "action": event.action,
-            "target_type": event.target_type,
-            "target_id": event.target_id,
-            "detail": event.detail,
-        },
-        sort_keys=True,
-    ).encode("utf-8")
+    fields = {
+        "prev": prev_hash,
+        "at": event.created_at.isoformat(),
+        "actor": event.actor_id,
+        "action": event.action,
+        "target_type": event.target_type,
+        "target_id": event.target_id,
+        "detail": event.detail,
+    }
+    # Events from before the network have no centre; their payload (and so
+    # their hash) stays what it was. A centre, once there, is chained too.
+    if event.centre_id is not None:
+        fields["centre"] = event.centre_id
+    return json.dumps(fields, sort_keys=True).encode("utf-8")
+
+
+# Whose centre an event is about, by its target (ids only, never content).
+_CENTRE_OF_TARGET = {
+    "intake": (Intake.id, Intake.centre_id),
+    "case": (Case.id, Case.centre_id),
+    "staff": (Staff.id, Staff.centre_id),
+}
+
+
+def _centre_of_target(
+    session: Session, target_type: str | None, target_id: int | None
+) -> int | None:
+    columns = _CENTRE_OF_TARGET.get(target_type or "")
+    if columns is None or target_id is None:
+        return None
+    key, centre = columns
+    return session.scalar(select(centre).where(key == target_id))
 
 
 def _event_hash(prev_hash: str, event: AuditEvent) -> str:
@@ -61,8 +81,14 @@ def record(
     target_type: str | None = None,
     target_id: int | None = None,
     detail: str | None = None,
+    centre_id: int | None = None,
 ) -> AuditEvent:
-    """Append an event in the caller's transaction (it commits with the change)."""
+    """Append an event in the caller's transaction (it commits with the change).
+
+    The event belongs to `centre_id`, or to the centre of its target (a
+    request, a case file, an account); the audit page of a centre shows its own."""
+    if centre_id is None:
+        centre_id = _centre_of_target(session, target_type, target_id)
     if session.get_bind().dialect.name == "postgresql":
         # Two transactions must not both chain onto the same last event.
         session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _PG_AUDIT_LOCK})
@@ -78,6 +104,7 @@ def record(
         target_type=target_type,
         target_id=target_id,
         detail=detail,
+        centre_id=centre_id,
         prev_hash=prev_hash,
     )
     event.hash = _event_hash(prev_hash, event)

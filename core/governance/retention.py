@@ -50,6 +50,7 @@ from core.model import (
     SafetyPlan,
     TriageDecision,
 )
+from core.network.centre_keys import encrypting_for_centre
 
 # Every intake column that says something about a person, or could help find
 # them again. Everything else on the row is kept for the figures.
@@ -261,7 +262,10 @@ def _cases_due(config: Mapping[str, Any], now: datetime) -> Select:
 def _erase_case_by_id(session: Session, case_id: int, now: datetime) -> None:
     case = session.get(Case, case_id)
     if case is not None and case.status == CaseStatus.CLOSED and case.erased_at is None:
-        erase_case(session, case, now=now)
+        # The purge runs for every centre: what it writes (emptied risk
+        # answers) goes under the keys of the file's own centre.
+        with encrypting_for_centre(session, case.centre_id):
+            erase_case(session, case, now=now)
 
 
 def _feedback_due(config: Mapping[str, Any], now: datetime) -> Select:

@@ -101,30 +101,51 @@ def sign_out_everywhere(session: Session, staff: Staff, at: datetime) -> None:
 # --- An admin's changes -------------------------------------------------------
 
 
-def invite(session: Session, by: Staff, *, email: str, name: str, role: str) -> Staff:
-    """An account without a password, inactive until the invitation is accepted."""
-    staff = staff_rules.invite_staff(session, email=email, name=name, role=role)
+def invite(
+    session: Session, by: Staff, *, email: str, name: str, role: str, centre_id: int | None = None
+) -> Staff:
+    """An account of this centre without a password, inactive until the
+    invitation is accepted."""
+    staff = staff_rules.invite_staff(
+        session, email=email, name=name, role=role, centre_id=centre_id
+    )
     _record(session, "staff.invited", by, staff, detail=f"role={staff.role}")
     return staff
 
 
 def invite_partner_member(
-    session: Session, by: Staff | None, *, email: str, name: str, organisation: str, kind: str
+    session: Session,
+    by: Staff | None,
+    *,
+    email: str,
+    name: str,
+    organisation: str,
+    kind: str,
+    centre_id: int | None = None,
 ) -> Staff:
     """A partner member's account, inactive until the invitation is accepted;
-    the organisation is made the first time it is named."""
-    found = organisations.organisation_named(session, organisation, kind or None)
+    the organisation (of this centre) is made the first time it is named."""
+    found = organisations.organisation_named(
+        session, organisation, kind or None, centre_id=centre_id
+    )
     member = organisations.invite_member(session, email=email, name=name, organisation=found)
     _record(session, "partner.invited", by, member, detail=f"organisation={found.id}")
     return member
 
 
 def create_partner_member(
-    session: Session, *, email: str, name: str, organisation: str, kind: str | None, password: str
+    session: Session,
+    *,
+    email: str,
+    name: str,
+    organisation: str,
+    kind: str | None,
+    password: str,
+    centre_id: int | None = None,
 ) -> Staff:
     """The operator's command: an active member with a password (a refused
     password raises PasswordRejected, as for create-staff)."""
-    found = organisations.organisation_named(session, organisation, kind)
+    found = organisations.organisation_named(session, organisation, kind, centre_id=centre_id)
     member = organisations.create_member(
         session, email=email, name=name, organisation=found, password=password
     )

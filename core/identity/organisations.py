@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from core.identity import passwords
 from core.identity import staff as staff_rules
 from core.model import PartnerOrganisation, Role, Staff
-from core.network.centres import current_centre
+from core.network.centres import default_centre
 from core.rules import RuleError
 
 # The kinds of partner a case file knows (core.casework.partners uses them too).
@@ -35,18 +35,19 @@ def is_partner(account: Staff) -> bool:
     return account.role == Role.PARTNER
 
 
-def organisations(session: Session) -> list[PartnerOrganisation]:
-    centre = current_centre(session)
+def organisations(session: Session, centre_id: int) -> list[PartnerOrganisation]:
     return list(
         session.scalars(
             select(PartnerOrganisation)
-            .where(PartnerOrganisation.centre_id == centre.id)
+            .where(PartnerOrganisation.centre_id == centre_id)
             .order_by(PartnerOrganisation.name, PartnerOrganisation.id)
         )
     )
 
 
-def organisation_named(session: Session, name: str, kind: str | None = None) -> PartnerOrganisation:
+def organisation_named(
+    session: Session, name: str, kind: str | None = None, *, centre_id: int | None = None
+) -> PartnerOrganisation:
     """The centre's organisation of this name; made (with `kind`, "other" when
     none is given) the first time it is named; refused when `kind` differs
     from a known one's. The name is compared as typed, spaces tidied."""
@@ -57,14 +58,15 @@ def organisation_named(session: Session, name: str, kind: str | None = None) -> 
         raise RuleError("organisation", "too_long")
     if kind is not None and kind not in KINDS:
         raise RuleError("kind", "missing")
-    centre = current_centre(session)
+    if centre_id is None:  # the operator's command on a one-centre installation
+        centre_id = default_centre(session).id
     found = session.scalar(
         select(PartnerOrganisation).where(
-            PartnerOrganisation.centre_id == centre.id, PartnerOrganisation.name == clean
+            PartnerOrganisation.centre_id == centre_id, PartnerOrganisation.name == clean
         )
     )
     if found is None:
-        found = PartnerOrganisation(centre_id=centre.id, kind=kind or "other", name=clean)
+        found = PartnerOrganisation(centre_id=centre_id, kind=kind or "other", name=clean)
         session.add(found)
         session.flush()
     elif kind is not None and kind != found.kind:
@@ -77,8 +79,14 @@ def organisation_named(session: Session, name: str, kind: str | None = None) -> 
 def _member(
     session: Session, *, email: str, name: str, organisation: PartnerOrganisation, password_hash
 ) -> Staff:
+    # A member is at home in the centre of their organisation.
     member = staff_rules.new_account(
-        session, email=email, name=name, role=Role.PARTNER, password_hash=password_hash
+        session,
+        email=email,
+        name=name,
+        role=Role.PARTNER,
+        password_hash=password_hash,
+        centre_id=organisation.centre_id,
     )
     member.organisation_id = organisation.id
     session.flush()
@@ -106,15 +114,15 @@ def invite_member(
     return _member(session, email=email, name=name, organisation=organisation, password_hash="")
 
 
-def active_members(session: Session) -> list[Staff]:
-    """Who can be linked to a case file's partner: active members, by organisation."""
-    centre = current_centre(session)
+def active_members(session: Session, centre_id: int) -> list[Staff]:
+    """Who can be linked to a case file's partner: the centre's active members,
+    by organisation."""
     return list(
         session.scalars(
             select(Staff)
             .join(PartnerOrganisation, PartnerOrganisation.id == Staff.organisation_id)
             .where(
-                Staff.centre_id == centre.id,
+                Staff.centre_id == centre_id,
                 Staff.role == Role.PARTNER,
                 Staff.is_active.is_(True),
             )

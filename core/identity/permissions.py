@@ -31,6 +31,10 @@ class Permission(StrEnum):
     # The partner face: a member's own case files, which ones decided per file
     # (core.casework.partner_access.access_to).
     PARTNER_WORK = "partner_work"
+    # The network's figures, all centres side by side (/staff/network).
+    VIEW_NETWORK = "view_network"
+    # Send a request or a case file to another centre, accept one sent here.
+    TRANSFER = "transfer"
 
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
@@ -56,6 +60,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.VIEW_STATS,
             Permission.VIEW_AUDIT,
             Permission.INVITE_PARTNERS,
+            Permission.TRANSFER,
         }
     ),
     # Admins manage accounts and settings, not the content of requests.
@@ -64,6 +69,8 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     ),
     # Partner members work only in the partner face, never in the back office.
     Role.PARTNER: frozenset({Permission.PARTNER_WORK}),
+    # The network's figures and nothing of any centre's content.
+    Role.NETWORK: frozenset({Permission.VIEW_NETWORK}),
 }
 
 

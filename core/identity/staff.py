@@ -12,8 +12,8 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from core.identity import passwords, throttle
-from core.model import Role, Staff, StaffSession
-from core.network.centres import current_centre
+from core.model import Role, Staff, StaffCentre, StaffSession
+from core.network.centres import default_centre, is_member
 from core.rules import RuleError
 
 
@@ -42,26 +42,49 @@ def names_of(session: Session, ids: Iterable[int | None]) -> dict[int, str]:
     return {staff_id: name for staff_id, name in rows}
 
 
-def assignable(session: Session) -> list[Staff]:
-    """Who a request can be given to: active accounts that see requests, by name."""
+def of_centre(centre_id: int):
+    """SQL: the staff who work for this centre (home centre or a membership)."""
+    others = select(StaffCentre.staff_id).where(StaffCentre.centre_id == centre_id)
+    return (Staff.centre_id == centre_id) | Staff.id.in_(others)
+
+
+def assignable(session: Session, centre_id: int) -> list[Staff]:
+    """Who a request of this centre can be given to: its active accounts that
+    see requests, by name."""
     return list(
         session.scalars(
             select(Staff)
             .where(
-                Staff.is_active.is_(True), Staff.role.in_((Role.COORDINATOR, Role.CASE_DIRECTOR))
+                Staff.is_active.is_(True),
+                Staff.role.in_((Role.COORDINATOR, Role.CASE_DIRECTOR)),
+                of_centre(centre_id),
             )
             .order_by(Staff.name, Staff.id)
         )
     )
 
 
-def new_account(session: Session, *, email: str, name: str, role: str, password_hash: str) -> Staff:
-    """A team member's or a partner member's account (core.identity.organisations)."""
+def works_for(session: Session, staff: Staff, centre_id: int) -> bool:
+    return is_member(session, staff, centre_id)
+
+
+def new_account(
+    session: Session,
+    *,
+    email: str,
+    name: str,
+    role: str,
+    password_hash: str,
+    centre_id: int | None = None,
+) -> Staff:
+    """A team member's or a partner member's account (core.identity.organisations),
+    at home in `centre_id` (None: the default centre, the only one of most
+    installations)."""
     role = Role(role)  # ValueError on an unknown role
     if find_by_email(session, email) is not None:
         raise StaffExists
     staff = Staff(
-        centre_id=current_centre(session).id,
+        centre_id=centre_id if centre_id is not None else default_centre(session).id,
         email=normalise_email(email),
         name=name.strip(),
         role=role,
@@ -84,17 +107,39 @@ def _team_role(role: str) -> Role:
     return Role(role)
 
 
-def create_staff(session: Session, *, email: str, name: str, role: str, password: str) -> Staff:
+def create_staff(
+    session: Session,
+    *,
+    email: str,
+    name: str,
+    role: str,
+    password: str,
+    centre_id: int | None = None,
+) -> Staff:
     _team_role(role)
     passwords.check_policy(password, email=email, name=name)
     return new_account(
-        session, email=email, name=name, role=role, password_hash=passwords.hash_password(password)
+        session,
+        email=email,
+        name=name,
+        role=role,
+        password_hash=passwords.hash_password(password),
+        centre_id=centre_id,
     )
 
 
-def invite_staff(session: Session, *, email: str, name: str, role: str) -> Staff:
+def invite_staff(
+    session: Session, *, email: str, name: str, role: str, centre_id: int | None = None
+) -> Staff:
     """An account without a password, inactive until the invitation is accepted."""
-    return new_account(session, email=email, name=name, role=_team_role(role), password_hash="")
+    return new_account(
+        session,
+        email=email,
+        name=name,
+        role=_team_role(role),
+        password_hash="",
+        centre_id=centre_id,
+    )
 
 
 def is_invited(staff: Staff) -> bool:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import secrets
 from collections.abc import Mapping
 from pathlib import Path
@@ -40,6 +41,10 @@ DEFAULT_FEEDBACK_RETENTION_MONTHS = 60
 # Counts below this are suppressed in figures that leave the coordinator's screen.
 DEFAULT_SMALL_COUNT_THRESHOLD = 5
 MIN_AUDIT_KEY_LENGTH = 32
+# A centre's own data keys: FJC_DATA_KEYS_LEUVEN, FJC_DATA_KEYS_SINT_NIKLAAS.
+CENTRE_KEYS_PREFIX = "FJC_DATA_KEYS_"
+# The form of a centre's slug (core.network.centres checks the centre file).
+_CENTRE_SLUG = re.compile(r"^[a-z][a-z0-9-]{0,39}$")
 
 
 class ConfigError(Exception):
@@ -146,16 +151,43 @@ def _development_secrets(instance_dir: Path) -> dict[str, Any]:
     return generated
 
 
-def _check_data_keys(keys: list[str]) -> None:
+def _check_data_keys(keys: list[str], name: str = "FJC_DATA_KEYS") -> None:
     for key in keys:
         try:
             Fernet(key.encode("ascii"))
-        except (ValueError, UnicodeEncodeError):
+        except (ValueError, UnicodeEncodeError, AttributeError):
             raise ConfigError(
-                "FJC_DATA_KEYS holds a value that is not a Fernet key "
+                f"{name} holds a value that is not a Fernet key "
                 "(make one with: python -c 'from cryptography.fernet import Fernet; "
                 "print(Fernet.generate_key().decode())')"
             ) from None
+
+
+def centre_keys_variable(slug: str) -> str:
+    """FJC_DATA_KEYS_<SLUG>: the slug upper-cased, "-" written as "_"."""
+    return CENTRE_KEYS_PREFIX + slug.upper().replace("-", "_")
+
+
+def _centre_data_keys(env: Mapping[str, str]) -> dict[str, list[str]]:
+    """{slug: keys} of every FJC_DATA_KEYS_<SLUG> set. Read for any slug, not
+    only the centres in the centre file: a centre that left the file still
+    needs its keys to be exported (ADR 0033). Slugs never hold "_", so the
+    name gives the slug back."""
+    found: dict[str, list[str]] = {}
+    for name in sorted(env):
+        if not name.startswith(CENTRE_KEYS_PREFIX):
+            continue
+        slug = name[len(CENTRE_KEYS_PREFIX) :].lower().replace("_", "-")
+        if not _CENTRE_SLUG.match(slug) or centre_keys_variable(slug) != name:
+            raise ConfigError(
+                f"{name} names no centre slug (write FJC_DATA_KEYS_<SLUG>, "
+                "for example FJC_DATA_KEYS_SINT_NIKLAAS for sint-niklaas)"
+            )
+        keys = _split(env[name])
+        if not keys:
+            raise ConfigError(f"{name} is empty; unset it to use FJC_DATA_KEYS for that centre")
+        found[slug] = keys
+    return found
 
 
 def load_config(
@@ -171,6 +203,9 @@ def load_config(
 
     secret_key = overrides.pop("SECRET_KEY", None) or env.get("FJC_SECRET_KEY") or None
     data_keys = overrides.pop("FJC_DATA_KEYS", None) or _split(env.get("FJC_DATA_KEYS", ""))
+    centre_data_keys = overrides.pop("FJC_CENTRE_DATA_KEYS", None)
+    if centre_data_keys is None:
+        centre_data_keys = _centre_data_keys(env)
     index_key = overrides.pop("FJC_INDEX_KEY", None) or env.get("FJC_INDEX_KEY") or None
     database_url = overrides.pop("FJC_DATABASE_URL", None) or env.get("FJC_DATABASE_URL") or None
     audit_keys = overrides.pop("FJC_AUDIT_KEY", None) or _split(env.get("FJC_AUDIT_KEY", ""))
@@ -228,6 +263,9 @@ def load_config(
         "FJC_ENV": fjc_env,
         "SECRET_KEY": secret_key,
         "FJC_DATA_KEYS": data_keys,
+        # {slug: keys, newest first} of the centres with data keys of their own
+        # (FJC_DATA_KEYS_<SLUG>); every other centre uses FJC_DATA_KEYS.
+        "FJC_CENTRE_DATA_KEYS": {slug: list(keys) for slug, keys in centre_data_keys.items()},
         # Required in production (above). In development and tests, without its
         # own key the lookup key is derived from the secret key (core.infra.crypto).
         "FJC_INDEX_KEY": index_key,
@@ -296,6 +334,8 @@ def load_config(
     if not config["FJC_DATA_KEYS"]:
         raise ConfigError("at least one data key is needed (FJC_DATA_KEYS)")
     _check_data_keys(list(config["FJC_DATA_KEYS"]))
+    for slug, keys in config["FJC_CENTRE_DATA_KEYS"].items():
+        _check_data_keys(list(keys), centre_keys_variable(slug))
     if "nl" not in config["FJC_LANGUAGES"]:
         raise ConfigError("FJC_LANGUAGES must include nl, the default language")
     # A code without a catalogue would show English under another language's name.

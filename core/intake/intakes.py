@@ -10,10 +10,10 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from core.infra.blind_index import email_index, phone_index
-from core.infra.crypto import keyring
+from core.infra.crypto import encrypting_for, keyring
 from core.intake import priority, return_codes
 from core.model import Intake, IntakeKind, IntakeStatus, Referral
-from core.network.centres import current_centre
+from core.network.centres import centre_for
 
 SUBMISSION_PURPOSE = "submission"
 
@@ -163,8 +163,10 @@ def submit(session: Session, data: Submission) -> tuple[Intake, str]:
     ):
         raise AlreadySubmitted
     code = return_codes.generate()
+    # Her municipality's centre (for a referral: the client's), else the default one.
+    centre = centre_for(session, data.municipality_id)
     intake = Intake(
-        centre_id=current_centre(session).id,
+        centre_id=centre.id,
         kind=data.kind,
         status=IntakeStatus.NEW,
         language=data.language,
@@ -182,7 +184,9 @@ def submit(session: Session, data: Submission) -> tuple[Intake, str]:
     intake.priority = priority.static_priority(intake)
     session.add(intake)
     try:
-        session.flush()
+        # Under the keys of the centre it went to (FJC_DATA_KEYS_<SLUG>).
+        with encrypting_for(centre.slug):
+            session.flush()
     except IntegrityError:
         # A concurrent copy of the same form won the race; 10^16 codes make a
         # return-code collision far less likely than that.

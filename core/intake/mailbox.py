@@ -14,6 +14,7 @@ from core.infra import clock
 from core.intake import priority, return_codes
 from core.intake.triage import set_status
 from core.model import Intake, IntakeStatus, Message, MessageDirection, Staff
+from core.network.centre_keys import encrypting_for_centre
 
 MESSAGE_MAX = 4000
 
@@ -56,11 +57,14 @@ def requester_status(intake: Intake) -> RequesterStatus:
 
 def add_requester_message(session: Session, intake: Intake, body: str) -> Message:
     """More information from the requester: always on the same request."""
-    message = Message(intake=intake, direction=MessageDirection.FROM_REQUESTER, body=body)
-    session.add(message)
-    # An unread message raises the request in the queue until someone reads it.
-    intake.priority = priority.static_priority(intake, unread_messages=True)
-    session.flush()
+    # The portal has no centre of its own: the request's centre's keys (for
+    # the whole block: reading the messages below flushes the new one).
+    with encrypting_for_centre(session, intake.centre_id):
+        message = Message(intake=intake, direction=MessageDirection.FROM_REQUESTER, body=body)
+        session.add(message)
+        # An unread message raises the request in the queue until someone reads it.
+        intake.priority = priority.static_priority(intake, unread_messages=True)
+        session.flush()
     return message
 
 

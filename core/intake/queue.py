@@ -64,7 +64,9 @@ class QueuePage:
         return self.page * PAGE_SIZE < self.total
 
 
-def _filtered(query, filters: QueueFilters, staff_id: int):
+def _filtered(query, filters: QueueFilters, staff_id: int, centre_id: int):
+    # The centre first: the queue's indexes lead with it.
+    query = query.where(Intake.centre_id == centre_id)
     if filters.status == "all":
         query = query.where(Intake.status != IntakeStatus.ERASED)
     elif filters.status:
@@ -89,15 +91,16 @@ def load(
     filters: QueueFilters,
     *,
     staff_id: int,
+    centre_id: int,
     now: datetime,
     target: timedelta,
     hidden: Select | None = None,
 ) -> QueuePage:
-    """One page of the queue; `hidden` selects ids of requests this member
-    may not see (those in case files they cannot open)."""
+    """One page of one centre's queue; `hidden` selects ids of requests this
+    member may not see (those in case files they cannot open)."""
     score = (Intake.priority + priority.waiting_points_sql(now, target)).label("score")
-    query = _filtered(select(Intake), filters, staff_id)
-    counted = _filtered(select(func.count(Intake.id)), filters, staff_id)
+    query = _filtered(select(Intake), filters, staff_id, centre_id)
+    counted = _filtered(select(func.count(Intake.id)), filters, staff_id, centre_id)
     if hidden is not None:
         query = query.where(Intake.id.not_in(hidden))
         counted = counted.where(Intake.id.not_in(hidden))

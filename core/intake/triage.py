@@ -41,6 +41,7 @@ from core.model import (
     TriageDecision,
     TriageOutcome,
 )
+from core.network.centres import is_member
 from core.rules import WHOLE, RuleError
 
 # Who may be given a request: the roles that read requests.
@@ -149,6 +150,9 @@ def assign(session: Session, intake: Intake, to: Staff | None, by: Staff) -> Non
         raise RuleError("staff_id", "inactive")
     if to is not None and to.role not in ASSIGNABLE_ROLES:
         # An administrator manages accounts and may not read requests.
+        raise RuleError("staff_id", "not_assignable")
+    if to is not None and not is_member(session, to, intake.centre_id):
+        # Someone of another centre of the network may not hold its requests.
         raise RuleError("staff_id", "not_assignable")
     intake.assigned_to_id = to.id if to else None
     intake.claimed_at = clock.now() if to else None
@@ -311,9 +315,11 @@ def mark_read(session: Session, message: Message, read: bool, staff: Staff) -> N
 
 
 def matches(session: Session, intake: Intake, hidden: Select | None = None) -> list[Intake]:
-    """Other requests with the same phone number or e-mail address, compared
-    through their blind indexes (never the plain values); `hidden` selects ids
-    the reader may not see (core.casework.cases.hidden_intakes)."""
+    """Other requests of the same centre with the same phone number or e-mail
+    address, compared through their blind indexes (never the plain values);
+    `hidden` selects ids the reader may not see (core.casework.cases.hidden_intakes).
+    Another centre's requests are never shown here, only that one is known
+    there (core.network.known_elsewhere)."""
     conditions = []
     if intake.phone_index:
         conditions.append(Intake.phone_index == intake.phone_index)
@@ -323,7 +329,12 @@ def matches(session: Session, intake: Intake, hidden: Select | None = None) -> l
         return []
     query = (
         select(Intake)
-        .where(or_(*conditions), Intake.id != intake.id, Intake.status != IntakeStatus.ERASED)
+        .where(
+            Intake.centre_id == intake.centre_id,
+            or_(*conditions),
+            Intake.id != intake.id,
+            Intake.status != IntakeStatus.ERASED,
+        )
         .order_by(Intake.created_at.desc())
     )
     if hidden is not None:

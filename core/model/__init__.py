@@ -1,6 +1,6 @@
 """The data model (SQLAlchemy 2, typed). Personal data and free text use
-EncryptedText; every row that belongs to a centre carries centre_id, so several
-centres can share one installation later without a data migration.
+EncryptedText; every row that belongs to a centre carries centre_id (or belongs
+to a row that does), so the centres of a network share one installation.
 
 One module per aggregate; everything is importable from `core.model`."""
 
@@ -61,7 +61,10 @@ from core.model.mailbox import (  # noqa: F401
 )
 from core.model.network import (  # noqa: F401
     Centre,
+    CentreTransfer,
     Municipality,
+    StaffCentre,
+    TransferStatus,
 )
 from core.model.system import (  # noqa: F401
     HealthWrite,
@@ -74,7 +77,10 @@ __all__ = [
     "UTCDateTime",
     "Base",
     "Centre",
+    "CentreTransfer",
     "Municipality",
+    "StaffCentre",
+    "TransferStatus",
     "Role",
     "Staff",
     "StaffSession",

@@ -31,10 +31,15 @@ class Case(Base):
     """The joint case file ("gezamenlijk dossier") that partners work from."""
 
     __tablename__ = "cases"
-    __table_args__ = (UniqueConstraint("centre_id", "year", "sequence"),)
+    __table_args__ = (
+        UniqueConstraint("centre_id", "year", "sequence"),
+        # One centre's list, open files first and newest first, read in index
+        # order (core.casework.cases.case_page); its open files (overdue actions).
+        Index("ix_cases_centre_id_status_opened_at", "centre_id", "status", "opened_at", "id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    centre_id: Mapped[int] = mapped_column(ForeignKey("centres.id"), index=True)
+    centre_id: Mapped[int] = mapped_column(ForeignKey("centres.id"))
     year: Mapped[int] = mapped_column(Integer)
     sequence: Mapped[int] = mapped_column(Integer)
     # "2026-0042": the number people say on the phone and in meetings.
@@ -176,6 +181,9 @@ class CasePartner(Base):
     # The partner organisation whose members work on the file for this partner:
     # set when the first member is let in; only its members may be linked.
     organisation_id: Mapped[int | None] = mapped_column(ForeignKey("partner_organisations.id"))
+    # Set when the file came from another centre: the partner's basis was given
+    # there, so the receiving centre reviews it before anyone relies on it.
+    transfer_review: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
 
 class CasePartnerMember(Base):
@@ -269,10 +277,18 @@ class CaseAction(Base):
     __tablename__ = "case_actions"
     # "Overdue" is status open or in progress with a due date before today: the
     # home page and the figures ask it of every action, so one index serves both.
-    __table_args__ = (Index("ix_case_actions_status_due_on", "status", "due_on"),)
+    # One centre's overdue actions: from its open files to their due actions,
+    # counted and ranked (whose first) from the index alone, without reading
+    # the actions themselves.
+    __table_args__ = (
+        Index("ix_case_actions_status_due_on", "status", "due_on"),
+        Index(
+            "ix_case_actions_case_overdue", "case_id", "status", "due_on", "owner_staff_id", "id"
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"))
     title: Mapped[str] = mapped_column(EncryptedText)
     owner_staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"), index=True)
     owner_partner_id: Mapped[int | None] = mapped_column(ForeignKey("case_partners.id"))

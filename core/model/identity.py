@@ -29,6 +29,9 @@ class Role(StrEnum):
     # A member of a partner organisation (police, CAW, school, ...): signs in
     # at /partner and sees only the case files its organisation works on.
     PARTNER = "partner"
+    # Sees the figures of every centre side by side (/staff/network), never a
+    # request, a case file or a name.
+    NETWORK = "network"
 
 
 class PartnerOrganisation(Base):

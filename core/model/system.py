@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import String
+from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from core.infra.crypto import EncryptedText
@@ -24,6 +24,9 @@ class KeyCanary(Base):
     sealed: Mapped[str] = mapped_column(EncryptedText)
     index_digest: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # A centre with data keys of its own (FJC_DATA_KEYS_<SLUG>) has canaries
+    # of its own, under its keys; None: the installation's (FJC_DATA_KEYS).
+    centre_id: Mapped[int | None] = mapped_column(ForeignKey("centres.id"))
 
 
 class HealthWrite(Base):

@@ -1,5 +1,9 @@
 """The centre's figures for a period: counted from codes and timestamps only.
 
+Every count is of one centre (`centre_id`): requests by their centre, case
+files by theirs, and what hangs off them (attempts, actions, children's
+words and plans) through the request or the file it belongs to.
+
 Nothing here reads a name, a story or a message, so the figures stay right
 after retention has erased old requests: an erased row keeps its door,
 language, municipality, children answer and times (core.governance.retention).
@@ -15,7 +19,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
 from typing import Any, cast
@@ -26,10 +30,10 @@ from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement, UnaryExpression
 from sqlalchemy.sql.operators import custom_op
 
+from core.casework.actions import count_overdue
 from core.casework.cases import CLOSURE_REASONS
 from core.model import (
     Case,
-    CaseAction,
     CasePerson,
     CaseStatus,
     ChildVoice,
@@ -49,7 +53,6 @@ COUNT = "count"
 MAX_MONTHS = 60
 DEFAULT_MONTHS = 13  # the last 12 full months plus the current one
 NOT_GIVEN = "not_given"
-OVERDUE_STATUSES = ("open", "in_progress")
 CASE_TRACKS = ("track_2", "track_3")
 LANGUAGE_ORDER = ("nl", "fr", "de", "en", "ar", "tr", "pl", "ro", "bg", "uk", "ru", "fa")
 CHILDREN_ANSWERS = ("yes", "no", "unknown", NOT_GIVEN)
@@ -392,7 +395,7 @@ class Figures:
 # --- Queries -------------------------------------------------------------------
 
 
-def _month_of(column, period: Period, zone: ZoneInfo):
+def month_of(column, period: Period, zone: ZoneInfo):
     """SQL: the centre month ("2026-03") of a UTC timestamp inside the period."""
     return case(
         *[(column < month.plus(1).starts_at(zone), month.key) for month in period.months],
@@ -400,7 +403,7 @@ def _month_of(column, period: Period, zone: ZoneInfo):
     )
 
 
-def _seconds_between(session: Session, start, end):
+def seconds_between(session: Session, start, end):
     """SQL: whole seconds from `start` to `end` (both timestamp columns)."""
     if session.get_bind().dialect.name == "sqlite":
         return func.round((func.julianday(end) - func.julianday(start)) * 86400)
@@ -418,20 +421,22 @@ def _ordered(found: Iterable[str], known: Iterable[str]) -> list[str]:
     return known + sorted(code for code in found if code not in known)
 
 
-def _created_in(session: Session, period: Period, zone: ZoneInfo):
-    """SQL: the request was made in the period.
+def created_in(session: Session, period: Period, zone: ZoneInfo, centre_ids: Collection[int]):
+    """SQL: the request was made at one of the centres in the period.
 
-    On SQLite the comparison goes through a unary plus, which keeps the
-    planner off the created_at index: a period of months covers most rows,
-    and one pass over the table is several times faster than an index
-    lookup per row (measured in bench/stats_time.py). PostgreSQL chooses well
-    by itself.
+    On SQLite the comparisons go through a unary plus, which keeps the
+    planner off the created_at and centre_id indexes: a period of months
+    covers most of a centre's rows, and one pass over the table is several
+    times faster than an index lookup per row (measured in
+    bench/stats_time.py). PostgreSQL chooses well by itself.
     """
     start, end = period.bounds(zone)
     column: ColumnElement = Intake.created_at.expression
+    centre: ColumnElement = Intake.centre_id.expression
     if session.get_bind().dialect.name == "sqlite":
         column = UnaryExpression(column, operator=custom_op("+"), type_=UTCDateTime())
-    return and_(column >= start, column < end)
+        centre = UnaryExpression(centre, operator=custom_op("+"), type_=centre.type)
+    return and_(centre.in_(list(centre_ids)), column >= start, column < end)
 
 
 def _counts_by(session: Session, condition, column) -> Counter:
@@ -439,14 +444,14 @@ def _counts_by(session: Session, condition, column) -> Counter:
     return Counter(dict(session.execute(query).all()))
 
 
-def _request_tables(session: Session, period: Period, zone: ZoneInfo) -> dict:
+def _request_tables(session: Session, period: Period, zone: ZoneInfo, centre_id: int) -> dict:
     """Requests by month and door, by municipality, language and children answer.
 
     One GROUP BY per breakdown: grouping by all of them at once makes SQLite
     sort every row by five keys, which is slower than four short passes.
     """
-    in_period = _created_in(session, period, zone)
-    month = _month_of(Intake.created_at, period, zone).label("month")
+    in_period = created_in(session, period, zone, [centre_id])
+    month = month_of(Intake.created_at, period, zone).label("month")
     kinds = [kind.value for kind in IntakeKind]
     per_door = [func.sum(case((Intake.kind == kind, 1), else_=0)) for kind in kinds]
     by_month = {
@@ -493,12 +498,15 @@ def _request_tables(session: Session, period: Period, zone: ZoneInfo) -> dict:
     }
 
 
-def _waiting_times(session: Session, period: Period, zone: ZoneInfo, until) -> list:
-    """How long the requests of the period waited for `until`, to the minute."""
-    minutes = func.round(_seconds_between(session, Intake.created_at, until) / 60).label("m")
+def waiting_times(
+    session: Session, period: Period, zone: ZoneInfo, until, *, centre_id: int
+) -> list[tuple[int, int]]:
+    """How long the centre's requests of the period waited for `until`, to the
+    minute: a histogram of (seconds, how many)."""
+    minutes = func.round(seconds_between(session, Intake.created_at, until) / 60).label("m")
     query = (
         select(minutes, func.count())
-        .where(_created_in(session, period, zone), until.is_not(None))
+        .where(created_in(session, period, zone, [centre_id]), until.is_not(None))
         .group_by(minutes)
         .order_by(minutes)
     )
@@ -511,33 +519,35 @@ def compute(
     *,
     zone: ZoneInfo,
     today: date,
+    centre_id: int,
     first_contact_target: timedelta,
     decision_target: timedelta,
 ) -> Figures:
-    """Every figure of the page, exact. Counting happens in SQL with GROUP BY."""
+    """Every figure of the centre's page, exact. Counting happens in SQL with GROUP BY."""
     return Figures(
         period=period,
         today=today,
-        **_request_tables(session, period, zone),
+        **_request_tables(session, period, zone, centre_id),
         first_contact=Durations(
-            _waiting_times(session, period, zone, Intake.first_contact_at),
+            waiting_times(session, period, zone, Intake.first_contact_at, centre_id=centre_id),
             int(first_contact_target.total_seconds()),
         ),
         decision=Durations(
-            _waiting_times(session, period, zone, Intake.decided_at),
+            waiting_times(session, period, zone, Intake.decided_at, centre_id=centre_id),
             int(decision_target.total_seconds()),
         ),
-        **_case_tables(session, period, zone),
-        children_own=_children_own(session, period, zone),
-        overdue_actions=_single("overdue", _overdue_actions(session, today)),
-        contact_attempts=_contact_attempts(session, period, zone),
+        **_case_tables(session, period, zone, centre_id),
+        children_own=_children_own(session, period, zone, centre_id),
+        # The same rule as the home page's overdue actions (core.casework.actions).
+        overdue_actions=_single("overdue", count_overdue(session, today, centre_id=centre_id)),
+        contact_attempts=_contact_attempts(session, period, zone, centre_id),
     )
 
 
 CHILDREN_OWN_COLUMNS = ("heard", "own_plan")
 
 
-def _children_own(session: Session, period: Period, zone: ZoneInfo) -> Table:
+def _children_own(session: Session, period: Period, zone: ZoneInfo, centre_id: int) -> Table:
     """Children whose own words were first written down in each month (by the
     day they were heard), and children whose own safety plan was first saved
     in each month. Each child counts once, in the month of the first time.
@@ -548,6 +558,8 @@ def _children_own(session: Session, period: Period, zone: ZoneInfo) -> Table:
     months = period.months
     first_heard = (
         select(ChildVoice.person_id, func.min(ChildVoice.heard_on).label("first"))
+        .join(Case, Case.id == ChildVoice.case_id)
+        .where(Case.centre_id == centre_id)
         .group_by(ChildVoice.person_id)
         .subquery()
     )
@@ -568,12 +580,13 @@ def _children_own(session: Session, period: Period, zone: ZoneInfo) -> Table:
     first_plan = (
         select(SafetyPlan.person_id, func.min(SafetyPlan.created_at).label("first"))
         .join(CasePerson, CasePerson.id == SafetyPlan.person_id)
-        .where(CasePerson.role == "child")
+        .join(Case, Case.id == SafetyPlan.case_id)
+        .where(CasePerson.role == "child", Case.centre_id == centre_id)
         .group_by(SafetyPlan.person_id)
         .subquery()
     )
     start, end = period.bounds(zone)
-    plan_month = _month_of(first_plan.c.first, period, zone)
+    plan_month = month_of(first_plan.c.first, period, zone)
     for month_key, count in session.execute(
         select(plan_month, func.count())
         .where(first_plan.c.first >= start, first_plan.c.first < end)
@@ -586,7 +599,7 @@ def _children_own(session: Session, period: Period, zone: ZoneInfo) -> Table:
 ATTEMPT_ROWS = ("within_rules", "outside_rules")
 
 
-def _contact_attempts(session: Session, period: Period, zone: ZoneInfo) -> Table:
+def _contact_attempts(session: Session, period: Period, zone: ZoneInfo, centre_id: int) -> Table:
     """Attempts made in the period, and how many broke the person's rules
     (outside her safe times or a way she did not allow): the centre sees how
     often that happens without reading a single request."""
@@ -597,34 +610,43 @@ def _contact_attempts(session: Session, period: Period, zone: ZoneInfo) -> Table
         (name, COUNT): count
         for name, count in session.execute(
             select(row, func.count())
-            .where(ContactAttempt.created_at >= start, ContactAttempt.created_at < end)
+            .join(Intake, Intake.id == ContactAttempt.intake_id)
+            .where(
+                Intake.centre_id == centre_id,
+                ContactAttempt.created_at >= start,
+                ContactAttempt.created_at < end,
+            )
             .group_by(row)
         )
     }
     return Table(list(ATTEMPT_ROWS), [COUNT], counts)
 
 
+def opened_in(period: Period, zone: ZoneInfo, *, centre_id: int):
+    """SQL: the centre's case file was opened in the period."""
+    start, end = period.bounds(zone)
+    return and_(Case.centre_id == centre_id, Case.opened_at >= start, Case.opened_at < end)
+
+
+def closed_in(period: Period, zone: ZoneInfo, *, centre_id: int):
+    """SQL: the centre's case file was closed in the period (and is still closed)."""
+    start, end = period.bounds(zone)
+    return and_(
+        Case.centre_id == centre_id,
+        Case.status == CaseStatus.CLOSED,
+        Case.closed_at >= start,
+        Case.closed_at < end,
+    )
+
+
 def _single(row: str, count: int) -> Table:
     return Table([row], [COUNT], {(row, COUNT): count}, column_totals=False)
 
 
-def _overdue_actions(session: Session, today: date) -> int:
-    """Open or started actions whose date is before today in the centre's zone."""
-    query = (
-        select(func.count())
-        .select_from(CaseAction)
-        .where(CaseAction.status.in_(OVERDUE_STATUSES), CaseAction.due_on < today)
-    )
-    return session.scalar(query) or 0
-
-
-def _case_tables(session: Session, period: Period, zone: ZoneInfo) -> dict:
+def _case_tables(session: Session, period: Period, zone: ZoneInfo, centre_id: int) -> dict:
     """Case files opened and closed per track, closure reasons, children, caseload."""
-    start, end = period.bounds(zone)
-    opened_in_period = and_(Case.opened_at >= start, Case.opened_at < end)
-    closed_in_period = and_(
-        Case.status == CaseStatus.CLOSED, Case.closed_at >= start, Case.closed_at < end
-    )
+    opened_in_period = opened_in(period, zone, centre_id=centre_id)
+    closed_in_period = closed_in(period, zone, centre_id=centre_id)
     counts: dict[tuple[str, str], int] = {}
     for column, condition in (("opened", opened_in_period), ("closed", closed_in_period)):
         query = select(Case.track, func.count()).where(condition).group_by(Case.track)
@@ -648,7 +670,7 @@ def _case_tables(session: Session, period: Period, zone: ZoneInfo) -> dict:
     # The caseload is today's, whatever the period: open files per case director.
     caseload_query = (
         select(Case.director_id, func.count())
-        .where(Case.status == CaseStatus.OPEN)
+        .where(Case.centre_id == centre_id, Case.status == CaseStatus.OPEN)
         .group_by(Case.director_id)
     )
     by_director = {

@@ -57,12 +57,14 @@ class VoiceFigures:
         return replace(self, tables=tables, texts=self.texts if keep_texts else None)
 
 
-def compute(session: Session, period: Period, *, with_texts: bool = False) -> VoiceFigures:
-    """The answers per quarter; the free texts only when asked for (they are
-    decrypted, and only a coordinator's page shows them)."""
+def compute(
+    session: Session, period: Period, *, centre_id: int, with_texts: bool = False
+) -> VoiceFigures:
+    """The centre's answers per quarter; the free texts only when asked for
+    (they are decrypted, and only a coordinator's page shows them)."""
     months = [month.key for month in period.months]
     columns = quarters(period)
-    in_period = Feedback.month.in_(months)
+    in_period = and_(Feedback.centre_id == centre_id, Feedback.month.in_(months))
     tables: dict[str, Table] = {}
     for question, offered in QUESTIONS.items():
         column = getattr(Feedback, question)

@@ -14,13 +14,15 @@ from tests.pages import form_values
 from web.accounts.permissions import declared_permission
 from web.db import db
 
-ROLES = ("case_director", "coordinator", "admin")
+ROLES = ("case_director", "coordinator", "admin", "network")
 PUBLIC = "public"
 EVERYONE = frozenset(ROLES)
 TEAM = frozenset({"case_director", "coordinator"})
 ADMIN = frozenset({"admin"})
 AUDIT = frozenset({"admin", "coordinator"})
 COORDINATOR = frozenset({"coordinator"})
+# The network's figures, and nothing of any centre's requests or case files.
+NETWORK = frozenset({"network"})
 
 MATRIX = {
     ("GET", "/staff/login"): PUBLIC,
@@ -78,7 +80,20 @@ MATRIX = {
     ("POST", "/staff/partners/invite"): AUDIT,
     ("GET", "/staff/stats"): TEAM,
     ("GET", "/staff/stats.csv"): TEAM,
+    ("GET", "/staff/network"): NETWORK,
+    ("GET", "/staff/network.csv"): NETWORK,
+    # Transfers between centres (backoffice/views/transfers.py).
+    ("POST", "/staff/intakes/<int:intake_id>/transfer"): COORDINATOR,
+    ("POST", "/staff/intakes/<int:intake_id>/ask-transfer"): COORDINATOR,
+    ("POST", "/staff/cases/<int:case_id>/transfer"): COORDINATOR,
+    ("POST", "/staff/cases/<int:case_id>/partners/<int:partner_id>/reviewed"): TEAM,
+    ("GET", "/staff/transfers"): COORDINATOR,
+    ("POST", "/staff/transfers/<int:transfer_id>/accept"): COORDINATOR,
+    ("POST", "/staff/transfers/<int:transfer_id>/decline"): COORDINATOR,
+    ("POST", "/staff/transfers/<int:transfer_id>/send"): COORDINATOR,
     ("GET", "/staff/account"): EVERYONE,
+    # Working for another of one's centres (a member of several).
+    ("POST", "/staff/centre"): EVERYONE,
     ("GET", "/staff/account/two-step"): EVERYONE,
     ("POST", "/staff/account/two-step"): EVERYONE,
     ("POST", "/staff/account/recovery-codes"): EVERYONE,
@@ -170,6 +185,7 @@ def _path(rule: str, intake_id: int, staff_id: int) -> str:
         .replace("<int:person_id>", "1")
         .replace("<int:relation_id>", "1")
         .replace("<int:action_id>", "1")
+        .replace("<int:transfer_id>", "1")
         .replace("<int:case_id>", "999999")
         .replace("<token>", "not-a-real-token")
     )

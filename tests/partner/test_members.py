@@ -25,7 +25,7 @@ from core.model import (
     PlannedConsultation,
     Staff,
 )
-from core.network.centres import current_centre
+from core.network.centres import default_centre
 from tests.backoffice.helpers import open_test_case, staff_client
 from tests.conftest import TEST_PASSWORD
 from tests.core.intake.test_notify import smtp  # noqa: F401 - the SMTP server fixture
@@ -244,7 +244,7 @@ def test_the_mailbox_says_who_looked_at_her_file_only_where_the_centre_allows(
     link(app, case_id, school, teacher, director[0])
     partner_client(app, teacher, clock.current).get(f"/partner/cases/{case_id}")
     with app.app_context(), db.writing() as session:
-        current_centre(session).show_partner_reads = shown
+        default_centre(session).show_partner_reads = shown
     client.get("/exit")
     client.submit("/en/return", {"code": code})
     mailbox = _text(client.get("/en/return"))
@@ -344,7 +344,7 @@ def test_a_referrers_mailbox_never_shows_who_looked_at_the_file(app, client, mak
     team = staff_client(app, director)
     with app.app_context(), db.writing() as session:
         intake_id = session.scalar(select(Intake.id))
-        current_centre(session).show_partner_reads = True
+        default_centre(session).show_partner_reads = True
     page = f"/staff/intakes/{intake_id}"
     team.submit(f"{page}/decision", {"decision-outcome": "track_3"}, form_page=page)
     case_id = int(

@@ -5,10 +5,10 @@ from collections.abc import Iterator
 from datetime import UTC, date, datetime
 
 import pytest
-from sqlalchemy import event, select
+from sqlalchemy import event
 
 from core.model import Centre, Staff
-from core.network.centres import DEFAULT_CENTRE_SLUG
+from core.network.centres import default_centre
 from tests.factories import decided_request
 from web import i18n
 from web.db import db
@@ -80,11 +80,11 @@ def test_summer_time_is_the_centres_summer_time(app):
 @pytest.fixture
 def centre_in_new_york(app) -> Iterator[None]:
     with app.app_context(), db.writing() as session:
-        centre = session.scalar(select(Centre).where(Centre.slug == DEFAULT_CENTRE_SLUG))
+        centre = default_centre(session)
         before, centre.timezone = centre.timezone, "America/New_York"
     yield
     with app.app_context(), db.writing() as session:
-        centre = session.scalar(select(Centre).where(Centre.slug == DEFAULT_CENTRE_SLUG))
+        centre = default_centre(session)
         centre.timezone = before
 
 
@@ -141,7 +141,7 @@ def test_without_a_centre_the_default_zone_is_brussels(app, monkeypatch):
     def no_centre(_session):
         raise i18n.CentreMissing("no centre")
 
-    monkeypatch.setattr(i18n, "current_centre", no_centre)
+    monkeypatch.setattr(i18n, "default_centre", no_centre)
     assert _render(app, "{{ t | datetimeformat }}", "nl", t=DECEMBER_MORNING) == (
         "2 dec 2026, 09:00"
     )

@@ -10,6 +10,7 @@ from typing import TypeVar
 from flask import abort, current_app, g, redirect, request
 
 from core.identity.permissions import Permission, role_allows
+from web.accounts.centre_choice import choose_centre
 from web.accounts.face import Face
 from web.accounts.session_state import signed_in_account
 
@@ -31,8 +32,8 @@ def declared_permission(view: Callable) -> Permission | None:
 
 def enforcer(face: Face) -> Callable[[], object]:
     """The face's before_request: who is signed in (g.staff, None when nobody
-    is), then the view's declared permission, refused (403) when it declares
-    none; the sign-in page for nobody."""
+    is) and for which centre (g.centre), then the view's declared permission,
+    refused (403) when it declares none; the sign-in page for nobody."""
 
     def enforce_permission():
         view = current_app.view_functions.get(request.endpoint or "")
@@ -40,6 +41,7 @@ def enforcer(face: Face) -> Callable[[], object]:
         if permission is None:
             abort(403)
         g.staff = signed_in_account(face)
+        choose_centre(g.staff)
         if permission is Permission.PUBLIC:
             return None
         if g.staff is None:

@@ -10,11 +10,16 @@ from sqlalchemy import event, select
 from core.casework import actions, cases, partners
 from core.infra import clock as core_clock
 from core.model import Case, CaseEvent, Staff
+from core.network.centres import default_centre
 from core.rules import RuleError
 from tests.backoffice.helpers import open_test_case
 from web.db import db
 
 BRUSSELS = ZoneInfo("Europe/Brussels")
+
+
+def _centre(session):
+    return default_centre(session).id
 
 
 def _today() -> date:
@@ -217,16 +222,17 @@ def test_overdue_starts_at_midnight_where_the_centre_is(app, team, clock):
 
         clock.current = _brussels(due, 23, 59)
         assert not actions.is_overdue(action, _today())
-        assert actions.overdue_for(session, cora, _today()) == []
-        assert actions.count_overdue(session, _today()) == 0
+        assert actions.overdue_for(session, cora, _today(), centre_id=cora.centre_id) == []
+        assert actions.count_overdue(session, _today(), centre_id=_centre(session)) == 0
 
         clock.advance(minutes=1)
         assert _today() == due + timedelta(days=1)
         assert actions.is_overdue(action, _today())
-        assert [row.action.id for row in actions.overdue_for(session, cora, _today())] == [
-            action.id
-        ]
-        assert actions.count_overdue(session, _today()) == 1
+        assert [
+            row.action.id
+            for row in actions.overdue_for(session, cora, _today(), centre_id=cora.centre_id)
+        ] == [action.id]
+        assert actions.count_overdue(session, _today(), centre_id=_centre(session)) == 1
 
 
 def test_only_open_or_in_progress_actions_with_a_date_are_overdue(app, team):
@@ -249,12 +255,15 @@ def test_only_open_or_in_progress_actions_with_a_date_are_overdue(app, team):
             "in_progress",
         }
         assert not actions.is_overdue(undated, later + timedelta(days=365))
-        assert actions.count_overdue(session, later) == 2
+        assert actions.count_overdue(session, later, centre_id=_centre(session)) == 2
 
 
 def _overdue_ids(session, team, who, today):
     return [
-        row.action.id for row in actions.overdue_for(session, session.get(Staff, team[who]), today)
+        row.action.id
+        for row in actions.overdue_for(
+            session, session.get(Staff, team[who]), today, centre_id=_centre(session)
+        )
     ]
 
 
@@ -284,7 +293,9 @@ def test_the_home_list_shows_the_files_each_person_may_see_own_actions_first(app
         assert _overdue_ids(session, team, "cora", later)[:1] == [cora_owns.id]
         assert set(_overdue_ids(session, team, "cora", later)) == {*mine_first, elsewhere.id}
         assert _overdue_ids(session, team, "adam", later) == []
-        rows = actions.overdue_for(session, session.get(Staff, team["ann"]), later)
+        rows = actions.overdue_for(
+            session, session.get(Staff, team["ann"]), later, centre_id=_centre(session)
+        )
         assert [(r.owner_name, r.mine) for r in rows] == [
             ("Ann", True),
             ("Cora", False),
@@ -301,7 +312,7 @@ def test_the_home_list_shows_the_files_each_person_may_see_own_actions_first(app
             None,
         )
         assert _overdue_ids(session, team, "chris", later) == []
-        assert actions.count_overdue(session, later) == 3
+        assert actions.count_overdue(session, later, centre_id=_centre(session)) == 3
 
 
 def test_the_home_list_is_one_query_however_many_actions(app, team):
@@ -321,7 +332,9 @@ def test_the_home_list_is_one_query_however_many_actions(app, team):
         engine = db.get_engine()
         event.listen(engine, "before_cursor_execute", count)
         try:
-            rows = actions.overdue_for(session, ann, due + timedelta(days=1))
+            rows = actions.overdue_for(
+                session, ann, due + timedelta(days=1), centre_id=ann.centre_id
+            )
             # What the home page shows of each row, read inside the window.
             shown = {(r.case_number, r.action.title, r.owner_name, r.action.due_on) for r in rows}
         finally:

@@ -5,7 +5,7 @@ from pathlib import Path
 from sqlalchemy import select, text
 
 from core.governance import audit
-from core.model import AuditEvent
+from core.model import AuditEvent, Staff
 from web.db import db
 
 
@@ -224,3 +224,22 @@ def test_an_older_audit_key_cannot_add_events_after_a_newer_one(app_factory):
         f"event {problems[0].split()[1].rstrip(':')}: "
         "keyed with an audit key older than one used before it"
     ]
+
+
+def test_an_event_is_of_its_target_s_centre_and_moving_it_to_another_is_detected(app, make_staff):
+    staff_id, _ = make_staff("coordinator")
+    with app.app_context(), db.writing() as session:
+        home = session.get(Staff, staff_id).centre_id
+        event = audit.record(session, "staff.unlocked", target_type="staff", target_id=staff_id)
+        installation = audit.record(session, "audit.anchored")
+        assert (event.centre_id, installation.centre_id) == (home, None)
+    with app.app_context():
+        with db.writing() as session:
+            assert audit.verify(session) == []
+            session.execute(
+                text("UPDATE audit_events SET centre_id = :other WHERE id = :id"),
+                {"other": home + 1000, "id": event.id},
+            )
+        with db.writing() as session:
+            problems = audit.verify(session)
+    assert len(problems) == 1 and f"event {event.id}: its content was changed" in problems[0]

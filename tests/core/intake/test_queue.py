@@ -31,7 +31,10 @@ def _intake(session, hours_ago: float, **fields) -> Intake:
 
 def _ids(session, filters=None, staff_id=0):
     filters = filters or queue.QueueFilters()
-    page = queue.load(session, filters, staff_id=staff_id, now=NOW, target=TARGET)
+    centre_id = session.scalar(select(Municipality.centre_id).limit(1))
+    page = queue.load(
+        session, filters, staff_id=staff_id, centre_id=centre_id, now=NOW, target=TARGET
+    )
     return [row.intake.id for row in page.rows], page
 
 

@@ -15,18 +15,21 @@ from sqlalchemy import func, select
 
 from core.governance.retention import erase_intake, purge
 from core.identity.staff import create_staff
+from core.infra.config import PROJECT_ROOT
 from core.model import (
     Case,
     CaseAction,
     CasePerson,
-    Centre,
     ChildVoice,
+    ContactAttempt,
+    Feedback,
     Intake,
     IntakeStatus,
     Municipality,
     SafetyPlan,
 )
-from core.reporting import stats
+from core.network.centres import centre_by_slug, default_centre
+from core.reporting import stats, voice
 from core.reporting.suppression import HIDDEN, SMALL, determined, suppress
 from core.rules import RuleError
 from web.db import db
@@ -67,7 +70,7 @@ def _spread(pairs):
 def build_dataset(app) -> dict[str, int]:
     """30 requests in January to March 2026, 4 just outside, 11 case files."""
     with app.app_context(), db.writing() as session:
-        centre_id = session.scalar(select(Centre.id))
+        centre_id = default_centre(session).id
         places = dict(session.execute(select(Municipality.name, Municipality.id)).all())
         municipality_ids = _spread((places[name], n) for name, n in MUNICIPALITIES)
         languages = _spread(LANGUAGES)
@@ -168,13 +171,15 @@ def build_dataset(app) -> dict[str, int]:
         return {"a": a, "b": b}
 
 
-def compute(app, period=PERIOD, today=TODAY) -> stats.Figures:
+def compute(app, period=PERIOD, today=TODAY, centre_id=None) -> stats.Figures:
+    """The figures of one centre: the default one unless another is named."""
     with app.app_context():
         return stats.compute(
             db.session,
             period,
             zone=ZONE,
             today=today,
+            centre_id=centre_id or default_centre(db.session).id,
             first_contact_target=timedelta(hours=24),
             decision_target=timedelta(days=7),
         )
@@ -555,7 +560,7 @@ def test_median_and_nearest_rank_p90_from_a_histogram():
 
 
 def _children_in_a_file(session, children: int) -> tuple[Case, list[CasePerson], CasePerson]:
-    centre_id = session.scalar(select(Centre.id))
+    centre_id = default_centre(session).id
     sequence = (session.scalar(select(func.count()).select_from(Case)) or 0) + 1
     case = Case(
         centre_id=centre_id,
@@ -634,7 +639,7 @@ def test_children_heard_and_with_their_own_plan_count_once_in_the_month_of_the_f
 
 def test_requests_of_the_young_peoples_door_have_their_own_column(app):
     with app.app_context(), db.writing() as session:
-        centre_id = session.scalar(select(Centre.id))
+        centre_id = default_centre(session).id
         for number, day in enumerate((3, 4, 5, 6, 7, 8)):
             session.add(
                 Intake(
@@ -649,3 +654,90 @@ def test_requests_of_the_young_peoples_door_have_their_own_column(app):
     table = compute(app).requests_by_month
     assert [table.value(month, "young") for month in table.rows] == [0, 6, 0]
     assert table.value("total", "young") == 6
+
+
+def test_the_figures_count_one_centre_only(app_factory):
+    """Another centre's requests, attempts, case files, children, actions and
+    feedback are counted at that centre, never at this one."""
+    app = app_factory(FJC_CENTRE_FILE=str(PROJECT_ROOT / "data" / "centres-example.json"))
+    build_dataset(app)  # at the default centre, Mechelen
+    with app.app_context(), db.writing() as session:
+        leuven = centre_by_slug(session, "leuven").id
+        intake = Intake(
+            centre_id=leuven,
+            kind="question",
+            language="fr",
+            return_code_key="leuven-1",
+            created_at=at(2026, 2, 3),
+            first_contact_at=at(2026, 2, 3, 14),
+            status=IntakeStatus.IN_PROGRESS,
+        )
+        session.add(intake)
+        session.flush()
+        staff = create_staff(
+            session,
+            email="leuven@fjc.example",
+            name="Lena",
+            role="case_director",
+            password="correct horse battery staple",
+            centre_id=leuven,
+        )
+        session.add(
+            ContactAttempt(
+                intake_id=intake.id,
+                staff_id=staff.id,
+                channel="phone",
+                outcome="reached",
+                created_at=at(2026, 2, 3, 14),
+            )
+        )
+        case = Case(
+            centre_id=leuven,
+            year=2026,
+            sequence=1,
+            number="L-0001",
+            track="track_3",
+            status="open",
+            director_id=staff.id,
+            opened_at=at(2026, 2, 4),
+        )
+        session.add(case)
+        session.flush()
+        kid = CasePerson(case_id=case.id, role="child", name="Kid")
+        session.add(kid)
+        session.flush()
+        _heard(session, kid, date(2026, 2, 5))
+        _plan(session, kid, at(2026, 2, 5))
+        session.add(CaseAction(case_id=case.id, title="Call", due_on=date(2026, 3, 1)))
+        session.add(
+            Feedback(centre_id=leuven, month="2026-02", moment="after_triage", door="question")
+        )
+    mechelen = compute(app)
+    assert mechelen.requests_by_month.value("total", "total") == 30
+    assert mechelen.languages.value("fr", "count") == 6
+    assert mechelen.first_contact.count == 10
+    assert mechelen.cases_by_track.value("track_3", "opened") == 2
+    assert mechelen.caseload.value("total", "count") == 7
+    assert mechelen.children_in_cases.value("children", "count") == 3
+    assert mechelen.children_own.value("total", "heard") == 0
+    assert mechelen.children_own.value("total", "own_plan") == 0
+    assert mechelen.overdue_actions.value("overdue", "count") == 2
+    assert mechelen.contact_attempts.value("total", "count") == 0
+
+    with app.app_context():
+        leuven_id = centre_by_slug(db.session, "leuven").id
+        mechelen_id = default_centre(db.session).id
+        assert voice.compute(db.session, PERIOD, centre_id=leuven_id).answers == 1
+        assert voice.compute(db.session, PERIOD, centre_id=mechelen_id).answers == 0
+    figures = compute(app, centre_id=leuven_id)
+    assert figures.requests_by_month.value("2026-02", "question") == 1
+    assert figures.requests_by_month.value("total", "total") == 1
+    assert figures.municipalities.rows == ["not_given"]
+    assert figures.first_contact.histogram == [(2 * HOUR, 1)]
+    assert figures.cases_by_track.value("track_3", "opened") == 1
+    assert figures.caseload.value("total", "count") == 1
+    assert figures.children_in_cases.value("children", "count") == 1
+    assert figures.children_own.value("2026-02", "heard") == 1
+    assert figures.children_own.value("2026-02", "own_plan") == 1
+    assert figures.overdue_actions.value("overdue", "count") == 1
+    assert figures.contact_attempts.value("within_rules", "count") == 1
