@@ -72,7 +72,7 @@ bench-load: setup ## Install wrk (Debian) when missing, then run only the load b
 		apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q wrk; }
 	$(BIN)/python -m bench.load
 
-bench-scale: setup ## Only the back office at 100,000 requests and 20,000 case files
+bench-scale: setup ## Only the back office of one centre among 9 of 100,000 requests each
 	$(BIN)/python -m bench.scale
 
 clean: ## Remove the venv, caches and compiled translations (keeps instance/)

@@ -13,7 +13,7 @@ from cryptography.fernet import Fernet
 
 from app import create_app
 from core.infra.migrations import upgrade
-from core.network.centres import ensure_default_centre
+from core.network.centres import NETWORK_EXTENSION, ensure_centres
 from web.db import db
 
 
@@ -37,7 +37,8 @@ def bench_app(**overrides):
     with app.app_context():
         upgrade(db.get_engine())
         with db.writing() as session:
-            ensure_default_centre(session)
+            # The centres of the app's own centre file (FJC_CENTRE_FILE), as `migrate` does.
+            ensure_centres(session, app.extensions[NETWORK_EXTENSION])
     return app
 
 
