@@ -21,59 +21,51 @@ from __future__ import annotations
 
 import itertools
 import re
-import secrets
 from dataclasses import dataclass
-from datetime import timedelta
-from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import func, select
 from werkzeug.routing import IntegerConverter
 
 from core.casework import (
-    actions,
     cases,
-    child_voice,
-    consultations,
     partner_access,
     partner_work,
     partners,
-    people,
-    risk,
     safety_plans,
     transfers,
 )
-from core.identity import accounts
-from core.identity.staff import create_staff
-from core.infra.config import PROJECT_ROOT
 from core.intake import triage
-from core.intake.intakes import SafeContact, Submission, submit
-from core.intake.mailbox import add_requester_message, add_staff_reply
 from core.model import (
     AuditEvent,
     Case,
     CaseAction,
     CaseEvent,
+    CasePartner,
     CasePartnerMember,
+    CasePerson,
     CentreTransfer,
     Intake,
-    IntakeKind,
     Message,
-    Municipality,
     Staff,
     TriageOutcome,
 )
 from core.network.centres import add_member, centre_by_slug
 from tests.backoffice.helpers import staff_client
-from tests.conftest import TEST_PASSWORD
+from tests.core.network.network_setup import (
+    BRUSSELS,
+    NETWORK_FILE,
+    REQUESTER,
+    leuven_of_everything,
+    request_in,
+    staff_at,
+)
 from tests.pages import form_values
 from tests.partner.helpers import make_member, partner_client
 from web.db import db
 
-BRUSSELS = ZoneInfo("Europe/Brussels")
 # Route arguments that name no row of a centre: an invitation's signed token.
 NOT_IDS = {"token"}
-LEUVEN_NAME = "Lotte Leuvenaar"
 MECHELEN_NAME = "Mira Mechelaar"
 # Where Leuven's requests come from (each a municipality of Leuven's region).
 LEUVEN_PLACES = ("Leuven", "Herent", "Tienen", "Diest")
@@ -81,7 +73,7 @@ LEUVEN_PLACES = ("Leuven", "Herent", "Tienen", "Diest")
 
 @pytest.fixture
 def app(app_factory):
-    return app_factory(FJC_CENTRE_FILE=str(PROJECT_ROOT / "data" / "centres-example.json"))
+    return app_factory(FJC_CENTRE_FILE=NETWORK_FILE)
 
 
 @dataclass
@@ -95,155 +87,69 @@ class Leuven:
     staff_emails: list[str]
 
 
-def _staff(session, role: str, name: str, centre_id: int) -> Staff:
-    return create_staff(
+def _open_file(session, director: Staff, municipality: str) -> Case:
+    """A Mechelen case file of `director`, on a request from `municipality`."""
+    intake = request_in(session, municipality, name=MECHELEN_NAME)
+    triage.decide(session, intake, director, outcome=TriageOutcome.TRACK_2)
+    return cases.open_case(session, [intake], director, track=TriageOutcome.TRACK_2)
+
+
+def _police(session, case: Case, director: Staff) -> CasePartner:
+    """The Mechelen police zone as a partner of `case`."""
+    return partners.add_partner(
         session,
-        email=f"{role}-{secrets.token_hex(3)}@fjc.example",
-        name=name,
-        role=role,
-        password=TEST_PASSWORD,
-        centre_id=centre_id,
+        case,
+        director,
+        kind="police",
+        organisation="PZ Mechelen",
+        basis="case_consultation",
+        scope=None,
+        consent_given_at=None,
     )
-
-
-def _request(session, name: str, municipality: str) -> Intake:
-    municipality_id = session.scalar(
-        select(Municipality.id).where(
-            Municipality.name == municipality, Municipality.active.is_(True)
-        )
-    )
-    intake, _code = submit(
-        session,
-        Submission(
-            kind=IntakeKind.CONTACT,
-            language="nl",
-            contact=SafeContact(name=name, phone="0470 12 34 56", may_call=True),
-            municipality_id=municipality_id,
-            story="Mijn verhaal.",
-        ),
-    )
-    return intake
-
-
-def _all_unknown(instrument) -> dict[str, dict]:
-    return {item.code: {"answer": "unknown", "source": ""} for item in instrument.items}
 
 
 @pytest.fixture
-def leuven(app, clock) -> Leuven:
-    now = clock.current
-    today = now.astimezone(BRUSSELS).date()
+def leuven(app) -> Leuven:
     with app.app_context(), db.writing() as session:
-        centre = centre_by_slug(session, "leuven")
-        antwerpen = centre_by_slug(session, "antwerpen")
-        coordinator = _staff(session, "coordinator", "Lien Leuven", centre.id)
-        director = _staff(session, "case_director", "Lode Leuven", centre.id)
-        stranger = _staff(session, "coordinator", "Arne Antwerpen", antwerpen.id)
-
-        waiting = _request(session, LEUVEN_NAME, "Leuven")
-        assert waiting.centre_id == centre.id
-        asked = add_requester_message(session, waiting, "Ik wil iets toevoegen.")
-        replied = add_staff_reply(session, waiting, coordinator, "We bellen u morgen.")
-
-        in_file = _request(session, LEUVEN_NAME, "Herent")
-        triage.decide(session, in_file, director, outcome=TriageOutcome.TRACK_2)
-        case = cases.open_case(session, [in_file], director, track=TriageOutcome.TRACK_2)
-        victim = case.people[0]
-        child, relation = people.add_person(
+        made = leuven_of_everything(session)
+        coordinator, director, member = (
+            session.get(Staff, i) for i in (made.coordinator_id, made.director_id, made.member_id)
+        )
+        waiting = session.get(Intake, made.waiting_id)
+        assert waiting.centre_id == centre_by_slug(session, "leuven").id
+        case = session.get(Case, made.case_id)
+        safety_plans.save(
             session,
             case,
+            session.get(CasePerson, made.child_id),
             director,
-            people.PersonDetails(role="child", name="Noor"),
-            today.year,
-            relation_kind="child",
-            related_to=victim.id,
+            {"who_i_call": "Oma Rita"},
         )
-        assert relation is not None
-        safety_plans.save(session, case, victim, director, {"safe_places": "Bij haar zus."})
-        safety_plans.save(session, case, child, director, {"who_i_call": "Oma Rita"})
-        child_voice.record_voice(
-            session,
-            case,
-            child,
-            director,
-            heard_on=today - timedelta(days=1),
-            heard_by="Lode",
-            said="Ik wil bij mama blijven.",
-            today=today,
-        )
-        instrument = next(iter(risk.instruments().values()))
-        risk.assess(session, case, director, instrument, _all_unknown(instrument), None, None)
-        police = partners.add_partner(
-            session,
-            case,
-            director,
-            kind="police",
-            organisation="PZ Leuven",
-            basis="case_consultation",
-            scope=None,
-            consent_given_at=None,
-        )
-        member = accounts.create_partner_member(
-            session,
-            email=f"member-{secrets.token_hex(3)}@partner.example",
-            name="Pieter Politie Leuven",
-            organisation="PZ Leuven",
-            kind="police",
-            password=TEST_PASSWORD,
-            centre_id=centre.id,
-        )
-        partner_access.add_member(session, case, police, member, director)
-        action = actions.add_action(
-            session,
-            case,
-            director,
-            title="Patrouille bij het huis",
-            owner=f"partner:{police.id}",
-            due_on=None,
-            zone=BRUSSELS,
-        )
-        consultations.record_consultation(
-            session,
-            case,
-            director,
-            held_on=today,
-            legal_basis="art_458ter",
-            participants=[
-                {"name": "Lode", "organisation": "FJC Leuven"},
-                {"name": "Piet", "organisation": "PZ Leuven"},
-            ],
-            decisions=[consultations.Decision(text="De school spreken")],
-            notes=None,
-            today=today,
-            zone=BRUSSELS,
-        )
-        planned = partner_work.plan_consultation(
-            session, case, director, planned_on=today, legal_basis="art_458ter", today=today
-        )
-        offered = transfers.send(
-            session, _request(session, LEUVEN_NAME, "Tienen"), antwerpen, "Verhuisd.", coordinator
-        )
+        stranger = staff_at(session, "antwerpen", "coordinator", "Arne Antwerpen")
         asked_of = transfers.ask(
-            session, antwerpen, _request(session, LEUVEN_NAME, "Diest"), stranger
+            session,
+            centre_by_slug(session, "antwerpen"),
+            request_in(session, "Diest", name=REQUESTER),
+            stranger,
         )
         session.flush()
         ids = {
-            "intake_id": [waiting.id, in_file.id],
-            "message_id": [asked.id, replied.id],
-            "case_id": [case.id],
-            "person_id": [victim.id, child.id],
-            "relation_id": [relation.id],
-            "partner_id": [police.id],
-            "action_id": [action.id],
-            "planned_id": [planned.id],
-            "transfer_id": [offered.id, asked_of.id],
+            "intake_id": [made.waiting_id, made.in_file_id],
+            "message_id": list(made.message_ids),
+            "case_id": [made.case_id],
+            "person_id": [made.victim_id, made.child_id],
+            "relation_id": [made.relation_id],
+            "partner_id": [made.police_id],
+            "action_id": [made.action_id],
+            "planned_id": [made.planned_id],
+            "transfer_id": [made.offered_id, asked_of.id],
             # The accounts an admin manages, and the partner member a file links.
             "staff_id": [coordinator.id, director.id, member.id],
         }
         result = Leuven(
             ids=ids,
-            intake=waiting.id,
-            case=case.id,
+            intake=made.waiting_id,
+            case=made.case_id,
             staff_names=[coordinator.name, director.name, member.name],
             staff_emails=[coordinator.email, director.email, member.email],
         )
@@ -357,11 +263,9 @@ def mechelen(app, make_staff):
     director_id, _ = make_staff("case_director", name="Marc Mechelen")
     with app.app_context(), db.writing() as session:
         director = session.get(Staff, director_id)
-        waiting = _request(session, MECHELEN_NAME, "Mechelen")
-        in_file = _request(session, MECHELEN_NAME, "Lier")
-        triage.decide(session, in_file, director, outcome=TriageOutcome.TRACK_2)
-        case = cases.open_case(session, [in_file], director, track=TriageOutcome.TRACK_2)
-        return {"intake": waiting.id, "case": case.id}
+        waiting = request_in(session, "Mechelen", name=MECHELEN_NAME)
+        case = _open_file(session, director, "Lier")
+        return {"intake": waiting.id, "case": case.id, "director": director_id}
 
 
 def test_the_lists_of_one_centre_show_nothing_of_another(app, leuven, mechelen, make_staff):
@@ -377,7 +281,7 @@ def test_the_lists_of_one_centre_show_nothing_of_another(app, leuven, mechelen, 
     case_list = coordinator.get("/staff/cases").page
     assert f"/staff/cases/{mechelen['case']}" in _links(case_list)
     assert f"/staff/cases/{leuven.case}" not in _links(case_list)
-    assert LEUVEN_NAME not in _text(case_list)
+    assert REQUESTER not in _text(case_list)
 
     admin = staff_client(app, make_staff("admin"))
     staff_list = admin.get("/staff/admin/staff").page
@@ -477,19 +381,8 @@ def test_every_partner_route_with_an_id_of_another_centre_is_not_found(
     today = now.astimezone(BRUSSELS).date()
     with app.app_context(), db.writing() as session:
         director = session.get(Staff, director_id)
-        own = _request(session, MECHELEN_NAME, "Mechelen")
-        triage.decide(session, own, director, outcome=TriageOutcome.TRACK_2)
-        case = cases.open_case(session, [own], director, track=TriageOutcome.TRACK_2)
-        police = partners.add_partner(
-            session,
-            case,
-            director,
-            kind="police",
-            organisation="PZ Mechelen",
-            basis="case_consultation",
-            scope=None,
-            consent_given_at=None,
-        )
+        case = _open_file(session, director, "Mechelen")
+        police = _police(session, case, director)
         partner_access.add_member(session, case, police, session.get(Staff, inspector.id), director)
         partner_work.plan_consultation(
             session, case, director, planned_on=today, legal_basis="art_458ter", today=today
@@ -528,27 +421,13 @@ def test_the_leuven_rows_are_there_for_leuven(app, leuven):
         assert case.centre_id == centre_by_slug(db.session, "leuven").id
 
 
-def test_ids_of_another_centre_in_a_form_are_refused(app, leuven, make_staff):
+def test_ids_of_another_centre_in_a_form_are_refused(app, leuven, mechelen, make_staff):
     """A forged form on Mechelen's own request and file, naming Leuven's
     accounts, partner, person and request: nothing is linked, given or owned."""
-    director_id, _ = make_staff("case_director", name="Marc Mechelen")
     with app.app_context(), db.writing() as session:
-        director = session.get(Staff, director_id)
-        waiting = _request(session, MECHELEN_NAME, "Mechelen")
-        in_file = _request(session, MECHELEN_NAME, "Lier")
-        triage.decide(session, in_file, director, outcome=TriageOutcome.TRACK_2)
-        case = cases.open_case(session, [in_file], director, track=TriageOutcome.TRACK_2)
-        police = partners.add_partner(
-            session,
-            case,
-            director,
-            kind="police",
-            organisation="PZ Mechelen",
-            basis="case_consultation",
-            scope=None,
-            consent_given_at=None,
-        )
-        own = {"intake": waiting.id, "case": case.id, "partner": police.id}
+        director = session.get(Staff, mechelen["director"])
+        police = _police(session, session.get(Case, mechelen["case"]), director)
+        own = {**mechelen, "partner": police.id}
     coordinator_id, coordinator_email = make_staff("coordinator")
     coordinator = staff_client(app, (coordinator_id, coordinator_email))
     token = _token(coordinator)

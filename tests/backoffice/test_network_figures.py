@@ -20,7 +20,7 @@ from core.network.centres import centre_by_slug
 from core.reporting.suppression import HIDDEN, SMALL, determined
 from tests.backoffice.helpers import login, staff_client
 from tests.backoffice.test_query_counts import _statements
-from tests.backoffice.test_stats import by_id, table_rows, text_of
+from tests.backoffice.test_stats import by_id, csv_download, table_rows, text_of
 from tests.conftest import TEST_PASSWORD
 from tests.core.reporting.test_stats import at
 from web.db import db
@@ -265,14 +265,9 @@ def test_no_small_count_of_the_network_page_can_be_worked_out(network_app, datas
 def test_the_network_csv_has_the_same_suppression(network_app, dataset):
     client = _network_client(network_app, dataset)
     page = client.get("/staff/network" + PERIOD).page
-    response = client.get("/staff/network.csv" + PERIOD)
-    assert response.status_code == 200
-    assert response.headers["Content-Type"] == "text/csv; charset=utf-8"
-    assert response.headers["Content-Disposition"] == (
-        'attachment; filename="fjc-network-figures-2026-01_2026-03.csv"'
+    rows = csv_download(
+        client.get("/staff/network.csv" + PERIOD), "fjc-network-figures-2026-01_2026-03.csv"
     )
-    assert response.headers["Cache-Control"] == "no-store"
-    rows = list(csv.reader(io.StringIO(response.get_data().decode("utf-8-sig"))))
     assert rows[0] == ["figure", "period", "centre", "category", "value"]
     values = {tuple(row[:4]): row[4] for row in rows[1:]}
     slugs = dict(zip(HEAD[1:], ("antwerpen", "leuven", "mechelen", "total"), strict=True))

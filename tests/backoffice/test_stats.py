@@ -49,6 +49,15 @@ def by_id(page, element_id: str):
     return next(el for el in page.iter() if el.get("id") == element_id)
 
 
+def csv_download(response, filename: str) -> list[list[str]]:
+    """The rows of a CSV download, named `filename` and never cached."""
+    assert response.status_code == 200
+    assert response.headers["Content-Type"] == "text/csv; charset=utf-8"
+    assert response.headers["Content-Disposition"] == f'attachment; filename="{filename}"'
+    assert response.headers["Cache-Control"] == "no-store"
+    return list(csv.reader(io.StringIO(response.get_data().decode("utf-8-sig"))))
+
+
 def audit_events(app, action: str) -> list[str]:
     with app.app_context():
         return list(
@@ -143,16 +152,10 @@ def test_charts_are_named_images_next_to_their_tables(app, make_staff, dataset):
 def test_the_csv_is_suppressed_for_every_role(app, make_staff, dataset, role):
     client = staff_client(app, make_staff(role))
     response = client.get("/staff/stats.csv" + PERIOD)
-    assert response.status_code == 200
-    assert response.headers["Content-Type"] == "text/csv; charset=utf-8"
-    assert response.headers["Content-Disposition"] == (
-        'attachment; filename="fjc-figures-2026-01_2026-03.csv"'
-    )
-    assert response.headers["Cache-Control"] == "no-store"
+    rows = csv_download(response, "fjc-figures-2026-01_2026-03.csv")
     raw = response.get_data()
     assert raw.startswith(b"\xef\xbb\xbf")  # the BOM that makes Excel read UTF-8
     assert b"\r\n" in raw
-    rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))
     assert rows[0] == ["figure", "period", "category", "value"]
     assert all(len(row) == 4 for row in rows)
     assert ["requests_by_door", "2026-01", "question", "<5"] in rows

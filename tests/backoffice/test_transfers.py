@@ -52,6 +52,25 @@ def _transfer_id(app) -> int:
         return db.session.scalar(select(CentreTransfer.id).order_by(CentreTransfer.id.desc()))
 
 
+def _offered_to_mechelen(app):
+    """A Leuven request its coordinator offered to Mechelen: that coordinator's
+    browser, the request's id and the transfer's."""
+    intake_id = _leuven_request(app)
+    leuven = _browser(app, "leuven")
+    page = f"/staff/intakes/{intake_id}"
+    leuven.submit(f"{page}/transfer", {"to_centre": "mechelen", "reason": REASON}, form_page=page)
+    return leuven, intake_id, _transfer_id(app)
+
+
+def _answer(client, transfer_id: int, answer: str, reason: str):
+    """Decline a transfer, or send what was asked, from the queue."""
+    return client.submit(
+        f"/staff/transfers/{transfer_id}/{answer}",
+        {f"{answer}-{transfer_id}-reason": reason},
+        form_page="/staff/",
+    )
+
+
 def _text(response) -> str:
     """The page's text as a reader sees it (entities decoded, spaces collapsed)."""
     return " ".join("".join(response.page.itertext()).split())
@@ -189,17 +208,10 @@ def _victim_id(app, case_id: int) -> int:
 
 
 def test_declining_sends_it_back_with_the_reason(network):
-    intake_id = _leuven_request(network)
-    leuven = _browser(network, "leuven")
+    leuven, intake_id, transfer_id = _offered_to_mechelen(network)
     mechelen = _browser(network, "mechelen")
     page = f"/staff/intakes/{intake_id}"
-    leuven.submit(f"{page}/transfer", {"to_centre": "mechelen", "reason": REASON}, form_page=page)
-    transfer_id = _transfer_id(network)
-    declined = mechelen.submit(
-        f"/staff/transfers/{transfer_id}/decline",
-        {f"decline-{transfer_id}-reason": "Niet onze regio."},
-        form_page="/staff/",
-    )
+    declined = _answer(mechelen, transfer_id, "decline", "Niet onze regio.")
     assert declined.status_code == 303
     assert "The transfer is declined. Nothing moved." in _text(mechelen.get("/staff/transfers"))
     assert leuven.get(page).status_code == 200
@@ -250,18 +262,10 @@ def test_known_at_another_centre_shows_only_the_centres_name(network):
     body = _text(queue)
     assert "Asked by other centres" in body and f"{MECHELEN_NAME} asks for:" in body
     transfer_id = _transfer_id(network)
-    refused = leuven.submit(
-        f"/staff/transfers/{transfer_id}/send",
-        {f"send-{transfer_id}-reason": ""},
-        form_page="/staff/",
-    )
+    refused = _answer(leuven, transfer_id, "send", "")
     assert refused.status_code == 400
     assert "Say why it goes to this centre." in _text(refused)
-    sent = leuven.submit(
-        f"/staff/transfers/{transfer_id}/send",
-        {f"send-{transfer_id}-reason": REASON},
-        form_page="/staff/",
-    )
+    sent = _answer(leuven, transfer_id, "send", REASON)
     assert sent.status_code == 303
     accepted = mechelen.submit(f"/staff/transfers/{transfer_id}/accept", {}, form_page="/staff/")
     assert accepted.status_code == 303
@@ -287,11 +291,8 @@ def test_switching_matching_across_centres_off_hides_it(network):
 
 
 def test_a_case_director_may_not_transfer(network):
-    intake_id = _leuven_request(network)
-    leuven = _browser(network, "leuven")
+    _leuven, intake_id, transfer_id = _offered_to_mechelen(network)
     page = f"/staff/intakes/{intake_id}"
-    leuven.submit(f"{page}/transfer", {"to_centre": "mechelen", "reason": REASON}, form_page=page)
-    transfer_id = _transfer_id(network)
     for slug in ("leuven", "mechelen"):
         director = _browser(network, slug, "case_director")
         assert "Transfer to another centre" not in _text(director.get("/staff/"))
@@ -311,21 +312,14 @@ def test_a_case_director_may_not_transfer(network):
 
 
 def test_another_centres_transfer_is_not_found(network):
-    intake_id = _leuven_request(network)
-    leuven = _browser(network, "leuven")
-    page = f"/staff/intakes/{intake_id}"
-    leuven.submit(f"{page}/transfer", {"to_centre": "mechelen", "reason": REASON}, form_page=page)
-    transfer_id = _transfer_id(network)
+    leuven, _intake_id, transfer_id = _offered_to_mechelen(network)
     antwerpen = _browser(network, "antwerpen")
-    token = _token(antwerpen)
-    for action in ("accept", "decline", "send"):
-        path = f"/staff/transfers/{transfer_id}/{action}"
-        assert antwerpen.post(path, data={"csrf_token": token}).status_code == 404
-    # The sender does not answer its own transfer either.
-    token = _token(leuven)
-    for action in ("accept", "decline", "send"):
-        path = f"/staff/transfers/{transfer_id}/{action}"
-        assert leuven.post(path, data={"csrf_token": token}).status_code == 404
+    # A third centre does not find it; the sender does not answer its own transfer.
+    for client in (antwerpen, leuven):
+        token = _token(client)
+        for action in ("accept", "decline", "send"):
+            path = f"/staff/transfers/{transfer_id}/{action}"
+            assert client.post(path, data={"csrf_token": token}).status_code == 404
     assert "Nothing was sent to this centre." in _text(antwerpen.get("/staff/transfers"))
     with network.app_context():
         transfer = db.session.get(CentreTransfer, transfer_id)

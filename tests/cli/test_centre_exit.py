@@ -9,34 +9,19 @@ from __future__ import annotations
 import json
 import secrets
 import stat
-from datetime import timedelta
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 import pytest
 from cryptography.fernet import Fernet
 from sqlalchemy import select, tuple_
 
-from core.casework import (
-    actions,
-    cases,
-    child_voice,
-    consultations,
-    partner_access,
-    partner_work,
-    partners,
-    people,
-    risk,
-    safety_plans,
-    transfers,
-)
+from core.casework import cases, safety_plans
 from core.governance import key_check
 from core.governance.centre_erasure import ERASED_EVENT, FORMER_STAFF_NAME
 from core.governance.centre_export import FORMAT, export_centre, read_export
-from core.identity import accounts
 from core.intake import triage
 from core.intake.intakes import ReferralDetails, SafeContact, Submission, submit
-from core.intake.mailbox import add_requester_message, add_staff_reply
+from core.intake.mailbox import add_requester_message
 from core.model import (
     AuditEvent,
     Base,
@@ -59,14 +44,21 @@ from core.model import (
 )
 from core.network.centre_rows import KEPT_ON_ERASE, centre_tables, rows_of
 from core.network.centres import add_member
-from tests.conftest import TEST_PASSWORD, make_test_app
-from tests.core.network.network_setup import NETWORK_FILE, centre, staff_at
+from tests.conftest import make_test_app
+from tests.core.network.network_setup import (
+    BRUSSELS,
+    NETWORK_FILE,
+    REQUESTER,
+    STORY,
+    centre,
+    leuven_of_everything,
+    request_in,
+    staff_at,
+)
 from web.db import db
 
-BRUSSELS = ZoneInfo("Europe/Brussels")
 LEUVEN_KEY = Fernet.generate_key().decode("ascii")
 OWN_KEYS = {"leuven": [LEUVEN_KEY]}
-LEUVEN_STORY = "Mijn verhaal uit Leuven."
 MECHELEN_STORY = "Mijn verhaal uit Mechelen."
 # A Leuven municipality Mechelen serves once Leuven has left (no other test
 # names it: the inactive copy it leaves behind must not route anyone).
@@ -90,40 +82,16 @@ def _leave(app_factory, tmp_path):
     return app_factory(FJC_CENTRE_FILE=str(path), FJC_CENTRE_DATA_KEYS=OWN_KEYS)
 
 
-def _request(session, municipality: str, name: str) -> Intake:
-    """A request from a person in `municipality` (the one the network serves)."""
-    place = session.scalar(
-        select(Municipality.id).where(
-            Municipality.name == municipality, Municipality.active.is_(True)
-        )
-    )
-    intake, _ = submit(
-        session,
-        Submission(
-            kind=IntakeKind.CONTACT,
-            language="nl",
-            municipality_id=place,
-            contact=SafeContact(name=name, phone="0470 98 76 54", may_call=True),
-            story=LEUVEN_STORY,
-        ),
-    )
-    return intake
-
-
 def _leuven(session, clock) -> dict[str, list[int]]:
-    """A Leuven of everything: requests, messages, case files with people,
-    plans, risk, partners, actions, consultations, child voices, feedback,
-    staff. The ids made, per table."""
+    """A Leuven of everything (network_setup.leuven_of_everything) and more:
+    a referral, a contact attempt, a change of the contact rules, a mailbox
+    session, a link, a staff session, a recovery code, feedback, the key
+    canary. The ids made, per table."""
     now = clock.current
-    today = now.astimezone(BRUSSELS).date()
     leuven = centre(session, "leuven")
-    coordinator = staff_at(session, "leuven", "coordinator", "Lien Leuven")
-    director = staff_at(session, "leuven", "case_director", "Lode Leuven")
-    colleague = staff_at(session, "leuven", "case_director", "Koen Leuven")
-
-    waiting = _request(session, "Herent", "Lotte")
-    asked = add_requester_message(session, waiting, "Ik wil iets toevoegen.")
-    replied = add_staff_reply(session, waiting, coordinator, "We bellen u morgen.")
+    made = leuven_of_everything(session)
+    coordinator = made.coordinator_id
+    waiting = made.waiting_id
     referral, _ = submit(
         session,
         Submission(
@@ -146,27 +114,27 @@ def _leuven(session, clock) -> dict[str, list[int]]:
     session.add_all(
         [
             ContactAttempt(
-                intake_id=waiting.id,
-                staff_id=coordinator.id,
+                intake_id=waiting,
+                staff_id=coordinator,
                 channel="phone",
                 outcome="no_answer",
                 note="Geen antwoord.",
             ),
             ContactRulesChange(
-                intake_id=waiting.id, staff_id=coordinator.id, previous={"may_call": True}
+                intake_id=waiting, staff_id=coordinator, previous={"may_call": True}
             ),
             MailboxSession(
                 token_key=secrets.token_hex(32),
-                intake_id=waiting.id,
+                intake_id=waiting,
                 opened_at=now,
                 last_used_at=now,
             ),
-            IntakeLink(intake_id=waiting.id, linked_intake_id=referral.id, staff_id=coordinator.id),
-            StaffSession(staff_id=coordinator.id, token_key=secrets.token_hex(32), created_at=now),
-            RecoveryCode(staff_id=coordinator.id, code_key=secrets.token_hex(32)),
+            IntakeLink(intake_id=waiting, linked_intake_id=referral.id, staff_id=coordinator),
+            StaffSession(staff_id=coordinator, token_key=secrets.token_hex(32), created_at=now),
+            RecoveryCode(staff_id=coordinator, code_key=secrets.token_hex(32)),
             Feedback(
                 centre_id=leuven.id,
-                month=f"{today:%Y-%m}",
+                month=f"{now.astimezone(BRUSSELS):%Y-%m}",
                 moment="after_triage",
                 door="contact",
                 felt_safe="yes",
@@ -174,117 +142,29 @@ def _leuven(session, clock) -> dict[str, list[int]]:
             ),
         ]
     )
-
-    in_file = _request(session, "Leuven", "Lotte")
-    triage.decide(session, in_file, director, outcome=TriageOutcome.TRACK_3)
-    case = cases.open_case(session, [in_file], director, track=TriageOutcome.TRACK_3)
-    cases.add_member(session, case, colleague, director)
-    victim = case.people[0]
-    child, relation = people.add_person(
-        session,
-        case,
-        director,
-        people.PersonDetails(role="child", name="Noor"),
-        today.year,
-        relation_kind="child",
-        related_to=victim.id,
-    )
-    plan = safety_plans.save(session, case, victim, director, {"safe_places": "Bij haar zus."})
-    voice = child_voice.record_voice(
-        session,
-        case,
-        child,
-        director,
-        heard_on=today - timedelta(days=1),
-        heard_by="Lode",
-        said="Ik wil bij mama blijven.",
-        today=today,
-    )
-    instrument = next(iter(risk.instruments().values()))
-    answers = {item.code: {"answer": "unknown", "source": ""} for item in instrument.items}
-    assessment = risk.assess(session, case, director, instrument, answers, None, None)
-    police = partners.add_partner(
-        session,
-        case,
-        director,
-        kind="police",
-        organisation="PZ Leuven",
-        basis="case_consultation",
-        scope=None,
-        consent_given_at=None,
-    )
-    member = accounts.create_partner_member(
-        session,
-        email=f"member-{secrets.token_hex(3)}@partner.example",
-        name="Pieter Politie Leuven",
-        organisation="PZ Leuven",
-        kind="police",
-        password=TEST_PASSWORD,
-        centre_id=leuven.id,
-    )
-    partner_access.add_member(session, case, police, member, director)
-    action = actions.add_action(
-        session,
-        case,
-        director,
-        title="Patrouille bij het huis",
-        owner=f"partner:{police.id}",
-        due_on=None,
-        zone=BRUSSELS,
-    )
-    consultations.record_consultation(
-        session,
-        case,
-        director,
-        held_on=today,
-        legal_basis="art_458ter",
-        participants=[
-            {"name": "Lode", "organisation": "FJC Leuven"},
-            {"name": "Piet", "organisation": "PZ Leuven"},
-        ],
-        decisions=[consultations.Decision(text="De school spreken")],
-        notes=None,
-        today=today,
-        zone=BRUSSELS,
-    )
-    planned = partner_work.plan_consultation(
-        session, case, director, planned_on=today, legal_basis="art_458ter", today=today
-    )
-    access = partner_access.access_to(session, member, case.id)
-    assert access is not None
-    partner_work.contribute(
-        session, access, member, planned, attending=True, contribution="Wij komen.", today=today
-    )
-    offered = transfers.send(
-        session,
-        _request(session, "Diest", "Dirk"),
-        centre(session, "antwerpen"),
-        "Verhuisd.",
-        coordinator,
-    )
     key_check.check_or_seal(session)  # Leuven's own canary, under its key
     session.flush()
     return {
-        "staff": [coordinator.id, director.id, colleague.id, member.id],
-        "intakes": [waiting.id, referral.id, in_file.id],
-        "messages": [asked.id, replied.id],
+        "staff": [coordinator, made.director_id, made.colleague_id, made.member_id],
+        "intakes": [waiting, referral.id, made.in_file_id],
+        "messages": list(made.message_ids),
         "referrals": [referral.referral.id],
-        "cases": [case.id],
-        "case_people": [victim.id, child.id],
-        "case_relations": [relation.id],
-        "safety_plans": [plan.id],
-        "child_voices": [voice.id],
-        "risk_assessments": [assessment.id],
-        "case_partners": [police.id],
-        "case_actions": [action.id],
-        "planned_consultations": [planned.id],
-        "centre_transfers": [offered.id],
+        "cases": [made.case_id],
+        "case_people": [made.victim_id, made.child_id],
+        "case_relations": [made.relation_id],
+        "safety_plans": [made.plan_id],
+        "child_voices": [made.voice_id],
+        "risk_assessments": [made.assessment_id],
+        "case_partners": [made.police_id],
+        "case_actions": [made.action_id],
+        "planned_consultations": [made.planned_id],
+        "centre_transfers": [made.offered_id],
     }
 
 
 def _mechelen(session) -> dict[str, int]:
     director = staff_at(session, "mechelen", "case_director", "Mira Mechelen")
-    intake = _request(session, "Bonheiden", "Mona")
+    intake = request_in(session, "Bonheiden", name="Mona")
     intake.story = MECHELEN_STORY
     add_requester_message(session, intake, "Een vraag uit Mechelen.")
     triage.decide(session, intake, director, outcome=TriageOutcome.TRACK_2)
@@ -369,9 +249,9 @@ def test_a_centre_is_exported_and_erased_and_nothing_of_it_is_left(
         assert {row["id"] for row in tables[name]} >= set(ids), name
     assert f"intakes: {len(tables['intakes'])} rows" in exported.output
     # Decrypted, so another installation can import it.
-    assert {row["story"] for row in tables["intakes"]} >= {LEUVEN_STORY, "Doorverwezen."}
+    assert {row["story"] for row in tables["intakes"]} >= {STORY, "Doorverwezen."}
     assert "Ik wil iets toevoegen." in {row["body"] for row in tables["messages"]}
-    assert {"Lotte", "Noor"} <= {row["name"] for row in tables["case_people"]}
+    assert {REQUESTER, "Noor"} <= {row["name"] for row in tables["case_people"]}
     assert tables["safety_plans"][0]["content"] == {"safe_places": "Bij haar zus."}
     assert tables["feedback"][0]["free_text"] == "Ze luisterden naar mij."
     assert tables["child_voices"][0]["said"] == "Ik wil bij mama blijven."
@@ -428,13 +308,13 @@ def test_rows_of_other_centres_that_name_the_erased_centre_s_rows_are_settled(
                 staff_id=mechelen["director"],
             )
         )
-        here = _request(session, "Bonheiden", "Merel")
+        here = request_in(session, "Bonheiden", name="Merel")
         here.municipality_id = session.scalar(
             select(Municipality.id).where(
                 Municipality.name == MOVED, Municipality.centre_id == leuven_id
             )
         )
-        there = _request(session, "Bonheiden", "Mila")
+        there = request_in(session, "Bonheiden", name="Mila")
         there.municipality_id = from_leuven.municipality_id  # Herent: nobody serves it now
         session.add(
             CentreTransfer(
@@ -512,7 +392,7 @@ def test_erase_is_refused_while_the_centre_is_in_the_file_or_is_the_default(netw
 
 def test_erase_asks_first_and_export_never_overwrites(network, app_factory, tmp_path):
     with network.app_context(), db.writing() as session:
-        _request(session, "Leuven", "Lotte")
+        request_in(session)
     left = _leave(app_factory, tmp_path)
     runner = left.test_cli_runner()
     declined = runner.invoke(args=["erase-centre", "leuven"], input="n\n")

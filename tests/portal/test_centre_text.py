@@ -109,25 +109,19 @@ def _centre_of_the_request(app) -> str:
         return db.session.get(Centre, intake.centre_id).slug
 
 
-def test_a_request_from_leuven_shows_leuvens_hours_and_title(app, client):
-    sent = _contact(client, _municipality(app, "Leuven"))
-    assert _centre_of_the_request(app) == "leuven"
-    assert _hours(sent) == LEUVEN_HOURS
-    assert _title(sent) == "Weather"
+@pytest.mark.parametrize(
+    ("municipality", "slug", "hours"),
+    [("Leuven", "leuven", LEUVEN_HOURS), ("Mechelen", "mechelen", MECHELEN_HOURS)],
+)
+def test_a_request_shows_its_centres_hours_and_title(app, client, municipality, slug, hours):
+    sent = _contact(client, _municipality(app, municipality))
+    assert _centre_of_the_request(app) == slug
+    assert _hours(sent) == hours
+    assert _title(sent) == SITE_TITLES[slug]
     mailbox = _mailbox(client, sent)
-    assert _hours(mailbox) == LEUVEN_HOURS
-    assert _title(mailbox) == "Weather"
-    assert _title(client.get("/en/return/delete")) == "Weather"
-
-
-def test_a_request_from_mechelen_shows_mechelens_hours_and_title(app, client):
-    sent = _contact(client, _municipality(app, "Mechelen"))
-    assert _centre_of_the_request(app) == "mechelen"
-    assert _hours(sent) == MECHELEN_HOURS
-    assert _title(sent) == "News"
-    mailbox = _mailbox(client, sent)
-    assert _hours(mailbox) == MECHELEN_HOURS
-    assert _title(mailbox) == "News"
+    assert _hours(mailbox) == hours
+    assert _title(mailbox) == SITE_TITLES[slug]
+    assert _title(client.get("/en/return/delete")) == SITE_TITLES[slug]
 
 
 def test_rather_not_say_goes_to_the_default_centre_and_shows_its_hours(app, client):
