@@ -467,7 +467,9 @@ def _case(
     if rng.random() < 0.2:
         rows.add(CaseMember, case_id=case_id, staff_id=rng.choice(state.directors), added_at=opened)
     _risk_and_plan(rows, rng, case_id, victim, director, opened)
-    _consultation_and_actions(rows, rng, case_id, director, opened, partners, closed=closed)
+    _consultation_and_actions(
+        rows, rng, case_id, state.centre.id, director, opened, partners, closed=closed
+    )
     for action in ("case.opened", "case.partner_added", "case.risk_assessed"):
         rows.add(CaseEvent, case_id=case_id, staff_id=director, action=action, created_at=opened)
     _audit(rows, "case.opened", director, "case", case_id, state.centre.id)
@@ -534,6 +536,7 @@ def _consultation_and_actions(
     rows: _Rows,
     rng: random.Random,
     case_id: int,
+    centre_id: int,
     director: int,
     opened: datetime,
     partners: list[int],
@@ -557,6 +560,7 @@ def _consultation_and_actions(
         rows.add(
             CaseAction,
             case_id=case_id,
+            centre_id=centre_id,
             title=f"Action {number}",
             owner_staff_id=director if number % 2 else None,
             owner_partner_id=None if number % 2 else partners[0],

@@ -56,6 +56,7 @@ def migrate_command() -> None:
     except key_check.WrongKeys as exc:
         click.echo(f"error: {exc}", err=True)
         sys.exit(1)
+    migrations.refresh_statistics(db.get_engine())
     click.echo("database is up to date")
 
 

@@ -293,7 +293,9 @@ HOME_LIMIT = 20
 def _visible(query, staff: Staff, centre_id: int):
     """Only actions on files of this centre that `staff` may see (a
     coordinator: all; a case director: the files they direct or are invited into)."""
-    query = query.where(Case.centre_id == centre_id)
+    # Both sides name the centre, so the planner can take each side's index
+    # that leads with it instead of every centre's open files (bench/scale.py).
+    query = query.where(CaseAction.centre_id == centre_id, Case.centre_id == centre_id)
     if staff.role == Role.CASE_DIRECTOR:
         invited = select(CaseMember.case_id).where(CaseMember.staff_id == staff.id)
         return query.where(or_(Case.director_id == staff.id, Case.id.in_(invited)))
@@ -363,7 +365,11 @@ def count_overdue(session: Session, today: date, *, centre_id: int) -> int:
         session.scalar(
             select(func.count(CaseAction.id))
             .join(Case, Case.id == CaseAction.case_id)
-            .where(Case.centre_id == centre_id, *_overdue_condition(today))
+            .where(
+                CaseAction.centre_id == centre_id,
+                Case.centre_id == centre_id,
+                *_overdue_condition(today),
+            )
         )
         or 0
     )

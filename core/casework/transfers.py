@@ -28,7 +28,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import cast
 
-from sqlalchemy import CursorResult, Delete, delete, func, or_, select
+from sqlalchemy import ColumnElement, CursorResult, Delete, delete, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -364,6 +364,10 @@ def _move_case(session: Session, case: Case, to_centre: Centre, by: Staff) -> Mo
     for intake in case.intakes:
         links += _unlink_other_centres(session, intake)
     _renumber(session, case, to_centre)
+    # The actions carry their file's centre (the home page's overdue list).
+    session.execute(
+        update(CaseAction).where(CaseAction.case_id == case.id).values(centre_id=to_centre.id)
+    )
     case.director_id = by.id
     members = _deleted(session, delete(CaseMember).where(CaseMember.case_id == case.id))
     partner_ids = list(
@@ -448,65 +452,61 @@ def mark_partner_reviewed(session: Session, case: Case, partner: CasePartner, by
 # --- What each centre sees of the transfers ----------------------------------
 
 
+def _listed(
+    session: Session,
+    *where: ColumnElement[bool],
+    newest_first: bool = False,
+    limit: int | None = None,
+) -> list[CentreTransfer]:
+    """The transfers that meet `where`, in the order they were asked or sent."""
+    if newest_first:
+        order = (CentreTransfer.requested_at.desc(), CentreTransfer.id.desc())
+    else:
+        order = (CentreTransfer.requested_at.asc(), CentreTransfer.id.asc())
+    return list(session.scalars(select(CentreTransfer).where(*where).order_by(*order).limit(limit)))
+
+
 def incoming(session: Session, centre_id: int) -> list[CentreTransfer]:
     """Sent to this centre, waiting for its answer: oldest first."""
-    return list(
-        session.scalars(
-            select(CentreTransfer)
-            .where(
-                CentreTransfer.to_centre_id == centre_id,
-                CentreTransfer.status == TransferStatus.PENDING,
-            )
-            .order_by(CentreTransfer.requested_at, CentreTransfer.id)
-        )
+    return _listed(
+        session,
+        CentreTransfer.to_centre_id == centre_id,
+        CentreTransfer.status == TransferStatus.PENDING,
     )
 
 
 def asked_of(session: Session, centre_id: int) -> list[CentreTransfer]:
     """Other centres ask this centre to send them one of its records."""
-    return list(
-        session.scalars(
-            select(CentreTransfer)
-            .where(
-                CentreTransfer.centre_id == centre_id,
-                CentreTransfer.status == TransferStatus.ASKED,
-            )
-            .order_by(CentreTransfer.requested_at, CentreTransfer.id)
-        )
+    return _listed(
+        session,
+        CentreTransfer.centre_id == centre_id,
+        CentreTransfer.status == TransferStatus.ASKED,
     )
 
 
 def sent_by(session: Session, centre_id: int, limit: int = 200) -> list[CentreTransfer]:
     """The sending centre's trace: what it sent (a reason is given when
     something is sent; an ask that was declined never was), newest first."""
-    return list(
-        session.scalars(
-            select(CentreTransfer)
-            .where(
-                CentreTransfer.centre_id == centre_id,
-                CentreTransfer.status != TransferStatus.ASKED,
-                CentreTransfer.reason.is_not(None),
-            )
-            .order_by(CentreTransfer.requested_at.desc(), CentreTransfer.id.desc())
-            .limit(limit)
-        )
+    return _listed(
+        session,
+        CentreTransfer.centre_id == centre_id,
+        CentreTransfer.status != TransferStatus.ASKED,
+        CentreTransfer.reason.is_not(None),
+        newest_first=True,
+        limit=limit,
     )
 
 
 def asked_by(session: Session, centre_id: int, limit: int = 200) -> list[CentreTransfer]:
     """What this centre asked other centres for, while not sent (asked, or
     declined without being sent), newest first."""
-    return list(
-        session.scalars(
-            select(CentreTransfer)
-            .where(
-                CentreTransfer.to_centre_id == centre_id,
-                CentreTransfer.status.in_((TransferStatus.ASKED, TransferStatus.DECLINED)),
-                CentreTransfer.reason.is_(None),
-            )
-            .order_by(CentreTransfer.requested_at.desc(), CentreTransfer.id.desc())
-            .limit(limit)
-        )
+    return _listed(
+        session,
+        CentreTransfer.to_centre_id == centre_id,
+        CentreTransfer.status.in_((TransferStatus.ASKED, TransferStatus.DECLINED)),
+        CentreTransfer.reason.is_(None),
+        newest_first=True,
+        limit=limit,
     )
 
 

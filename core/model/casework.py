@@ -13,6 +13,8 @@ from sqlalchemy import (
     Integer,
     String,
     UniqueConstraint,
+    event,
+    select,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from sqlalchemy.sql.expression import false
@@ -281,7 +283,14 @@ class CaseAction(Base):
     # counted and ranked (whose first) from the index alone, without reading
     # the actions themselves.
     __table_args__ = (
-        Index("ix_case_actions_status_due_on", "status", "due_on"),
+        Index(
+            "ix_case_actions_centre_overdue",
+            "centre_id",
+            "status",
+            "due_on",
+            "owner_staff_id",
+            "id",
+        ),
         Index(
             "ix_case_actions_case_overdue", "case_id", "status", "due_on", "owner_staff_id", "id"
         ),
@@ -289,6 +298,10 @@ class CaseAction(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"))
+    # The file's centre, copied (set on insert, moved with a transfer): one
+    # centre's overdue actions come from this index alone, not from a join
+    # over every centre's open files (bench/scale.py, PostgreSQL).
+    centre_id: Mapped[int | None] = mapped_column(Integer)
     title: Mapped[str] = mapped_column(EncryptedText)
     owner_staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"), index=True)
     owner_partner_id: Mapped[int | None] = mapped_column(ForeignKey("case_partners.id"))
@@ -335,3 +348,11 @@ class ConsultationContribution(Base):
     attending: Mapped[bool] = mapped_column(Boolean)
     contribution: Mapped[str | None] = mapped_column(EncryptedText)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+@event.listens_for(CaseAction, "before_insert")
+def _action_of_its_file_s_centre(_mapper, connection, action: CaseAction) -> None:
+    if action.centre_id is None:
+        action.centre_id = connection.scalar(
+            select(Case.centre_id).where(Case.id == action.case_id)
+        )

@@ -55,7 +55,8 @@ LEADS_TO_CENTRE: dict[str, str] = {
     "safety_plans": "case_id",
     "child_voices": "case_id",
     "case_consultations": "case_id",
-    "case_actions": "case_id",
+    # Actions carry their file's centre as well (the overdue list's index).
+    "case_actions": CENTRE_COLUMN,
     "planned_consultations": "case_id",
     "case_partner_members": "case_partner_id",
     "consultation_contributions": "planned_id",

@@ -102,3 +102,21 @@ def test_migrate_loads_the_municipalities_from_the_centre_file(app_factory, tmp_
             select(Municipality.name).where(Municipality.active.is_(True))
         ).all()
     assert sorted(active) == ["Lier", "Zemst"], "the others stay, hidden from the forms"
+
+
+def test_migrate_gives_the_query_planner_its_statistics(app):
+    from sqlalchemy import text
+
+    assert app.test_cli_runner().invoke(args=["migrate"]).exit_code == 0
+    with app.app_context():
+        if db.get_engine().dialect.name == "sqlite":
+            analysed = db.session.scalar(text("SELECT count(*) FROM sqlite_stat1"))
+        else:
+            analysed = db.session.scalar(
+                text(
+                    "SELECT count(*) FROM pg_stat_user_tables"
+                    " WHERE schemaname = current_schema() AND relname = 'intakes'"
+                    " AND last_analyze IS NOT NULL"
+                )
+            )
+    assert analysed
