@@ -243,7 +243,9 @@ def test_a_request_from_leuven_reaches_leuven_and_is_transferred_back(app_factor
     clock.current = MONDAY_MORNING
     app = app_factory(FJC_CENTRE_FILE=str(PROJECT_ROOT / "data" / "centres-example.json"))
     with app.app_context():
-        herent = db.session.scalar(select(Municipality.id).where(Municipality.name == "Herent"))
+        herent = db.session.scalar(
+            select(Municipality.id).where(Municipality.name == "Herent", Municipality.active)
+        )
     sent = app.test_client().submit(
         "/en/contact",
         {"name": "Sam", "phone": PHONE, "phone_permissions": ["call"], "municipality": str(herent)},

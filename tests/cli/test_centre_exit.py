@@ -98,7 +98,7 @@ def _leuven(session, clock) -> dict[str, list[int]]:
             kind=IntakeKind.REFERRAL,
             language="nl",
             municipality_id=session.scalar(
-                select(Municipality.id).where(Municipality.name == "Tienen")
+                select(Municipality.id).where(Municipality.name == "Tienen", Municipality.active)
             ),
             contact=SafeContact(name="Cliënt", phone="0470 11 22 33"),
             story="Doorverwezen.",

@@ -6,4 +6,8 @@ from web.db import db
 
 def municipality_id(app, name: str) -> str:
     with app.app_context():
-        return str(db.session.scalar(select(Municipality.id).where(Municipality.name == name)))
+        return str(
+            db.session.scalar(
+                select(Municipality.id).where(Municipality.name == name, Municipality.active)
+            )
+        )

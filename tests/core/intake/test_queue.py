@@ -6,6 +6,7 @@ from sqlalchemy import select
 
 from core.intake import queue
 from core.model import Intake, IntakeKind, IntakeStatus, Municipality
+from core.network.centres import default_centre
 from web.db import db
 
 NOW = datetime(2026, 11, 30, 12, 0, tzinfo=UTC)
@@ -31,7 +32,7 @@ def _intake(session, hours_ago: float, **fields) -> Intake:
 
 def _ids(session, filters=None, staff_id=0):
     filters = filters or queue.QueueFilters()
-    centre_id = session.scalar(select(Municipality.centre_id).limit(1))
+    centre_id = default_centre(session).id
     page = queue.load(
         session, filters, staff_id=staff_id, centre_id=centre_id, now=NOW, target=TARGET
     )
@@ -40,7 +41,7 @@ def _ids(session, filters=None, staff_id=0):
 
 def test_the_most_urgent_come_first_and_the_oldest_among_equals(app):
     with app.app_context(), db.writing() as session:
-        centre_id = session.scalar(select(Municipality.centre_id).limit(1))
+        centre_id = default_centre(session).id
         plain_new = _intake(session, 1, centre_id=centre_id)
         plain_old = _intake(session, 5, centre_id=centre_id)
         children = _intake(session, 2, centre_id=centre_id, priority=20)
@@ -56,7 +57,7 @@ def test_the_most_urgent_come_first_and_the_oldest_among_equals(app):
 
 def test_closed_and_erased_requests_leave_the_queue(app):
     with app.app_context(), db.writing() as session:
-        centre_id = session.scalar(select(Municipality.centre_id).limit(1))
+        centre_id = default_centre(session).id
         open_one = _intake(session, 1, centre_id=centre_id)
         closed = _intake(session, 1, centre_id=centre_id, status=IntakeStatus.CLOSED)
         _intake(session, 1, centre_id=centre_id, status=IntakeStatus.ERASED)
@@ -71,7 +72,9 @@ def test_filters(app, make_staff):
     staff_id, _ = make_staff("case_director")
     with app.app_context(), db.writing() as session:
         lier, mechelen = (
-            session.scalar(select(Municipality).where(Municipality.name == name))
+            session.scalar(
+                select(Municipality).where(Municipality.name == name, Municipality.active)
+            )
             for name in ("Lier", "Mechelen")
         )
         centre_id = lier.centre_id
@@ -113,7 +116,7 @@ def test_filters_from_the_query_string_ignore_nonsense():
 
 def test_pages_of_fifty(app):
     with app.app_context(), db.writing() as session:
-        centre_id = session.scalar(select(Municipality.centre_id).limit(1))
+        centre_id = default_centre(session).id
         for n in range(queue.PAGE_SIZE + 3):
             _intake(session, n / 10, centre_id=centre_id)
         first, page_one = _ids(session)
