@@ -141,13 +141,19 @@ def _development_secrets(instance_dir: Path) -> dict[str, Any]:
         "index_key": secrets.token_urlsafe(48),
         "audit_key": secrets.token_urlsafe(48),
     }
-    # O_EXCL: two processes starting at once must not write two different key sets.
-    try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:
-        return json.loads(path.read_text(encoding="utf-8"))
+    # Written whole under a name of its own, then linked into place: two
+    # processes starting at once must not write two different key sets, and
+    # neither may read the file before it is complete (os.link fails if it exists).
+    draft = instance_dir / f".{SECRETS_FILE}.{os.getpid()}.{secrets.token_hex(4)}"
+    fd = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(fd, "w", encoding="utf-8") as handle:
         json.dump(generated, handle)
+    try:
+        os.link(draft, path)
+    except FileExistsError:
+        return json.loads(path.read_text(encoding="utf-8"))
+    finally:
+        draft.unlink()
     return generated
 
 

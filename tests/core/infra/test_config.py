@@ -155,3 +155,18 @@ def test_a_short_audit_key_is_refused_in_production(tmp_path):
     }
     with pytest.raises(ConfigError, match="FJC_AUDIT_KEY must be at least 32 characters"):
         load_config(env, {"INSTANCE_DIR": tmp_path})
+
+
+def test_starts_at_once_read_one_whole_key_set(tmp_path):
+    """xdist workers, or gunicorn workers of a development install, starting
+    together: each reads the one complete key set, none a half-written file."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from core.infra.config import _development_secrets
+
+    for attempt in range(20):
+        instance = tmp_path / f"instance{attempt}"
+        with ThreadPoolExecutor(max_workers=8) as pool:
+            found = list(pool.map(_development_secrets, [instance] * 8))
+        assert all(keys == found[0] for keys in found)
+        assert [p.name for p in instance.iterdir()] == ["secrets.json"]
