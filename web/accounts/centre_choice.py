@@ -25,12 +25,10 @@ def choose_centre(staff: Staff | None) -> None:
         g.member_centres = []
         encrypt_for(g.centre)
         return
-    chosen = session.get(CENTRE_KEY)
-    centre = None
-    if isinstance(chosen, int) and is_member(db.session, staff, chosen):
-        centre = db.session.get(Centre, chosen)
-    g.centre = centre or db.session.get(Centre, staff.centre_id)
+    # One query: the member's centres, home first; the chosen one among them.
     g.member_centres = centres_of(db.session, staff)
+    chosen = session.get(CENTRE_KEY)
+    g.centre = next((c for c in g.member_centres if c.id == chosen), g.member_centres[0])
     # What this request writes is encrypted under g.centre's keys.
     encrypt_for(g.centre)
 
