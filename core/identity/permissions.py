@@ -35,6 +35,11 @@ class Permission(StrEnum):
     VIEW_NETWORK = "view_network"
     # Send a request or a case file to another centre, accept one sent here.
     TRANSFER = "transfer"
+    # Live conversations with people on the portal (/staff/talk).
+    TALK = "talk"
+    # Data-subject requests: access, rectification, restriction, erasure,
+    # retention and legal holds (/staff/rights). Coordinators only.
+    DATA_SUBJECT_RIGHTS = "data_subject_rights"
 
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
@@ -47,6 +52,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.TRIAGE,
             Permission.CASES,
             Permission.VIEW_STATS,
+            Permission.TALK,
         }
     ),
     # The operational lead sees everything, assigns work and reads the audit trail.
@@ -61,6 +67,8 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.VIEW_AUDIT,
             Permission.INVITE_PARTNERS,
             Permission.TRANSFER,
+            Permission.TALK,
+            Permission.DATA_SUBJECT_RIGHTS,
         }
     ),
     # Admins manage accounts and settings, not the content of requests.

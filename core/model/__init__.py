@@ -70,6 +70,15 @@ from core.model.system import (  # noqa: F401
     HealthWrite,
     KeyCanary,
 )
+from core.model.talk import (  # noqa: F401
+    Conversation,
+    ConversationKind,
+    ConversationMessage,
+    ConversationStatus,
+    EndReason,
+    Sender,
+    TalkAvailability,
+)
 
 __all__ = [
     "NAMING_CONVENTION",
@@ -120,4 +129,11 @@ __all__ = [
     "AuditEvent",
     "KeyCanary",
     "HealthWrite",
+    "Conversation",
+    "ConversationKind",
+    "ConversationMessage",
+    "ConversationStatus",
+    "EndReason",
+    "Sender",
+    "TalkAvailability",
 ]

@@ -28,6 +28,9 @@ class IntakeKind(StrEnum):
     REFERRAL = "referral"
     # The door for young people (about 12 to 17): /<lang>/young.
     YOUNG = "young"
+    # Through "Talk now" (/<lang>/talk): a live conversation with its
+    # transcript, a message left when nobody was there, or a booked call-back.
+    CONVERSATION = "conversation"
 
 
 class IntakeStatus(StrEnum):
@@ -88,6 +91,8 @@ class Intake(Base):
     # "yes", "no" or "unknown"; None when not asked or not answered.
     children_involved: Mapped[str | None] = mapped_column(String(8))
     danger_now: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # A call-back she booked through "Talk now": the queue shows it at its time.
+    callback_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     story: Mapped[str | None] = mapped_column(EncryptedText)
     # Blind indexes (keyed hashes of normalised values) for matching without decrypting.
     phone_index: Mapped[str | None] = mapped_column(String(64), index=True)
