@@ -7,6 +7,9 @@ writers (core/infra/db.py says why).
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 from flask import Flask, current_app, g, has_request_context, request
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
@@ -39,6 +42,20 @@ class Database:
     def writing(self):
         """A separate write transaction, committed on success, for CLI and jobs."""
         return write_transaction(self._bound())
+
+    @contextmanager
+    def reading(self) -> Iterator[Session]:
+        """A short read session of its own: a live stream asks the database
+        between waits and must not hold a pooled connection while it waits."""
+        session = self._bound().session(writing=False)
+        try:
+            yield session
+        finally:
+            session.close()
+
+    def release(self) -> None:
+        """Give the request's own session back now (a live stream lives long)."""
+        self._remove_session()
 
     def new_write_session(self) -> Session:
         """A write session outside the request's own (the caller closes it)."""
