@@ -27,6 +27,7 @@ from portal import receipts
 from portal.blueprint import bp
 from portal.centre_text import centre_text
 from portal.forms import AddInformationForm, ConfirmForm, ReturnCodeForm
+from portal.views.talk import kept_transcript
 from web.db import db
 from web.security import limiter
 
@@ -99,6 +100,8 @@ def _mailbox_page(intake: Intake, form: AddInformationForm | None = None):
         feedback_moment=feedback.pending_moment(db.session, intake),
         partner_reads=partner_reads(intake),
         part_words=PART_WORDS,
+        # A conversation she chose to read again ("Talk now"), read-only.
+        transcript=kept_transcript(intake),
         **centre_text(intake.centre_id),
     )
 

@@ -7,6 +7,7 @@ from flask import current_app, redirect, render_template, request, session, url_
 
 from portal.blueprint import bp
 from portal.views.mailbox import close_mailbox_session
+from portal.views.talk import end_talk_session
 from web.i18n import DEFAULT_LANGUAGE
 from web.security import csrf, limiter
 
@@ -29,6 +30,9 @@ def choose_language():
 def quick_exit():
     # An open mailbox ends on the server too, before the session is cleared.
     close_mailbox_session()
+    # So does an open conversation ("Talk now"): the team sees it ended with
+    # the quick exit, and the token in a copied cookie opens nothing.
+    end_talk_session()
     session.clear()
     # GET and POST alike answer 303 to the neutral site (the URL contract). The
     # beacon that exit.js sends does not follow it: the session is already over.
