@@ -60,6 +60,28 @@ LEADS_TO_CENTRE: dict[str, str] = {
     "planned_consultations": "case_id",
     "case_partner_members": "case_partner_id",
     "consultation_contributions": "planned_id",
+    # Access requests (issue 25, GDPR art. 15) and the items of their copies.
+    "access_requests": CENTRE_COLUMN,
+    "access_items": "request_id",
+    # Retention (issue 25): legal holds go with their record; the purge's
+    # traces are the centre's own.
+    "case_holds": "case_id",
+    "intake_holds": "intake_id",
+    "purge_traces": CENTRE_COLUMN,
+    # Rectification, restriction, erasure requests (issue 25, GDPR art. 16-18):
+    # each goes with the record it is about.
+    "person_corrections": "person_id",
+    "intake_corrections": "intake_id",
+    "person_restrictions": "person_id",
+    "intake_restrictions": "intake_id",
+    "erasure_requests": "case_id",
+    # Talk now (issue 21): a conversation is its centre's, also before it
+    # becomes a request (and a transfer of that request takes it along:
+    # core.casework.transfers); its lines go with it; a member's switch is
+    # per centre.
+    "conversations": CENTRE_COLUMN,
+    "conversation_messages": "conversation_id",
+    "talk_availability": CENTRE_COLUMN,
 }
 # Rows of the installation, of no centre: the centres themselves, the sign-in
 # throttle (keyed hashes of e-mail addresses, which expire on their own) and

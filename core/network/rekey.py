@@ -12,11 +12,21 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import ColumnElement, Integer, Table, Text, column, select, table, type_coerce
+from sqlalchemy import (
+    ColumnElement,
+    Integer,
+    Table,
+    Text,
+    column,
+    select,
+    table,
+    type_coerce,
+    update,
+)
 from sqlalchemy.orm import Session
 
 from core.infra.crypto import EncryptedJSON, EncryptedText, keyring
-from core.model import Base, Case, CaseIntake, Centre, Intake
+from core.model import Base, Case, CaseIntake, Centre, Conversation, Intake
 from core.network.centre_rows import descends_from
 
 ENCRYPTED_TYPES = (EncryptedText, EncryptedJSON)
@@ -26,7 +36,8 @@ def rekey_intake(session: Session, intake: Intake, to_centre: Centre) -> int:
     """Re-encrypt the request and its rows under `to_centre`'s newest key;
     returns how many values were re-encrypted."""
     session.flush()  # pending changes first: they would be written after us
-    return _rekey_tree(session, Base.metadata.tables[Intake.__tablename__], [intake.id], to_centre)
+    count = _rekey_tree(session, Base.metadata.tables[Intake.__tablename__], [intake.id], to_centre)
+    return count + _conversations_along(session, [intake.id], to_centre)
 
 
 def rekey_case(session: Session, case: Case, to_centre: Centre) -> int:
@@ -41,7 +52,23 @@ def rekey_case(session: Session, case: Case, to_centre: Centre) -> int:
         count += _rekey_tree(
             session, Base.metadata.tables[Intake.__tablename__], intake_ids, to_centre
         )
+        count += _conversations_along(session, intake_ids, to_centre)
     return count
+
+
+def _conversations_along(session: Session, intake_ids: Sequence[int], to_centre: Centre) -> int:
+    """A "Talk now" request's conversation belongs to its centre by its own
+    centre_id (it exists before the request does): it moves with the
+    request, and its transcript is re-encrypted with it."""
+    ids = list(
+        session.scalars(select(Conversation.id).where(Conversation.intake_id.in_(intake_ids)))
+    )
+    if not ids:
+        return 0
+    session.execute(
+        update(Conversation).where(Conversation.id.in_(ids)).values(centre_id=to_centre.id)
+    )
+    return _rekey_tree(session, Base.metadata.tables[Conversation.__tablename__], ids, to_centre)
 
 
 def _rekey_tree(session: Session, root: Table, ids: Sequence[int], to_centre: Centre) -> int:
