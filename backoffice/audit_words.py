@@ -73,6 +73,41 @@ ACTION_LABELS = {
     "partner.invited": _l("Partner member invited"),
     "partner.created": _l("Partner member's account created"),
     "transfer.asked": _l("Another centre asked for a transfer"),
+    # Talk now (issue 21): the switch, and what was done in a conversation.
+    "talk.available": _l("Available for conversations"),
+    "talk.unavailable": _l("Not available for conversations"),
+    "talk.taken": _l("Conversation taken"),
+    "talk.wrote": _l("Wrote in a conversation"),
+    "talk.handed_over": _l("Conversation handed over"),
+    "talk.interpreter": _l("Interpreter note in a conversation"),
+    "talk.ended": _l("Conversation ended"),
+    "talk.blocked": _l("Conversation ended and blocked"),
+    "talk.viewed": _l("Conversation read"),
+    # Retention and legal holds (issue 25, backoffice/views/retention.py).
+    "retention.viewed": _l("Retention and legal holds read"),
+    "retention.hold_placed": _l("Legal hold placed"),
+    "retention.hold_lifted": _l("Legal hold lifted"),
+    # Rectification, restriction, erasure requests (issue 25,
+    # backoffice/views/rights_records.py; the case events are in
+    # web.casefile.labels.CASE_EVENT_LABELS).
+    "rights.restrictions_listed": _l("Restricted records listed"),
+    "rights.record_viewed": _l("Record read to correct or restrict it"),
+    "rights.erasure_request_viewed": _l("Erasure request read"),
+    "intake.corrected": _l("Request corrected"),
+    "intake.restricted": _l("Use of a request restricted"),
+    "intake.restriction_lifted": _l("Restriction of a request lifted"),
+    # Access requests (issue 25, backoffice/views/rights.py).
+    "rights.viewed": _l("Data-subject requests listed"),
+    "rights.access_viewed": _l("Access request read"),
+    "rights.access_registered": _l("Access request registered"),
+    "rights.access_gathered": _l("Access request: records chosen and data gathered"),
+    "rights.access_items_changed": _l("Access request: decisions changed"),
+    "rights.access_submitted": _l("Access request sent for approval"),
+    "rights.access_sent_back": _l("Access request sent back to the review"),
+    "rights.access_approved": _l("Access request approved by a second coordinator"),
+    "rights.access_copy_made": _l("Copy of an access request made"),
+    "rights.access_released": _l("Copy given to the person who asked"),
+    "rights.access_refused": _l("Access request answered without a copy"),
 }
 
 TARGET_LABELS = {
@@ -80,6 +115,10 @@ TARGET_LABELS = {
     "case": _l("Case file"),
     "staff": _l("Account"),
     "transfer": _l("Transfer"),
+    # Talk now (issue 21).
+    "conversation": _l("Conversation"),
+    # Access requests (issue 25).
+    "access_request": _l("Access request"),
 }
 
 # Codes that may appear in a detail, each with the words staff know it by.
@@ -190,6 +229,9 @@ _KEY_WORDS = {
     "intakes": lazy_pgettext("audit detail", "requests"),
     "cases": lazy_pgettext("audit detail", "case files"),
     "feedback": lazy_pgettext("audit detail", "feedback answers"),
+    # What the purge left alone because of a legal hold (issue 25).
+    "held_intakes": lazy_pgettext("audit detail", "requests kept by a legal hold"),
+    "held_cases": lazy_pgettext("audit detail", "case files kept by a legal hold"),
 }
 
 _ID = r"(\d+)"
@@ -221,6 +263,15 @@ _SHAPES: list[tuple[re.Pattern[str], Callable[..., str]]] = [
         (f"message {_ID}", lambda message: gettext("Message %(message)s", message=message)),
         (f"intake {_ID}", lambda intake: gettext("Request %(intake)s", intake=intake)),
         (f"from intake {_ID}", lambda intake: gettext("From request %(intake)s", intake=intake)),
+        # Talk now (issue 21): a line written, the lines a member read, the
+        # interpreter note.
+        (f"line {_ID}", lambda line: gettext("Line %(line)s", line=line)),
+        (
+            f"lines {_ID}-{_ID}",
+            lambda first, last: gettext("Lines %(first)s to %(last)s", first=first, last=last),
+        ),
+        ("needed", lambda: gettext("An interpreter is needed")),
+        ("not needed", lambda: gettext("No interpreter needed")),
         # Case files: people, actions, partners, consultations.
         (f"staff {_ID}", lambda staff: gettext("Account %(staff)s", staff=staff)),
         (
@@ -316,6 +367,57 @@ _SHAPES: list[tuple[re.Pattern[str], Callable[..., str]]] = [
             ),
         ),
         (f"partner {_ID}", lambda partner: gettext("Partner %(partner)s", partner=partner)),
+        # Legal holds (issue 25, core.governance.retention_holds).
+        (
+            rf"hold {_ID} review (\d{{4}}-\d{{2}}-\d{{2}})",
+            lambda hold, review: gettext(
+                "Legal hold %(hold)s, to look at again on %(date)s", hold=hold, date=review
+            ),
+        ),
+        (f"hold {_ID}", lambda hold: gettext("Legal hold %(hold)s", hold=hold)),
+        # Rectification, restriction, erasure requests (issue 25,
+        # core.governance.rights): ids and field or ground codes only.
+        (
+            f"person {_ID} field {_CODE} correction {_ID}",
+            lambda person, field, correction: gettext(
+                "Person %(person)s: %(field)s corrected (correction %(correction)s)",
+                person=person,
+                field=field,
+                correction=correction,
+            ),
+        ),
+        (
+            f"field {_CODE} correction {_ID}",
+            lambda field, correction: gettext(
+                "%(field)s corrected (correction %(correction)s)",
+                field=field,
+                correction=correction,
+            ),
+        ),
+        (
+            f"person {_ID} restriction {_ID}",
+            lambda person, restriction: gettext(
+                "Person %(person)s, restriction %(restriction)s",
+                person=person,
+                restriction=restriction,
+            ),
+        ),
+        (
+            f"restriction {_ID}",
+            lambda restriction: gettext("Restriction %(restriction)s", restriction=restriction),
+        ),
+        (
+            f"erasure request {_ID} ground {_CODE}",
+            lambda request, ground: gettext(
+                "Erasure request %(request)s, legal ground: %(ground)s",
+                request=request,
+                ground=ground,
+            ),
+        ),
+        (
+            f"erasure request {_ID}",
+            lambda request: gettext("Erasure request %(request)s", request=request),
+        ),
         # A risk assessment: the instrument (its id and version) and the level.
         (
             r"(\S+) (standard|elevated|high)",

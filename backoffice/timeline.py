@@ -19,6 +19,7 @@ from web.casefile.labels import (
     PARTNER_KIND_LABELS,
     PARTNER_PART_LABELS,
     PERSON_ROLE_LABELS,
+    REFUSAL_GROUND_LABELS,
     RELATION_KIND_LABELS,
     RISK_LEVEL_LABELS,
 )
@@ -48,6 +49,11 @@ _CODES: dict[str, Mapping] = {
     "case.action_updated": ACTION_STATUS_LABELS,
     "case.consultation_recorded": _CONSULTATION_BASES,
     "case.consultation_planned": _CONSULTATION_BASES,
+    # Rectification and restriction (issue 25): the person's role.
+    "case.person_corrected": PERSON_ROLE_LABELS,
+    "case.person_restricted": PERSON_ROLE_LABELS,
+    "case.person_restriction_lifted": PERSON_ROLE_LABELS,
+    "case.erasure_refused": REFUSAL_GROUND_LABELS,
     "partner.viewed": PARTNER_PART_LABELS,
     "partner.printed": PARTNER_PART_LABELS,
     "partner.consultation_answered": {

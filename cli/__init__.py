@@ -277,19 +277,27 @@ def rotate_keys_command(batch_size: int) -> None:
 def purge_command(dry_run: bool) -> None:
     """Erase the personal data of records whose retention period has run out.
 
-    Idempotent: a second run erases nothing more. Only counts are printed.
+    Idempotent: a second run erases nothing more. Only counts are printed,
+    with what a legal hold kept back.
     """
     config = current_app.config
     report = retention.purge(db.writing, config, dry_run=dry_run)
     verb = "would be erased" if dry_run else "erased"
     for rule in retention.RULES:
-        click.echo(
-            f"{rule.name}: {report.erased[rule.name]} {verb} "
-            f"({rule.setting}={config[rule.setting]})"
+        settings = "; ".join(
+            f"{name}={value}" for name, value in retention.settings_in_use(config, rule)
         )
+        click.echo(f"{rule.name}: {report.erased[rule.name]} {verb} ({settings})")
+    # Nothing kept back goes unsaid: what a legal hold keeps, rule by rule.
+    for name, count in report.held.items():
+        click.echo(f"{name}: {count} kept by a legal hold, not erased")
     if not dry_run:
         with db.writing() as session:
             detail = " ".join(f"{name}={count}" for name, count in report.erased.items())
+            if report.total_held:
+                detail += " " + " ".join(
+                    f"held_{name}={count}" for name, count in report.held.items()
+                )
             audit.record(session, "retention.purged", detail=detail)
 
 

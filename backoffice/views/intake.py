@@ -11,6 +11,7 @@ from backoffice.blueprint import bp
 from backoffice.forms.intake import AssignForm, AttemptForm, DecisionForm, ReplyForm
 from backoffice.handlers import Done, intake_change
 from backoffice.records import intake_or_404
+from backoffice.talk_lines import ROUTE_LABELS, transcript
 from backoffice.transfer_page import intake_part
 from backoffice.views.queue import first_contact_target
 from core.casework.cases import case_of, hidden_intakes
@@ -20,7 +21,8 @@ from core.intake import priority, triage
 from core.intake.mailbox import add_staff_reply
 from core.intake.safe_window import SafeTimes, channel_allowed, is_safe_now, next_safe_start
 from core.intake.triage import OPEN_STATUSES, linked_ids, matches
-from core.model import ContactAttempt, Intake, IntakeStatus, Staff
+from core.model import ContactAttempt, Intake, IntakeKind, IntakeStatus, Staff
+from core.talk.conversations import conversation_of
 from web.casefile.centre import working_centre
 from web.db import db
 
@@ -38,6 +40,12 @@ def render_intake(found: Intake, **forms):
     attempt_form.prepare(found)
     reasons = priority.reasons_now(
         found, now, first_contact_target(), unread_messages=triage.has_unread(found)
+    )
+    # Talk now (issue 21): the conversation it came from, with what was written.
+    conversation = (
+        conversation_of(session, found)
+        if found.kind == IntakeKind.CONVERSATION and found.status != IntakeStatus.ERASED
+        else None
     )
     return render_template(
         "backoffice/intake.html",
@@ -68,6 +76,11 @@ def render_intake(found: Intake, **forms):
         linked=linked_ids(session, found),
         is_open=found.status in OPEN_STATUSES,
         case=case_of(session, found),
+        conversation=conversation,
+        conversation_lines=(
+            transcript(session, conversation, reader_id=g.staff.id) if conversation else []
+        ),
+        route_labels=ROUTE_LABELS,
         # The other centres: known there, sending it there (coordinators).
         **intake_part(found, forms),
     )

@@ -48,7 +48,10 @@ def case_print(case_id: int):
     )
     visible = set(partners.PARTS) if partner is None else partners.may_see(partner, now)
     _record_print(found, partner)
-    content = {} if withdrawn else gather(db.session, found, visible)
+    # A print for a partner leaves out what is restricted (GDPR art. 18).
+    content = (
+        {} if withdrawn else gather(db.session, found, visible, for_partner=partner is not None)
+    )
     return render_template(
         "backoffice/case_print.html",
         case=found,

@@ -17,6 +17,7 @@ from backoffice.access import (
 from backoffice.blueprint import bp
 from backoffice.forms.intake import QueueFilterForm
 from backoffice.transfer_page import answer_lists
+from backoffice.views.rights import access_due_on_home
 from core.casework import actions, cases
 from core.identity.permissions import Permission
 from core.identity.staff import names_of
@@ -83,4 +84,6 @@ def queue():
         **overdue_on_home(),
         # Coordinators: what other centres sent here or ask of this centre.
         **answer_lists(),
+        # Coordinators: access requests and their one-month deadline (issue 25).
+        **access_due_on_home(),
     )

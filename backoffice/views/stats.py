@@ -33,7 +33,10 @@ from backoffice.forms.stats import PeriodForm
 from core.identity.permissions import Permission
 from core.identity.staff import names_of
 from core.model import Centre, Role
-from core.reporting import stats
+from core.reporting import (
+    stats,
+    talk_figures,  # Talk now (issue 21)
+)
 from core.reporting import voice as survivor_voice
 from core.reporting.suppression import HIDDEN_MARK, small_mark
 from core.rules import RuleError
@@ -254,6 +257,10 @@ def stats_page():
     # The voice's small counts are hidden for everyone, coordinators too: one
     # answer is one person's. Free texts are for coordinators only.
     voice = voice.suppressed(threshold, keep_texts=exact)
+    # Talk now (issue 21): suppressed as the other figures are.
+    talk = talk_figures.compute(db.session, period, zone=centre_zone(), centre_id=g.centre.id)
+    if not exact:
+        talk = talk.suppressed(threshold)
     # The period only: figures are about no one, so there is nothing else to record.
     record_read("stats.viewed", detail=period.label)
     labels = _labels(figures, exact)
@@ -283,6 +290,8 @@ def stats_page():
         skipped_label=_("Question left empty"),
         quarter_label=_quarter_label,
         min_texts=survivor_voice.MIN_TEXTS,
+        talk=talk,
+        minutes=lambda seconds: local_number(None if seconds is None else seconds / 60),
     )
 
 
@@ -314,6 +323,9 @@ def stats_csv():
     voice = voice.suppressed(threshold)
     record_read("stats.exported", detail=period.label)
     rows = stats.csv_rows(figures, threshold) + _voice_rows(voice, threshold)
+    # Talk now (issue 21).
+    talk = talk_figures.compute(db.session, period, zone=centre_zone(), centre_id=g.centre.id)
+    rows += talk_figures.csv_rows(talk.suppressed(threshold), threshold, period.label)
     response = Response(csv_body(rows), mimetype="text/csv")
     response.headers["Content-Type"] = "text/csv; charset=utf-8"
     response.headers["Content-Disposition"] = f'attachment; filename="fjc-figures-{period.key}.csv"'

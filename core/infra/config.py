@@ -38,6 +38,14 @@ DEFAULT_RETENTION_DAYS = 365
 DEFAULT_CASE_RETENTION_YEARS = 5
 # Anonymous feedback: kept this many months, counted from its month.
 DEFAULT_FEEDBACK_RETENTION_MONTHS = 60
+# Retention per kind of request (its door) and per track of a case file: a
+# setting of its own for one kind or track, falling back to the general one.
+# Spelled out here (infra knows no model); a test checks them against
+# IntakeKind and the case tracks.
+RETENTION_KINDS = ("contact", "question", "referral", "young", "conversation")
+RETENTION_DAYS_PREFIX = "FJC_RETENTION_DAYS_"
+CASE_RETENTION_TRACKS = ("track_2", "track_3")
+CASE_RETENTION_YEARS_PREFIX = "FJC_CASE_RETENTION_YEARS_"
 # Counts below this are suppressed in figures that leave the coordinator's screen.
 DEFAULT_SMALL_COUNT_THRESHOLD = 5
 MIN_AUDIT_KEY_LENGTH = 32
@@ -84,6 +92,44 @@ def _count(env: Mapping[str, str], name: str) -> int:
     if not (raw.isascii() and raw.isdigit()):
         raise ConfigError(f"{name} must be a whole number, 0 or more")
     return int(raw)
+
+
+def retention_days_variable(kind: str) -> str:
+    """FJC_RETENTION_DAYS_<KIND>: requests of one door (FJC_RETENTION_DAYS_YOUNG)."""
+    return RETENTION_DAYS_PREFIX + kind.upper()
+
+
+def case_retention_years_variable(track: str) -> str:
+    """FJC_CASE_RETENTION_YEARS_<TRACK>: case files of one track (..._TRACK_3)."""
+    return CASE_RETENTION_YEARS_PREFIX + track.upper()
+
+
+def _retention_overrides(env: Mapping[str, str]) -> dict[str, int | None]:
+    """Every per-kind and per-track retention setting, None where unset (the
+    general setting then applies). A name that matches no kind or track stops
+    the start: a typo (FJC_RETENTION_DAYS_REFERAL) must not leave the operator
+    believing a period is set that the purge never reads."""
+    known = {retention_days_variable(kind): "days" for kind in RETENTION_KINDS}
+    known.update({case_retention_years_variable(track): "years" for track in CASE_RETENTION_TRACKS})
+    for name in sorted(env):
+        if name.startswith((RETENTION_DAYS_PREFIX, CASE_RETENTION_YEARS_PREFIX)) and (
+            name not in known
+        ):
+            raise ConfigError(
+                f"{name} names no kind of request or track of case file (requests: "
+                f"FJC_RETENTION_DAYS_<KIND>, KIND one of "
+                f"{', '.join(kind.upper() for kind in RETENTION_KINDS)}; case files: "
+                f"FJC_CASE_RETENTION_YEARS_<TRACK>, TRACK one of "
+                f"{', '.join(track.upper() for track in CASE_RETENTION_TRACKS)})"
+            )
+    return {name: _optional_whole_number(env, name, unit) for name, unit in known.items()}
+
+
+def _optional_whole_number(env: Mapping[str, str], name: str, unit: str) -> int | None:
+    raw = env.get(name)
+    if raw is None or raw.strip() == "":
+        return None
+    return _whole_number(env, name, 1, unit)
 
 
 def _split(value: str) -> list[str]:
@@ -297,6 +343,9 @@ def load_config(
         "FJC_RETENTION_DAYS": retention_days,
         "FJC_CASE_RETENTION_YEARS": case_retention_years,
         "FJC_FEEDBACK_RETENTION_MONTHS": feedback_retention_months,
+        # FJC_RETENTION_DAYS_<KIND> and FJC_CASE_RETENTION_YEARS_<TRACK>: None
+        # where unset, so the general setting applies (core.governance.retention).
+        **_retention_overrides(env),
         # The team's promise for a first contact; the queue flags requests past it.
         "FJC_FIRST_CONTACT_TARGET_HOURS": _whole_number(
             env, "FJC_FIRST_CONTACT_TARGET_HOURS", 24, "hours"

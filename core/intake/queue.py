@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, and_, case, func, select
 from sqlalchemy.orm import Session, selectinload
 
 from core.infra.ids import parse_id
@@ -15,6 +15,25 @@ from core.model import Intake, IntakeKind, IntakeStatus, Message, MessageDirecti
 
 PAGE_SIZE = 50
 ASSIGNED_CHOICES = ("me", "unassigned")
+# A call-back she booked (Talk now) comes on top of the queue this long before
+# its time, and stays there until someone reached her.
+CALLBACK_DUE_BEFORE = timedelta(minutes=15)
+
+
+def callback_due(intake: Intake, now: datetime) -> bool:
+    return (
+        intake.callback_at is not None
+        and intake.first_contact_at is None
+        and intake.callback_at <= now + CALLBACK_DUE_BEFORE
+    )
+
+
+def _callback_due_sql(now: datetime):
+    return and_(
+        Intake.callback_at.is_not(None),
+        Intake.first_contact_at.is_(None),
+        Intake.callback_at <= now + CALLBACK_DUE_BEFORE,
+    )
 
 
 @dataclass(frozen=True)
@@ -51,6 +70,8 @@ class QueueRow:
     reasons: list[priority.Reason]
     overdue: bool
     waiting: timedelta
+    # A booked call-back whose time has come (or nearly): on top of the queue.
+    callback_due: bool = False
 
 
 @dataclass(frozen=True)
@@ -107,9 +128,13 @@ def load(
     total = session.scalar(counted) or 0
     # Past the last page shows the last page: an offset is never out of range.
     page = min(filters.page, max(1, -(-total // PAGE_SIZE)))
+    # Due call-backs first, the earliest booked time first: she waits for
+    # that call at that time.
+    due_first = case((_callback_due_sql(now), 0), else_=1)
+    due_time = case((_callback_due_sql(now), Intake.callback_at), else_=None)
     intakes = session.scalars(
         query.options(selectinload(Intake.referral), selectinload(Intake.municipality))
-        .order_by(score.desc(), Intake.created_at.asc(), Intake.id.asc())
+        .order_by(due_first, due_time.asc(), score.desc(), Intake.created_at.asc(), Intake.id.asc())
         .limit(PAGE_SIZE)
         .offset((page - 1) * PAGE_SIZE)
     ).all()
@@ -133,6 +158,7 @@ def load(
                 reasons=priority.reasons_now(intake, now, target, unread_messages=unread),
                 overdue=intake.first_contact_at is None and waiting >= target,
                 waiting=waiting,
+                callback_due=callback_due(intake, now),
             )
         )
     return QueuePage(rows=rows, total=total, page=page)

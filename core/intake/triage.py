@@ -40,6 +40,7 @@ from core.model import (
     Staff,
     TriageDecision,
     TriageOutcome,
+    restricted_intake_ids,
 )
 from core.network.centres import is_member
 from core.rules import WHOLE, RuleError
@@ -327,6 +328,11 @@ def matches(session: Session, intake: Intake, hidden: Select | None = None) -> l
         conditions.append(Intake.email_index == intake.email_index)
     if not conditions:
         return []
+    # A restricted request (GDPR art. 18) is stored, not used: it finds no
+    # match and is found by none (core.governance.rights.restriction).
+    restricted = restricted_intake_ids()
+    if session.scalar(select(Intake.id).where(Intake.id == intake.id, Intake.id.in_(restricted))):
+        return []
     query = (
         select(Intake)
         .where(
@@ -334,6 +340,7 @@ def matches(session: Session, intake: Intake, hidden: Select | None = None) -> l
             or_(*conditions),
             Intake.id != intake.id,
             Intake.status != IntakeStatus.ERASED,
+            Intake.id.not_in(restricted),
         )
         .order_by(Intake.created_at.desc())
     )

@@ -66,6 +66,35 @@ from core.model.network import (  # noqa: F401
     StaffCentre,
     TransferStatus,
 )
+
+# Rectification, restriction, erasure requests (issue 25, GDPR art. 16-18).
+from core.model.rectification import (  # noqa: F401
+    ErasureRequest,
+    ErasureStatus,
+    IntakeCorrection,
+    IntakeRestriction,
+    PersonCorrection,
+    PersonRestriction,
+    RefusalGround,
+    restricted_intake_ids,
+    restricted_person_ids,
+)
+
+# Retention holds and purge traces (issue 25, retention).
+from core.model.retention import (  # noqa: F401
+    CaseHold,
+    IntakeHold,
+    PurgedRecord,
+    PurgeTrace,
+)
+
+# Access requests (issue 25, GDPR art. 15).
+from core.model.rights import (  # noqa: F401
+    AccessItem,
+    AccessRequest,
+    AccessStatus,
+    ItemDecision,
+)
 from core.model.system import (  # noqa: F401
     HealthWrite,
     KeyCanary,
@@ -136,4 +165,24 @@ __all__ = [
     "EndReason",
     "Sender",
     "TalkAvailability",
+    # Rectification, restriction, erasure requests (issue 25, GDPR art. 16-18).
+    "ErasureRequest",
+    "ErasureStatus",
+    "IntakeCorrection",
+    "IntakeRestriction",
+    "PersonCorrection",
+    "PersonRestriction",
+    "RefusalGround",
+    "restricted_intake_ids",
+    "restricted_person_ids",
+    # Access requests (issue 25, GDPR art. 15).
+    "AccessItem",
+    "AccessRequest",
+    "AccessStatus",
+    "ItemDecision",
+    # Retention holds and purge traces (issue 25, retention).
+    "CaseHold",
+    "IntakeHold",
+    "PurgedRecord",
+    "PurgeTrace",
 ]

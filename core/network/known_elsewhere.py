@@ -27,6 +27,7 @@ from core.model import (
     Intake,
     IntakeStatus,
     TransferStatus,
+    restricted_intake_ids,
 )
 
 _OPEN = (TransferStatus.PENDING, TransferStatus.ASKED)
@@ -71,6 +72,10 @@ def _matches(session: Session, intake: Intake) -> list[_Match]:
         conditions.append(Intake.email_index == intake.email_index)
     if not conditions or intake.status == IntakeStatus.ERASED:
         return []
+    # A restricted request (GDPR art. 18) is stored, not used, at either end.
+    restricted = restricted_intake_ids()
+    if session.scalar(select(Intake.id).where(Intake.id == intake.id, Intake.id.in_(restricted))):
+        return []
     rows = session.execute(
         select(Intake, Case)
         .join(Centre, Centre.id == Intake.centre_id)
@@ -81,6 +86,7 @@ def _matches(session: Session, intake: Intake) -> list[_Match]:
             Centre.active.is_(True),
             or_(*conditions),
             Intake.status != IntakeStatus.ERASED,
+            Intake.id.not_in(restricted),
         )
         .order_by(Intake.id)
     )

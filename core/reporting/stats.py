@@ -43,6 +43,8 @@ from core.model import (
     Municipality,
     SafetyPlan,
     UTCDateTime,
+    restricted_intake_ids,
+    restricted_person_ids,
 )
 from core.reporting.suppression import HIDDEN_MARK, SMALL, is_small, small_mark, suppress
 from core.rules import RuleError
@@ -436,7 +438,13 @@ def created_in(session: Session, period: Period, zone: ZoneInfo, centre_ids: Col
     if session.get_bind().dialect.name == "sqlite":
         column = UnaryExpression(column, operator=custom_op("+"), type_=UTCDateTime())
         centre = UnaryExpression(centre, operator=custom_op("+"), type_=centre.type)
-    return and_(centre.in_(list(centre_ids)), column >= start, column < end)
+    return and_(
+        centre.in_(list(centre_ids)),
+        column >= start,
+        column < end,
+        # A restricted request (GDPR art. 18) is stored, not counted.
+        Intake.id.not_in(restricted_intake_ids()),
+    )
 
 
 def _counts_by(session: Session, condition, column) -> Counter:
@@ -559,7 +567,7 @@ def _children_own(session: Session, period: Period, zone: ZoneInfo, centre_id: i
     first_heard = (
         select(ChildVoice.person_id, func.min(ChildVoice.heard_on).label("first"))
         .join(Case, Case.id == ChildVoice.case_id)
-        .where(Case.centre_id == centre_id)
+        .where(Case.centre_id == centre_id, ChildVoice.person_id.not_in(restricted_person_ids()))
         .group_by(ChildVoice.person_id)
         .subquery()
     )
@@ -581,7 +589,11 @@ def _children_own(session: Session, period: Period, zone: ZoneInfo, centre_id: i
         select(SafetyPlan.person_id, func.min(SafetyPlan.created_at).label("first"))
         .join(CasePerson, CasePerson.id == SafetyPlan.person_id)
         .join(Case, Case.id == SafetyPlan.case_id)
-        .where(CasePerson.role == "child", Case.centre_id == centre_id)
+        .where(
+            CasePerson.role == "child",
+            Case.centre_id == centre_id,
+            CasePerson.id.not_in(restricted_person_ids()),
+        )
         .group_by(SafetyPlan.person_id)
         .subquery()
     )
@@ -615,6 +627,7 @@ def _contact_attempts(session: Session, period: Period, zone: ZoneInfo, centre_i
                 Intake.centre_id == centre_id,
                 ContactAttempt.created_at >= start,
                 ContactAttempt.created_at < end,
+                Intake.id.not_in(restricted_intake_ids()),
             )
             .group_by(row)
         )
@@ -665,7 +678,11 @@ def _case_tables(session: Session, period: Period, zone: ZoneInfo, centre_id: in
         select(func.count())
         .select_from(CasePerson)
         .join(Case, Case.id == CasePerson.case_id)
-        .where(CasePerson.role == "child", opened_in_period)
+        .where(
+            CasePerson.role == "child",
+            opened_in_period,
+            CasePerson.id.not_in(restricted_person_ids()),
+        )
     )
     # The caseload is today's, whatever the period: open files per case director.
     caseload_query = (

@@ -67,7 +67,7 @@ def _file_context(access: Access) -> dict:
         "relation_labels": RELATION_KIND_LABELS,
         "action_status_labels": ACTION_STATUS_LABELS,
         "consultation_basis_labels": CONSULTATION_BASIS_LABELS,
-        **gather(db.session, access.case, visible),
+        **gather(db.session, access.case, visible, for_partner=True),
     }
 
 

@@ -107,6 +107,54 @@ MATRIX = {
     ("POST", "/staff/admin/staff/<int:staff_id>/reset-two-step"): ADMIN,
     ("POST", "/staff/admin/staff/<int:staff_id>/unlock"): ADMIN,
     ("GET", "/staff/admin/audit"): AUDIT,
+    # Talk now (issue 21, backoffice/views/talk.py and talk_conversation.py).
+    ("GET", "/staff/talk"): TEAM,
+    ("POST", "/staff/talk/availability"): TEAM,
+    ("GET", "/staff/talk/events"): TEAM,
+    ("GET", "/staff/talk/<int:conversation_id>"): TEAM,
+    ("GET", "/staff/talk/<int:conversation_id>/events"): TEAM,
+    ("POST", "/staff/talk/<int:conversation_id>/take"): TEAM,
+    ("POST", "/staff/talk/<int:conversation_id>/send"): TEAM,
+    ("POST", "/staff/talk/<int:conversation_id>/hand-over"): TEAM,
+    ("POST", "/staff/talk/<int:conversation_id>/interpreter"): TEAM,
+    ("POST", "/staff/talk/<int:conversation_id>/end"): TEAM,
+    ("POST", "/staff/talk/<int:conversation_id>/block"): TEAM,
+    # Retention and legal holds (issue 25, backoffice/views/retention.py).
+    ("GET", "/staff/rights/retention"): COORDINATOR,
+    ("POST", "/staff/rights/retention/holds"): COORDINATOR,
+    ("POST", "/staff/rights/retention/holds/<int:hold_id>/lift"): COORDINATOR,
+    # Rectification, restriction, erasure requests (issue 25,
+    # backoffice/views/rights_records.py).
+    ("GET", "/staff/rights/records"): COORDINATOR,
+    ("GET", "/staff/rights/records/people/<int:person_id>"): COORDINATOR,
+    ("POST", "/staff/rights/records/people/<int:person_id>/correct"): COORDINATOR,
+    ("POST", "/staff/rights/records/people/<int:person_id>/restrict"): COORDINATOR,
+    ("POST", "/staff/rights/records/people/<int:person_id>/lift"): COORDINATOR,
+    ("GET", "/staff/rights/records/intakes/<int:intake_id>"): COORDINATOR,
+    ("POST", "/staff/rights/records/intakes/<int:intake_id>/correct"): COORDINATOR,
+    ("POST", "/staff/rights/records/intakes/<int:intake_id>/municipality"): COORDINATOR,
+    ("POST", "/staff/rights/records/intakes/<int:intake_id>/restrict"): COORDINATOR,
+    ("POST", "/staff/rights/records/intakes/<int:intake_id>/lift"): COORDINATOR,
+    ("GET", "/staff/rights/erasure"): COORDINATOR,
+    ("POST", "/staff/rights/erasure"): COORDINATOR,
+    ("GET", "/staff/rights/erasure/<int:erasure_id>"): COORDINATOR,
+    ("POST", "/staff/rights/erasure/<int:erasure_id>/erase"): COORDINATOR,
+    ("POST", "/staff/rights/erasure/<int:erasure_id>/refuse"): COORDINATOR,
+    # Data-subject rights: the index and access requests (issue 25,
+    # backoffice/views/rights.py).
+    ("GET", "/staff/rights"): COORDINATOR,
+    ("GET", "/staff/rights/access/new"): COORDINATOR,
+    ("POST", "/staff/rights/access/new"): COORDINATOR,
+    ("GET", "/staff/rights/access/<int:request_id>"): COORDINATOR,
+    ("POST", "/staff/rights/access/<int:request_id>/records"): COORDINATOR,
+    ("POST", "/staff/rights/access/<int:request_id>/items"): COORDINATOR,
+    ("POST", "/staff/rights/access/<int:request_id>/submit"): COORDINATOR,
+    ("POST", "/staff/rights/access/<int:request_id>/send-back"): COORDINATOR,
+    ("POST", "/staff/rights/access/<int:request_id>/approve"): COORDINATOR,
+    ("POST", "/staff/rights/access/<int:request_id>/release"): COORDINATOR,
+    ("POST", "/staff/rights/access/<int:request_id>/refuse"): COORDINATOR,
+    ("GET", "/staff/rights/access/<int:request_id>/copy.pdf"): COORDINATOR,
+    ("GET", "/staff/rights/access/<int:request_id>/copy.json"): COORDINATOR,
     # These end the session: tried last, each after a fresh sign-in.
     ("POST", "/staff/account/sign-out-everywhere"): EVERYONE,
     ("POST", "/staff/logout"): EVERYONE,
@@ -186,6 +234,10 @@ def _path(rule: str, intake_id: int, staff_id: int) -> str:
         .replace("<int:relation_id>", "1")
         .replace("<int:action_id>", "1")
         .replace("<int:transfer_id>", "1")
+        .replace("<int:conversation_id>", "999999")  # talk now (issue 21)
+        .replace("<int:hold_id>", "1")  # retention (issue 25)
+        .replace("<int:erasure_id>", "1")  # erasure requests (issue 25)
+        .replace("<int:request_id>", "1")  # access requests (issue 25)
         .replace("<int:case_id>", "999999")
         .replace("<token>", "not-a-real-token")
     )

@@ -22,6 +22,7 @@ from __future__ import annotations
 import itertools
 import re
 from dataclasses import dataclass
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import func, select
@@ -35,6 +36,9 @@ from core.casework import (
     safety_plans,
     transfers,
 )
+from core.governance import retention_holds  # issue 25, retention
+from core.governance.rights import access, erasure_requests
+from core.infra import clock as core_clock
 from core.intake import triage
 from core.model import (
     AuditEvent,
@@ -51,6 +55,7 @@ from core.model import (
     TriageOutcome,
 )
 from core.network.centres import add_member, centre_by_slug
+from core.talk import conversations  # talk now (issue 21)
 from tests.backoffice.helpers import staff_client
 from tests.core.network.network_setup import (
     BRUSSELS,
@@ -132,6 +137,39 @@ def leuven(app) -> Leuven:
             request_in(session, "Diest", name=REQUESTER),
             stranger,
         )
+        # An erasure request of Leuven's file (issue 25, GDPR art. 17).
+        today = core_clock.now().date()
+        erasure = erasure_requests.register(
+            session,
+            case.centre_id,
+            coordinator,
+            case_number=case.number,
+            received_on=today,
+            note=None,
+            today=today,
+        )
+        # An access request of Leuven's victim, her data gathered (issue 25, art. 15).
+        access_request = access.register(
+            session,
+            case.centre_id,
+            coordinator,
+            access.Registration("Sam", today, "id_document", None, "nl"),
+            today,
+        )
+        access.choose_records(session, access_request, coordinator, [made.victim_id], [])
+        # A conversation with Leuven's team (issue 21, talk now).
+        talk = conversations.start(
+            session, centre_id=centre_by_slug(session, "leuven").id, language="nl"
+        ).conversation
+        # A legal hold on Leuven's file (issue 25, retention).
+        hold = retention_holds.place(
+            session,
+            case,
+            coordinator,
+            reason="Court case",
+            review_on=today + timedelta(days=30),
+            today=today,
+        )
         session.flush()
         ids = {
             "intake_id": [made.waiting_id, made.in_file_id],
@@ -143,6 +181,10 @@ def leuven(app) -> Leuven:
             "action_id": [made.action_id],
             "planned_id": [made.planned_id],
             "transfer_id": [made.offered_id, asked_of.id],
+            "conversation_id": [talk.id],  # issue 21
+            "erasure_id": [erasure.id],  # issue 25
+            "request_id": [access_request.id],  # issue 25, access requests
+            "hold_id": [hold.id],  # issue 25, retention
             # The accounts an admin manages, and the partner member a file links.
             "staff_id": [coordinator.id, director.id, member.id],
         }

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from core.casework import child_voice, partners, risk
 from core.casework import people as people_rules
+from core.governance.rights import restriction
 from core.identity.staff import names_of
 from core.model import (
     Case,
@@ -86,8 +87,10 @@ def risk_notes(assessments: Iterable[RiskAssessment]) -> dict[int, RiskNotes]:
     return notes
 
 
-def gather(session: Session, found: Case, visible: set[str]) -> dict:
-    """What the print shows, one query per kind of row (never one per person)."""
+def gather(session: Session, found: Case, visible: set[str], *, for_partner: bool = False) -> dict:
+    """What the print shows, one query per kind of row (never one per person).
+    `for_partner`: a partner reads it, so a restricted person or request
+    (GDPR art. 18: stored, not used) is left out, with all that is theirs."""
     people = list(
         session.scalars(
             select(CasePerson)
@@ -97,10 +100,17 @@ def gather(session: Session, found: Case, visible: set[str]) -> dict:
             .options(selectinload(CasePerson.contact_intake).selectinload(Intake.referral))
         )
     )
+    left_out = restriction.restricted_in(session, found) if for_partner else None
+    if left_out is not None:
+        people = [p for p in people if p.id not in left_out.person_ids]
     staff_ids = {found.director_id}
     content: dict = {
         "people": _people(session, found, people),
-        "intakes": _intakes(session, found, visible),
+        "intakes": [
+            intake
+            for intake in _intakes(session, found, visible)
+            if left_out is None or intake.id not in left_out.intake_ids
+        ],
         "voices": [],
         "assessments": [],
         "plans": [],

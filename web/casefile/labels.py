@@ -89,6 +89,13 @@ CASE_EVENT_LABELS = {
     "partner.note": _l("Note from a partner"),
     "partner.action_reported": _l("Report from a partner on an action"),
     "partner.consultation_answered": _l("A partner answered a planned consultation"),
+    # Rectification, restriction, erasure requests (issue 25).
+    "case.person_corrected": _l("A detail of a person corrected on their request"),
+    "case.person_restricted": _l("Use of a person's data restricted"),
+    "case.person_restriction_lifted": _l("Restriction of a person's data lifted"),
+    "case.erasure_requested": _l("Asked to erase the case file"),
+    "case.erased_on_request": _l("Case file erased on request"),
+    "case.erasure_refused": _l("Request to erase the case file refused"),
 }
 # Statuses carry a message context: in English "Open" is also a button, and
 # Dutch and French need another word for each (nl "Open" / "Openen", and fr
@@ -191,6 +198,8 @@ KIND_LABELS = {
     IntakeKind.QUESTION: _l("Anonymous question"),
     IntakeKind.REFERRAL: _l("Referral by a professional"),
     IntakeKind.YOUNG: _l("A young person asks for help"),
+    # Talk now (issue 21): a live conversation, a message left or a call-back booked.
+    IntakeKind.CONVERSATION: _l("Conversation"),
 }
 # A young person's age range, as the portal asked it.
 AGE_RANGE_LABELS = {
@@ -217,4 +226,13 @@ ROLE_LABELS = {
     "admin": _l("Administrator"),
     "partner": _l("Partner member"),
     "network": _l("Network figures only"),
+}
+
+# Why a centre keeps a case file a person asked it to erase (issue 25, GDPR
+# art. 17(3); core.model.RefusalGround).
+REFUSAL_GROUND_LABELS = {
+    "legal_obligation": _l("A law obliges us to keep it"),
+    "protection_of_others": _l("It protects someone else, such as a child or the victim"),
+    "legal_claims": _l("It is needed for a court case or a complaint"),
+    "public_interest": _l("It is needed for a task in the public interest"),
 }

@@ -198,12 +198,12 @@ def test_requests_per_month_by_door_count_in_the_centres_months(app, dataset):
     table = compute(app).requests_by_month
     assert table.rows == ["2026-01", "2026-02", "2026-03"]
     # Every door is a column, the young people's too (none in this data set).
-    assert table.columns == ["contact", "question", "referral", "young"]
+    assert table.columns == ["contact", "question", "referral", "young", "conversation"]
     assert grid(table, threshold=1) == [
-        ["6", "2", "0", "0", "8"],
-        ["7", "0", "3", "0", "10"],
-        ["5", "1", "6", "0", "12"],
-        ["18", "3", "9", "0", "30"],
+        ["6", "2", "0", "0", "0", "8"],
+        ["7", "0", "3", "0", "0", "10"],
+        ["5", "1", "6", "0", "0", "12"],
+        ["18", "3", "9", "0", "0", "30"],
     ]
 
 
@@ -278,10 +278,10 @@ def test_suppressed_figures_hide_small_counts_and_what_would_give_them_away(app,
     # The month totals are also the municipality table's column totals: the two
     # tables are suppressed together, so a total hidden in one is hidden in both.
     assert grid(figures.requests_by_month) == [
-        ["x", "<5", "0", "0", "x"],
-        ["x", "0", "<5", "0", "x"],
-        ["x", "<5", "6", "0", "x"],
-        ["18", "<5", "x", "0", "30"],
+        ["x", "<5", "0", "0", "0", "x"],
+        ["x", "0", "<5", "0", "0", "x"],
+        ["x", "<5", "6", "0", "0", "x"],
+        ["18", "<5", "x", "0", "0", "30"],
     ]
     # Mechelen's 3 in March: January and February are Mechelen's alone (zeros
     # elsewhere), so 21 - (30 - 12) would give it away; March's total is hidden too.
