@@ -105,8 +105,8 @@ def document(copy: Copy, centre: Centre, case_numbers: dict[int, str]) -> dict[s
             "made_on": centre_today().isoformat(),
         },
         "introduction": _(
-            "You asked %(centre)s for a copy of the personal data we hold about you "
-            "(article 15 of the General Data Protection Regulation). This is that copy.",
+            "You asked %(centre)s for a copy of the personal data we hold about you. "
+            "This is that copy (article 15 of the General Data Protection Regulation).",
             centre=centre.name,
         ),
         "purposes": [{"code": c, "text": str(PURPOSE_LABELS[c])} for c in copy.purposes],
@@ -136,12 +136,12 @@ def document(copy: Copy, centre: Centre, case_numbers: dict[int, str]) -> dict[s
             "adds up answers, but a professional always judges the result."
         ),
         "others": _(
-            "Some information is not in this copy, because it is about other people "
-            "or could harm them (article 15(4) of the Regulation)."
+            "Some information is not in this copy. It is about other people, or it "
+            "could harm them (article 15(4) of the Regulation)."
         ),
         "rights": _(
-            "You may ask us to correct data that are wrong, to erase data, or to "
-            "limit how we use them. You may also complain to the data protection "
+            "You may ask us to correct data that are wrong. You may ask us to erase "
+            "data, or to limit how we use them. You may also complain to the data protection "
             "authority: %(authority)s.",
             authority=AUTHORITY,
         ),

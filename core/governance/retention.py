@@ -148,11 +148,14 @@ def erase_intake(session: Session, intake: Intake, *, now: datetime | None = Non
     session.execute(
         delete(ConversationMessage).where(ConversationMessage.conversation_id.in_(talked))
     )
-    session.execute(
-        update(Conversation)
-        .where(Conversation.intake_id == intake.id)
-        .values(token_key=None, in_mailbox=False, interpreter_needed=False)
-    )
+    for conversation in session.scalars(
+        select(Conversation).where(Conversation.intake_id == intake.id)
+    ):
+        conversation.token_key = None
+        conversation.in_mailbox = False
+        conversation.interpreter_needed = False
+        # Her code's keyed hash: it must open nothing here either.
+        conversation.return_code_key = ERASED_CODE_PREFIX + secrets.token_hex(28)
     session.execute(
         delete(IntakeLink).where(
             or_(IntakeLink.intake_id == intake.id, IntakeLink.linked_intake_id == intake.id)

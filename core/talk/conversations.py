@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
@@ -42,9 +42,11 @@ MESSAGE_MAX = 2000
 _BROWSER_PURPOSE = "talk-browser"
 _CLIENT_PURPOSE = "talk-message"
 # Her page beats every few seconds (the live stream, or the waiting page's
-# refresh). Without JavaScript an open conversation is reloaded only when she
+# refresh). But a phone closes the stream of a page in the background, and
+# she may switch to another app while she waits: she must not lose her place
+# for that. Without JavaScript an open conversation is reloaded only when she
 # sends or asks for new lines, and writing a long message takes time.
-GONE_WHILE_WAITING = timedelta(minutes=2)
+GONE_WHILE_WAITING = timedelta(minutes=10)
 GONE_WHILE_TALKING = timedelta(minutes=15)
 # An open conversation ends on its own after this long, however active: a
 # page left open on a shared phone must not stay a way in.
@@ -288,6 +290,9 @@ def end(
     conversation = _locked(session, conversation_id)
     if not is_open(conversation):
         return conversation
+    if reason == EndReason.LEFT and not _gone(conversation, clock.now()):
+        # Seen again since the sweep looked (it reads without the lock).
+        return conversation
     by_staff = reason in (EndReason.BY_STAFF, EndReason.BLOCKED)
     if by_staff and (staff is None or conversation.staff_id != staff.id):
         raise RuleError(WHOLE, "not_yours")
@@ -371,20 +376,21 @@ def sweep(session: Session, centre_id: int | None = None) -> list[int]:
     query = select(Conversation.id).where(Conversation.status != ConversationStatus.ENDED)
     if centre_id is not None:
         query = query.where(Conversation.centre_id == centre_id)
-    stale = [
-        conversation_id
-        for conversation_id, status, seen, created in session.execute(
-            select(
-                Conversation.id,
-                Conversation.status,
-                Conversation.person_seen_at,
-                Conversation.created_at,
-            ).where(Conversation.id.in_(query))
-        )
-        if now - seen
-        > (GONE_WHILE_WAITING if status == ConversationStatus.WAITING else GONE_WHILE_TALKING)
-        or now - created > LONGEST
-    ]
-    for conversation_id in stale:
-        end(session, conversation_id, EndReason.LEFT)
-    return stale
+    ended = []
+    candidates = session.scalars(select(Conversation).where(Conversation.id.in_(query))).all()
+    for candidate in candidates:
+        if not _gone(candidate, now):
+            continue
+        # end() looks again under the row lock: she may have come back.
+        if end(session, candidate.id, EndReason.LEFT).status == ConversationStatus.ENDED:
+            ended.append(candidate.id)
+    return ended
+
+
+def _gone(conversation: Conversation, now: datetime) -> bool:
+    quiet_for = (
+        GONE_WHILE_WAITING
+        if conversation.status == ConversationStatus.WAITING
+        else GONE_WHILE_TALKING
+    )
+    return now - conversation.person_seen_at > quiet_for or now - conversation.created_at > LONGEST

@@ -130,7 +130,8 @@ def test_a_conversation_whose_page_is_gone_ends_as_left_and_without_words_leaves
 ):
     with app.app_context(), db.writing() as session:
         conversation = _start(session).conversation
-        clock.advance(minutes=1)
+        # She may switch to another app while she waits: her place stays.
+        clock.advance(minutes=9)
         assert conversations.sweep(session, conversation.centre_id) == []
         clock.advance(minutes=2)
         assert conversations.sweep(session, conversation.centre_id) == [conversation.id]
@@ -148,3 +149,13 @@ def test_talking_she_may_be_quiet_for_longer_than_while_waiting(app, clock, memb
         assert conversations.sweep(session, conversation.centre_id) == []
         clock.current += timedelta(minutes=6)
         assert conversations.sweep(session, conversation.centre_id) == [conversation.id]
+
+
+def test_the_sweep_does_not_end_a_conversation_she_came_back_to(app, clock):
+    """The sweep reads without the lock; end() looks again under it."""
+    with app.app_context(), db.writing() as session:
+        conversation = _start(session).conversation
+        clock.advance(minutes=11)
+        conversations.note_person_seen(session, conversation)
+        assert conversations.end(session, conversation.id, EndReason.LEFT).status == "waiting"
+        assert conversations.sweep(session, conversation.centre_id) == []
