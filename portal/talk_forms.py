@@ -110,7 +110,9 @@ class CallBackForm(HoneypotMixin, FlaskForm):
     phone = PhoneField(
         _l("Phone number"),
         filters=[clean_text],
-        validators=[DataRequired(message=_l("Type your phone number, so we can call you."))],
+        validators=[
+            DataRequired(message=_l("Type the phone number on which we can call you back."))
+        ],
     )
     # The slots of the coming days, grouped by day (optgroups), in the
     # centre's time zone; the value is the moment in UTC.

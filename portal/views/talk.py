@@ -80,23 +80,43 @@ CENTRE_KEY = "talk_centre"
 BLOCKED_KEY = "talk_blocked"
 # Encrypted: the booked call-back's time, for the receipt page, once.
 BOOKED_KEY = "talk_booked"
+# She pressed "Show my return code" (an end she did not make herself).
+SHOW_CODE_KEY = "talk_show_code"
 
-# Per client (web.security.client_key). Starting costs the team a place in
-# the waiting list: a few a minute is plenty for a person.
-START_LIMIT = "5 per minute; 30 per hour"
-SEND_LIMIT_PER_CLIENT = "30 per minute"
-# Per conversation, whatever the address: one conversation cannot flood the
-# member who holds it, from one device or many.
+# Rate limits never count by address alone where that could lock her out: a
+# home's Wi-Fi, a shelter, a school and a phone network's carrier-grade NAT
+# share one address, and the person causing harm may share hers. So a message
+# is limited per conversation only (whatever the address: one conversation
+# cannot flood the member who holds it, from one device or many), and the
+# start per address (web.security.client_key) counts only the conversations
+# that did start: a "not now", a form sent back or a start refused costs
+# nothing. The address limit is wide (a shelter's residents start their own
+# conversations); what it still stops is one machine filling the waiting list.
+# Refused, she gets the "nobody can talk now" page with its two ways on.
+START_LIMIT = "10 per minute; 60 per hour"
 SEND_LIMIT_PER_CONVERSATION = "20 per minute; 300 per hour"
 _LIMIT_PURPOSE = "talk-limit"
+# Set on g by a start that made a conversation: what the start limit counts.
+_STARTED_FLAG = "talk_started"
 # Blocked by the team: this browser starts no new conversation for this long.
 BLOCKED_FOR = timedelta(hours=24)
-# The page after the end, with her code and the transcript, lasts this long;
-# later the token is forgotten (a copied cookie then opens nothing). Longer
-# than a receipt's ten minutes: her page may have ended on its own ("left")
-# while she was away from the phone, perhaps because it was not safe.
-ENDED_PAGE_LIFETIME = timedelta(minutes=30)
+# The page after the end lasts this long (as a receipt: portal/receipts.py);
+# later the token is forgotten (a copied cookie then opens nothing) and the
+# page starts afresh without a word of an earlier conversation: whoever holds
+# the phone then must not learn she talked with us. It never shows what was
+# said (her mailbox does, with her code, if she chooses). After an end she
+# did not make herself (her page was left, the team ended it) it shows her
+# code only when she presses "Show my return code", within this time: the
+# phone may be in other hands by then.
+ENDED_PAGE_LIFETIME = timedelta(minutes=10)
+# Her page's sign of life is written at most this often (and the sweep for
+# gone pages runs only then): a look at the page is a read, so a crawler or
+# a refreshing page does not queue every portal write behind its own
+# (SQLite runs one write at a time). The sweep's limits are minutes.
+BEAT_EVERY = timedelta(seconds=20)
 CLIENT_ID_MAX = 100
+# The endings she made herself: her code is shown at once, once.
+_HER_ENDINGS = frozenset({EndReason.BY_PERSON})
 
 # What the system lines of a conversation say (core: event codes, no text).
 EVENT_WORDS = {
@@ -212,7 +232,7 @@ def _token() -> str | None:
 
 
 def _forget_session() -> None:
-    for key in (TALK_KEY, CODE_KEY):
+    for key in (TALK_KEY, CODE_KEY, SHOW_CODE_KEY):
         session.pop(key, None)
 
 
@@ -303,24 +323,41 @@ def _json_error(message, status: int):
 # --- the page --------------------------------------------------------------
 
 
-def _beat_and_sweep(token: str | None) -> None:
-    """On every load: her page is alive; conversations of her centre whose
-    page is gone end now ("left"), and both sides hear of it."""
+def _beat_due(conversation: Conversation) -> bool:
+    return conversations.is_open(conversation) and (
+        clock.now() - conversation.person_seen_at >= BEAT_EVERY
+    )
+
+
+def _beat_and_sweep(conversation: Conversation) -> bool:
+    """Her page is alive, noted when the last sign is older than BEAT_EVERY;
+    only then conversations of her centre whose page is gone end ("left"),
+    hers first if it is gone (the sweep runs before her sign of life: whoever
+    opens her phone after she left finds it ended). Both sides hear of it.
+    A visitor without a conversation writes nothing (the team's pages sweep
+    too). Returns whether anything was written."""
+    if not _beat_due(conversation):
+        return False
+    conversation_id, centre_id = conversation.id, conversation.centre_id
     with db.writing() as dbs:
-        mine = conversations.find(dbs, token)
-        centre_id = mine.centre_id if mine is not None else page_centre(dbs).id
         gone = conversations.sweep(dbs, centre_id)
+        mine = dbs.get(Conversation, conversation_id)
         if mine is not None and conversations.is_open(mine):
             conversations.note_person_seen(dbs, mine)
-    for conversation_id in gone:
-        _announce(conversation_id, centre_id)
+    for gone_id in gone:
+        _announce(gone_id, centre_id)
+    return True
 
 
 @bp.get("/<lang:lang>/talk")
 def talk():
     token = _token()
-    _beat_and_sweep(token)
     conversation = conversations.find(db.session, token)
+    if conversation is not None and _beat_and_sweep(conversation):
+        # Read again after the write, in a fresh transaction (a read's
+        # snapshot on SQLite would not see it).
+        db.session.rollback()
+        conversation = conversations.find(db.session, token)
     if conversation is None:
         _forget_session()
         return _start_page()
@@ -394,37 +431,49 @@ def _forget(conversation_id: int) -> None:
     _forget_session()
 
 
+def _expired(conversation: Conversation) -> bool:
+    return clock.now() - (conversation.ended_at or clock.now()) > ENDED_PAGE_LIFETIME
+
+
 def _ended_page(conversation: Conversation, form: KeepForm | None = None):
-    """How it ended, her code once, and the choice to read it again."""
+    """How it ended, her code once, and the choice to read it again; never
+    what was said (ENDED_PAGE_LIFETIME says why)."""
     if conversation.end_reason == EndReason.BLOCKED:
+        # No code and no mailbox: the team ended it for what was written.
         until = (conversation.ended_at or clock.now()) + BLOCKED_FOR
         session[BLOCKED_KEY] = seal({"until": until.isoformat()})
         _forget(conversation.id)
         return render_template("portal/talk_ended.html", blocked=True)
-    if conversation.end_reason == EndReason.QUICK_EXIT:
+    if conversation.end_reason == EndReason.QUICK_EXIT or _expired(conversation):
+        # Not a word of it: the page is the start page, as for anyone.
         _forget(conversation.id)
         return _start_page()
-    if clock.now() - (conversation.ended_at or clock.now()) > ENDED_PAGE_LIFETIME:
-        _forget(conversation.id)
-        flash(_("Your last conversation ended a while ago. For your safety we no longer show it."))
-        return _start_page()
-    code = _take_code()
     reason = str(EVENT_WORDS.get(f"ended_{conversation.end_reason}", ""))
     if conversation.intake_id is None:
         # She wrote nothing: nothing was kept, there is nothing to come back to.
         _forget(conversation.id)
         return render_template("portal/talk_ended.html", blocked=False, reason=reason, kept=False)
+    # An end she made herself: she is at her phone, the code shows at once.
+    # Any other: only after "Show my return code" (talk_show_code).
+    code_waits = CODE_KEY in session
+    if conversation.end_reason in _HER_ENDINGS or session.pop(SHOW_CODE_KEY, False):
+        code, code_waits = _take_code(), False
+    else:
+        code = None
     if form is None:
         form = KeepForm()
         receipts.restore(form)
-    lines = conversations.lines_after(db.session, conversation.id, 0)
+    zone = zone_of(conversation.centre_id)
+    shown_until = (conversation.ended_at or clock.now()) + ENDED_PAGE_LIFETIME
     return render_template(
         "portal/talk_ended.html",
         blocked=False,
         reason=reason,
         kept=True,
         return_code=code,
-        lines=shown(lines, zone_of(conversation.centre_id)),
+        # Her mailbox choice only once she has (had) the code that opens it.
+        code_waits=code_waits,
+        code_until=clock_time(shown_until, zone),
         form=form,
     )
 
@@ -432,8 +481,12 @@ def _ended_page(conversation: Conversation, form: KeepForm | None = None):
 # --- start, write, end -----------------------------------------------------
 
 
+def _started_one(_response) -> bool:
+    return bool(g.get(_STARTED_FLAG))
+
+
 @bp.post("/<lang:lang>/talk/start")
-@limiter.limit(START_LIMIT)
+@limiter.limit(START_LIMIT, deduct_when=_started_one)
 def talk_start():
     choose = _several_centres() and not session.get(CENTRE_KEY)
     form = StartForm(municipalities=active_municipalities(db.session) if choose else ())
@@ -457,6 +510,7 @@ def talk_start():
     started = conversations.start(db.session, centre_id=centre.id, language=g.lang)
     conversation_id = started.conversation.id
     db.session.commit()
+    setattr(g, _STARTED_FLAG, True)
     session[TALK_KEY] = started.token
     session[CODE_KEY] = seal({"code": return_codes.display(started.return_code)})
     _announce(conversation_id, centre.id)
@@ -483,7 +537,6 @@ def _write(conversation_id: int, form: SendForm) -> tuple[ConversationMessage, b
 
 
 @bp.post("/<lang:lang>/talk/send")
-@limiter.limit(SEND_LIMIT_PER_CLIENT)
 @limiter.limit(SEND_LIMIT_PER_CONVERSATION, key_func=_conversation_limit_key)
 def talk_send():
     wants_json = _wants_json()
@@ -560,6 +613,11 @@ def talk_events():
         return Look(events=events, last_id=events_last_id(events, last_id), finished=finished)
 
     def beat() -> None:
+        # Read first, write only when her last sign of life is old (BEAT_EVERY).
+        with db.reading() as dbs:
+            found = dbs.get(Conversation, conversation_id)
+            if found is None or not _beat_due(found):
+                return
         with db.writing() as dbs:
             found = dbs.get(Conversation, conversation_id)
             if found is not None and conversations.is_open(found):
@@ -586,6 +644,23 @@ def talk_end():
     return _to_page()
 
 
+@bp.post("/<lang:lang>/talk/code")
+def talk_show_code():
+    """ "Show my return code", after an end she did not make herself, within
+    ENDED_PAGE_LIFETIME. The page that follows (GET) shows it, once."""
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    conversation = conversations.find(db.session, _token())
+    if (
+        conversation is not None
+        and not conversations.is_open(conversation)
+        and not _expired(conversation)
+        and CODE_KEY in session
+    ):
+        session[SHOW_CODE_KEY] = True
+    return _to_page()
+
+
 @bp.post("/<lang:lang>/talk/keep")
 def talk_keep():
     conversation = conversations.find(db.session, _token())
@@ -594,6 +669,8 @@ def talk_keep():
         or conversations.is_open(conversation)
         or conversation.intake_id is None
         or conversation.end_reason == EndReason.BLOCKED
+        # Not before she saw the code that opens her mailbox.
+        or (conversation.end_reason not in _HER_ENDINGS and CODE_KEY in session)
     ):
         return _to_page()
     form = KeepForm()
@@ -658,7 +735,15 @@ def kept_transcript(intake: Intake) -> list[Shown] | None:
 def _too_many(_exc):
     """A send refused by a rate limit keeps what she typed: JSON for the
     script (the text stays in its box), the page with the box filled without
-    it. Every other portal page gets the calm error page, as web.security."""
+    it. A start refused gets the "nobody can talk now" page with its two ways
+    on (START_LIMIT says why). Every other portal page gets the calm error
+    page, as web.security."""
+    if request.endpoint == "portal.talk_start":
+        # As when everyone is busy; the centre's hours once it is known.
+        centre = page_centre(db.session)
+        known = session.get(CENTRE_KEY) or not _several_centres()
+        context = centre_text(centre.id) if known else {}
+        return render_template("portal/talk.html", state="nobody", open_now=True, **context), 429
     if request.endpoint == "portal.talk_send":
         message = _("You sent many messages in a short time. Wait a minute, then send again.")
         if _wants_json():

@@ -7,13 +7,16 @@ from __future__ import annotations
 
 import json
 import re
-from datetime import datetime
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 
 from core.infra.config import DEFAULT_LANGUAGES
+from core.infra.db import BEGIN_IMMEDIATE_OPTION
 from core.model import (
     Conversation,
     ConversationKind,
@@ -38,6 +41,8 @@ OPEN = datetime(2030, 1, 8, 10, 0, tzinfo=BRUSSELS)
 EVENING = datetime(2030, 1, 8, 20, 0, tzinfo=BRUSSELS)
 CODE = re.compile(r"\b(\d{4} \d{4} \d{4} \d{4})\b")
 JSON = {"Accept": "application/json"}
+# Her page's sign of life is written at most this often (portal/views/talk.py).
+BEAT_SECONDS = 20
 
 
 @pytest.fixture
@@ -357,14 +362,19 @@ def test_the_quick_exit_ends_the_conversation_on_the_server(team, client, app):
     assert _by_id(after.page, "talk-start") is not None
 
 
-def test_a_stale_waiting_page_is_ended_as_left_when_pages_load(team, client, app, clock):
+def test_a_stale_waiting_page_is_ended_as_left_when_a_waiting_page_beats(team, client, app, clock):
     _start(client)
-    clock.advance(minutes=3)
-    with app.app_context(), db.writing() as session:
-        set_available(session, session.get(Staff, team), default_centre(session).id, True)
+    first = _conversation(app).id
+    clock.advance(minutes=11)
+    _team_still_there(app, team)
+    app.test_client().get("/en/talk")
+    assert _conversation(app).status == ConversationStatus.WAITING, "a mere visitor sweeps nothing"
     other = app.test_client()
+    _start(other)
+    clock.advance(seconds=BEAT_SECONDS + 1)
     other.get("/en/talk")
-    assert _conversation(app).end_reason == EndReason.LEFT
+    with app.app_context():
+        assert db.session.get(Conversation, first).end_reason == EndReason.LEFT
 
 
 def test_a_blocked_conversation_keeps_this_browser_out_for_a_day(team, client, app, clock):
@@ -571,13 +581,200 @@ def test_a_message_sent_to_an_ended_conversation_is_refused_in_json(team, client
     assert refused.get_json()["error"] == "This conversation has ended."
 
 
-def test_the_page_after_the_end_is_not_shown_after_half_an_hour(team, client, app, clock):
+# --- whoever holds the device after the end --------------------------------
+
+
+def _team_still_there(app, staff_id: int) -> None:
+    """The member's talk page looked again (their availability stays fresh)."""
+    with app.app_context(), db.writing() as session:
+        set_available(session, session.get(Staff, staff_id), default_centre(session).id, True)
+
+
+def _notices(page) -> list[str]:
+    return [
+        " ".join("".join(p.itertext()).split())
+        for p in page.iter("p")
+        if p.get("class") == "notice"
+    ]
+
+
+def test_the_page_after_the_end_shows_her_code_but_not_what_was_said(team, client, app):
     page = _start(client)
-    _send_json(client, page, "Hello", "x1")
+    _send_json(client, page, "He comes home at six.", "x1")
+    _as_staff(app, team, take=True, write="We are here for you.")
     client.post("/en/talk/end", data={"csrf_token": _csrf(page, "/en/talk/end")})
-    clock.advance(minutes=31)
+    ended = client.get("/en/talk")
+    text = ended.get_data(as_text=True)
+    assert len(CODE.findall(text)) == 1
+    assert "He comes home at six." not in text
+    assert "We are here for you." not in text
+    assert not [li for li in ended.page.iter("li") if li.get("data-seq")]
+    assert _by_id(ended.page, "talk-code") is None, "she ended it: her code at once"
+    assert _by_id(ended.page, "talk-keep") is not None
+
+
+def _end_without_her(app, team, reason: EndReason, clock) -> None:
+    if reason == EndReason.LEFT:
+        # Her page is gone for longer than a talking page may be quiet; the
+        # next load of her page (someone else, on her phone) ends it.
+        clock.advance(minutes=16)
+        return
+    with app.app_context(), db.writing() as session:
+        conversations.end(session, _conversation(app).id, reason, staff=session.get(Staff, team))
+
+
+@pytest.mark.parametrize("reason", [EndReason.LEFT, EndReason.BY_STAFF])
+def test_after_an_end_she_did_not_make_her_code_waits_for_a_press(team, client, app, clock, reason):
+    page = _start(client)
+    _as_staff(app, team, take=True)
+    page = client.get("/en/talk")
+    assert _send_json(client, page, "He comes home at six.", "v1").status_code == 201
+    _end_without_her(app, team, reason, clock)
+    ended = client.get("/en/talk")
+    text = ended.get_data(as_text=True)
+    assert _conversation(app).end_reason == reason
+    assert CODE.findall(text) == [], "not for whoever picks up the phone"
+    assert "He comes home at six." not in text
+    assert _by_id(ended.page, "talk-keep") is None
+    show = _by_id(ended.page, "talk-code")
+    assert show.get("action") == "/en/talk/code"
+    assert "Show my return code" in "".join(show.itertext())
+    ended_at = _conversation(app).ended_at.astimezone(BRUSSELS)
+    until = ended_at + timedelta(minutes=10)  # a morning: 12 h and 24 h agree
+    assert f"until {until.hour}:{until.minute:02d}" in " ".join("".join(show.itertext()).split())
+    kept_early = client.post(
+        "/en/talk/keep", data={"csrf_token": _csrf(ended, "/en/talk/code"), "keep": "yes"}
+    )
+    assert kept_early.status_code == 303
+    assert _conversation(app).in_mailbox is False, "not before she has her code"
+    pressed = client.submit("/en/talk/code", {}, form_page="/en/talk")
+    assert pressed.status_code == 303
+    shown = client.get("/en/talk")
+    assert len(CODE.findall(shown.get_data(as_text=True))) == 1
+    assert _by_id(shown.page, "talk-keep") is not None, "now the mailbox choice makes sense"
+    again = client.get("/en/talk")
+    assert CODE.findall(again.get_data(as_text=True)) == [], "shown once"
+    assert _by_id(again.page, "talk-code") is None
+
+
+def test_ten_minutes_after_the_end_her_code_is_no_longer_shown(team, client, app, clock):
+    page = _start(client)
+    _as_staff(app, team, take=True)
+    page = client.get("/en/talk")
+    _send_json(client, page, "He comes home at six.", "v1")
+    _end_without_her(app, team, EndReason.BY_STAFF, clock)
+    ended = client.get("/en/talk")
+    values = form_values(ended.page, action="/en/talk/code")
+    clock.advance(minutes=11)
+    _team_still_there(app, team)
+    late = client.post("/en/talk/code", data=values)
+    assert late.status_code == 303
     later = client.get("/en/talk")
-    assert "ended a while ago" in later.get_data(as_text=True)
     assert CODE.findall(later.get_data(as_text=True)) == []
-    assert "Hello" not in later.get_data(as_text=True)
+    assert _by_id(later.page, "talk-start") is not None
+    assert _notices(later.page) == [], "not a word about an earlier conversation"
+    assert _conversation(app).token_key is None, "the cookie opens nothing more"
+
+
+def test_the_page_after_the_end_is_forgotten_after_ten_minutes_without_a_word(
+    team, client, app, clock
+):
+    page = _start(client)
+    _send_json(client, page, "Hello there", "x1")
+    client.post("/en/talk/end", data={"csrf_token": _csrf(page, "/en/talk/end")})
+    clock.advance(minutes=11)
+    _team_still_there(app, team)
+    later = client.get("/en/talk")
+    text = later.get_data(as_text=True)
+    assert CODE.findall(text) == []
+    assert "Hello there" not in text
+    assert _notices(later.page) == []
+    assert "conversation" not in " ".join(_notices(later.page)).lower()
+    assert _by_id(later.page, "talk-start") is not None
     assert _conversation(app).token_key is None
+
+
+# --- rate limits that a shared address cannot turn against her ------------
+
+
+def test_other_conversations_from_her_address_do_not_stop_her_messages(team, client, app):
+    page = _start(client)
+    _as_staff(app, team, take=True)
+    page = client.get("/en/talk")
+    for n in range(2):
+        other = app.test_client()
+        theirs = _start(other)
+        assert {_send_json(other, theirs, "x", f"{n}-{i}").status_code for i in range(15)} == {201}
+    assert _send_json(client, page, "Help me.", "v1").status_code == 201
+
+
+def test_only_a_conversation_started_counts_against_her_address(team, client, app):
+    for _ in range(12):
+        not_now = client.submit("/en/talk/start", {"safe_now": "no"}, form_page="/en/talk")
+        assert not_now.status_code == 303
+    _start(client)
+    assert _conversation(app) is not None
+
+
+def test_too_many_starts_from_one_address_show_the_two_other_ways(team, app):
+    for _ in range(10):
+        _start(app.test_client())
+    late = app.test_client()
+    refused = late.submit("/en/talk/start", {"safe_now": "yes"}, form_page="/en/talk")
+    assert refused.status_code == 429
+    text = " ".join("".join(refused.page.find(".//main").itertext()).split())
+    assert "Nobody of the team can talk with you now" in text
+    links = {a.get("href") for a in refused.page.iter("a")}
+    assert {"/en/talk/message", "/en/talk/call-back"} <= links
+    assert _by_id(refused.page, "talk-start") is None
+
+
+# --- the page reads; it writes only what changed --------------------------
+
+
+@contextmanager
+def _writes(app) -> Iterator[list[str]]:
+    """Write transactions begun and rows changed while the block runs."""
+    with app.app_context():
+        engine = db.get_engine()
+    seen: list[str] = []
+
+    def begun(connection):
+        if connection.get_execution_options().get(BEGIN_IMMEDIATE_OPTION):
+            seen.append("write transaction")
+
+    def executed(_connection, _cursor, statement, *_args):
+        if statement.lstrip().split(" ", 1)[0].upper() in ("INSERT", "UPDATE", "DELETE"):
+            seen.append(" ".join(statement.split()[:3]))
+
+    event.listen(engine, "begin", begun)
+    event.listen(engine, "before_cursor_execute", executed)
+    try:
+        yield seen
+    finally:
+        event.remove(engine, "begin", begun)
+        event.remove(engine, "before_cursor_execute", executed)
+
+
+def test_a_look_at_the_page_without_a_conversation_writes_nothing(team, client, app, clock):
+    with _writes(app) as writes:
+        assert _by_id(client.get("/en/talk").page, "talk-start") is not None
+        clock.current = EVENING
+        assert _by_id(client.get("/en/talk").page, "talk-start") is None
+    assert writes == []
+
+
+def test_her_page_notes_a_sign_of_life_only_every_twenty_seconds(team, client, app, clock):
+    _start(client)
+    started = _conversation(app).person_seen_at
+    clock.advance(seconds=BEAT_SECONDS - 5)
+    with _writes(app) as writes:
+        client.get("/en/talk")
+        _events(client)
+    assert writes == []
+    assert _conversation(app).person_seen_at == started
+    clock.advance(seconds=10)
+    with _writes(app) as writes:
+        client.get("/en/talk")
+    assert writes
+    assert _conversation(app).person_seen_at == started + timedelta(seconds=BEAT_SECONDS + 5)

@@ -43,8 +43,11 @@ def build_talk_month(app, clock) -> None:
             conversations.take(session, conversation_id, staff)
             reason = EndReason.BLOCKED if number == len(WAITS) - 1 else EndReason.BY_STAFF
             conversations.end(session, conversation_id, reason, staff=staff)
-        for reason in (EndReason.LEFT, EndReason.QUICK_EXIT):
-            conversations.end(session, start(), reason)
+        left = start()
+        # Her page gone for longer than a waiting page may be quiet.
+        clock.advance(minutes=11)
+        conversations.end(session, left, EndReason.LEFT)
+        conversations.end(session, start(), EndReason.QUICK_EXIT)
         start()  # still waiting
         for text in ("Bel me niet.", "Ik schrijf later."):
             left_behind.leave_message(session, centre, "nl", text)
@@ -53,7 +56,9 @@ def build_talk_month(app, clock) -> None:
             session, centre, "nl", left_behind.CallBack(phone="0470 12 34 56", slot=slot)
         )
         clock.current = datetime(2030, 2, 5, 10, 0, tzinfo=ZONE)
-        conversations.end(session, start(), EndReason.LEFT)
+        february = start()
+        clock.advance(minutes=11)
+        conversations.end(session, february, EndReason.LEFT)
     clock.current = datetime(2030, 2, 5, 12, 0, tzinfo=ZONE)
 
 
