@@ -11,7 +11,7 @@ PORT ?= 5000
 TEST_WORKERS ?= 2
 
 .DEFAULT_GOAL := help
-.PHONY: help setup run serve-prod test lint format translations bench bench-load bench-scale clean
+.PHONY: help setup run serve-prod serve-live test lint format translations bench bench-load bench-scale bench-talk clean
 
 help: ## Show the targets and what they do
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 16
@@ -40,7 +40,15 @@ serve-prod: setup ## Migrate, then serve with gunicorn (FJC_ENV=production; need
 		echo "serve-prod needs FJC_DATABASE_URL (PostgreSQL) and FJC_REDIS_URL, plus"; \
 		echo "FJC_SECRET_KEY, FJC_DATA_KEYS, FJC_INDEX_KEY, FJC_AUDIT_KEY and FJC_PUBLIC_URL: see docs/operations.md"; exit 1; }
 	FJC_ENV=production $(BIN)/flask --app wsgi migrate
+	@echo "Pages on $${GUNICORN_BIND:-127.0.0.1:8000}; run make serve-live beside it for Talk now's live streams"
 	FJC_ENV=production $(BIN)/gunicorn -c gunicorn.conf.py wsgi:app
+
+serve-live: setup ## Serve Talk now's live streams (gthread, beside serve-prod; same FJC_* settings)
+	@test -n "$$FJC_DATABASE_URL" -a -n "$$FJC_REDIS_URL" || { \
+		echo "serve-live needs the settings of serve-prod (FJC_DATABASE_URL, FJC_REDIS_URL, ...):"; \
+		echo "see docs/operations.md, section Talk now"; exit 1; }
+	@echo "Live streams on $${GUNICORN_LIVE_BIND:-127.0.0.1:8001}; the proxy sends only /.../talk/events here (deploy/nginx)"
+	FJC_ENV=production $(BIN)/gunicorn -c gunicorn.live.conf.py wsgi:app
 
 test: setup lint ## Set up, lint, run the whole test suite (SQLite and PostgreSQL) on 2 workers
 	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadgroup --ignore=tests/browser
@@ -74,6 +82,9 @@ bench-load: setup ## Install wrk (Debian) when missing, then run only the load b
 
 bench-scale: setup ## Only the back office of one centre among 9 of 100,000 requests each
 	$(BIN)/python -m bench.scale
+
+bench-talk: setup ## Only Talk now: 300 open conversations beside the portal (PostgreSQL, Redis)
+	$(BIN)/python -m bench.talk
 
 clean: ## Remove the venv, caches and compiled translations (keeps instance/)
 	rm -rf $(VENV) .pytest_cache .ruff_cache *.egg-info

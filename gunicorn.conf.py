@@ -36,6 +36,11 @@ max_requests_jitter = 500
 # Loading in each worker also lets `kill -HUP` pick up new code.
 preload_app = False
 
+# gunicorn 25.1+ opens a control socket at one path per user; a second
+# master on the host (the live server, a second instance in the tests) would
+# take it over. The server is run with signals (HUP, TERM), as before.
+control_socket_disable = True
+
 # The app alone reads X-Forwarded-* (FJC_PROXY_COUNT, werkzeug's ProxyFix), so
 # gunicorn must not turn X-Forwarded-Proto into https on its own.
 secure_scheme_headers = {}

@@ -1,6 +1,15 @@
 """Run every benchmark: `python -m bench` (or `make bench`)."""
 
-from bench import exit_latency, load, page_weight, queue_time, scale, server_time, stats_time
+from bench import (
+    exit_latency,
+    load,
+    page_weight,
+    queue_time,
+    scale,
+    server_time,
+    stats_time,
+    talk,
+)
 
 if __name__ == "__main__":
     page_weight.main()
@@ -10,3 +19,4 @@ if __name__ == "__main__":
     scale.main()
     exit_latency.main()
     load.main()
+    talk.main()
