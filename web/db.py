@@ -23,7 +23,9 @@ class Database:
     """Factory-style subsystem: one per app, reachable as `db` in request code."""
 
     def init_app(self, app: Flask) -> None:
-        engine = make_engine(app.config["FJC_DATABASE_URL"])
+        engine = make_engine(
+            app.config["FJC_DATABASE_URL"], pool_size=app.config.get("FJC_DATABASE_POOL_SIZE", 5)
+        )
         app.extensions["fjc_db"] = Sessions(engine)
         app.teardown_appcontext(self._remove_session)
 

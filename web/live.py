@@ -62,6 +62,10 @@ class Look:
     events: list[Event] = field(default_factory=list)
     last_id: int = 0
     finished: bool = False
+    # Run after the look's read session is closed (an audit row, say): a
+    # write inside the look would hold two pooled connections at once, and
+    # many streams doing that together wait on each other for the pool.
+    after: Callable[[], None] | None = None
 
 
 def conversation_channel(conversation_id: int) -> str:
@@ -129,6 +133,8 @@ def stream(
                 last_beat = time.monotonic()
             with db.reading() as session:
                 found = look(session, last_id)
+            if found.after is not None:
+                found.after()
             for event in found.events:
                 yield event.encode()
             last_id = found.last_id

@@ -152,29 +152,39 @@ def talk_conversation_events(conversation_id: int):
         shown = shown_lines(session, conversation, lines, reader_id=reader_id)
         events = [Event("line", line.as_event(), id=line.seq) for line in shown]
         read = [line.seq for line in shown if not line.mine and line.sender != Sender.SYSTEM]
-        if read:
-            with db.writing() as writer:
-                audit.record(
-                    writer,
-                    "talk.viewed",
-                    actor_id=reader_id,
-                    target_type="conversation",
-                    target_id=conversation_id,
-                    detail=(f"line {read[0]}" if len(read) == 1 else f"lines {read[0]}-{read[-1]}"),
-                    centre_id=centre_id,
-                )
         finished = conversation.status == ConversationStatus.ENDED
         if finished:
             reason = conversation.end_reason
             words = END_LABELS.get(EndReason(reason)) if reason in set(EndReason) else None
             events.append(Event("end", {"reason": reason, "text": str(words or "")}))
-        return Look(events, lines[-1].seq if lines else last_id, finished)
+        after = (
+            (lambda: _record_lines_read(reader_id, conversation_id, centre_id, read))
+            if read
+            else None
+        )
+        return Look(events, lines[-1].seq if lines else last_id, finished, after=after)
 
     return stream(
         conversation_channel(conversation_id),
         look,
         beat=lambda: keep_fresh(reader_id, centre_id),
     )
+
+
+def _record_lines_read(
+    reader_id: int, conversation_id: int, centre_id: int, read: list[int]
+) -> None:
+    """Lines of others the stream delivered: read, as the page is."""
+    with db.writing() as writer:
+        audit.record(
+            writer,
+            "talk.viewed",
+            actor_id=reader_id,
+            target_type="conversation",
+            target_id=conversation_id,
+            detail=(f"line {read[0]}" if len(read) == 1 else f"lines {read[0]}-{read[-1]}"),
+            centre_id=centre_id,
+        )
 
 
 def _refused(found: Conversation, refused: RuleError):
@@ -263,7 +273,10 @@ def talk_send(conversation_id: int):
         return render_conversation(found, send_form=form)
     db.session.commit()
     if new:
-        _announcer(found)()
+        # A line changes no waiting list: only the conversation's readers
+        # look again (a centre signal per line made every member's list
+        # recompute, bench/talk.py).
+        announce(conversation_channel(found.id))
     if _wants_json():
         return jsonify(seq=line.seq), 201 if new else 200
     flash(_("Sent."))

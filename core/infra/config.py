@@ -38,6 +38,9 @@ DEFAULT_RETENTION_DAYS = 365
 DEFAULT_CASE_RETENTION_YEARS = 5
 # Anonymous feedback: kept this many months, counted from its month.
 DEFAULT_FEEDBACK_RETENTION_MONTHS = 60
+# Access requests (GDPR art. 15): kept this many days (three years) after the
+# copy was given or the request refused, to show how it was answered.
+DEFAULT_ACCESS_REQUEST_RETENTION_DAYS = 1095
 # Retention per kind of request (its door) and per track of a case file: a
 # setting of its own for one kind or track, falling back to the general one.
 # Spelled out here (infra knows no model); a test checks them against
@@ -332,6 +335,12 @@ def load_config(
         # Required in production; in development links use the request's host.
         "FJC_PUBLIC_URL": public_url,
         "FJC_REDIS_URL": env.get("FJC_REDIS_URL") or None,
+        # How long one live stream ("Talk now") stays open before the browser
+        # reconnects with its last event id (web/live.py).
+        "FJC_TALK_STREAM_SECONDS": _whole_number(env, "FJC_TALK_STREAM_SECONDS", 60, "seconds"),
+        # PostgreSQL connections per worker process (the live server, with
+        # hundreds of threads, asks for more: gunicorn.live.conf.py).
+        "FJC_DATABASE_POOL_SIZE": _whole_number(env, "FJC_DATABASE_POOL_SIZE", 5, "connections"),
         # How many reverse proxies in front of the app to trust for X-Forwarded-*
         # (For, Proto, Host). 0: none, so a client cannot name its own address
         # in X-Forwarded-For and get fresh rate-limit counters.
@@ -343,6 +352,12 @@ def load_config(
         "FJC_RETENTION_DAYS": retention_days,
         "FJC_CASE_RETENTION_YEARS": case_retention_years,
         "FJC_FEEDBACK_RETENTION_MONTHS": feedback_retention_months,
+        "FJC_ACCESS_REQUEST_RETENTION_DAYS": _whole_number(
+            env,
+            "FJC_ACCESS_REQUEST_RETENTION_DAYS",
+            DEFAULT_ACCESS_REQUEST_RETENTION_DAYS,
+            "days",
+        ),
         # FJC_RETENTION_DAYS_<KIND> and FJC_CASE_RETENTION_YEARS_<TRACK>: None
         # where unset, so the general setting applies (core.governance.retention).
         **_retention_overrides(env),

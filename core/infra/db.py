@@ -46,7 +46,7 @@ def _configure_sqlite(engine: Engine) -> None:
             connection.exec_driver_sql("BEGIN")
 
 
-def make_engine(url: str) -> Engine:
+def make_engine(url: str, *, pool_size: int = 5) -> Engine:
     # hide_parameters: a database error message (logged with its traceback)
     # would otherwise quote the values of the failed statement.
     parsed = make_url(url)
@@ -59,7 +59,7 @@ def make_engine(url: str) -> Engine:
         _configure_sqlite(engine)
         return engine
     return create_engine(
-        url, pool_pre_ping=True, pool_size=5, max_overflow=10, hide_parameters=True
+        url, pool_pre_ping=True, pool_size=pool_size, max_overflow=10, hide_parameters=True
     )
 
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from statistics import median
 
-from sqlalchemy import select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from core.infra import clock
@@ -82,8 +82,23 @@ def place_of(session: Session, conversation: Conversation, available: int) -> Pl
     is not waiting."""
     if conversation.status != ConversationStatus.WAITING:
         return None
-    ahead = [c.id for c in waiting(session, conversation.centre_id)]
-    position = ahead.index(conversation.id) + 1 if conversation.id in ahead else len(ahead) + 1
+    # Counted, not loaded: every waiting page asks this at every beat.
+    earlier = or_(
+        Conversation.created_at < conversation.created_at,
+        and_(
+            Conversation.created_at == conversation.created_at,
+            Conversation.id < conversation.id,
+        ),
+    )
+    ahead = session.scalar(
+        select(func.count(Conversation.id)).where(
+            Conversation.centre_id == conversation.centre_id,
+            Conversation.status == ConversationStatus.WAITING,
+            Conversation.kind == ConversationKind.LIVE,
+            earlier,
+        )
+    )
+    position = (ahead or 0) + 1
     per_place = recent_wait_minutes(session, conversation.centre_id)
     if per_place is None:
         per_place = DEFAULT_MINUTES_PER_PLACE

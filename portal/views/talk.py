@@ -570,7 +570,9 @@ def talk_send():
             conversation, form
         )
     if is_new:
-        _announce(conversation_id, centre_id)
+        # A line changes no waiting list: the team's lists are not woken
+        # for it (bench/talk.py), only the conversation's readers.
+        announce(conversation_channel(conversation_id))
     if wants_json:
         # "at" and "time" let the script show the line before the stream does.
         answer = {
