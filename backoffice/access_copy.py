@@ -223,11 +223,10 @@ def pdf(copy_document: dict[str, Any]) -> bytes:
     writer = _Writer(doc["title"], doc["language"])
     writer.heading(doc["title"], 16)
     writer.paragraph(doc["controller"], bold=True)
-    writer.paragraph(
-        _("For: %(name)s", name=doc["person"])
-        + " · "
-        + _("Request received on %(day)s", day=doc["request"]["received_on_words"])
-    )
+    received = _("Request received on %(day)s", day=doc["request"]["received_on_words"])
+    # A request whose records were all erased no longer holds the name.
+    for_whom = [_("For: %(name)s", name=doc["person"])] if doc["person"] else []
+    writer.paragraph(" · ".join([*for_whom, received]))
     writer.paragraph(doc["introduction"])
     for title, key in (
         (_("Why we hold these data"), "purposes"),

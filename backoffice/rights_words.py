@@ -74,6 +74,10 @@ WITHHOLD_REASON_LABELS = {
     "risk_from_others": _l("Risk answers from other people"),
     "notes_about_others": _l("Notes by staff or partners about others"),
     "other_person": _l("About another person"),
+    "about_the_file": _l("About the case file as a whole: it is the victim's"),
+    "partner_name": _l("The name of a partner: it may say where someone is"),
+    "staff_notes": _l("Notes by staff: they may tell what others said"),
+    "for_a_child": _l("A child's data: a parent who asks may be the one who harms"),
     "changed": _l("Changed after the review"),
 }
 DECISION_LABELS = {"release": _l("Give"), "withhold": _l("Withhold")}
@@ -159,6 +163,7 @@ FIELD_LABELS = {
     ("case_consultations", "decisions"): _l("What was decided"),
     ("case_consultations", "notes"): _l("Notes of the consultation"),
     ("case_events", "note"): _l("Partner's note"),
+    ("case_partners", "organisation"): _l("Partner organisation"),
     ("audit_events", "event"): _l("Step in our records"),
 }
 # The label of a key inside a value.

@@ -91,6 +91,15 @@ def access_message(field: str, code: str) -> str:
                 "One of the requests is another person's (her safe-contact rules are on it). "
                 "Leave it out, or choose that person if it is her who asks."
             ),
+            "role_unknown": _(
+                "One of the requests is in a case file, but you chose nobody in that file. "
+                "Also choose this person in that file. Their role in the file decides "
+                "what the copy may hold."
+            ),
+            "not_theirs": _(
+                "One of the requests is in a case file where the person you chose is not "
+                "the victim. The requests of a file are the victim's. Leave it out."
+            ),
         }.get(code, _("Check the records you chose."))
     if field == "reason":
         return _("Choose why there is no copy.")
@@ -100,6 +109,9 @@ def access_message(field: str, code: str) -> str:
         "same_coordinator": _(
             "A second coordinator must approve: not the one who registered the request "
             "or sent it for approval."
+        ),
+        "decided_items": _(
+            "A second coordinator must approve: not one who changed a decision on the items."
         ),
         "not_allowed": _("Only a coordinator of this centre can do this."),
         "not_draft": _("The records of this request were already chosen."),
@@ -302,9 +314,12 @@ def render_access(found: AccessRequest, *, status: int = 200, **forms):
         }
     else:
         groups = _groups(found)
+        subject = access.subject_of(db.session, found)
         context |= {
             "groups": groups,
             "withheld_count": sum(1 for i in found.items if i.decision == "withhold"),
+            "for_a_child": subject.child,
+            "not_the_victim": any(not subject.is_victim_in(c) for c in subject.case_ids),
         }
         if found.status in access.UNDER_REVIEW:
             context["items_form"] = forms.get("items_form") or items_form(

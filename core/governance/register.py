@@ -119,6 +119,11 @@ def retention_rules() -> list[str]:
         "purge until it is lifted.",
         f"**Feedback**: erased `{_setting('feedback')}` months after its month "
         f"(default {config.DEFAULT_FEEDBACK_RETENTION_MONTHS}).",
+        f"**Access requests** (`access_requests`): erased `{_setting('access_requests')}` "
+        f"days after the copy was given or the request refused (default "
+        f"{config.DEFAULT_ACCESS_REQUEST_RETENTION_DAYS}), with their items; an open one is "
+        "kept. Erasing a record erases the items that point at it; an answered request "
+        "left with none forgets the person's name and identity note.",
         "**On request**: a request the person deletes, and a case file erased on request "
         "(art. 17), go at once, by the same code as the purge.",
     ]

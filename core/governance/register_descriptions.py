@@ -731,7 +731,7 @@ TABLES: dict[str, Table] = {
         subjects=f"{PEOPLE} (who asked); {STAFF}",
         columns={
             "status": "where it is",
-            "subject_name": "the name the person gave",
+            "subject_name": "the name the person gave; emptied once their records are erased",
             "subject_rows": "the records found to be theirs",
             "causes_harm": "whether the person asking is a person causing harm",
             "received_on": "when it reached us",
@@ -752,7 +752,8 @@ TABLES: dict[str, Table] = {
             "refused_at": "when",
             "refusal_reason": "why, as a code",
         },
-        retention="kept (the record of what was released and withheld)",
+        retention="by its retention rule (above); its name, identity note and chosen rows go "
+        "earlier, once the records it gathered are all erased",
     ),
     "access_items": Table(
         purpose="One piece of data an access copy may hold, with the proposal and the "
@@ -773,6 +774,6 @@ TABLES: dict[str, Table] = {
             "decided_at": "when",
             "fingerprint": "the value reviewed, as a keyed hash",
         },
-        retention="kept with its access request",
+        retention="kept with its access request; erased with the record it points at",
     ),
 }

@@ -7,9 +7,11 @@ non-identifying facts (door, language, municipality, dates, status "erased"),
 so the centre's figures stay right after the people behind them are gone.
 
 The purge is a list of rules, one per kind of record: requests
-(FJC_RETENTION_DAYS after closing, or FJC_RETENTION_DAYS_<KIND> for one door)
-and case files (FJC_CASE_RETENTION_YEARS after closing, or
-FJC_CASE_RETENTION_YEARS_<TRACK> for one track). A request that became a case
+(FJC_RETENTION_DAYS after closing, or FJC_RETENTION_DAYS_<KIND> for one door),
+case files (FJC_CASE_RETENTION_YEARS after closing, or
+FJC_CASE_RETENTION_YEARS_<TRACK> for one track), anonymous feedback, and
+answered access requests (FJC_ACCESS_REQUEST_RETENTION_DAYS after the copy
+was given or the request refused). A request that became a case
 file lives as long as the file, and goes with it. `erase_case` keeps, like
 `erase_intake`, only what the figures need and what identifies no one.
 
@@ -35,11 +37,13 @@ from core.governance.rights import forgetting
 from core.infra import clock
 from core.infra.config import (
     CASE_RETENTION_TRACKS,
+    DEFAULT_ACCESS_REQUEST_RETENTION_DAYS,
     RETENTION_KINDS,
     case_retention_years_variable,
     retention_days_variable,
 )
 from core.model import (
+    AccessRequest,
     AuditEvent,
     Case,
     CaseAction,
@@ -440,6 +444,37 @@ def _erase_feedback_by_id(session: Session, feedback_id: str, now: datetime) -> 
     return centre_id, PurgedRecord.FEEDBACK, ""
 
 
+def _access_request_days(config: Mapping[str, Any]) -> int:
+    return int(
+        config.get("FJC_ACCESS_REQUEST_RETENTION_DAYS") or DEFAULT_ACCESS_REQUEST_RETENTION_DAYS
+    )
+
+
+def _access_requests_due_at(config: Mapping[str, Any], moment: datetime) -> ColumnElement[bool]:
+    """Access requests answered longer ago than the setting: an open one is
+    kept, however old (its deadline is a month)."""
+    return forgetting.answered_before(moment - timedelta(days=_access_request_days(config)))
+
+
+def _access_requests_due(config: Mapping[str, Any], now: datetime) -> Select:
+    return (
+        select(AccessRequest.id)
+        .where(_access_requests_due_at(config, now))
+        .order_by(AccessRequest.id)
+    )
+
+
+def _erase_access_request_by_id(
+    session: Session, request_id: int, now: datetime
+) -> TraceKey | None:
+    request = session.get(AccessRequest, request_id)
+    if request is None:
+        return None
+    centre_id = request.centre_id
+    forgetting.erase_access_request(session, request)
+    return centre_id, PurgedRecord.ACCESS_REQUEST, ""
+
+
 RULES: tuple[RetentionRule, ...] = (
     RetentionRule(
         "intakes", "FJC_RETENTION_DAYS", _intakes_due, _erase_intake_by_id, _intakes_held
@@ -447,6 +482,12 @@ RULES: tuple[RetentionRule, ...] = (
     RetentionRule("cases", "FJC_CASE_RETENTION_YEARS", _cases_due, _erase_case_by_id, _cases_held),
     RetentionRule(
         "feedback", "FJC_FEEDBACK_RETENTION_MONTHS", _feedback_due, _erase_feedback_by_id
+    ),
+    RetentionRule(
+        "access_requests",
+        "FJC_ACCESS_REQUEST_RETENTION_DAYS",
+        _access_requests_due,
+        _erase_access_request_by_id,
     ),
 )
 
@@ -624,8 +665,36 @@ def preview(
             )
         )
     items.extend(_feedback_preview(session, config, centre_id, until))
+    items.extend(_access_request_preview(session, config, centre_id, until))
     items.sort(key=lambda item: (item.due_at, item.record, item.category, item.record_id or 0))
     return Preview(until=until, items=items)
+
+
+def _access_request_preview(
+    session: Session, config: Mapping[str, Any], centre_id: int, until: datetime
+) -> list[Due]:
+    """Answered access requests, by the day they were answered."""
+    days = _access_request_days(config)
+    found = []
+    for request_id, released_at, refused_at in session.execute(
+        select(AccessRequest.id, AccessRequest.released_at, AccessRequest.refused_at).where(
+            AccessRequest.centre_id == centre_id, _access_requests_due_at(config, until)
+        )
+    ):
+        answered = released_at or refused_at
+        if answered is None:  # never: only answered requests are due
+            continue
+        found.append(
+            Due(
+                record=PurgedRecord.ACCESS_REQUEST,
+                category="",
+                due_at=answered + timedelta(days=days),
+                setting="FJC_ACCESS_REQUEST_RETENTION_DAYS",
+                record_id=request_id,
+                closed_at=answered,
+            )
+        )
+    return found
 
 
 def _feedback_preview(

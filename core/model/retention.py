@@ -56,6 +56,8 @@ class PurgedRecord(StrEnum):
     REQUEST = "request"
     CASE_FILE = "case_file"
     FEEDBACK = "feedback"
+    # An answered access request (GDPR art. 15) whose time is up.
+    ACCESS_REQUEST = "access"
 
 
 class PurgeTrace(Base):

@@ -7,7 +7,11 @@ any copy can be made.
 An item names its piece of data by table, row id and field, never by value:
 the copy reads the value when it is made. Its fingerprint (a keyed hash of
 the value reviewed) tells a value that changed after the review, which is
-then left out of the copy rather than released unseen."""
+then left out of the copy rather than released unseen.
+
+Items go when the record they point at is erased; an answered request goes
+FJC_ACCESS_REQUEST_RETENTION_DAYS after its answer (core.governance.rights.
+forgetting, core.governance.retention)."""
 
 from __future__ import annotations
 
@@ -51,8 +55,10 @@ class AccessRequest(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     centre_id: Mapped[int] = mapped_column(ForeignKey("centres.id"))
     status: Mapped[str] = mapped_column(String(20), default=AccessStatus.DRAFT)
-    # The name the person gave, as staff typed it.
-    subject_name: Mapped[str] = mapped_column(EncryptedText)
+    # The name the person gave, as staff typed it. Emptied, with the identity
+    # note and the chosen rows, once an answered request's records are all
+    # erased (core.governance.rights.forgetting): it then names nobody.
+    subject_name: Mapped[str | None] = mapped_column(EncryptedText)
     # The records staff found to be this person's: {"people": [case_people.id],
     # "intakes": [intakes.id]}. Encrypted: it says who asked about what.
     subject_rows: Mapped[dict | None] = mapped_column(EncryptedJSON)

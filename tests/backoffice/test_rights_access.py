@@ -19,7 +19,8 @@ from pypdf import PdfReader
 from sqlalchemy import select
 
 from core.governance.rights import access
-from core.model import AccessItem, AccessRequest, AuditEvent, Staff
+from core.intake.intakes import SafeContact, Submission, submit
+from core.model import AccessItem, AccessRequest, AuditEvent, CaseIntake, IntakeKind, Staff
 from tests.backoffice import rights_family as fam
 from tests.backoffice.helpers import staff_client
 from tests.partner.helpers import make_member, partner_client
@@ -129,6 +130,8 @@ def test_a_person_causing_harm_gets_his_own_data_and_nothing_of_the_victim(app, 
             assert never not in text, never
             assert _squeezed(never) not in _squeezed(text), never
         assert fam.SAFE_PLACE not in text
+        # Staff wrote it down about him, from what others said.
+        assert fam.HARM_NOTE not in text
     assert family.municipality not in [
         line
         for section in document["sections"]
@@ -166,8 +169,9 @@ def test_a_victim_gets_her_own_story_and_safety_plan_but_not_his_phone(app, team
     assert fam.REFUGE in [r["name"] for r in document["recipients"]]
 
 
-def test_staff_withhold_an_item_and_a_change_sends_it_back_for_approval(app, team):
+def test_staff_withhold_an_item_and_a_change_sends_it_back_for_approval(app, team, make_staff):
     first, second, family, *_ = team
+    third = staff_client(app, make_staff("coordinator", name="Chris Derde"))
     request_id = _register(first, fam.VICTIM_NAME)
     _choose(first, request_id, family, people=family.victim_id)
     with app.app_context():
@@ -193,10 +197,17 @@ def test_staff_withhold_an_item_and_a_change_sends_it_back_for_approval(app, tea
         assert found.status == "proposed"
         story = db.session.get(AccessItem, story.id)
         assert (story.decision, story.reason) == ("withhold", "said_by_others")
-    # The first sees the change and sends it again; the second approves (she
-    # neither registered it nor sent it): two coordinators are enough.
+    # The first sees the change and sends it again. The second changed a
+    # decision: she would approve her own choice, so a third approves.
     assert _submit(first, request_id, "submit").status_code == 303
     assert _submit(second, request_id, "approve").status_code == 303
+    refused = " ".join(_flashed(second.get(page)))
+    assert "not one who changed a decision on the items" in refused
+    with app.app_context():
+        assert db.session.get(AccessRequest, request_id).status == "awaiting_approval"
+    assert _submit(third, request_id, "approve").status_code == 303
+    with app.app_context():
+        assert db.session.get(AccessRequest, request_id).status == "approved"
     _document, as_json, pdf_text = _copies(first, request_id)
     assert fam.VICTIM_STORY not in as_json and fam.VICTIM_STORY not in pdf_text
     assert fam.SAFE_PLACE in as_json
@@ -343,6 +354,55 @@ def test_a_refused_registration_keeps_what_was_typed(app, team):
     assert "Say how their identity was checked." in words
     name = next(el for el in refused.page.iter("input") if el.get("id") == "access-subject-name")
     assert name.get("value") == fam.HARM_NAME
+
+
+def test_a_childs_copy_holds_nothing_of_the_file_nor_where_the_child_is(app, team):
+    """A parent who asks for the child's copy may be the one who harms."""
+    first, second, family, *_ = team
+    request_id = _register(first, fam.CHILD_NAME)
+    _choose(first, request_id, family, people=family.child_id)
+    review = first.get(f"/staff/rights/access/{request_id}")
+    assert "This copy is for a child." in _text(review)
+    _approved(first, second, request_id)
+    document, as_json, pdf_text = _copies(second, request_id)
+    for text in (as_json, pdf_text):
+        assert fam.CHILD_NAME in text
+        for never in (*fam.NEVER_FOR_HARM, fam.SCHOOL, fam.ACTION_TITLE, fam.PARTNER_NOTE):
+            assert never not in text, never
+    assert "risk" not in {c["code"] for c in document["categories"]}
+    assert [r["name"] for r in document["recipients"]] == [None]
+
+
+def test_a_request_in_a_file_needs_the_persons_row_and_must_be_theirs(app, team):
+    first, _second, family, *_ = team
+    with app.app_context(), db.writing() as session:
+        his, _code = submit(
+            session,
+            Submission(
+                kind=IntakeKind.CONTACT,
+                language="nl",
+                contact=SafeContact(name=fam.HARM_NAME, phone=fam.HARM_PHONE, may_call=True),
+                story="Zij heeft de kinderen meegenomen.",
+            ),
+        )
+        session.add(CaseIntake(case_id=family.case_id, intake_id=his.id))
+        his_id = his.id
+    request_id = _register(first, fam.HARM_NAME)
+    page = f"/staff/rights/access/{request_id}?look={family.case_number}"
+    records = f"/staff/rights/access/{request_id}/records"
+    alone = first.submit(records, {"records-intakes": str(his_id)}, form_page=page)
+    assert alone.status_code == 400
+    assert "Also choose this person in that file." in _text(alone)
+    # With his row, a request of the victim's file is not his.
+    with_row = first.submit(
+        records,
+        {"records-people": str(family.harm_id), "records-intakes": str(his_id)},
+        form_page=page,
+    )
+    assert with_row.status_code == 400
+    assert "The requests of a file are the victim's." in _text(with_row)
+    with app.app_context():
+        assert db.session.get(AccessRequest, request_id).status == "draft"
 
 
 def test_a_victims_request_cannot_be_chosen_for_someone_else(app, team):

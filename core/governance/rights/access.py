@@ -7,14 +7,17 @@
    piece it holds about them (core.governance.rights.gather) and proposes, for
    each, to release or withhold it (core.governance.rights.redaction).
 3. Staff accept or change each proposal, then send it for approval.
-4. Another coordinator approves: never the one who registered it, nor the one
-   who sent it for approval. A change after that sends it back to step 3.
+4. Another coordinator approves: never the one who registered it, the one
+   who sent it for approval, nor one who changed a decision on its items. A
+   change after that sends it back to step 3.
 5. The copy can be made (core.governance.rights.access_copy) once approved;
    giving it to the person closes the request. A request may instead be
    refused.
 
 Every step is audited with ids and codes; what was released and withheld is
-logged as counts and item ids with their reasons, never the text."""
+logged as counts and item ids with their reasons, never the text. What
+erasing the records does to a request, and how long an answered one is
+kept, is core.governance.rights.forgetting's."""
 
 from __future__ import annotations
 
@@ -28,6 +31,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from core.governance import audit
+from core.governance.rights import forgetting
 from core.governance.rights.gather import Found, Subject, fingerprint, gather, resolve
 from core.governance.rights.redaction import REASONS, propose
 from core.infra import clock
@@ -219,7 +223,7 @@ def choose_records(
         request.status = AccessStatus.PROPOSED
         request.gathered_at = clock.now()
         for found in pieces:
-            decision, reason = propose(found, causes_harm=subject.causes_harm)
+            decision, reason = propose(found, subject)
             request.items.append(
                 AccessItem(
                     source=found.source,
@@ -334,12 +338,15 @@ def send_back(session: Session, request: AccessRequest, staff: Staff) -> None:
 
 def approve(session: Session, request: AccessRequest, staff: Staff) -> None:
     """The second pair of eyes: a coordinator other than the one who
-    registered the request and the one who sent it for approval."""
+    registered the request, the one who sent it for approval and any who
+    changed a decision on its items (they would approve their own choice)."""
     _check_coordinator(session, staff, request.centre_id)
     if request.status != AccessStatus.AWAITING_APPROVAL:
         raise RuleError(WHOLE, "not_awaiting_approval")
     if staff.id in (request.registered_by_id, request.submitted_by_id):
         raise RuleError(WHOLE, "same_coordinator")
+    if any(item.decided_by_id == staff.id for item in request.items):
+        raise RuleError(WHOLE, "decided_items")
     request.status = AccessStatus.APPROVED
     request.approved_by_id = staff.id
     request.approved_at = clock.now()
@@ -358,6 +365,8 @@ def mark_released(session: Session, request: AccessRequest, staff: Staff, detail
     request.released_at = clock.now()
     session.flush()
     _record(session, request, staff, "rights.access_released", detail)
+    # Its records erased while it was open: now answered, it forgets the name.
+    forgetting.forget_if_nothing_left(session, request)
 
 
 def refuse(session: Session, request: AccessRequest, staff: Staff, reason: str | None) -> None:
@@ -373,6 +382,7 @@ def refuse(session: Session, request: AccessRequest, staff: Staff, reason: str |
     request.refused_at = clock.now()
     session.flush()
     _record(session, request, staff, "rights.access_refused", reason)
+    forgetting.forget_if_nothing_left(session, request)
 
 
 def decision_summary(request: AccessRequest) -> str:

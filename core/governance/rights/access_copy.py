@@ -5,7 +5,9 @@ data are kept and where they came from.
 
 Only approved items go in, and only when their value is still the one that
 was reviewed (its fingerprint): a value changed since the review, or gone,
-is left out. The copy has no words of its own; the back office writes it in
+is left out. A partner's name is such an item too: the list of recipients
+names a partner only when its name was released, and gives its kind alone
+otherwise. The copy has no words of its own; the back office writes it in
 the person's language (PDF and JSON)."""
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from core.governance.rights.access import current_pieces, subject_of, summary_of
-from core.governance.rights.gather import CATEGORIES, ORIGINS, Found, fingerprint
+from core.governance.rights.gather import CATEGORIES, ORIGINS, RECIPIENTS, Found, fingerprint
 from core.governance.rights.redaction import CHANGED
 from core.model import AccessItem, AccessRequest, Case, CasePartner, Intake, ItemDecision
 
@@ -42,8 +44,8 @@ class Released:
 @dataclass(frozen=True)
 class Recipient:
     """A partner organisation invited into one of the person's case files:
-    its kind always, its name only when naming it cannot point at a victim
-    (a refuge's name says where she is)."""
+    its kind always, its name only when staff released it (a refuge's name
+    says where she is)."""
 
     kind: str
     basis: str
@@ -71,10 +73,12 @@ class Copy:
     purposes: tuple[str, ...]
     recipients: list[Recipient]
     retention: list[Retention]
+    # How many partners' names the list of recipients gives.
+    named: int = 0
 
     def summary(self) -> str:
         """For the audit trail: counts and item ids with reasons, no text."""
-        return summary_of(len(self.released), self.withheld)
+        return summary_of(len(self.released) + self.named, self.withheld)
 
 
 def _ordered(codes: set[str], order: tuple[str, ...]) -> list[str]:
@@ -97,6 +101,9 @@ def make_copy(session: Session, request: AccessRequest, settings: Mapping[str, A
             continue
         released.append(Released(item, found))
     subject = subject_of(session, request)
+    # Released names go into the list of recipients, not among the data.
+    names = {r.found.source_id for r in released if r.found.category == RECIPIENTS}
+    released = [r for r in released if r.found.category != RECIPIENTS]
     return Copy(
         request=request,
         released=released,
@@ -104,19 +111,22 @@ def make_copy(session: Session, request: AccessRequest, settings: Mapping[str, A
         categories=_ordered({r.found.category for r in released}, CATEGORIES),
         origins=_ordered({r.found.origin for r in released}, ORIGINS),
         purposes=PURPOSES,
-        recipients=_recipients(session, sorted(subject.case_ids), bool(request.causes_harm)),
+        recipients=_recipients(session, sorted(subject.case_ids), names),
         retention=_retention(session, subject.intake_ids, sorted(subject.case_ids), settings),
+        named=len(names),
     )
 
 
-def _recipients(session: Session, case_ids: list[int], causes_harm: bool) -> list[Recipient]:
+def _recipients(session: Session, case_ids: list[int], named: set[int]) -> list[Recipient]:
+    """Every partner of the files, by kind and basis; named only when its name
+    was released (a partner added after the review goes by its kind)."""
     if not case_ids:
         return []
     seen: dict[tuple, Recipient] = {}
     for partner in session.scalars(
         select(CasePartner).where(CasePartner.case_id.in_(case_ids)).order_by(CasePartner.id)
     ):
-        name = None if causes_harm else partner.organisation
+        name = partner.organisation if partner.id in named else None
         seen.setdefault(
             (partner.kind, partner.basis, name), Recipient(partner.kind, partner.basis, name)
         )

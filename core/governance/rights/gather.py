@@ -5,7 +5,8 @@ one or more case files) and requests (intakes) they made. From those this
 module sweeps the requests and their messages, referrals, contact attempts,
 triage decisions and live conversations; the case files they are in with
 every person, relation, safety plan, child's voice, risk assessment, action,
-consultation and partner note; and the audit events about their records.
+consultation, partner note and partner's name; and the audit events about
+their records.
 
 Each piece is a `Found`: where it lives (table, row, field), what kind of
 data it is, where it came from, and whether it is about the person (SUBJECT),
@@ -36,6 +37,7 @@ from core.model import (
     CaseConsultation,
     CaseEvent,
     CaseIntake,
+    CasePartner,
     CasePerson,
     CaseRelation,
     ChildVoice,
@@ -43,6 +45,7 @@ from core.model import (
     Conversation,
     ConversationMessage,
     Intake,
+    IntakeKind,
     Municipality,
     Referral,
     RiskAssessment,
@@ -67,6 +70,9 @@ SAFETY_PLAN = "safety_plan"
 RISK_ANSWER = "risk_answer"
 RISK_RESULT = "risk_result"
 AUDIT = "audit"
+# The name of a partner organisation of a file: the copy's list of recipients
+# names it only when staff release it (a refuge's name says where she is).
+RECIPIENT = "recipient"
 
 # The categories of data a copy lists (art. 15(1)(b)).
 CATEGORIES = (
@@ -84,6 +90,9 @@ CATEGORIES = (
     "notes",
     "audit",
 )
+# A partner's name is an item like any other, but the copy shows it in its list
+# of recipients, not among the data.
+RECIPIENTS = "recipients"
 # Where data came from (art. 15(1)(g)).
 ORIGINS = ("self", "referrer", "others", "staff", "partner", "system")
 
@@ -153,6 +162,12 @@ class Found:
         return self.where.intake_id
 
 
+# A person's role in a case file (core.casework.cases.PERSON_ROLES).
+VICTIM = "victim"
+CHILD = "child"
+CAUSES_HARM = "person_causing_harm"
+
+
 @dataclass(frozen=True)
 class Subject:
     """The records staff chose as the person's, checked, and what follows."""
@@ -163,8 +178,17 @@ class Subject:
     intake_ids: frozenset[int]
     case_ids: frozenset[int]
     causes_harm: bool
-    # case id -> the person's role in it (none when only a request is in it).
+    # case id -> the person's role in it: their chosen row's, or the row made
+    # from their request. Missing: unknown, which counts as "not the victim".
     roles: dict[int, str] = field(default_factory=dict)
+    # A child in a file, or a request through the young people's door: the
+    # person asking may be a parent, and a parent may be the one who harms.
+    child: bool = False
+
+    def is_victim_in(self, case_id: int | None) -> bool:
+        """Whether the case file is the person's own (she is its victim): only
+        then is what is about the file as a whole hers to see."""
+        return case_id is not None and self.roles.get(case_id) == VICTIM
 
 
 def resolve(
@@ -181,10 +205,16 @@ def resolve(
     found"); two people of one case file (one person is one row of a file:
     choosing the victim and the person causing harm together would hand one
     of them the other's data); a request that holds the safe-contact rules
-    of a person who was not chosen (it is that person's request).
+    of a person who was not chosen (it is that person's request); a request
+    in a case file where nobody was chosen (the person's role in that file
+    is unknown: staff choose their row); a request in the file of a chosen
+    person who is not its victim, other than the one that person's row was
+    made from (a file's requests are the victim's), and never a "Talk now"
+    conversation of such a file.
 
     `check=False` takes the rows that still exist, as they were checked when
-    chosen: a copy made later, after a person was taken out of a file."""
+    chosen: a copy made later, after a person was taken out of a file. A
+    request the rules above refuse is then left out rather than refused."""
     person_ids, intake_ids = sorted(set(person_ids)), sorted(set(intake_ids))
     if check and not person_ids and not intake_ids:
         raise RuleError("people", "missing")
@@ -200,12 +230,15 @@ def resolve(
     cases_of_people = [p.case_id for p in people]
     if check and len(set(cases_of_people)) != len(cases_of_people):
         raise RuleError("people", "two_in_one_file")
-    found_intakes = set(
-        session.scalars(
-            select(Intake.id).where(Intake.id.in_(intake_ids), Intake.centre_id == centre_id)
+    found_intakes = {
+        intake_id: kind
+        for intake_id, kind in session.execute(
+            select(Intake.id, Intake.kind).where(
+                Intake.id.in_(intake_ids), Intake.centre_id == centre_id
+            )
         )
-    )
-    if check and found_intakes != set(intake_ids):
+    }
+    if check and set(found_intakes) != set(intake_ids):
         raise RuleError("intakes", "not_found")
     person_ids = [p.id for p in people]
     intake_ids = sorted(found_intakes)
@@ -219,7 +252,9 @@ def resolve(
         )
     ):
         raise RuleError("intakes", "of_another_person")
-    own_intakes = set(intake_ids) | {p.contact_intake_id for p in people if p.contact_intake_id}
+    roles = {p.case_id: p.role for p in people}
+    kept = _requests_of_the_person(session, people, found_intakes, roles, check)
+    own_intakes = kept | _contact_requests(session, people)
     case_ids = set(cases_of_people) | set(
         session.scalars(select(CaseIntake.case_id).where(CaseIntake.intake_id.in_(own_intakes)))
     )
@@ -227,9 +262,84 @@ def resolve(
         person_ids=frozenset(person_ids),
         intake_ids=frozenset(own_intakes),
         case_ids=frozenset(case_ids),
-        causes_harm=any(p.role == "person_causing_harm" for p in people),
-        roles={p.case_id: p.role for p in people},
+        causes_harm=CAUSES_HARM in roles.values(),
+        roles=roles,
+        child=CHILD in roles.values() or _through_the_young_door(session, own_intakes),
     )
+
+
+def _through_the_young_door(session: Session, intake_ids: set[int]) -> bool:
+    young = select(Intake.id).where(
+        Intake.id.in_(sorted(intake_ids)), Intake.kind == IntakeKind.YOUNG
+    )
+    return bool(intake_ids) and session.scalar(young.limit(1)) is not None
+
+
+def _contact_requests(session: Session, people: list[CasePerson]) -> set[int]:
+    """The requests the chosen rows were made from (their safe-contact rules
+    live there): the person's own, except a "Talk now" conversation for
+    anyone but the file's victim."""
+    made_from = {p.contact_intake_id: p.role for p in people if p.contact_intake_id}
+    if not made_from:
+        return set()
+    talks = set(
+        session.scalars(
+            select(Intake.id).where(
+                Intake.id.in_(sorted(made_from)), Intake.kind == IntakeKind.CONVERSATION
+            )
+        )
+    )
+    return {i for i, role in made_from.items() if role == VICTIM or i not in talks}
+
+
+def _requests_of_the_person(
+    session: Session,
+    people: list[CasePerson],
+    kinds: dict[int, str],
+    roles: dict[int, str],
+    check: bool,
+) -> set[int]:
+    """The chosen requests that may be the person's, by the case file each is
+    in; `roles` gains the person's role in a file reached by a request only
+    (the role of the row made from it). Refuses, or with `check=False` leaves
+    out, a request that cannot be the person's."""
+    in_files = {
+        intake_id: case_id
+        for intake_id, case_id in session.execute(
+            select(CaseIntake.intake_id, CaseIntake.case_id).where(
+                CaseIntake.intake_id.in_(sorted(kinds))
+            )
+        )
+    }
+    chosen_in = {p.case_id: p for p in people}
+    kept: set[int] = set()
+    for intake_id in sorted(kinds):
+        case_id = in_files.get(intake_id)
+        if case_id is None:
+            kept.add(intake_id)  # a request outside any case file
+            continue
+        person = chosen_in.get(case_id)
+        if person is None:
+            made_from = session.scalar(
+                select(CasePerson.role).where(
+                    CasePerson.case_id == case_id, CasePerson.contact_intake_id == intake_id
+                )
+            )
+            if made_from is None:
+                if check:
+                    raise RuleError("intakes", "role_unknown")
+                continue
+            roles.setdefault(case_id, made_from)
+        elif person.role != VICTIM and (
+            intake_id != person.contact_intake_id or kinds[intake_id] == IntakeKind.CONVERSATION
+        ):
+            # Someone else in the victim's file: her requests are hers, even
+            # when staff think otherwise.
+            if check:
+                raise RuleError("intakes", "not_theirs")
+            continue
+        kept.add(intake_id)
+    return kept
 
 
 def gather(session: Session, subject: Subject) -> list[Found]:
@@ -455,6 +565,7 @@ CONSULTATION_PARTICIPANTS = Mark("consultations", "staff", FILE, CONTACT)
 CONSULTATION_DECISIONS = Mark("consultations", "partner", FILE, WORDS)
 CONSULTATION_NOTES = Mark("notes", "staff", FILE, NOTES)
 PARTNER_NOTE_MARK = Mark("notes", "partner", FILE, NOTES)
+PARTNER_NAME_MARK = Mark(RECIPIENTS, "staff", FILE, RECIPIENT)
 
 
 def _case_file(session: Session, case: Case, subject: Subject) -> Iterator[Found]:
@@ -489,6 +600,9 @@ def _case_file(session: Session, case: Case, subject: Subject) -> Iterator[Found
     yield from _plans_and_voices(session, case, whose)
     yield from _risk(session, case, subject)
     yield from _work(session, case)
+    for partner in _of_case(session, CasePartner, case):
+        name = partner.organisation
+        yield Found("case_partners", partner.id, "organisation", PARTNER_NAME_MARK, name, where)
 
 
 def _of_case(session: Session, model, case: Case, *conditions) -> list:
@@ -530,7 +644,7 @@ def _plans_and_voices(session: Session, case: Case, whose) -> Iterator[Found]:
 def _risk(session: Session, case: Case, subject: Subject) -> Iterator[Found]:
     # Answers "from the victim" are the asking person's own only when she is
     # the file's victim; for anyone else they are another person's words.
-    asker_is_victim = subject.roles.get(case.id) == "victim"
+    asker_is_victim = subject.is_victim_in(case.id)
     where = Where(case.id)
     for assessment in _of_case(session, RiskAssessment, case):
         result = {

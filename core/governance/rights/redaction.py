@@ -10,11 +10,19 @@ cost a victim her safety:
 - other people's contact details and whereabouts (phones, e-mails,
   safe-contact rules, municipality, safe words, school contacts);
 - safety plans, always, except a person's own plan asked for by herself
-  (never to a person causing harm, not even "his own");
+  (never to a person causing harm, not even "his own", nor for a child);
 - risk answers sourced from others (only a victim's own answers go to her);
 - staff and partner notes about others, and about the file as a whole;
-- for a person causing harm, everything about the victim and the file:
-  only what is about him goes into his copy."""
+- what is about a case file as a whole (its actions, risk level,
+  consultations, relations, the names of its partners), decided per file:
+  released only when the person asking is that file's victim. The file is
+  hers; to anyone else in it (the person causing harm, another adult, a
+  child) it tells what she and the partners do and where she is;
+- for a person causing harm, also the staff notes on his own records: they
+  are written down from what the victim and partners said;
+- for a child (a child in a file, a request through the young people's
+  door), also her own contact details, words and notes: the person asking
+  for a child's copy may be a parent, and a parent may be the one who harms."""
 
 from __future__ import annotations
 
@@ -23,13 +31,14 @@ from core.governance.rights.gather import (
     FILE,
     NOTES,
     OTHER,
+    RECIPIENT,
     RELATION,
     RISK_ANSWER,
     RISK_RESULT,
     SAFETY_PLAN,
-    SUBJECT,
     WORDS,
     Found,
+    Subject,
 )
 from core.model import ItemDecision
 
@@ -40,6 +49,14 @@ RISK_FROM_OTHERS = "risk_from_others"
 NOTES_ABOUT_OTHERS = "notes_about_others"
 # Who someone else is (a name, a role, a year of birth) and how people relate.
 OTHER_PERSON = "other_person"
+# About a case file as a whole, asked for by someone who is not its victim.
+ABOUT_THE_FILE = "about_the_file"
+# A partner organisation's name (a refuge's says where she is).
+PARTNER_NAME = "partner_name"
+# Staff notes on the records of a person causing harm.
+STAFF_NOTES = "staff_notes"
+# A child's own contact details, words and notes.
+FOR_A_CHILD = "for_a_child"
 # The value changed after the review: left out rather than released unseen.
 CHANGED = "changed"
 
@@ -51,6 +68,10 @@ REASONS = (
     RISK_FROM_OTHERS,
     NOTES_ABOUT_OTHERS,
     OTHER_PERSON,
+    ABOUT_THE_FILE,
+    PARTNER_NAME,
+    STAFF_NOTES,
+    FOR_A_CHILD,
 )
 
 Proposal = tuple[ItemDecision, str | None]
@@ -71,27 +92,51 @@ def _about_someone_else(found: Found) -> Proposal:
     return _withhold(OTHER_PERSON)
 
 
-def propose(found: Found, *, causes_harm: bool) -> Proposal:
-    """Release or withhold one piece, with the reason for withholding it."""
+def _about_the_file(found: Found, victim: bool) -> Proposal:
+    if not victim:
+        # The file is the victim's: its plan, meetings, partners and notes are
+        # about her and what is done for her.
+        return _withhold(
+            {
+                RELATION: OTHER_PERSON,
+                RECIPIENT: PARTNER_NAME,
+                NOTES: NOTES_ABOUT_OTHERS,
+                CONTACT: THIRD_PARTY_CONTACT,
+            }.get(found.kind, ABOUT_THE_FILE)
+        )
+    # Her own file: its actions and decisions, not the professionals' notes
+    # or the names of those who took part.
+    if found.kind == NOTES:
+        return _withhold(NOTES_ABOUT_OTHERS)
+    if found.kind == CONTACT:
+        return _withhold(THIRD_PARTY_CONTACT)
+    return RELEASE
+
+
+def propose(found: Found, subject: Subject) -> Proposal:
+    """Release or withhold one piece for the person `subject` is, with the
+    reason for withholding it."""
+    victim = subject.is_victim_in(found.case_id)
     if found.kind == SAFETY_PLAN:
-        if found.about == SUBJECT and not causes_harm:
+        own = found.about not in (OTHER, FILE)
+        if own and not subject.causes_harm and not subject.child:
             return RELEASE
         return _withhold(SAFETY_PLAN_REASON)
     if found.kind == RISK_ANSWER:
-        return RELEASE if found.said_by_subject and not causes_harm else _withhold(RISK_FROM_OTHERS)
+        if found.said_by_subject and victim and not subject.causes_harm:
+            return RELEASE
+        return _withhold(RISK_FROM_OTHERS)
     if found.kind == RISK_RESULT:
-        # How dangerous the situation was judged tells a person causing harm
-        # what the victim and the partners said and fear.
-        return _withhold(RISK_FROM_OTHERS) if causes_harm else RELEASE
+        # How dangerous the situation was judged tells anyone but the victim
+        # what she and the partners said and fear.
+        return RELEASE if victim else _withhold(RISK_FROM_OTHERS)
     if found.about == OTHER:
         return _about_someone_else(found)
     if found.about == FILE:
-        if causes_harm:
-            # The file is the victim's: its plan, meetings and notes are about her.
-            return _withhold(OTHER_PERSON if found.kind == RELATION else NOTES_ABOUT_OTHERS)
-        if found.kind == NOTES:
-            return _withhold(NOTES_ABOUT_OTHERS)
-        if found.kind == CONTACT:
-            return _withhold(THIRD_PARTY_CONTACT)
-        return RELEASE
+        return _about_the_file(found, victim)
+    # About the person asking.
+    if found.kind == NOTES and subject.causes_harm:
+        return _withhold(STAFF_NOTES)
+    if subject.child and found.kind in (CONTACT, WORDS, NOTES):
+        return _withhold(FOR_A_CHILD)
     return RELEASE

@@ -169,9 +169,14 @@ def test_a_file_closed_longer_than_the_setting_keeps_only_the_figures(app, direc
     recent = _full_case(app, director, closed_at=NOW - timedelta(days=4 * 365))
     still_open = _full_case(app, director, closed_at=None)
 
-    assert _purge(app, dry_run=True).erased == {"intakes": 0, "cases": 1, "feedback": 0}
-    assert _purge(app).erased == {"intakes": 0, "cases": 1, "feedback": 0}
-    assert _purge(app).erased == {"intakes": 0, "cases": 0, "feedback": 0}
+    assert _purge(app, dry_run=True).erased == {
+        "intakes": 0,
+        "cases": 1,
+        "feedback": 0,
+        "access_requests": 0,
+    }
+    assert _purge(app).erased == {"intakes": 0, "cases": 1, "feedback": 0, "access_requests": 0}
+    assert _purge(app).erased == {"intakes": 0, "cases": 0, "feedback": 0, "access_requests": 0}
 
     with app.app_context():
         session = db.session

@@ -88,7 +88,7 @@ def test_closed_requests_past_retention_are_erased_and_others_kept(app):
 
     report = _purge(app)
 
-    assert report.erased == {"intakes": 1, "cases": 0, "feedback": 0}
+    assert report.erased == {"intakes": 1, "cases": 0, "feedback": 0, "access_requests": 0}
     erased = _intake(app, old)
     assert erased.status == IntakeStatus.ERASED
     assert erased.erased_at == NOW
@@ -110,14 +110,15 @@ def test_closed_requests_past_retention_are_erased_and_others_kept(app):
 def test_purge_is_idempotent(app):
     for days_ago in (400, 500, 800):
         _request(app, closed_at=NOW - timedelta(days=days_ago))
-    assert _purge(app).erased == {"intakes": 3, "cases": 0, "feedback": 0}
+    assert _purge(app).erased == {"intakes": 3, "cases": 0, "feedback": 0, "access_requests": 0}
     with app.app_context():
         snapshot = db.session.execute(select(Intake.__table__).order_by(Intake.id)).all()
-    assert _purge(app).erased == {"intakes": 0, "cases": 0, "feedback": 0}
+    assert _purge(app).erased == {"intakes": 0, "cases": 0, "feedback": 0, "access_requests": 0}
     assert _purge(app, now=NOW + timedelta(days=1000)).erased == {
         "intakes": 0,
         "cases": 0,
         "feedback": 0,
+        "access_requests": 0,
     }
     with app.app_context():
         assert db.session.execute(select(Intake.__table__).order_by(Intake.id)).all() == snapshot
@@ -125,17 +126,27 @@ def test_purge_is_idempotent(app):
 
 def test_purge_works_in_batches_and_a_dry_run_changes_nothing(app):
     ids = [_request(app, closed_at=NOW - timedelta(days=400 + n)) for n in range(5)]
-    assert _purge(app, dry_run=True).erased == {"intakes": 5, "cases": 0, "feedback": 0}
+    assert _purge(app, dry_run=True).erased == {
+        "intakes": 5,
+        "cases": 0,
+        "feedback": 0,
+        "access_requests": 0,
+    }
     assert all(_intake(app, i).status == IntakeStatus.CLOSED for i in ids)
-    assert _purge(app, batch_size=2).erased == {"intakes": 5, "cases": 0, "feedback": 0}
+    assert _purge(app, batch_size=2).erased == {
+        "intakes": 5,
+        "cases": 0,
+        "feedback": 0,
+        "access_requests": 0,
+    }
     assert all(_intake(app, i).status == IntakeStatus.ERASED for i in ids)
 
 
 def test_the_retention_period_follows_the_setting(app):
     intake_id = _request(app, closed_at=NOW - timedelta(days=40))
-    assert _purge(app).erased == {"intakes": 0, "cases": 0, "feedback": 0}
+    assert _purge(app).erased == {"intakes": 0, "cases": 0, "feedback": 0, "access_requests": 0}
     app.config["FJC_RETENTION_DAYS"] = 30
-    assert _purge(app).erased == {"intakes": 1, "cases": 0, "feedback": 0}
+    assert _purge(app).erased == {"intakes": 1, "cases": 0, "feedback": 0, "access_requests": 0}
     assert _intake(app, intake_id).status == IntakeStatus.ERASED
 
 
@@ -173,7 +184,10 @@ def test_purge_command_reports_counts_and_records_them_in_the_audit_trail(app):
             .where(AuditEvent.action == "retention.purged")
             .order_by(AuditEvent.id)
         ).all()
-    assert details == ["intakes=1 cases=0 feedback=0", "intakes=0 cases=0 feedback=0"]
+    assert details == [
+        "intakes=1 cases=0 feedback=0 access_requests=0",
+        "intakes=0 cases=0 feedback=0 access_requests=0",
+    ]
 
 
 def test_the_requesters_own_deletion_erases_the_same_fields(app):

@@ -170,7 +170,7 @@ def test_the_purge_command_says_what_a_hold_kept(app, coordinator, clock):
         detail = db.session.scalar(
             select(AuditEvent.detail).where(AuditEvent.action == "retention.purged")
         )
-    assert detail == "intakes=0 cases=0 feedback=0 held_intakes=0 held_cases=1"
+    assert detail == "intakes=0 cases=0 feedback=0 access_requests=0 held_intakes=0 held_cases=1"
 
 
 def test_placing_and_lifting_are_audited_with_ids_and_dates_only(app, coordinator):

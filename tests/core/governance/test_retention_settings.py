@@ -46,7 +46,7 @@ def test_a_kind_or_track_of_its_own_applies_to_it_alone(tmp_path):
     assert intake_retention(config, "contact") == ("FJC_RETENTION_DAYS", 365)
     assert case_retention(config, "track_3") == ("FJC_CASE_RETENTION_YEARS_TRACK_3", 10)
     assert case_retention(config, "track_2") == ("FJC_CASE_RETENTION_YEARS", 5)
-    intakes, cases, feedback = RULES
+    intakes, cases, feedback, access_requests = RULES
     assert settings_in_use(config, intakes) == [
         ("FJC_RETENTION_DAYS", 365),
         ("FJC_RETENTION_DAYS_YOUNG", 30),
@@ -56,6 +56,7 @@ def test_a_kind_or_track_of_its_own_applies_to_it_alone(tmp_path):
         ("FJC_CASE_RETENTION_YEARS_TRACK_3", 10),
     ]
     assert settings_in_use(config, feedback) == [("FJC_FEEDBACK_RETENTION_MONTHS", 60)]
+    assert settings_in_use(config, access_requests) == [("FJC_ACCESS_REQUEST_RETENTION_DAYS", 1095)]
 
 
 @pytest.mark.parametrize(
@@ -109,7 +110,7 @@ def test_the_purge_applies_each_kinds_and_tracks_own_period(app_factory, make_st
 
     with app.app_context():
         report = purge(db.writing, app.config, now=NOW)
-        assert report.erased == {"intakes": 2, "cases": 1, "feedback": 0}
+        assert report.erased == {"intakes": 2, "cases": 1, "feedback": 0, "access_requests": 0}
         statuses = {i: db.session.get(Intake, i).status for i in (young, contact, contact_old)}
         assert statuses == {
             young: IntakeStatus.ERASED,
