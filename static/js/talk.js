@@ -120,6 +120,9 @@
     });
     source.addEventListener("end", function () {
       stop();
+      // The quick exit ended it (exit.js marks the page before its beacon):
+      // reloading now would cancel the way out and bring the portal back.
+      if (/(^| )quick-exit-leaving( |$)/.test(doc.documentElement.className)) { return; }
       // The page that says how it ended, with her code, in place of this one.
       window.location.replace(window.location.href.split("#")[0]);
     });
