@@ -99,8 +99,12 @@ class Backend:
         if not self._schemas:
             return
         admin = make_engine(pg_base_url())
-        with admin.begin() as connection:
-            for schema in self._schemas:
+        # One transaction per schema: a DROP ... CASCADE takes a lock on every
+        # table, index and constraint it removes, and all of a run's schemas
+        # in one transaction outgrew PostgreSQL's shared lock table ("out of
+        # shared memory", max_locks_per_transaction) once the model grew.
+        for schema in self._schemas:
+            with admin.begin() as connection:
                 connection.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
         admin.dispose()
 
