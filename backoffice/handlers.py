@@ -55,13 +55,15 @@ def change_view(
     page: Page | None = None,
     messages: Messages | None = None,
     guard: Callable[[Any], Any] | None = None,
+    back: Callable[[Any], str] | None = None,
 ):
     """Wrap a view `view(found, form, **url_ids) -> Done` that changes what
     `load(url_ids[key])` finds; the other ids of the URL go to the view.
     `form` is a form class, or a function that makes the form (when its fields
     depend on settings, as the risk instrument's questions do).
-    Without a form class the view gets None, and a refusal it did not expect
-    is a bad request (400)."""
+    Without a form class the view gets None (a step without fields: take,
+    approve, end); its refusal is told in `messages`' words on the page
+    `back(found)` leads to, and without `back` it is a bad request (400)."""
 
     def decorate(view: Callable[..., Done]):
         @wraps(view)
@@ -78,6 +80,9 @@ def change_view(
                 outcome = view(found, submitted, **url_ids)
             except RuleError as error:
                 db.session.rollback()
+                if submitted is None and messages is not None and back is not None:
+                    flash(messages(error.field, error.code))
+                    return redirect(back(found), code=303)
                 if submitted is None or messages is None:
                     abort(400)
                 show_rule_error(submitted, error, messages)

@@ -386,49 +386,37 @@ def decide_access_items(found: AccessRequest, form) -> Done:
     return Done(message, _detail_url(found, "review"))
 
 
-def _step(request_id: int, change, message: str):
-    """A step without fields (send, approve, give): the kernel's rule, then
-    the page again with what happened, or why not."""
-    found = _access_or_404(request_id)
-    try:
-        change(found)
-    except RuleError as error:
-        db.session.rollback()
-        flash(access_message(error.field, error.code))
-        return redirect(_detail_url(found), code=303)
-    db.session.commit()
-    flash(message)
-    return redirect(_detail_url(found), code=303)
+def _step():
+    """A step without fields (send, send back, approve): refused, the request's
+    page says why."""
+    return change_view(_access_or_404, "request_id", messages=access_message, back=_detail_url)
 
 
 @bp.post("/rights/access/<int:request_id>/submit")
 @requires(Permission.DATA_SUBJECT_RIGHTS)
-def submit_access_request(request_id: int):
-    return _step(
-        request_id,
-        lambda found: access.submit(db.session, found, g.staff),
-        _("Sent for approval. Another coordinator approves it."),
-    )
+@_step()
+def submit_access_request(found: AccessRequest, _form) -> Done:
+    access.submit(db.session, found, g.staff)
+    return Done(_("Sent for approval. Another coordinator approves it."), _detail_url(found))
 
 
 @bp.post("/rights/access/<int:request_id>/send-back")
 @requires(Permission.DATA_SUBJECT_RIGHTS)
-def send_back_access_request(request_id: int):
-    return _step(
-        request_id,
-        lambda found: access.send_back(db.session, found, g.staff),
+@_step()
+def send_back_access_request(found: AccessRequest, _form) -> Done:
+    access.send_back(db.session, found, g.staff)
+    return Done(
         _("Sent back to the review. Change what is needed, then send it for approval again."),
+        _detail_url(found),
     )
 
 
 @bp.post("/rights/access/<int:request_id>/approve")
 @requires(Permission.DATA_SUBJECT_RIGHTS)
-def approve_access_request(request_id: int):
-    return _step(
-        request_id,
-        lambda found: access.approve(db.session, found, g.staff),
-        _("Approved. The copy can be made now."),
-    )
+@_step()
+def approve_access_request(found: AccessRequest, _form) -> Done:
+    access.approve(db.session, found, g.staff)
+    return Done(_("Approved. The copy can be made now."), _detail_url(found))
 
 
 def _copy_of(found: AccessRequest) -> Copy:
@@ -437,11 +425,11 @@ def _copy_of(found: AccessRequest) -> Copy:
 
 @bp.post("/rights/access/<int:request_id>/release")
 @requires(Permission.DATA_SUBJECT_RIGHTS)
-def release_access_copy(request_id: int):
-    return _step(
-        request_id,
-        lambda found: access.mark_released(db.session, found, g.staff, _copy_of(found).summary()),
-        _("Noted: the copy was given to the person. The request is answered."),
+@_step()
+def release_access_copy(found: AccessRequest, _form) -> Done:
+    access.mark_released(db.session, found, g.staff, _copy_of(found).summary())
+    return Done(
+        _("Noted: the copy was given to the person. The request is answered."), _detail_url(found)
     )
 
 

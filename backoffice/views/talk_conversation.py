@@ -187,26 +187,30 @@ def _record_lines_read(
         )
 
 
-def _refused(found: Conversation, refused: RuleError):
-    db.session.rollback()
-    flash(talk_message(refused.field, refused.code))
-    return redirect(url_for("backoffice.talk_conversation", conversation_id=found.id), code=303)
+def _conversation_page_url(found: Conversation) -> str:
+    return url_for("backoffice.talk_conversation", conversation_id=found.id)
+
+
+def _step():
+    """A step without fields (take, end): refused, the conversation's page
+    says why."""
+    return change_view(
+        conversation_or_404,
+        "conversation_id",
+        messages=talk_message,
+        back=_conversation_page_url,
+    )
 
 
 @bp.post("/talk/<int:conversation_id>/take")
 @requires(Permission.TALK)
-def talk_take(conversation_id: int):
-    found = conversation_or_404(conversation_id)
-    try:
-        conversations.take(db.session, found.id, g.staff)
-    except RuleError as refused:
-        return _refused(found, refused)
-    db.session.commit()
-    _announcer(found)()
-    flash(_("You took the conversation. The person sees that someone is there."))
-    return redirect(
+@_step()
+def talk_take(found: Conversation, _form) -> Done:
+    conversations.take(db.session, found.id, g.staff)
+    return Done(
+        _("You took the conversation. The person sees that someone is there."),
         url_for("backoffice.talk_conversation", conversation_id=found.id, _anchor="message-body"),
-        code=303,
+        after_commit=_announcer(found),
     )
 
 
@@ -342,23 +346,23 @@ def talk_interpreter(found: Conversation, form: InterpreterForm) -> Done:
 
 @bp.post("/talk/<int:conversation_id>/end")
 @requires(Permission.TALK)
-def talk_end(conversation_id: int):
-    found = conversation_or_404(conversation_id)
+@_step()
+def talk_end(found: Conversation, _form) -> Done:
     if found.status == ConversationStatus.ENDED:
-        return _refused(found, RuleError(WHOLE, "conversation_ended"))
-    try:
-        ended = conversations.end(db.session, found.id, EndReason.BY_STAFF, staff=g.staff)
-    except RuleError as refused:
-        return _refused(found, refused)
-    intake_id = ended.intake_id
-    db.session.commit()
-    _announcer(found)()
+        raise RuleError(WHOLE, "conversation_ended")
+    intake_id = conversations.end(db.session, found.id, EndReason.BY_STAFF, staff=g.staff).intake_id
     if intake_id is None:
-        flash(_("The conversation has ended. The person wrote nothing, so there is no request."))
-        return redirect(url_for("backoffice.talk"), code=303)
+        return Done(
+            _("The conversation has ended. The person wrote nothing, so there is no request."),
+            url_for("backoffice.talk"),
+            after_commit=_announcer(found),
+        )
     # She wrote: it is a request now, taken by the member who talked with her.
-    flash(_("The conversation has ended. It is request #%(number)s now.", number=intake_id))
-    return redirect(url_for("backoffice.intake", intake_id=intake_id), code=303)
+    return Done(
+        _("The conversation has ended. It is request #%(number)s now.", number=intake_id),
+        url_for("backoffice.intake", intake_id=intake_id),
+        after_commit=_announcer(found),
+    )
 
 
 @bp.post("/talk/<int:conversation_id>/block")
