@@ -81,6 +81,8 @@ def _handle(form, template: str, kind: IntakeKind, build: Callable[[], Submissio
         session[LOADED_FORMS] = [*loaded, form.submission_id.data][-LOADED_FORMS_KEPT:]
         if hasattr(form, "contact_language"):
             form.contact_language.data = g.lang
+        # Nothing of anyone's in its fields: their markup may be the shared copy.
+        return render_template(template, form=form, blank_form=True)
     if not form.validate_on_submit():
         return receipts.send_back(form) or render_template(template, form=form)
     if form.is_bot():

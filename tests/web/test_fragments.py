@@ -1,0 +1,89 @@
+"""Markup rendered once and copied (web/fragments.py): a page built from the
+shared copies is the page rendered in full, in every language, and nothing a
+person typed ever becomes a shared copy."""
+
+import re
+
+import pytest
+from flask import g, render_template_string
+
+from web.fragments import EXTENSION
+
+# Per request only: the CSRF token and the one-time submission id.
+TOKENS = re.compile(r'(name="(?:csrf_token|submission_id)" type="hidden" value=)"[^"]+"')
+PORTAL_PAGES = ["", "contact", "question", "referral", "young", "return", "safety"]
+LANGUAGES = ["nl", "fr", "ar", "uk"]
+
+
+def _without_tokens(body: str) -> str:
+    return TOKENS.sub(r"\1TOKEN", body)
+
+
+def _shared_copies(app) -> list[str]:
+    return [str(markup) for markup in app.extensions[EXTENSION]._markup.values()]
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_every_portal_page_is_the_page_rendered_in_full(app, client, lang):
+    for page in PORTAL_PAGES:
+        path = f"/{lang}/{page}"
+        first = client.get(path)
+        copied = client.get(path)
+        assert first.status_code == copied.status_code == 200, path
+        app.jinja_env.auto_reload = True  # as in development: no shared copies
+        try:
+            in_full = client.get(path).get_data(as_text=True)
+        finally:
+            app.jinja_env.auto_reload = False
+        assert _without_tokens(copied.get_data(as_text=True)) == _without_tokens(in_full), path
+    # The copies were used: the pages were rendered once each, not per visit.
+    assert app.extensions[EXTENSION].renders <= len(_shared_copies(app))
+
+
+def test_each_visit_gets_its_own_submission_id_around_the_shared_markup(client):
+    pages = [client.get("/nl/contact").get_data(as_text=True) for _ in range(2)]
+    ids = [re.search(r'name="submission_id" type="hidden" value="([^"]+)"', p) for p in pages]
+    assert ids[0] and ids[1] and ids[0].group(1) != ids[1].group(1)
+    assert all('name="csrf_token" type="hidden" value="' in page for page in pages)
+    assert _without_tokens(pages[0]) == _without_tokens(pages[1])
+
+
+def test_a_form_sent_back_shows_what_she_typed_and_no_copy_holds_it(app, client):
+    client.get("/nl/contact")  # the blank form's copies exist now
+    typed = "Mijn buurman Jozef Vermeulen-Kwartel hoort alles"
+    response = client.submit("/nl/contact", {"story": typed, "name": "Kwartelkoning"})
+    body = response.get_data(as_text=True)
+    assert "Kwartelkoning" in body and "Vermeulen-Kwartel" in body  # sent back, kept
+    assert "field-error" in body
+    assert not any("Kwartel" in copy for copy in _shared_copies(app))
+    blank = client.get("/nl/contact").get_data(as_text=True)
+    assert "Kwartel" not in blank
+
+
+def _render(app, lang: str, template: str, **values) -> str:
+    # One request per render: flask-babel keeps a request's language.
+    with app.test_request_context(f"/{lang}/"):
+        g.lang = lang
+        return render_template_string(template, **values)
+
+
+def test_a_copy_is_kept_per_language_and_per_dependency(app):
+    template = (
+        '{% call rendered_once("greeting", towns) %}'
+        "{{ _('Send') }}: {{ towns | join(', ') }}{% endcall %}"
+    )
+    dutch = _render(app, "nl", template, towns=["Mechelen"])
+    grown = _render(app, "nl", template, towns=["Mechelen", "Bonheiden"])
+    french = _render(app, "fr", template, towns=["Mechelen"])
+    assert dutch == "Versturen: Mechelen"
+    assert grown == "Versturen: Mechelen, Bonheiden"
+    assert french.endswith(": Mechelen") and not french.startswith("Versturen")
+
+
+def test_nothing_is_shared_when_the_caller_says_so(app):
+    template = '{% call rendered_once("now", when=share) %}{{ value }}{% endcall %}'
+    with app.test_request_context("/nl/"):
+        shown = [render_template_string(template, value=v, share=False) for v in ("a", "b")]
+        shared = [render_template_string(template, value=v, share=True) for v in ("c", "d")]
+    assert shown == ["a", "b"]
+    assert shared == ["c", "c"]
