@@ -117,8 +117,9 @@ def return_visit():
         receipts.restore(form)  # a message sent back with its problem, once
         return _mailbox_page(intake, form)
     form = ReturnCodeForm()
-    receipts.restore(form)  # a wrong code: what she typed and the problem, once
-    return render_template("portal/return.html", form=form)
+    # A wrong code: what she typed and the problem, once; else a blank form.
+    blank = not receipts.restore(form)
+    return render_template("portal/return.html", form=form, blank_form=blank)
 
 
 @bp.post("/<lang:lang>/return")

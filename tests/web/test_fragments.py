@@ -87,3 +87,11 @@ def test_nothing_is_shared_when_the_caller_says_so(app):
         shared = [render_template_string(template, value=v, share=True) for v in ("c", "d")]
     assert shown == ["a", "b"]
     assert shared == ["c", "c"]
+
+
+def test_a_wrong_code_sent_back_is_shown_to_her_only(app, client):
+    client.get("/nl/return")
+    response = client.submit("/nl/return", {"code": "1111 2222 3333 4444"})
+    assert 'value="1111 2222 3333 4444"' in response.get_data(as_text=True)
+    assert not any("1111 2222" in copy for copy in _shared_copies(app))
+    assert "1111 2222" not in client.get("/nl/return").get_data(as_text=True)
