@@ -45,6 +45,9 @@ def _face() -> str:
 
 
 class PerFaceSessionInterface(SecureCookieSessionInterface):
+    def __init__(self) -> None:
+        self._serializers: dict[tuple[str, tuple], URLSafeTimedSerializer] = {}
+
     def get_cookie_name(self, app) -> str:
         name = app.config["SESSION_COOKIE_NAME"]
         return name + {"staff": STAFF_SUFFIX, "partner": PARTNER_SUFFIX}.get(_face(), "")
@@ -55,17 +58,23 @@ class PerFaceSessionInterface(SecureCookieSessionInterface):
         serve requests side by side."""
         if not app.secret_key:
             return None
-        keys = [*(app.config.get("SECRET_KEY_FALLBACKS") or []), app.secret_key]
-        salt = f"fjc-{_face()}-session"
-        return URLSafeTimedSerializer(
-            keys,
-            salt=salt,
-            serializer=self.serializer,
-            signer_kwargs={
-                "key_derivation": self.key_derivation,
-                "digest_method": self.digest_method,
-            },
-        )
+        keys = (*(app.config.get("SECRET_KEY_FALLBACKS") or []), app.secret_key)
+        face = _face()
+        # Made once per face and keys (twice per request before): a
+        # serializer holds no state of a request, so threads may share it.
+        found = self._serializers.get((face, keys))
+        if found is None:
+            found = URLSafeTimedSerializer(
+                list(keys),
+                salt=f"fjc-{face}-session",
+                serializer=self.serializer,
+                signer_kwargs={
+                    "key_derivation": self.key_derivation,
+                    "digest_method": self.digest_method,
+                },
+            )
+            self._serializers[(face, keys)] = found
+        return found
 
 
 def init_app(app) -> None:

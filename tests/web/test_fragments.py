@@ -95,3 +95,14 @@ def test_a_wrong_code_sent_back_is_shown_to_her_only(app, client):
     assert 'value="1111 2222 3333 4444"' in response.get_data(as_text=True)
     assert not any("1111 2222" in copy for copy in _shared_copies(app))
     assert "1111 2222" not in client.get("/nl/return").get_data(as_text=True)
+
+
+def test_the_tokens_are_written_as_wtforms_writes_them(app):
+    from portal.forms import QuestionForm
+    from web.forms import hidden_input
+
+    with app.test_request_context("/nl/question"):
+        form = QuestionForm()
+        form.submission_id.data = 'a"b<c'
+        for token in (form.csrf_token, form.submission_id):
+            assert str(hidden_input(token)) == str(token())
