@@ -73,3 +73,33 @@ def test_a_hash_made_with_old_parameters_is_made_again_at_sign_in(
         stored = db.session.scalar(select(Staff.password_hash).where(Staff.id == staff_id))
     assert not passwords.needs_rehash(stored)
     assert "m=65536,t=3,p=4" in stored
+
+
+def test_the_shipped_dummy_hash_has_the_production_profile():
+    # A new argon2-cffi default would make unknown e-mails cheaper (or dearer)
+    # to try than known ones: regenerate PRODUCTION_DUMMY_HASH then.
+    assert passwords.same_profile(passwords.PRODUCTION_DUMMY_HASH, passwords.PRODUCTION_HASHER)
+    assert not passwords.same_profile(passwords.PRODUCTION_DUMMY_HASH, CHEAP_HASHER)
+
+
+def test_an_unknown_email_costs_one_verification_and_no_hash(monkeypatch):
+    made = []
+
+    class Counting(PasswordHasher):
+        def hash(self, password, *, salt=None):
+            made.append(password)
+            return super().hash(password, salt=salt)
+
+    production = Counting()  # the production profile (argon2-cffi's defaults)
+    passwords.use_hasher(production)
+    try:
+        assert passwords.verify_password(None, "a long enough passphrase") is False
+    finally:
+        passwords.use_hasher(CHEAP_HASHER)
+    assert made == []  # the first unknown e-mail is not slower than the next
+
+
+def test_another_profile_makes_its_own_dummy_once():
+    passwords.use_hasher(CHEAP_HASHER)
+    assert passwords.verify_password(None, "a long enough passphrase") is False
+    assert passwords.same_profile(passwords._dummy_hash(), CHEAP_HASHER)
