@@ -45,7 +45,10 @@ def use_hasher(hasher: PasswordHasher) -> None:
 # ever saw one a 64 MiB peak it otherwise need not reach. A profile that is not
 # this one's (the test suite's cheap one; a new argon2-cffi default) makes its
 # own, once (tests/core/identity/test_passwords.py keeps the two in step).
-PRODUCTION_DUMMY_HASH = "$argon2id$v=19$m=65536,t=3,p=4$dc59CjaHzMmZxVGipRaygA$CT1JtOys0FGItVSh01Rj1S8nrtXqmhjFEF/LdRWWWrs"
+PRODUCTION_DUMMY_HASH = (
+    "$argon2id$v=19$m=65536,t=3,p=4$dc59CjaHzMmZxVGipRaygA"
+    "$CT1JtOys0FGItVSh01Rj1S8nrtXqmhjFEF/LdRWWWrs"
+)
 
 
 def same_profile(stored_hash: str, hasher: PasswordHasher) -> bool:
