@@ -5,13 +5,16 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 PO_FILES := $(wildcard translations/*/LC_MESSAGES/messages.po)
 MO_FILES := $(PO_FILES:.po=.mo)
+# The static files and their folders (a removed file changes its folder), not the build.
+ASSET_SOURCES := $(shell find static -mindepth 1 -path static/build -prune -o -print)
+ASSET_MANIFEST := static/build/manifest.json
 HOST ?= 127.0.0.1
 PORT ?= 5000
 # The suite spreads over this many processes (pytest-xdist); the machine has 2 cores.
 TEST_WORKERS ?= 2
 
 .DEFAULT_GOAL := help
-.PHONY: help setup run serve-prod serve-live test lint format translations bench bench-load bench-scale bench-talk clean
+.PHONY: help setup assets run serve-prod serve-live test lint format translations bench bench-load bench-scale bench-talk clean
 
 help: ## Show the targets and what they do
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 16
@@ -26,7 +29,17 @@ $(STAMP): pyproject.toml
 %.mo: %.po $(STAMP)
 	$(BIN)/pybabel compile --statistics -i $< -o $@
 
-setup: $(STAMP) $(MO_FILES) ## Create .venv, install, compile translations
+# Minified, hashed and gzipped copies of static/ with their manifest (web/asset_build.py);
+# rebuilt when a file under static/ or the build code changes. The build rewrites only what
+# changed; the touch tells make it is up to date even then.
+$(ASSET_MANIFEST): $(ASSET_SOURCES) web/asset_build.py $(STAMP)
+	$(BIN)/python -m web.asset_build
+	@touch $@
+
+setup: $(STAMP) $(MO_FILES) $(ASSET_MANIFEST) ## Create .venv, install, compile translations, build static/
+
+assets: $(STAMP) ## Rebuild static/build now (also part of setup)
+	$(BIN)/python -m web.asset_build
 
 run: setup ## Set up, migrate, create the demo account, serve on http://127.0.0.1:5000
 	$(BIN)/flask --app wsgi migrate
@@ -86,6 +99,6 @@ bench-scale: setup ## Only the back office of one centre among 9 of 100,000 requ
 bench-talk: setup ## Only Talk now: 300 open conversations beside the portal (PostgreSQL, Redis)
 	$(BIN)/python -m bench.talk
 
-clean: ## Remove the venv, caches and compiled translations (keeps instance/)
-	rm -rf $(VENV) .pytest_cache .ruff_cache *.egg-info
+clean: ## Remove the venv, caches, compiled translations and static/build (keeps instance/)
+	rm -rf $(VENV) .pytest_cache .ruff_cache *.egg-info static/build
 	find . -name '*.mo' -delete

@@ -25,7 +25,7 @@ from core.infra.config import PROJECT_ROOT, ConfigError, load_config
 from core.infra.crypto import configure_keyring
 from core.network import centre_keys
 from core.network.centres import NETWORK_EXTENSION, CentreFileError, load_centre_file
-from web import TEMPLATES_DIR, forms, fragments, i18n, live, logs, security, sessions, urls
+from web import TEMPLATES_DIR, assets, forms, fragments, i18n, live, logs, security, sessions, urls
 from web.db import READ_METHODS, db
 
 __all__ = ["ConfigError", "create_app"]
@@ -57,6 +57,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     db.init_app(app)
     i18n.init_app(app)
     security.init_app(app)
+    assets.init_app(app)
     live.init_app(app)
     forms.init_app(app)
     fragments.init_app(app)

@@ -86,8 +86,16 @@ def init_app(app: Flask) -> None:
         if production:
             response.headers["Strict-Transport-Security"] = "max-age=63072000; includeSubDomains"
         # Only the static files may be cached: every page may show or take
-        # personal data, and a cached copy would outlive a quick exit.
-        if not request.path.startswith("/static/"):
+        # personal data, and a cached copy would outlive a quick exit. They
+        # say how long themselves (web/assets.py): a year for a name with a
+        # content hash, revalidation for a file under its own name. An error
+        # page under /static/ is a page like any other.
+        static_file = request.path.startswith("/static/") and response.status_code in (
+            200,
+            206,
+            304,
+        )
+        if not static_file:
             response.headers["Cache-Control"] = "no-store"
             response.headers["Pragma"] = "no-cache"
         return response

@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from flask import url_for
 from sqlalchemy import event, func, select
 
 from core.infra.config import DEFAULT_LANGUAGES
@@ -180,7 +181,8 @@ def test_starting_puts_her_first_in_line_with_a_wait_on_a_page_that_refreshes(te
     assert _by_id(page.page, "talk-form").get("hidden") is not None
     assert _by_id(page.page, "talk-check") is None
     scripts = [s.get("src") for s in page.page.iter("script")]
-    assert "/static/js/talk.js" in scripts
+    with app.test_request_context():  # the built, hashed name when `make setup` ran
+        assert url_for("static", filename="js/talk.js") in scripts
     conversation = _conversation(app)
     assert conversation.status == ConversationStatus.WAITING
     with client.session_transaction() as session:
