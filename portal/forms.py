@@ -23,6 +23,7 @@ from core.casework.feedback import FREE_TEXT_MAX, NO_ANSWER, QUESTIONS
 from core.infra.ids import parse_id
 from core.intake.intakes import RISK_CONCERNS
 from core.intake.mailbox import MESSAGE_MAX
+from core.network.centres import MunicipalityOffer
 from web.forms import CheckboxesField, PhoneField, choices, too_long
 from web.i18n import LANGUAGE_NAMES
 from web.labels import (
@@ -111,6 +112,36 @@ CLIENT_PHONE_PERMISSION_CHOICES = [
 OTHER_MUNICIPALITY = "other"
 
 
+def offer_municipalities(form, offer: MunicipalityOffer | None, choose, other) -> None:
+    """The options of "Where do you live?", between "Choose" and "another
+    municipality". A form page reads the list to show it. A form sent is
+    checked by its answer's one row (offers_municipality) and reads the list
+    only if it is shown again: WTForms calls a callable when the choices are
+    first read (after inspecting its signature, too slow for every page)."""
+
+    def listed() -> list[SelectChoice]:
+        return [
+            SelectChoice("", choose),
+            *(SelectChoice(str(id_), name) for id_, name in (offer.listed() if offer else ())),
+            SelectChoice(OTHER_MUNICIPALITY, other),
+        ]
+
+    form.municipality.choices = listed if form.is_submitted() else listed()
+
+
+def offers_municipality(offer: MunicipalityOffer | None, answer: str | None) -> bool:
+    """Whether the answer is one the question offers (its one row, not the list)."""
+    if answer in (None, "", OTHER_MUNICIPALITY):
+        return True
+    municipality_id = parse_id(answer)
+    return (
+        offer is not None
+        and municipality_id is not None
+        and str(municipality_id) == answer
+        and offer.offers(municipality_id)
+    )
+
+
 class HoneypotMixin:
     # Invisible to people (hidden by CSS and from screen readers); bots fill it.
     website = StringField(_l("Leave this field empty"))
@@ -145,18 +176,22 @@ class SafeContactForm(HoneypotMixin, FlaskForm):
     # A one-time id per form, so a double tap or a reload makes one request, not two.
     submission_id = HiddenField()
 
-    def __init__(self, *args, languages=(), municipalities=(), **kwargs):
+    def __init__(
+        self, *args, languages=(), municipalities: MunicipalityOffer | None = None, **kwargs
+    ):
         super().__init__(*args, **kwargs)
+        self._municipalities = municipalities
         # Each language in its own name, marked so screen readers say it right.
         self.contact_language.choices = [
             SelectChoice(code, LANGUAGE_NAMES.get(code, code), render_kw={"lang": code})
             for code in languages
         ]
-        self.municipality.choices = [
-            SelectChoice("", _l("Choose")),
-            *(SelectChoice(str(m.id), m.name) for m in municipalities),
-            SelectChoice(OTHER_MUNICIPALITY, _l("Another municipality, or I would rather not say")),
-        ]
+        offer_municipalities(
+            self,
+            municipalities,
+            _l("Choose"),
+            _l("Another municipality, or I would rather not say"),
+        )
 
     def validate_email(self, field):
         check_email(field)
@@ -169,8 +204,7 @@ class SafeContactForm(HoneypotMixin, FlaskForm):
             )
 
     def validate_municipality(self, field):
-        allowed = {choice.value for choice in field.choices}
-        if field.data is not None and field.data not in allowed:
+        if not offers_municipality(self._municipalities, field.data):
             raise ValidationError(_l("Choose from the list."))
 
     def validate_children_involved(self, field):
@@ -404,16 +438,15 @@ class YoungForm(HoneypotMixin, FlaskForm):
     )
     submission_id = HiddenField()
 
-    def __init__(self, *args, municipalities=(), **kwargs):
+    def __init__(self, *args, municipalities: MunicipalityOffer | None = None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.municipality.choices = [
-            SelectChoice("", lazy_pgettext("young people", "Choose")),
-            *(SelectChoice(str(m.id), m.name) for m in municipalities),
-            SelectChoice(
-                OTHER_MUNICIPALITY,
-                lazy_pgettext("young people", "Another municipality, or I'd rather not say"),
-            ),
-        ]
+        self._municipalities = municipalities
+        offer_municipalities(
+            self,
+            municipalities,
+            lazy_pgettext("young people", "Choose"),
+            lazy_pgettext("young people", "Another municipality, or I'd rather not say"),
+        )
 
     def validate_safe_now(self, field):
         _check_radio(field)
@@ -425,7 +458,7 @@ class YoungForm(HoneypotMixin, FlaskForm):
         check_email(field)
 
     def validate_municipality(self, field):
-        if field.data not in (None, *[choice.value for choice in field.choices]):
+        if not offers_municipality(self._municipalities, field.data):
             raise ValidationError(_l("Choose from the list."))
 
     def validate_reach(self, field):

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 
 from core.infra.blind_index import email_index, phone_index
 from core.infra.crypto import encrypting_for, keyring
@@ -154,19 +155,19 @@ def _referral(details: ReferralDetails) -> Referral:
 
 
 def submit(session: Session, data: Submission) -> tuple[Intake, str]:
-    """Store the request; return it with its return code (shown once, never stored)."""
+    """Store the request; return it with its return code (shown once, never stored).
+
+    The statements come after everything else is made: finding the centre,
+    then writing the request (encrypted as it is written). On SQLite the first
+    statement takes the one write lock every worker waits for, so nothing is
+    computed while it is held that could be computed before. A form sent twice
+    is refused by the unique submission key when it is written, not by a
+    lookup before."""
     submission_key = (
         keyring().lookup_key(SUBMISSION_PURPOSE, data.submission_id) if data.submission_id else None
     )
-    if submission_key and session.scalar(
-        select(Intake.id).where(Intake.submission_key == submission_key)
-    ):
-        raise AlreadySubmitted
     code = return_codes.generate()
-    # Her municipality's centre (for a referral: the client's), else the default one.
-    centre = centre_for(session, data.municipality_id)
     intake = Intake(
-        centre_id=centre.id,
         kind=data.kind,
         status=IntakeStatus.NEW,
         language=data.language,
@@ -182,17 +183,35 @@ def submit(session: Session, data: Submission) -> tuple[Intake, str]:
     if data.referral is not None:
         intake.referral = _referral(data.referral)
     intake.priority = priority.static_priority(intake)
+    # Her municipality's centre (for a referral: the client's), else the default one.
+    centre = centre_for(session, data.municipality_id)
+    intake.centre_id = centre.id
     session.add(intake)
     try:
         # Under the keys of the centre it went to (FJC_DATA_KEYS_<SLUG>).
         with encrypting_for(centre.slug):
             session.flush()
     except IntegrityError:
-        # A concurrent copy of the same form won the race; 10^16 codes make a
-        # return-code collision far less likely than that.
         session.rollback()
-        raise AlreadySubmitted from None
+        # A double tap, a reload, or a concurrent copy of the same form that
+        # won the race. Anything else (10^16 codes make a return-code
+        # collision far rarer) is an error: nothing was stored or acknowledged.
+        if submission_key and _stored(session, submission_key):
+            raise AlreadySubmitted from None
+        raise
+    if data.referral is None:
+        # Known to be none: read after the commit (the urgent notice), a
+        # relationship never loaded would be fetched in a transaction of its
+        # own (on SQLite a second wait for the write lock). Set as loaded, not
+        # as a change: the flush would spend time on it.
+        set_committed_value(intake, "referral", None)
     return intake, code
+
+
+def _stored(session: Session, submission_key: str) -> bool:
+    return (
+        session.scalar(select(Intake.id).where(Intake.submission_key == submission_key)) is not None
+    )
 
 
 def newest_intakes(session: Session, *, limit: int = 50, offset: int = 0) -> list[Intake]:

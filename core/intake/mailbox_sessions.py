@@ -26,12 +26,13 @@ def _key(token: str) -> str:
     return keyring().lookup_key(_PURPOSE, token)
 
 
-def open_for(session: Session, intake: Intake) -> str:
-    """A new mailbox session; the token goes to the browser, never stored."""
+def open_for(session: Session, intake_id: int) -> str:
+    """A new mailbox session of the request; the token goes to the browser,
+    never stored."""
     token = secrets.token_urlsafe(32)
     now = clock.now()
     session.add(
-        MailboxSession(token_key=_key(token), intake_id=intake.id, opened_at=now, last_used_at=now)
+        MailboxSession(token_key=_key(token), intake_id=intake_id, opened_at=now, last_used_at=now)
     )
     session.flush()
     return token

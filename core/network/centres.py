@@ -305,6 +305,44 @@ def active_municipalities(session: Session, centre: Centre | None = None) -> lis
     return sorted(session.scalars(query), key=lambda m: m.name.casefold())
 
 
+class MunicipalityOffer:
+    """What the portal's "Where do you live?" offers before it knows the
+    centre: every active municipality of the network, by name.
+
+    Read from the database each request, no cache: `migrate` (another process,
+    while the app runs) changes the list when the centre file changes, and
+    no cheaper question tells a process that it did. So it is read only as
+    far as the request needs: the whole list, as (id, name) rows, to show the
+    question; one row to check an answer, which finding the request's centre
+    then reads from the session instead of the database. A form sent with
+    its answers never reads the list."""
+
+    def __init__(self, session: Session):
+        self._session = session
+        self._listed: list[tuple[int, str]] | None = None
+        # The rows an answer was checked against, held: the session keeps
+        # them only while something does, and centre_for asks for the same
+        # row next (from the session then, not the database).
+        self._checked: dict[int, Municipality | None] = {}
+
+    def listed(self) -> list[tuple[int, str]]:
+        if self._listed is None:
+            rows = self._session.execute(
+                select(Municipality.id, Municipality.name).where(Municipality.active.is_(True))
+            )
+            self._listed = sorted(
+                ((row.id, row.name) for row in rows), key=lambda row: row[1].casefold()
+            )
+        return self._listed
+
+    def offers(self, municipality_id: int) -> bool:
+        if self._listed is not None:
+            return any(listed_id == municipality_id for listed_id, _name in self._listed)
+        municipality = self._session.get(Municipality, municipality_id)
+        self._checked[municipality_id] = municipality
+        return municipality is not None and municipality.active
+
+
 def centres_of(session: Session, staff: Staff) -> list[Centre]:
     """The centres a staff member works for: the home centre first."""
     others = select(StaffCentre.centre_id).where(StaffCentre.staff_id == staff.id)

@@ -14,7 +14,7 @@ from core.intake.notify import notify_team_if_urgent
 from core.intake.resend import WINDOW as RESEND_WINDOW
 from core.intake.resend import give_code_again
 from core.model import IntakeKind
-from core.network.centres import active_municipalities, centre_for
+from core.network.centres import MunicipalityOffer, centre_for
 from portal import receipts
 from portal.blueprint import bp
 from portal.centre_text import centre_text
@@ -33,7 +33,7 @@ def _safe_contact_form(form_class: type[SafeContactForm]) -> SafeContactForm:
     # Every municipality of the network: the answer routes the request.
     return form_class(
         languages=current_app.config["FJC_LANGUAGES"],
-        municipalities=active_municipalities(db.session),
+        municipalities=MunicipalityOffer(db.session),
     )
 
 
@@ -209,7 +209,7 @@ def _young_submission(form: YoungForm) -> Submission:
 @bp.route("/<lang:lang>/young", methods=["GET", "POST"])
 @limiter.limit(SUBMIT_LIMIT, methods=["POST"])
 def young():
-    form = YoungForm(municipalities=active_municipalities(db.session))
+    form = YoungForm(municipalities=MunicipalityOffer(db.session))
     return _handle(form, "portal/young.html", IntakeKind.YOUNG, lambda: _young_submission(form))
 
 

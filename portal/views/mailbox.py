@@ -18,7 +18,7 @@ from core.intake import mailbox_sessions
 from core.intake.mailbox import (
     add_requester_message,
     erase,
-    find_by_code,
+    opened_by_code,
     replies_read,
     requester_status,
 )
@@ -39,8 +39,8 @@ MAILBOX_KEY = "mailbox"
 CODE_LIMIT_PER_CLIENT = "10 per minute; 30 per hour"
 
 
-def _open_mailbox(intake: Intake) -> None:
-    session[MAILBOX_KEY] = mailbox_sessions.open_for(db.session, intake)
+def _open_mailbox(intake_id: int) -> None:
+    session[MAILBOX_KEY] = mailbox_sessions.open_for(db.session, intake_id)
 
 
 def close_mailbox_session() -> None:
@@ -127,9 +127,9 @@ def return_visit():
 def open_mailbox():
     form = ReturnCodeForm()
     if form.validate_on_submit():
-        intake = find_by_code(db.session, form.code.data or "")
-        if intake is not None:
-            _open_mailbox(intake)
+        intake_id = opened_by_code(db.session, form.code.data or "")
+        if intake_id is not None:
+            _open_mailbox(intake_id)
             db.session.commit()
             return redirect(url_for("portal.return_visit"), code=303)
         # The same words for a code that never existed and one that was deleted.

@@ -79,6 +79,34 @@ def test_a_request_that_is_not_urgent_sends_nothing(mail_app, smtp):
     assert inbox.messages == []
 
 
+def _referral(client, urgency: str):
+    return client.submit(
+        "/en/referral",
+        {
+            "referrer_organisation": "CAW",
+            "referrer_name": "Jo",
+            "referrer_email": "jo@caw.example",
+            "client_consent": "agrees",
+            "urgency": urgency,
+            "name": PERSONAL[1],
+            "phone": PERSONAL[0],
+            "phone_permissions": ["call"],
+            "story": PERSONAL[2],
+        },
+    )
+
+
+@pytest.mark.parametrize(("urgency", "notices"), [("today", 1), ("this_week", 0)])
+def test_a_referral_for_today_sends_a_notice(mail_app, smtp, urgency, notices):
+    _, inbox = smtp
+    response = _referral(mail_app.test_client(), urgency)
+    assert "return code" in response.get_data(as_text=True).lower()
+    assert len(inbox.messages) == notices
+    for _recipients, content in inbox.messages:
+        for value in PERSONAL:
+            assert value not in content
+
+
 def test_a_mail_server_that_is_down_loses_no_request(app_factory):
     app = app_factory(
         FJC_SMTP_HOST="127.0.0.1", FJC_SMTP_PORT=_free_port(), FJC_TEAM_EMAIL=["team@fjc.example"]
