@@ -7,7 +7,9 @@ from bench import (
     queue_time,
     scale,
     server_time,
+    staff_time,
     stats_time,
+    submit_time,
     talk,
 )
 
@@ -15,7 +17,9 @@ if __name__ == "__main__":
     page_weight.main()
     server_time.main()
     queue_time.main()
+    staff_time.main()
     stats_time.main()
+    submit_time.main()
     scale.main()
     exit_latency.main()
     load.main()

@@ -26,6 +26,10 @@ from core.talk.conversations import conversation_of
 from web.casefile.centre import working_centre
 from web.db import db
 
+# The forms whose fields the page renders once (web.fragments) unless a
+# refused POST sent the form back, with what was typed and its problems.
+ONCE_RENDERED_FORMS = ("reply_form", "attempt_form", "decision_form")
+
 
 def render_intake(found: Intake, **forms):
     """The request's page, with any form that came back with an error (the
@@ -50,6 +54,10 @@ def render_intake(found: Intake, **forms):
     return render_template(
         "backoffice/intake.html",
         intake=found,
+        # The panels as first shown, not sent back with what someone typed:
+        # their fields' markup is the same on every page (web.fragments).
+        fresh_forms={name for name in ONCE_RENDERED_FORMS if name not in forms},
+        attempt_channels=tuple(code for code, _label in attempt_form.channel.choices),
         reply_form=forms.get("reply_form") or ReplyForm.blank(),
         attempt_form=attempt_form,
         decision_form=forms.get("decision_form") or DecisionForm.blank(),

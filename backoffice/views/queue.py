@@ -9,6 +9,7 @@ from flask import (
     g,
     render_template,
     request,
+    url_for,
 )
 
 from backoffice.access import (
@@ -16,6 +17,7 @@ from backoffice.access import (
 )
 from backoffice.blueprint import bp
 from backoffice.forms.intake import QueueFilterForm
+from backoffice.page_words import translated, waiting_words
 from backoffice.transfer_page import answer_lists
 from backoffice.views.rights import access_due_on_home
 from core.casework import actions, cases
@@ -30,6 +32,7 @@ from core.model import (
 )
 from core.network.centres import active_municipalities
 from web.casefile.centre import centre_today, working_centre
+from web.casefile.labels import KIND_LABELS, REASON_LABELS, STATUS_LABELS
 from web.db import db
 
 
@@ -53,6 +56,15 @@ def overdue_on_home() -> dict:
     return {"overdue_actions": shown, "overdue_total": total}
 
 
+def request_url_prefix() -> str:
+    """A request's address without its number ("/staff/intakes/"): one url_for
+    for the queue's 50 links instead of one each."""
+    probe = url_for("backoffice.intake", intake_id=1)
+    if not probe.endswith("/1"):
+        raise RuntimeError(f"a request's address no longer ends with its number: {probe}")
+    return probe[:-1]
+
+
 @bp.get("/")
 @requires(Permission.VIEW_INTAKES)
 def queue():
@@ -67,20 +79,43 @@ def queue():
         target=first_contact_target(),
         hidden=cases.hidden_intakes(g.staff),
     )
-    filter_form = QueueFilterForm.showing(
-        filters,
-        statuses=[*OPEN_STATUSES, IntakeStatus.DECIDED],
-        kinds=list(IntakeKind),
-        municipalities=active_municipalities(session, working_centre()),
-        languages=current_app.config["FJC_LANGUAGES"],
-    )
+    municipalities = active_municipalities(session, working_centre())
+    languages = current_app.config["FJC_LANGUAGES"]
+
+    def filter_form() -> QueueFilterForm:
+        # Built only when its markup is not cached yet (see filter_key).
+        return QueueFilterForm.showing(
+            filters,
+            statuses=[*OPEN_STATUSES, IntakeStatus.DECIDED],
+            kinds=list(IntakeKind),
+            municipalities=municipalities,
+            languages=languages,
+        )
+
     return render_template(
         "backoffice/queue.html",
         page=page,
         filter_form=filter_form,
+        # All the filter form's markup depends on (with the page's language):
+        # codes and the centre's municipalities, nothing of anyone's request.
+        filter_key=(
+            filters.status,
+            filters.kind,
+            filters.municipality_id,
+            filters.assigned,
+            filters.language,
+            tuple((m.id, m.name) for m in municipalities),
+            tuple(languages),
+        ),
         holders=names_of(session, (r.intake.assigned_to_id for r in page.rows)),
         target_hours=current_app.config["FJC_FIRST_CONTACT_TARGET_HOURS"],
         page_args={k: v for k, v in request.args.items() if k != "page"},
+        request_url=request_url_prefix(),
+        # Repeated on every row: translated once per language, not per row.
+        kind_labels=translated(KIND_LABELS),
+        status_labels=translated(STATUS_LABELS),
+        reason_labels=translated(REASON_LABELS),
+        waiting_words=waiting_words(),
         **overdue_on_home(),
         # Coordinators: what other centres sent here or ask of this centre.
         **answer_lists(),

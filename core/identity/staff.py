@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from datetime import datetime
 
 from sqlalchemy import select, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, defer
 
 from core.identity import passwords, throttle
 from core.model import Role, Staff, StaffCentre, StaffSession
@@ -50,10 +50,12 @@ def of_centre(centre_id: int):
 
 def assignable(session: Session, centre_id: int) -> list[Staff]:
     """Who a request of this centre can be given to: its active accounts that
-    see requests, by name."""
+    see requests, by name. A list to choose from: their TOTP secrets are not
+    read (each would be decrypted)."""
     return list(
         session.scalars(
             select(Staff)
+            .options(defer(Staff.totp_secret))
             .where(
                 Staff.is_active.is_(True),
                 Staff.role.in_((Role.COORDINATOR, Role.CASE_DIRECTOR)),

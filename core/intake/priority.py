@@ -9,8 +9,10 @@ is read (see waiting_points and waiting_points_sql). Ties go to the oldest.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Protocol
 
 from sqlalchemy import and_, case
 
@@ -50,7 +52,32 @@ class Reason:
     points: int
 
 
-def static_reasons(intake: Intake, *, unread_messages: bool = False) -> list[Reason]:
+class ReferralFacts(Protocol):
+    @property
+    def urgency(self) -> str: ...
+    @property
+    def risk_concerns(self) -> Collection[str] | None: ...
+
+
+class RequestFacts(Protocol):
+    """What the rules read of a request: an Intake, or the queue's lighter
+    row of it (core.intake.queue.QueueItem)."""
+
+    @property
+    def danger_now(self) -> bool: ...
+    @property
+    def kind(self) -> str: ...
+    @property
+    def children_involved(self) -> str | None: ...
+    @property
+    def created_at(self) -> datetime: ...
+    @property
+    def first_contact_at(self) -> datetime | None: ...
+    @property
+    def referral(self) -> ReferralFacts | None: ...
+
+
+def static_reasons(intake: RequestFacts, *, unread_messages: bool = False) -> list[Reason]:
     """The rules that depend on what the request says, not on the clock."""
     reasons: list[Reason] = []
     if intake.danger_now:
@@ -76,7 +103,7 @@ def static_reasons(intake: Intake, *, unread_messages: bool = False) -> list[Rea
     return reasons
 
 
-def static_priority(intake: Intake, *, unread_messages: bool = False) -> int:
+def static_priority(intake: RequestFacts, *, unread_messages: bool = False) -> int:
     return sum(r.points for r in static_reasons(intake, unread_messages=unread_messages))
 
 
@@ -101,7 +128,7 @@ def waiting_points_sql(now: datetime, target: timedelta):
 
 
 def reasons_now(
-    intake: Intake, now: datetime, target: timedelta, *, unread_messages: bool = False
+    intake: RequestFacts, now: datetime, target: timedelta, *, unread_messages: bool = False
 ) -> list[Reason]:
     """Every rule that applies at `now`, highest first: what the queue shows."""
     reasons = static_reasons(intake, unread_messages=unread_messages)

@@ -14,8 +14,8 @@ from datetime import date
 from enum import StrEnum
 from typing import cast
 
-from sqlalchemy import CursorResult, Select, or_, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy import CursorResult, Select, literal, or_, select, update
+from sqlalchemy.orm import Session, load_only
 
 from core.governance import audit
 from core.infra import clock
@@ -320,7 +320,9 @@ def matches(session: Session, intake: Intake, hidden: Select | None = None) -> l
     address, compared through their blind indexes (never the plain values);
     `hidden` selects ids the reader may not see (core.casework.cases.hidden_intakes).
     Another centre's requests are never shown here, only that one is known
-    there (core.network.known_elsewhere)."""
+    there (core.network.known_elsewhere). Only the number, date and door of
+    each are read: a page lists them, and their personal fields stay
+    encrypted (read on access, as another request's own page would)."""
     conditions = []
     if intake.phone_index:
         conditions.append(Intake.phone_index == intake.phone_index)
@@ -331,16 +333,17 @@ def matches(session: Session, intake: Intake, hidden: Select | None = None) -> l
     # A restricted request (GDPR art. 18) is stored, not used: it finds no
     # match and is found by none (core.governance.rights.restriction).
     restricted = restricted_intake_ids()
-    if session.scalar(select(Intake.id).where(Intake.id == intake.id, Intake.id.in_(restricted))):
-        return []
     query = (
         select(Intake)
+        .options(load_only(Intake.id, Intake.created_at, Intake.kind))
         .where(
             Intake.centre_id == intake.centre_id,
             or_(*conditions),
             Intake.id != intake.id,
             Intake.status != IntakeStatus.ERASED,
             Intake.id.not_in(restricted),
+            # In the same query: whether this request is restricted itself.
+            literal(intake.id).not_in(restricted),
         )
         .order_by(Intake.created_at.desc())
     )

@@ -7,6 +7,8 @@ of this centre alone: an id of another centre is not found."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from flask import g, session
 
 from core.model import Centre, Staff
@@ -17,16 +19,18 @@ from web.db import db
 CENTRE_KEY = "centre_id"
 
 
-def choose_centre(staff: Staff | None) -> None:
+def choose_centre(staff: Staff | None, centres: Sequence[Centre] | None = None) -> None:
     """Set g.centre (and g.member_centres) for the signed-in member, or the
-    default centre before sign-in (dates on the sign-in pages need a zone)."""
+    default centre before sign-in (dates on the sign-in pages need a zone).
+    `centres`: the member's centres, home first, when the caller has them
+    already (read with the session: core.identity.staff_sessions)."""
     if staff is None:
         g.centre = default_centre(db.session)
         g.member_centres = []
         encrypt_for(g.centre)
         return
-    # One query: the member's centres, home first; the chosen one among them.
-    g.member_centres = centres_of(db.session, staff)
+    # The member's centres, home first; the chosen one among them.
+    g.member_centres = list(centres) if centres is not None else centres_of(db.session, staff)
     chosen = session.get(CENTRE_KEY)
     g.centre = next((c for c in g.member_centres if c.id == chosen), g.member_centres[0])
     # What this request writes is encrypted under g.centre's keys.

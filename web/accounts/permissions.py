@@ -12,7 +12,7 @@ from flask import abort, current_app, g, redirect, request
 from core.identity.permissions import Permission, role_allows
 from web.accounts.centre_choice import choose_centre
 from web.accounts.face import Face
-from web.accounts.session_state import signed_in_account
+from web.accounts.session_state import signed_in
 
 PERMISSION_ATTR = "fjc_permission"
 View = TypeVar("View", bound=Callable)
@@ -40,8 +40,9 @@ def enforcer(face: Face) -> Callable[[], object]:
         permission = declared_permission(view) if view else None
         if permission is None:
             abort(403)
-        g.staff = signed_in_account(face)
-        choose_centre(g.staff)
+        found = signed_in(face)
+        g.staff = found.staff if found is not None else None
+        choose_centre(g.staff, found.centres if found is not None else None)
         if permission is Permission.PUBLIC:
             return None
         if g.staff is None:

@@ -80,29 +80,31 @@ def pending_staff(face: Face, *, must_enrol: bool) -> Staff | None:
     return staff
 
 
-def signed_in_account(face: Face) -> Staff | None:
+def signed_in(face: Face) -> staff_sessions.SignedIn | None:
+    """Who is signed in on this face (with their centres), or None; ends the
+    session (and says so when it ran out) when it may not go on."""
     staff_id, token = session.get("staff_id"), session.get("sid")
     seen = _from_stamp(session.get("seen"))
     if staff_id is None:
         return None
-    staff = db.session.get(Staff, staff_id)
-    live = staff_sessions.find_live(db.session, token, staff_id) if token and staff else None
+    # One query on every request: the account, its live session, its centres.
+    found = staff_sessions.find_signed_in(db.session, token, staff_id) if token else None
     at = clock.now()
     if (
-        not _of_face(face, staff)
-        or live is None
+        found is None
+        or not _of_face(face, found.staff)
         or seen is None
-        or staff.session_version != session.get("staff_version")
+        or found.staff.session_version != session.get("staff_version")
         or (
             face.second_factor_required(current_app.config)
-            and not two_factor.has_second_factor(staff)
+            and not two_factor.has_second_factor(found.staff)
         )
     ):
         fresh_session()
         return None
-    if staff_sessions.is_expired(live.created_at, seen, at):
+    if staff_sessions.is_expired(found.started_at, seen, at):
         fresh_session()
         flash(_("You were signed out because the session ran out. Please sign in again."))
         return None
     session["seen"] = _stamp(at)
-    return staff
+    return found

@@ -1,0 +1,71 @@
+"""Words that a page repeats on every row, translated once per language.
+
+The queue writes a door, a status, reasons and a wait on each of its 50 rows.
+
+A label of web.casefile.labels is a lazy string: each time a template shows
+it, flask-babel finds the request's catalogue again and translates it (about
+8 µs); babel's format_timedelta looks up the locale's patterns (about 4 µs).
+The catalogues and patterns do not change while the process runs, so each
+table of labels is translated once per language, and each way of writing a
+wait is formatted once, and kept. Only words and codes are kept here, never
+anything of a request.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from datetime import timedelta
+from threading import Lock
+
+from babel.dates import TIMEDELTA_UNITS
+from flask_babel import format_timedelta, get_locale
+
+# (id of the labels' table, language) -> (the table, {code: words}). Keeping the
+# table keeps its id from being reused by another object.
+_translated: dict[tuple[int, str], tuple[Mapping[str, object], dict[str, str]]] = {}
+_lock = Lock()
+
+
+def translated(labels: Mapping[str, object]) -> dict[str, str]:
+    """`labels` ({code: lazy string}) in the request's language, as plain text
+    (which the template escapes, as it did the lazy string)."""
+    key = (id(labels), str(get_locale()))
+    found = _translated.get(key)
+    if found is None:
+        found = (labels, {code: str(words) for code, words in labels.items()})
+        with _lock:
+            _translated[key] = found
+    return found[1]
+
+
+# The ways a wait is written: babel picks the largest unit the wait is at
+# least 0.85 of and rounds to it ("3 days"), so the words depend only on the
+# language, the unit and the rounded number, whatever the exact seconds.
+_THRESHOLD = 0.85
+_waits: dict[tuple[str, str, int], str] = {}
+
+
+def _wait_key(language: str, waited: timedelta) -> tuple[str, str, int]:
+    seconds = abs(waited.total_seconds())
+    for unit, per_unit in TIMEDELTA_UNITS:
+        value = seconds / per_unit
+        if value >= _THRESHOLD:
+            return language, unit, int(round(value))
+    return language, "second", 1 if seconds > 0 else 0
+
+
+def waiting_words() -> Callable[[timedelta], str]:
+    """What the `timedeltaformat` filter writes for a wait ("3 days"), in the
+    request's language, from a table instead of babel's patterns on each row."""
+    language = str(get_locale())
+
+    def words(waited: timedelta) -> str:
+        key = _wait_key(language, waited)
+        found = _waits.get(key)
+        if found is None:
+            found = format_timedelta(waited)
+            with _lock:
+                _waits[key] = found
+        return found
+
+    return words

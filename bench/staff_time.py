@@ -1,0 +1,329 @@
+"""Server time of the staff scenario of bench/load.py ("staff queue + request"),
+in-process: the queue, its pages 2 and 3 and one request's page, with the load
+benchmark's data (2,000 closed and 100 open requests), signed in as a
+coordinator with a second factor, the production settings behind one proxy.
+Median and p90 per page (ms), this process's CPU time (the machine is shared:
+wall time is not ours alone), the SQL statements each runs and the values it
+decrypts; SQLite, and PostgreSQL when FJC_TEST_DATABASE_URL (default: the test
+database on 127.0.0.1) answers. `python -m bench.staff_time [--profile]`
+prints a cProfile of each page too.
+
+The request log line is off (as in bench.harness): the load benchmark's
+gunicorn writes it, so its share is the lead's, not this page's.
+"""
+
+from __future__ import annotations
+
+import cProfile
+import logging
+import os
+import pstats
+import re
+import secrets
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from cryptography.fernet import Fernet
+from sqlalchemy import event, insert, select, text
+from sqlalchemy.engine import make_url
+
+from bench.load import BACKGROUND, DEFAULT_PG_URL, PASSWORD, RETURNING
+
+REPEAT = 100
+CSRF_RE = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
+# The test client's host; behind the proxy the request is https (X-Forwarded-Proto).
+ORIGIN = "https://localhost"
+PUBLIC_URL = "https://fjc.example"
+EMAIL = "bench@fjc.example"
+
+
+@dataclass(frozen=True)
+class Seeded:
+    intake_ids: list[int]  # open requests, as the load benchmark opens them
+    recovery_code: str
+
+
+def _settings(database_url: str, data_key: str, workdir: Path) -> dict:
+    """The production settings of bench.serving.production_env, as overrides."""
+    return {
+        "FJC_ENV": "production",
+        "FJC_DATABASE_URL": database_url,
+        "SECRET_KEY": "staff-time-secret-key-of-this-benchmark",
+        "FJC_DATA_KEYS": [data_key],
+        "FJC_INDEX_KEY": "test-index-key",
+        "FJC_AUDIT_KEY": ["staff-time-audit-key-of-this-benchmark-long-enough"],
+        "FJC_PUBLIC_URL": PUBLIC_URL,
+        "FJC_PROXY_COUNT": 1,
+        "RATELIMIT_ENABLED": False,
+        "INSTANCE_DIR": str(workdir),
+    }
+
+
+def seed(app) -> Seeded:
+    """What bench/load.py `_seed` stores: the centre, BACKGROUND closed requests,
+    RETURNING open ones sent through the portal's door, and a coordinator with
+    a second factor; their ids and one recovery code."""
+    from core.identity import two_factor
+    from core.identity.staff import create_staff
+    from core.infra import clock
+    from core.infra.migrations import upgrade
+    from core.intake.intakes import SafeContact, Submission, submit
+    from core.model import Centre, Intake, IntakeKind, IntakeStatus
+    from core.network.centres import ensure_default_centre
+    from web.db import db
+
+    with app.app_context():
+        upgrade(db.get_engine())
+        with db.writing() as session:
+            ensure_default_centre(session)
+            centre_id = session.scalar(select(Centre.id))
+            session.execute(
+                insert(Intake),
+                [
+                    {
+                        "centre_id": centre_id,
+                        "kind": IntakeKind.CONTACT,
+                        "status": IntakeStatus.CLOSED,
+                        "language": "nl",
+                        "danger_now": False,
+                        "return_code_key": f"bench-{n}",
+                    }
+                    for n in range(BACKGROUND)
+                ],
+            )
+            ids = []
+            for n in range(RETURNING):
+                intake, _code = submit(
+                    session,
+                    Submission(
+                        kind=IntakeKind.CONTACT,
+                        language="nl",
+                        contact=SafeContact(email=f"r{n}@example.be"),
+                        story="Bench request",
+                    ),
+                )
+                session.flush()
+                ids.append(intake.id)
+            staff = create_staff(
+                session, email=EMAIL, name="Bench", role="coordinator", password=PASSWORD
+            )
+            two_factor.begin_enrolment(staff)
+            staff.totp_confirmed_at = clock.now()
+            recovery = two_factor.new_recovery_codes(session, staff)[0]
+    return Seeded(intake_ids=ids, recovery_code=recovery)
+
+
+def _post(client, path: str, fields: dict[str, str]):
+    page = client.get(path)
+    token = CSRF_RE.search(page.get_data(as_text=True))
+    assert token, f"no CSRF token on {path}"
+    return client.post(
+        path,
+        data={"csrf_token": token.group(1), **fields},
+        headers={"Referer": f"{ORIGIN}{path}"},
+    )
+
+
+def signed_in(app, recovery_code: str):
+    """A browser signed in as the bench coordinator: password, then a recovery code."""
+    client = app.test_client()
+    client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
+    client.environ_base["HTTP_X_FORWARDED_PROTO"] = "https"
+    client.environ_base["HTTP_X_FORWARDED_FOR"] = "198.51.100.200"
+    answer = _post(client, "/staff/login", {"email": EMAIL, "password": PASSWORD})
+    assert answer.status_code == 302, answer.status_code
+    answer = _post(client, "/staff/login/code", {"code": recovery_code})
+    assert answer.status_code == 302, answer.status_code
+    return client
+
+
+@contextmanager
+def counting(app) -> Iterator[tuple[list[str], list[str]]]:
+    """The SQL statements run and the values decrypted inside the block."""
+    from core.infra import crypto
+    from web.db import db
+
+    with app.app_context():
+        engine = db.get_engine()
+    statements: list[str] = []
+    opened: list[str] = []
+    ring = crypto.keyring()
+    decrypt = ring.decrypt
+
+    def count(_conn, _cursor, statement, *_args):
+        statements.append(statement)
+
+    def counted_decrypt(token: str) -> str:
+        opened.append(token)
+        return decrypt(token)
+
+    event.listen(engine, "before_cursor_execute", count)
+    ring.decrypt = counted_decrypt  # type: ignore[method-assign]
+    try:
+        yield statements, opened
+    finally:
+        del ring.decrypt
+        event.remove(engine, "before_cursor_execute", count)
+
+
+def pages(seeded: Seeded) -> list[tuple[str, list[str]]]:
+    """The scenario's pages, each as the paths the load benchmark cycles through."""
+    return [
+        ("GET /staff/", ["/staff/"]),
+        ("GET /staff/?page=2|3", ["/staff/?page=2", "/staff/?page=3"]),
+        ("GET /staff/intakes/<id>", [f"/staff/intakes/{i}" for i in seeded.intake_ids[:20]]),
+    ]
+
+
+@dataclass(frozen=True)
+class PageTime:
+    label: str
+    median_ms: float
+    p90_ms: float
+    cpu_ms: float
+    # Per path of the page ("11" or, when its paths differ, "11-13").
+    statements: str
+    decrypted: str
+
+
+def _spread(counts: list[int]) -> str:
+    return str(counts[0]) if min(counts) == max(counts) else f"{min(counts)}-{max(counts)}"
+
+
+def _samples(action, repeat: int) -> tuple[list[float], list[float]]:
+    wall, cpu = [], []
+    for _ in range(repeat):
+        started, started_cpu = time.perf_counter(), time.process_time()
+        action()
+        cpu.append((time.process_time() - started_cpu) * 1000)
+        wall.append((time.perf_counter() - started) * 1000)
+    return sorted(wall), sorted(cpu)
+
+
+def measure(app, client, seeded: Seeded, repeat: int = REPEAT) -> list[PageTime]:
+    results = []
+    for label, paths in pages(seeded):
+        cycle = iter(range(10**9))
+
+        def get(paths=paths, cycle=cycle):
+            path = paths[next(cycle) % len(paths)]
+            response = client.get(path)
+            assert response.status_code == 200, (path, response.status_code)
+
+        statements, decrypted = [], []
+        for _path in paths:
+            get()  # warm: first-request work is not what this measures
+        for _path in paths:
+            with counting(app) as (seen, opened):
+                get()
+            statements.append(len(seen))
+            decrypted.append(len(opened))
+        wall, cpu = _samples(get, repeat)
+        results.append(
+            PageTime(
+                label,
+                statistics.median(wall),
+                wall[int(len(wall) * 0.9) - 1],
+                statistics.median(cpu),
+                _spread(statements),
+                _spread(decrypted),
+            )
+        )
+    return results
+
+
+def profile(client, paths: list[str], repeat: int = REPEAT, top: int = 40) -> None:
+    """cProfile of `repeat` requests over `paths`, by cumulative and by own time."""
+    for path in paths:
+        client.get(path)
+    profiler = cProfile.Profile()
+    profiler.enable()
+    for n in range(repeat):
+        client.get(paths[n % len(paths)])
+    profiler.disable()
+    stats = pstats.Stats(profiler).sort_stats("cumulative")
+    stats.print_stats(top)
+    stats.sort_stats("tottime").print_stats(top)
+
+
+def run_backend(name: str, database_url: str, workdir: Path, *, with_profile: bool) -> None:
+    from app import create_app
+    from web.db import db
+
+    app = create_app(_settings(database_url, Fernet.generate_key().decode(), workdir))
+    seeded = seed(app)
+    client = signed_in(app, seeded.recovery_code)
+    print(
+        f"\nstaff pages on {name} ({BACKGROUND} closed, {RETURNING} open requests), "
+        f"median and p90 of {REPEAT} requests"
+    )
+    print(f"  {'page':<26}{'median ms':>10}{'p90 ms':>8}{'CPU ms':>8}{'SQL':>7}{'decrypted':>10}")
+    results = measure(app, client, seeded)
+    for r in results:
+        print(
+            f"  {r.label:<26}{r.median_ms:>10.2f}{r.p90_ms:>8.2f}{r.cpu_ms:>8.2f}"
+            f"{r.statements:>7}{r.decrypted:>10}"
+        )
+    # The load scenario's mix: one of each, in turn.
+    mix = sum(r.median_ms for r in results) / len(results)
+    cpu = sum(r.cpu_ms for r in results) / len(results)
+    print(
+        f"  the scenario's mix: {mix:.2f} ms a request ({cpu:.2f} ms of CPU here), "
+        f"{1000 / mix:.0f} req/s a core"
+    )
+    if with_profile:
+        for label, paths in pages(seeded):
+            print(f"\nprofile of {label} on {name}")
+            profile(client, paths)
+    with app.app_context():
+        db.get_engine().dispose()
+
+
+@contextmanager
+def postgres_schema() -> Iterator[str | None]:
+    """A throwaway schema on the test PostgreSQL (dropped after), or None."""
+    from core.infra.db import make_engine
+
+    base = os.environ.get("FJC_TEST_DATABASE_URL") or DEFAULT_PG_URL
+    schema = f"fjc_bench_{secrets.token_hex(4)}"
+    try:
+        admin = make_engine(base)
+        with admin.begin() as connection:
+            connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+    except Exception as exc:  # noqa: BLE001 - reported, then skipped
+        print(f"\nstaff pages on PostgreSQL: skipped, {base} not reachable ({type(exc).__name__})")
+        yield None
+        return
+    try:
+        url = make_url(base).update_query_dict({"options": f"-csearch_path={schema}"})
+        yield url.render_as_string(hide_password=False)
+    finally:
+        with admin.begin() as connection:
+            connection.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
+        admin.dispose()
+
+
+def main(with_profile: bool = False) -> None:
+    # One log line per request would drown the numbers (as bench.harness does).
+    logging.getLogger("fjc.request").disabled = True
+    workdir = Path(tempfile.mkdtemp(prefix="fjc-staff-"))
+    try:
+        run_backend(
+            "SQLite", f"sqlite:///{workdir / 'staff.sqlite3'}", workdir, with_profile=with_profile
+        )
+        with postgres_schema() as url:
+            if url is not None:
+                run_backend("PostgreSQL", url, workdir, with_profile=with_profile)
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main(with_profile="--profile" in sys.argv)

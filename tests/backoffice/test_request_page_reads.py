@@ -1,0 +1,113 @@
+"""A request's page reads that request, and of its look-alikes only what it
+lists (number, date, door); its forms, as first shown, come from markup made
+once, and a form sent back with problems shows what was typed, on that page only."""
+
+import pytest
+from sqlalchemy import select, text
+
+from core.infra import crypto
+from core.intake.intakes import SafeContact, Submission, submit
+from core.model import AuditEvent, IntakeKind
+from tests.backoffice.helpers import staff_client
+from web.db import db
+
+
+@pytest.fixture
+def decrypted(app, monkeypatch):
+    ring = crypto.keyring()
+    opened: list[str] = []
+    real = ring.decrypt
+
+    def counting(token: str) -> str:
+        opened.append(token)
+        return real(token)
+
+    monkeypatch.setattr(ring, "decrypt", counting)
+    return opened
+
+
+def _send(session, *, kind=IntakeKind.CONTACT, story="Help.", **contact) -> int:
+    intake, _code = submit(
+        session,
+        Submission(kind=kind, language="nl", contact=SafeContact(**contact), story=story or None),
+    )
+    session.flush()
+    return intake.id
+
+
+def _tokens(app, intake_id: int) -> set[str]:
+    with app.app_context():
+        row = db.session.execute(
+            text("SELECT name, phone, email, story FROM intakes WHERE id = :id"), {"id": intake_id}
+        ).one()
+    return {value for value in row if value is not None}
+
+
+def test_the_page_opens_its_own_request_and_lists_look_alikes_unopened(app, make_staff, decrypted):
+    with app.app_context(), db.writing() as session:
+        shown = _send(session, name="Sam", email="sam@example.be", story="My story.")
+        alike = [
+            _send(session, name=f"Sam {n}", email="sam@example.be", story=f"Story {n}.")
+            for n in range(3)
+        ]
+    coordinator = staff_client(app, make_staff("coordinator"))
+    decrypted.clear()
+    page = coordinator.get(f"/staff/intakes/{shown}")
+    body = page.get_data(as_text=True)
+    assert "My story." in body and "sam@example.be" in body
+    for other in alike:
+        assert f'href="/staff/intakes/{other}"' in body, "listed as the same person"
+        assert not _tokens(app, other) & set(decrypted), "but nothing of it opened"
+    assert set(decrypted) <= _tokens(app, shown)
+    with app.app_context():
+        viewed = db.session.scalars(
+            select(AuditEvent.target_id).where(AuditEvent.action == "intake.viewed")
+        ).all()
+    assert viewed == [shown], "reading the page is still in the audit trail"
+
+
+def test_each_request_page_offers_its_own_ways_of_contact(app, make_staff):
+    with app.app_context(), db.writing() as session:
+        question = _send(session, kind=IntakeKind.QUESTION)
+        by_phone = _send(session, phone="0470 11 22 33", may_call=True)
+        by_mail = _send(session, email="m@example.be")
+    director = staff_client(app, make_staff("case_director"))
+
+    def channels(intake_id: int) -> list[str]:
+        page = director.get(f"/staff/intakes/{intake_id}").page
+        return [el.get("value") for el in page.iter("input") if el.get("name") == "attempt-channel"]
+
+    fragments = app.extensions["fjc_fragments"]
+    made = []
+    for _ in range(2):  # made, then from the markup kept
+        assert channels(question) == ["portal"]
+        assert channels(by_phone) == ["call", "text", "voicemail", "portal"]
+        assert channels(by_mail) == ["email", "portal"]
+        made.append(fragments.renders)
+    assert made[0] == made[1], "the second round made no markup again"
+
+
+def test_what_was_typed_in_a_refused_form_stays_on_that_answer_only(app, make_staff):
+    with app.app_context(), db.writing() as session:
+        first = _send(session, email="a@example.be")
+        second = _send(session, email="b@example.be")
+    director = staff_client(app, make_staff("case_director"))
+    page = f"/staff/intakes/{first}"
+    refused = director.submit(
+        f"{page}/attempts",
+        {"attempt-channel": "email", "attempt-note": "Tried twice"},
+        form_page=page,
+    )
+    assert refused.status_code == 200
+    assert "Tried twice" in refused.get_data(as_text=True)
+    refused_decision = director.submit(
+        f"{page}/decision", {"decision-note": "Not sure yet"}, form_page=page
+    )
+    assert "Not sure yet" in refused_decision.get_data(as_text=True)
+    refused_reply = director.submit(f"{page}/reply", {"body": " "}, form_page=page)
+    assert "Type a reply first." in refused_reply.get_data(as_text=True)
+    for again in (page, f"/staff/intakes/{second}"):
+        body = director.get(again).get_data(as_text=True)
+        assert "Tried twice" not in body and "Not sure yet" not in body
+        assert "Type a reply first." not in body and "Choose what happened." not in body
+        assert "checked" not in body.split('id="attempt-rules"')[1].split("</form>")[0]
