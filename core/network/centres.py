@@ -15,13 +15,15 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from sqlalchemy import select
+from sqlalchemy import event, select
 from sqlalchemy.orm import Session
 
+from core.infra import clock
 from core.infra.config import PROJECT_ROOT
 from core.model import Centre, Municipality, Staff, StaffCentre
 
@@ -305,17 +307,43 @@ def active_municipalities(session: Session, centre: Centre | None = None) -> lis
     return sorted(session.scalars(query), key=lambda m: m.name.casefold())
 
 
+# How long a process shows the municipality list it read (MunicipalityOffer).
+LISTED_FOR = timedelta(seconds=10)
+# Database URL -> (when read, the (id, name) rows): names of places, nothing personal.
+_LISTED: dict[str, tuple[datetime, list[tuple[int, str]]]] = {}
+_MUNICIPALITIES_CHANGED = "fjc_municipalities_changed"
+
+
+@event.listens_for(Session, "after_flush")
+def _note_municipality_changes(session: Session, _context) -> None:
+    if any(
+        isinstance(row, Municipality) for row in (*session.new, *session.dirty, *session.deleted)
+    ):
+        session.info[_MUNICIPALITIES_CHANGED] = True
+
+
+@event.listens_for(Session, "after_commit")
+def _forget_the_listed_municipalities(session: Session) -> None:
+    # After the commit: a list read before it, while the change was not yet
+    # visible, is not kept afterwards.
+    if session.info.pop(_MUNICIPALITIES_CHANGED, False):
+        _LISTED.clear()
+
+
 class MunicipalityOffer:
     """What the portal's "Where do you live?" offers before it knows the
     centre: every active municipality of the network, by name.
 
-    Read from the database each request, no cache: `migrate` (another process,
-    while the app runs) changes the list when the centre file changes, and
-    no cheaper question tells a process that it did. So it is read only as
-    far as the request needs: the whole list, as (id, name) rows, to show the
-    question; one row to check an answer, which finding the request's centre
-    then reads from the session instead of the database. A form sent with
-    its answers never reads the list."""
+    `migrate` (another process, while the app runs) changes the list when
+    the centre file changes, and no cheaper question tells a process that it
+    did. So the list a form shows is kept per process for LISTED_FOR only
+    (dropped at once when this process changes a municipality), and an
+    answer is always checked against its one row in the database, which
+    finding the request's centre then reads from the session: a
+    municipality that left the file is refused even while a form still
+    shows it, and a new one is offered within LISTED_FOR. Reading the list
+    was the only database work of a form page (on PostgreSQL four round
+    trips). A form sent with its answers never reads the list."""
 
     def __init__(self, session: Session):
         self._session = session
@@ -327,12 +355,19 @@ class MunicipalityOffer:
 
     def listed(self) -> list[tuple[int, str]]:
         if self._listed is None:
-            rows = self._session.execute(
-                select(Municipality.id, Municipality.name).where(Municipality.active.is_(True))
-            )
-            self._listed = sorted(
-                ((row.id, row.name) for row in rows), key=lambda row: row[1].casefold()
-            )
+            database = str(self._session.get_bind().engine.url)
+            at = clock.now()
+            kept = _LISTED.get(database)
+            if kept is not None and timedelta(0) <= at - kept[0] < LISTED_FOR:
+                self._listed = kept[1]
+            else:
+                rows = self._session.execute(
+                    select(Municipality.id, Municipality.name).where(Municipality.active.is_(True))
+                )
+                self._listed = sorted(
+                    ((row.id, row.name) for row in rows), key=lambda row: row[1].casefold()
+                )
+                _LISTED[database] = (at, self._listed)
         return self._listed
 
     def offers(self, municipality_id: int) -> bool:

@@ -135,6 +135,35 @@ def test_the_municipalities_follow_a_migrate_while_the_portal_runs(app, client):
         assert db.session.get(Centre, intake.centre_id).slug == "leuven"
 
 
+def _change_from_another_process(app, statement: str, **values) -> None:
+    # Not through this process's sessions (as `migrate` in another process):
+    # nothing here hears of it.
+    with app.app_context(), db.get_engine().begin() as connection:
+        connection.execute(text(statement), values)
+
+
+def test_a_list_changed_by_another_process_shows_within_ten_seconds(app, client, clock):
+    lier = municipality_id(app, "Lier")
+    assert "Lier" in _offered(client)
+    _change_from_another_process(
+        app, "UPDATE municipalities SET active = false WHERE id = :id", id=int(lier)
+    )
+    try:
+        assert "Lier" in _offered(client)  # the list this process read, kept a while
+        page = client.get("/en/contact")
+        data = {**form_values(page.page, action="/en/contact"), "email": "x@example.be"}
+        refused = client.post("/en/contact", data={**data, "municipality": lier})
+        assert "Choose from the list." in refused.get_data(as_text=True)  # checked for real
+        clock.advance(seconds=10)
+        assert "Lier" not in _offered(client)
+    finally:
+        _change_from_another_process(
+            app, "UPDATE municipalities SET active = true WHERE id = :id", id=int(lier)
+        )
+    with app.app_context():
+        assert db.session.scalar(select(func.count(Intake.id))) == 0
+
+
 def test_a_municipality_that_left_the_file_is_refused_and_the_answers_kept(app, client, tmp_path):
     page = client.get("/en/contact")
     data = {**form_values(page.page, action="/en/contact"), "email": "x@example.be"}
