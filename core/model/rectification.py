@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from enum import StrEnum
+from functools import cache
 
 from sqlalchemy import Date, ForeignKey, Select, String, select, union
 from sqlalchemy.orm import Mapped, mapped_column
@@ -121,8 +122,15 @@ class ErasureRequest(Base):
 #
 # A person carried over from a request (CasePerson.contact_intake_id) and
 # that request are one person's one record: restricting either restricts both.
+#
+# Each is built once per process and shared: a statement, never its rows, so
+# a restriction made or lifted is honoured by the very next query. Building
+# one (a union, a join, a subquery) cost about 0.2 ms a time, three times a
+# request's page; sharing one object also lets SQLAlchemy reuse its cache key.
+# A Select is generative: every .where() on it or around it makes a copy.
 
 
+@cache
 def restricted_intake_ids() -> Select:
     """SQL: the ids of requests under a restriction in force."""
     direct = select(IntakeRestriction.intake_id).where(IntakeRestriction.lifted_at.is_(None))
@@ -134,6 +142,7 @@ def restricted_intake_ids() -> Select:
     return select(union(direct, through_person).subquery().c[0])
 
 
+@cache
 def restricted_person_ids() -> Select:
     """SQL: the ids of people in case files under a restriction in force."""
     direct = select(PersonRestriction.person_id).where(PersonRestriction.lifted_at.is_(None))

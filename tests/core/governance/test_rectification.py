@@ -192,3 +192,28 @@ def test_a_file_under_a_legal_hold_is_not_erased_on_request(app, world):
             "__whole__": "held"
         }
         assert case.erased_at is None
+
+
+def test_a_restriction_is_honoured_by_the_next_question_and_its_lifting_too(app, world):
+    # The restriction's SQL is built once per process (core.model.rectification):
+    # what it answers must still follow every restriction made or lifted.
+    def asked() -> tuple[bool, bool]:
+        with app.app_context(), db.reading() as session:
+            victim = session.get(CasePerson, world["victim"])
+            intake = session.get(Intake, world["intake"])
+            return (
+                restriction.intake_is_restricted(session, intake),
+                restriction.person_is_restricted(session, victim),
+            )
+
+    assert asked() == (False, False)
+    with app.app_context(), db.writing() as session:
+        staff = session.get(Staff, world["staff"])
+        victim = session.get(CasePerson, world["victim"])
+        restriction.restrict_person(session, victim, staff, "Contested.")
+    assert asked() == (True, True)
+    with app.app_context(), db.writing() as session:
+        staff = session.get(Staff, world["staff"])
+        victim = session.get(CasePerson, world["victim"])
+        restriction.lift_person(session, victim, staff, "Checked.")
+    assert asked() == (False, False)
