@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 import logging
+import os
+import secrets
 import statistics
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from cryptography.fernet import Fernet
+from sqlalchemy import text
+from sqlalchemy.engine import make_url
 
 from app import create_app
 from core.infra.migrations import upgrade
@@ -51,3 +56,32 @@ def median_ms(action: Callable[[], object], repeat: int) -> tuple[float, float]:
         samples.append((time.perf_counter() - started) * 1000)
     samples.sort()
     return statistics.median(samples), samples[int(len(samples) * 0.9) - 1]
+
+
+DEFAULT_PG_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+
+
+@contextmanager
+def postgres_schema(label: str, **query: str) -> Iterator[str | None]:
+    """The URL of a throwaway schema on the test PostgreSQL (FJC_TEST_DATABASE_URL,
+    else the local one), dropped after; None, said under `label`, when it does
+    not answer. `query`: more URL parameters (an application_name)."""
+    from core.infra.db import make_engine
+
+    base = os.environ.get("FJC_TEST_DATABASE_URL") or DEFAULT_PG_URL
+    schema = f"fjc_bench_{secrets.token_hex(4)}"
+    try:
+        admin = make_engine(base)
+        with admin.begin() as connection:
+            connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+    except Exception as exc:  # noqa: BLE001 - reported, then skipped
+        print(f"\n{label} on PostgreSQL: skipped, {base} not reachable ({type(exc).__name__})")
+        yield None
+        return
+    try:
+        url = make_url(base).update_query_dict({"options": f"-csearch_path={schema}", **query})
+        yield url.render_as_string(hide_password=False)
+    finally:
+        with admin.begin() as connection:
+            connection.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
+        admin.dispose()

@@ -22,9 +22,8 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from cryptography.fernet import Fernet
-from sqlalchemy import text
-from sqlalchemy.engine import make_url
 
+from bench.harness import postgres_schema
 from bench.serving import (
     DOORS,
     Browser,
@@ -39,7 +38,6 @@ CONNECTIONS = 16
 VISITORS = 32
 RETURNING = 100  # requests made beforehand, whose codes the return visits use
 BACKGROUND = 2_000  # closed requests, so the queue is not empty
-DEFAULT_PG_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 PASSWORD = "bench password that is long enough"  # noqa: S105 - a throwaway bench account
 
 LUA = r"""
@@ -148,19 +146,8 @@ def _worker_peaks(server: Server) -> tuple[float, float]:
 
 
 def _seed(database_url: str, data_key: str, workdir: Path) -> tuple[list[str], list[int], str]:
-    """Migrate, add the centre, requests with known codes and a staff account
-    with a second factor; return the codes, some request ids and a recovery code."""
-    from sqlalchemy import insert, select
-
+    """seed_data() in an app of its own on `database_url`."""
     from app import create_app
-    from core.identity import two_factor
-    from core.identity.staff import create_staff
-    from core.infra import clock
-    from core.infra.migrations import upgrade
-    from core.intake.intakes import SafeContact, Submission, submit
-    from core.intake.return_codes import display
-    from core.model import Centre, Intake, IntakeKind, IntakeStatus
-    from core.network.centres import ensure_default_centre
     from web.db import db
 
     app = create_app(
@@ -173,6 +160,28 @@ def _seed(database_url: str, data_key: str, workdir: Path) -> tuple[list[str], l
             "INSTANCE_DIR": str(workdir),
         }
     )
+    seeded = seed_data(app)
+    with app.app_context():
+        db.get_engine().dispose()
+    return seeded
+
+
+def seed_data(app) -> tuple[list[str], list[int], str]:
+    """Migrate, add the centre, BACKGROUND closed requests, RETURNING open ones
+    with known codes and a coordinator with a second factor; return the codes,
+    the open requests' ids and a recovery code."""
+    from sqlalchemy import insert, select
+
+    from core.identity import two_factor
+    from core.identity.staff import create_staff
+    from core.infra import clock
+    from core.infra.migrations import upgrade
+    from core.intake.intakes import SafeContact, Submission, submit
+    from core.intake.return_codes import display
+    from core.model import Centre, Intake, IntakeKind, IntakeStatus
+    from core.network.centres import ensure_default_centre
+    from web.db import db
+
     with app.app_context():
         upgrade(db.get_engine())
         with db.writing() as session:
@@ -216,7 +225,6 @@ def _seed(database_url: str, data_key: str, workdir: Path) -> tuple[list[str], l
             two_factor.begin_enrolment(staff)
             staff.totp_confirmed_at = clock.now()
             recovery = two_factor.new_recovery_codes(session, staff)[0]
-        db.get_engine().dispose()
     return codes, ids, recovery
 
 
@@ -379,22 +387,6 @@ def _run_backend(name: str, database_url: str, workdir: Path, workers: int) -> N
         server.stop()
 
 
-def _postgres_schema() -> tuple[str, object] | None:
-    from core.infra.db import make_engine
-
-    base = os.environ.get("FJC_TEST_DATABASE_URL") or DEFAULT_PG_URL
-    try:
-        admin = make_engine(base)
-        schema = f"fjc_bench_{secrets.token_hex(4)}"
-        with admin.begin() as connection:
-            connection.execute(text(f'CREATE SCHEMA "{schema}"'))
-    except Exception as exc:  # noqa: BLE001 - reported, then skipped
-        print(f"\nload on PostgreSQL: skipped, {base} not reachable ({type(exc).__name__})")
-        return None
-    url = make_url(base).update_query_dict({"options": f"-csearch_path={schema}"})
-    return url.render_as_string(hide_password=False), (admin, schema)
-
-
 def main() -> None:
     if shutil.which("wrk") is None:
         print(
@@ -406,15 +398,9 @@ def main() -> None:
     workdir = Path(tempfile.mkdtemp(prefix="fjc-load-"))
     try:
         _run_backend("SQLite", f"sqlite:///{workdir / 'load.sqlite3'}", workdir, workers)
-        postgres = _postgres_schema()
-        if postgres is not None:
-            url, (admin, schema) = postgres
-            try:
+        with postgres_schema("load") as url:
+            if url is not None:
                 _run_backend("PostgreSQL", url, workdir, workers)
-            finally:
-                with admin.begin() as connection:
-                    connection.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
-                admin.dispose()
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
 

@@ -16,10 +16,8 @@ from __future__ import annotations
 
 import cProfile
 import logging
-import os
 import pstats
 import re
-import secrets
 import shutil
 import statistics
 import sys
@@ -31,10 +29,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from cryptography.fernet import Fernet
-from sqlalchemy import event, insert, select, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import event
 
-from bench.load import BACKGROUND, DEFAULT_PG_URL, PASSWORD, RETURNING
+from bench.harness import postgres_schema
+from bench.load import BACKGROUND, PASSWORD, RETURNING, seed_data
 
 REPEAT = 100
 CSRF_RE = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
@@ -67,56 +65,9 @@ def _settings(database_url: str, data_key: str, workdir: Path) -> dict:
 
 
 def seed(app) -> Seeded:
-    """What bench/load.py `_seed` stores: the centre, BACKGROUND closed requests,
-    RETURNING open ones sent through the portal's door, and a coordinator with
-    a second factor; their ids and one recovery code."""
-    from core.identity import two_factor
-    from core.identity.staff import create_staff
-    from core.infra import clock
-    from core.infra.migrations import upgrade
-    from core.intake.intakes import SafeContact, Submission, submit
-    from core.model import Centre, Intake, IntakeKind, IntakeStatus
-    from core.network.centres import ensure_default_centre
-    from web.db import db
-
-    with app.app_context():
-        upgrade(db.get_engine())
-        with db.writing() as session:
-            ensure_default_centre(session)
-            centre_id = session.scalar(select(Centre.id))
-            session.execute(
-                insert(Intake),
-                [
-                    {
-                        "centre_id": centre_id,
-                        "kind": IntakeKind.CONTACT,
-                        "status": IntakeStatus.CLOSED,
-                        "language": "nl",
-                        "danger_now": False,
-                        "return_code_key": f"bench-{n}",
-                    }
-                    for n in range(BACKGROUND)
-                ],
-            )
-            ids = []
-            for n in range(RETURNING):
-                intake, _code = submit(
-                    session,
-                    Submission(
-                        kind=IntakeKind.CONTACT,
-                        language="nl",
-                        contact=SafeContact(email=f"r{n}@example.be"),
-                        story="Bench request",
-                    ),
-                )
-                session.flush()
-                ids.append(intake.id)
-            staff = create_staff(
-                session, email=EMAIL, name="Bench", role="coordinator", password=PASSWORD
-            )
-            two_factor.begin_enrolment(staff)
-            staff.totp_confirmed_at = clock.now()
-            recovery = two_factor.new_recovery_codes(session, staff)[0]
+    """What bench/load.py stores (seed_data): the open requests' ids and one
+    recovery code of the coordinator."""
+    _codes, ids, recovery = seed_data(app)
     return Seeded(intake_ids=ids, recovery_code=recovery)
 
 
@@ -286,30 +237,6 @@ def run_backend(name: str, database_url: str, workdir: Path, *, with_profile: bo
         db.get_engine().dispose()
 
 
-@contextmanager
-def postgres_schema() -> Iterator[str | None]:
-    """A throwaway schema on the test PostgreSQL (dropped after), or None."""
-    from core.infra.db import make_engine
-
-    base = os.environ.get("FJC_TEST_DATABASE_URL") or DEFAULT_PG_URL
-    schema = f"fjc_bench_{secrets.token_hex(4)}"
-    try:
-        admin = make_engine(base)
-        with admin.begin() as connection:
-            connection.execute(text(f'CREATE SCHEMA "{schema}"'))
-    except Exception as exc:  # noqa: BLE001 - reported, then skipped
-        print(f"\nstaff pages on PostgreSQL: skipped, {base} not reachable ({type(exc).__name__})")
-        yield None
-        return
-    try:
-        url = make_url(base).update_query_dict({"options": f"-csearch_path={schema}"})
-        yield url.render_as_string(hide_password=False)
-    finally:
-        with admin.begin() as connection:
-            connection.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
-        admin.dispose()
-
-
 def main(with_profile: bool = False) -> None:
     # One log line per request would drown the numbers (as bench.harness does).
     logging.getLogger("fjc.request").disabled = True
@@ -318,7 +245,7 @@ def main(with_profile: bool = False) -> None:
         run_backend(
             "SQLite", f"sqlite:///{workdir / 'staff.sqlite3'}", workdir, with_profile=with_profile
         )
-        with postgres_schema() as url:
+        with postgres_schema("staff pages") as url:
             if url is not None:
                 run_backend("PostgreSQL", url, workdir, with_profile=with_profile)
     finally:

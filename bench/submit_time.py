@@ -40,9 +40,9 @@ from pathlib import Path
 
 from cryptography.fernet import Fernet
 from sqlalchemy import event, text
-from sqlalchemy.engine import make_url
 
-from bench.load import DEFAULT_PG_URL, _seed
+from bench.harness import postgres_schema
+from bench.load import _seed
 from bench.serving import DOORS, door_fields
 
 REPEAT = 200
@@ -301,32 +301,6 @@ def run_backend(name: str, database_url: str, workdir: Path, *, with_profile: bo
         db.get_engine().dispose()
 
 
-@contextmanager
-def postgres_schema() -> Iterator[str | None]:
-    """A throwaway schema on the test PostgreSQL (dropped after), or None."""
-    from core.infra.db import make_engine
-
-    base = os.environ.get("FJC_TEST_DATABASE_URL") or DEFAULT_PG_URL
-    schema = f"fjc_bench_{secrets.token_hex(4)}"
-    try:
-        admin = make_engine(base)
-        with admin.begin() as connection:
-            connection.execute(text(f'CREATE SCHEMA "{schema}"'))
-    except Exception as exc:  # noqa: BLE001 - reported, then skipped
-        print(f"\nsubmissions on PostgreSQL: skipped, {base} not reachable ({type(exc).__name__})")
-        yield None
-        return
-    try:
-        url = make_url(base).update_query_dict(
-            {"options": f"-csearch_path={schema}", "application_name": APPLICATION_NAME}
-        )
-        yield url.render_as_string(hide_password=False)
-    finally:
-        with admin.begin() as connection:
-            connection.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
-        admin.dispose()
-
-
 def main(with_profile: bool = False) -> None:
     # One log line per request would drown the numbers (as bench.harness does).
     logging.getLogger("fjc.request").disabled = True
@@ -335,7 +309,7 @@ def main(with_profile: bool = False) -> None:
         run_backend(
             "SQLite", f"sqlite:///{workdir / 'submit.sqlite3'}", workdir, with_profile=with_profile
         )
-        with postgres_schema() as url:
+        with postgres_schema("submissions", application_name=APPLICATION_NAME) as url:
             if url is not None:
                 run_backend("PostgreSQL", url, workdir, with_profile=with_profile)
     finally:
