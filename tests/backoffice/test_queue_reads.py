@@ -5,30 +5,15 @@ shows the right rows, in the right order, with their reasons."""
 
 from datetime import timedelta
 
-import pytest
 from sqlalchemy import select, text
 
-from core.infra import crypto
 from core.intake import queue
 from core.intake.intakes import ReferralDetails, SafeContact, Submission, submit
 from core.model import Intake, IntakeKind, Message, MessageDirection, Municipality
-from tests.backoffice.helpers import staff_client
+from tests.backoffice.helpers import (
+    staff_client,
+)
 from web.db import db
-
-
-@pytest.fixture
-def decrypted(app, monkeypatch):
-    """Every token the key ring opens while the test runs, in order."""
-    ring = crypto.keyring()
-    opened: list[str] = []
-    real = ring.decrypt
-
-    def counting(token: str) -> str:
-        opened.append(token)
-        return real(token)
-
-    monkeypatch.setattr(ring, "decrypt", counting)
-    return opened
 
 
 def _send(session, n: int, **fields) -> int:

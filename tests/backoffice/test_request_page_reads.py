@@ -2,28 +2,14 @@
 lists (number, date, door); its forms, as first shown, come from markup made
 once, and a form sent back with problems shows what was typed, on that page only."""
 
-import pytest
 from sqlalchemy import select, text
 
-from core.infra import crypto
 from core.intake.intakes import SafeContact, Submission, submit
 from core.model import AuditEvent, IntakeKind
-from tests.backoffice.helpers import staff_client
+from tests.backoffice.helpers import (
+    staff_client,
+)
 from web.db import db
-
-
-@pytest.fixture
-def decrypted(app, monkeypatch):
-    ring = crypto.keyring()
-    opened: list[str] = []
-    real = ring.decrypt
-
-    def counting(token: str) -> str:
-        opened.append(token)
-        return real(token)
-
-    monkeypatch.setattr(ring, "decrypt", counting)
-    return opened
 
 
 def _send(session, *, kind=IntakeKind.CONTACT, story="Help.", **contact) -> int:

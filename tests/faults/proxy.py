@@ -119,6 +119,25 @@ def check_config(prefix: Path, config: Path) -> None:
     assert result.returncode == 0, f"nginx -t {config}:\n{result.stderr}"
 
 
+def start_nginx(prefix: Path, http: str, port: int) -> subprocess.Popen:
+    """nginx with `http` in its main configuration (checked first), once it
+    listens on `port`; the caller stops it (stop_process_tree)."""
+    config = prefix / "nginx.conf"
+    config.write_text(main_config(prefix, http))
+    check_config(prefix, config)
+    process = subprocess.Popen(  # noqa: S603 - fixed arguments
+        [NGINX, "-p", prefix, "-c", config, "-e", prefix / "error.log"]
+    )
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            break
+        except OSError:
+            time.sleep(0.05)
+    return process
+
+
 def self_signed_certificate(directory: Path) -> None:
     """fullchain.pem and privkey.pem for fjc.example, valid for a day."""
     key = ec.generate_private_key(ec.SECP256R1())

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import re
 import socket
-import subprocess
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -17,12 +16,10 @@ import pytest
 from bench.serving import free_port, request, stop_process_tree
 from tests.faults.proxy import (
     HTTP_SNIPPET,
-    NGINX,
     PROXY_SNIPPET,
     SITE,
-    check_config,
-    main_config,
     require_nginx,
+    start_nginx,
 )
 
 # A location of the site: its line ending in "{", its indented lines, "    }".
@@ -95,19 +92,7 @@ def proxy(tmp_path):
 {chr(10).join(locations)}
     }}
 """
-    config = tmp_path / "nginx.conf"
-    config.write_text(main_config(tmp_path, http))
-    check_config(tmp_path, config)
-    process = subprocess.Popen(  # noqa: S603 - fixed arguments
-        [NGINX, "-p", tmp_path, "-c", config, "-e", tmp_path / "error.log"]
-    )
-    deadline = time.monotonic() + 10
-    while time.monotonic() < deadline:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=1).close()
-            break
-        except OSError:
-            time.sleep(0.05)
+    process = start_nginx(tmp_path, http, port)
     yield port, release
     release.set()
     stop_process_tree(process, timeout=10)
