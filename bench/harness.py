@@ -85,3 +85,20 @@ def postgres_schema(label: str, **query: str) -> Iterator[str | None]:
         with admin.begin() as connection:
             connection.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
         admin.dispose()
+
+
+def on_each_backend(label: str, run: Callable[[str, str, Path], None], **query: str) -> None:
+    """run(name, database_url, workdir) on a fresh SQLite file, then on a
+    throwaway PostgreSQL schema when one answers (postgres_schema), without
+    the request log line (it would drown the numbers)."""
+    import shutil
+
+    logging.getLogger("fjc.request").disabled = True
+    workdir = Path(tempfile.mkdtemp(prefix="fjc-bench-"))
+    try:
+        run("SQLite", f"sqlite:///{workdir / 'bench.sqlite3'}", workdir)
+        with postgres_schema(label, **query) as url:
+            if url is not None:
+                run("PostgreSQL", url, workdir)
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)

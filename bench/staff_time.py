@@ -15,13 +15,10 @@ gunicorn writes it, so its share is the lead's, not this page's.
 from __future__ import annotations
 
 import cProfile
-import logging
 import pstats
 import re
-import shutil
 import statistics
 import sys
-import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -31,7 +28,7 @@ from pathlib import Path
 from cryptography.fernet import Fernet
 from sqlalchemy import event
 
-from bench.harness import postgres_schema
+from bench.harness import on_each_backend
 from bench.load import BACKGROUND, PASSWORD, RETURNING, seed_data
 
 REPEAT = 100
@@ -238,18 +235,10 @@ def run_backend(name: str, database_url: str, workdir: Path, *, with_profile: bo
 
 
 def main(with_profile: bool = False) -> None:
-    # One log line per request would drown the numbers (as bench.harness does).
-    logging.getLogger("fjc.request").disabled = True
-    workdir = Path(tempfile.mkdtemp(prefix="fjc-staff-"))
-    try:
-        run_backend(
-            "SQLite", f"sqlite:///{workdir / 'staff.sqlite3'}", workdir, with_profile=with_profile
-        )
-        with postgres_schema("staff pages") as url:
-            if url is not None:
-                run_backend("PostgreSQL", url, workdir, with_profile=with_profile)
-    finally:
-        shutil.rmtree(workdir, ignore_errors=True)
+    on_each_backend(
+        "staff pages",
+        lambda name, url, workdir: run_backend(name, url, workdir, with_profile=with_profile),
+    )
 
 
 if __name__ == "__main__":

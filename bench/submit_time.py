@@ -23,15 +23,12 @@ from __future__ import annotations
 import contextlib
 import cProfile
 import itertools
-import logging
 import os
 import pstats
 import re
 import secrets
-import shutil
 import statistics
 import sys
-import tempfile
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -41,7 +38,7 @@ from pathlib import Path
 from cryptography.fernet import Fernet
 from sqlalchemy import event, text
 
-from bench.harness import postgres_schema
+from bench.harness import on_each_backend
 from bench.load import _seed
 from bench.serving import DOORS, door_fields
 
@@ -302,18 +299,11 @@ def run_backend(name: str, database_url: str, workdir: Path, *, with_profile: bo
 
 
 def main(with_profile: bool = False) -> None:
-    # One log line per request would drown the numbers (as bench.harness does).
-    logging.getLogger("fjc.request").disabled = True
-    workdir = Path(tempfile.mkdtemp(prefix="fjc-submit-"))
-    try:
-        run_backend(
-            "SQLite", f"sqlite:///{workdir / 'submit.sqlite3'}", workdir, with_profile=with_profile
-        )
-        with postgres_schema("submissions", application_name=APPLICATION_NAME) as url:
-            if url is not None:
-                run_backend("PostgreSQL", url, workdir, with_profile=with_profile)
-    finally:
-        shutil.rmtree(workdir, ignore_errors=True)
+    on_each_backend(
+        "submissions",
+        lambda name, url, workdir: run_backend(name, url, workdir, with_profile=with_profile),
+        application_name=APPLICATION_NAME,
+    )
 
 
 if __name__ == "__main__":
