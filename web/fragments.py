@@ -60,10 +60,6 @@ class Fragments:
                 self._markup.popitem(last=False)
         return markup
 
-    def clear(self) -> None:
-        with self._lock:
-            self._markup.clear()
-
 
 def depends_on(value) -> Hashable:
     """A hashable stand-in for what a fragment depends on: a string or number,
@@ -77,7 +73,10 @@ def depends_on(value) -> Hashable:
     if isinstance(value, list | tuple):
         return tuple(depends_on(item) for item in value)
     message = getattr(value, "_args", None)  # flask-babel's LazyString
-    return ("lazy", *message) if message is not None else str(value)
+    if message is None:
+        return str(value)
+    variables = getattr(value, "_kwargs", None) or {}
+    return ("lazy", *message, *((k, depends_on(v)) for k, v in sorted(variables.items())))
 
 
 def rendered_once(

@@ -106,3 +106,15 @@ def test_the_tokens_are_written_as_wtforms_writes_them(app):
         form.submission_id.data = 'a"b<c'
         for token in (form.csrf_token, form.submission_id):
             assert str(hidden_input(token)) == str(token())
+
+
+def test_a_lazy_label_stands_for_itself_with_its_variables():
+    from flask_babel import lazy_gettext
+
+    from web.fragments import depends_on
+
+    one, two = (lazy_gettext("Keep this under %(max)d characters.", max=n) for n in (100, 200))
+    assert depends_on([one]) != depends_on([two])
+    assert depends_on([one]) == depends_on(
+        [lazy_gettext("Keep this under %(max)d characters.", max=100)]
+    )
