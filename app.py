@@ -34,10 +34,27 @@ __all__ = ["ConfigError", "create_app"]
 KEYS_VERIFIED = "fjc_keys_verified"
 
 
+class _App(Flask):
+    """Flask, minus one check repeated on every request."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self._sync_callables: dict[Any, Any] = {}
+
+    def ensure_sync(self, func):
+        # Flask asks inspect.iscoroutinefunction again for each hook and view
+        # of every request (about fifteen a page); the answer for a function
+        # never changes, so it is looked up once.
+        found = self._sync_callables.get(func)
+        if found is None:
+            found = self._sync_callables[func] = super().ensure_sync(func)
+        return found
+
+
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     """Build the app from FJC_* variables; `config` overrides them (tests)."""
     settings = load_config(overrides=config)
-    app = Flask(
+    app = _App(
         __name__,
         static_folder=str(PROJECT_ROOT / "static"),
         template_folder=str(TEMPLATES_DIR),

@@ -61,6 +61,10 @@ BASE_HEADERS = {
     "Cross-Origin-Resource-Policy": "same-origin",
     "X-Frame-Options": "DENY",
 }
+# (name, its lower case, value): a view may have set one of them itself, and
+# Headers.setdefault finds out by raising and catching a KeyError per header,
+# seven a response.
+_BASE_HEADER_ITEMS = tuple((name, name.lower(), value) for name, value in BASE_HEADERS.items())
 
 
 def init_app(app: Flask) -> None:
@@ -81,8 +85,11 @@ def init_app(app: Flask) -> None:
 
     @app.after_request
     def _security_headers(response):
-        for name, value in BASE_HEADERS.items():
-            response.headers.setdefault(name, value)
+        headers = response.headers
+        present = {name.lower() for name, _value in headers}
+        for name, lower, value in _BASE_HEADER_ITEMS:
+            if lower not in present:
+                headers.add(name, value)
         if production:
             response.headers["Strict-Transport-Security"] = "max-age=63072000; includeSubDomains"
         # Only the static files may be cached: every page may show or take
