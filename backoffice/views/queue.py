@@ -17,7 +17,8 @@ from backoffice.access import (
 )
 from backoffice.blueprint import bp
 from backoffice.forms.intake import QueueFilterForm
-from backoffice.page_words import translated, waiting_words
+from backoffice.page_words import translated
+from backoffice.queue_rows import row_words, rows_markup
 from backoffice.transfer_page import answer_lists
 from backoffice.views.rights import access_due_on_home
 from core.casework import actions, cases
@@ -32,7 +33,7 @@ from core.model import (
 )
 from core.network.centres import active_municipalities
 from web.casefile.centre import centre_today, working_centre
-from web.casefile.labels import KIND_LABELS, REASON_LABELS, STATUS_LABELS
+from web.casefile.labels import KIND_LABELS
 from web.db import db
 
 
@@ -107,15 +108,17 @@ def queue():
             tuple((m.id, m.name) for m in municipalities),
             tuple(languages),
         ),
-        holders=names_of(session, (r.intake.assigned_to_id for r in page.rows)),
+        queue_rows=rows_markup(
+            page.rows,
+            row_words(
+                request_url_prefix(),
+                names_of(session, (r.intake.assigned_to_id for r in page.rows)),
+            ),
+        ),
         target_hours=current_app.config["FJC_FIRST_CONTACT_TARGET_HOURS"],
         page_args={k: v for k, v in request.args.items() if k != "page"},
-        request_url=request_url_prefix(),
-        # Repeated on every row: translated once per language, not per row.
+        # The transfers' door (transfer_answers.html): translated once per language.
         kind_labels=translated(KIND_LABELS),
-        status_labels=translated(STATUS_LABELS),
-        reason_labels=translated(REASON_LABELS),
-        waiting_words=waiting_words(),
         **overdue_on_home(),
         # Coordinators: what other centres sent here or ask of this centre.
         **answer_lists(),

@@ -119,10 +119,17 @@ def waiting_points(created_at: datetime, now: datetime, target: timedelta) -> Re
 
 def waiting_points_sql(now: datetime, target: timedelta):
     """The same rule as an SQL expression, so the database can sort by it."""
+    return waiting_points_since(now - target, now - 2 * target)
+
+
+def waiting_points_since(overdue_since, long_overdue_since):
+    """waiting_points_sql from the two moments a request becomes overdue and
+    long overdue: values, or bound parameters, so that a statement built once
+    (core.intake.queue) serves every `now`."""
     waiting = Intake.first_contact_at.is_(None)
     return case(
-        (and_(waiting, Intake.created_at <= now - 2 * target), LONG_OVERDUE),
-        (and_(waiting, Intake.created_at <= now - target), OVERDUE),
+        (and_(waiting, Intake.created_at <= long_overdue_since), LONG_OVERDUE),
+        (and_(waiting, Intake.created_at <= overdue_since), OVERDUE),
         else_=0,
     )
 

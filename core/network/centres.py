@@ -16,11 +16,12 @@ import json
 import re
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from sqlalchemy import event, select
+from sqlalchemy import Integer, Select, bindparam, event, select
 from sqlalchemy.orm import Session
 
 from core.infra import clock
@@ -294,16 +295,27 @@ def centre_for(session: Session, municipality_id: int | None) -> Centre:
     return default_centre(session)
 
 
+# Built once: the staff home page asks on every request.
+@lru_cache(maxsize=1)
+def _centre_municipalities() -> Select:
+    return (
+        select(Municipality)
+        .where(
+            Municipality.active.is_(True),
+            Municipality.centre_id == bindparam("municipalities_centre_id", type_=Integer),
+        )
+        .order_by(Municipality.position)
+    )
+
+
 def active_municipalities(session: Session, centre: Centre | None = None) -> list[Municipality]:
     """One centre's municipalities in its own order, or, before the portal
     knows the centre, those of the whole network by name."""
-    query = select(Municipality).where(Municipality.active.is_(True))
     if centre is not None:
         return list(
-            session.scalars(
-                query.where(Municipality.centre_id == centre.id).order_by(Municipality.position)
-            )
+            session.scalars(_centre_municipalities(), {"municipalities_centre_id": centre.id})
         )
+    query = select(Municipality).where(Municipality.active.is_(True))
     return sorted(session.scalars(query), key=lambda m: m.name.casefold())
 
 
