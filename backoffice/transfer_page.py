@@ -12,11 +12,10 @@ keeps only its trace: kind, date, which centre, status."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import lru_cache
 
 from flask import current_app, g, url_for
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Integer, Select, and_, bindparam, or_, select
+from sqlalchemy import select
 
 from backoffice.forms.transfers import AnswerForm, SendAskedForm, TransferForm
 from core.casework import transfers
@@ -70,29 +69,6 @@ def _form(refused: dict, action: str, transfer: CentreTransfer, cls=AnswerForm):
     )
 
 
-# Sent here (waiting for this centre's answer) or asked of this centre: the
-# two lists in one statement, built once, on every coordinator's home page.
-@lru_cache(maxsize=1)
-def _waiting_for_answer() -> Select:
-    centre_id = bindparam("answer_centre_id", type_=Integer)
-    return (
-        select(CentreTransfer)
-        .where(
-            or_(
-                and_(
-                    CentreTransfer.to_centre_id == centre_id,
-                    CentreTransfer.status == TransferStatus.PENDING,
-                ),
-                and_(
-                    CentreTransfer.centre_id == centre_id,
-                    CentreTransfer.status == TransferStatus.ASKED,
-                ),
-            )
-        )
-        .order_by(CentreTransfer.requested_at.asc(), CentreTransfer.id.asc())
-    )
-
-
 def answer_lists(refused: dict | None = None) -> dict:
     """For coordinators: transfers sent here to accept or decline, and asks
     from other centres to send or decline. `refused` holds a refused answer's
@@ -101,12 +77,9 @@ def answer_lists(refused: dict | None = None) -> dict:
         return {}
     refused = refused or {}
     session = db.session
-    waiting = list(session.scalars(_waiting_for_answer(), {"answer_centre_id": g.centre.id}))
-    # The same lists as transfers.incoming and transfers.asked_of, in their order.
-    incoming = [t for t in waiting if t.status == TransferStatus.PENDING]
-    asked = [t for t in waiting if t.status == TransferStatus.ASKED]
+    incoming, asked = transfers.awaiting_answer(session, g.centre.id)
     # The other centres' names only for a list that shows them.
-    names = centre_names() if waiting else {}
+    names = centre_names() if incoming or asked else {}
     sent_here = [
         Row(
             t,

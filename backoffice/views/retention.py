@@ -14,14 +14,12 @@ from datetime import date
 from flask import abort, current_app, flash, g, redirect, render_template, url_for
 from flask_babel import format_date
 from flask_babel import gettext as _
-from jinja2 import Undefined
 
 from backoffice.access import record_read, requires
 from backoffice.blueprint import bp
 from backoffice.case_page import case_section, render_case
 from backoffice.forms.retention import FROM_CASE, FROM_REQUEST, HoldForm, LiftForm
 from backoffice.records import case_or_404, case_url
-from core.casework.cases import case_of
 from core.governance import retention, retention_holds
 from core.identity.permissions import Permission, role_allows
 from core.identity.staff import names_of
@@ -189,20 +187,15 @@ def legal_hold_section(found: Case, forms: dict) -> dict:
     }
 
 
-# "The caller did not look the case file up": None means "in no case file".
-_NOT_LOOKED_UP = object()
-
-
 @bp.app_template_global()
-def legal_hold_of_request(intake: Intake, case=_NOT_LOOKED_UP) -> dict:
+def legal_hold_of_request(intake: Intake, case: Case | None) -> dict:
     """The request page's "Legal hold" part (the page has no sections): the
-    hold in force and who placed it, for those who may see holds. The page
-    passes the case file it already found, which saves asking again."""
+    hold in force and who placed it, for those who may see holds. `case` is
+    the request's case file as the page found it (render_intake), not asked
+    again."""
     if g.get("staff") is None or not _may_hold() or intake.status == "erased":
         return {"shown": False}
     hold = retention_holds.active_intake_hold(db.session, intake.id)
-    if hold is None and (case is _NOT_LOOKED_UP or isinstance(case, Undefined)):
-        case = case_of(db.session, intake)
     if hold is None and case is not None:
         # The file keeps its requests: its page is where a hold is placed.
         return {"shown": False}

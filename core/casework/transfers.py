@@ -26,9 +26,23 @@ timeline and in the audit trail, and the kernel's layers keep core.network
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import cast
 
-from sqlalchemy import ColumnElement, CursorResult, Delete, delete, func, or_, select, update
+from sqlalchemy import (
+    ColumnElement,
+    CursorResult,
+    Delete,
+    Integer,
+    Select,
+    and_,
+    bindparam,
+    delete,
+    func,
+    or_,
+    select,
+    update,
+)
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -462,25 +476,56 @@ def _listed(
     if newest_first:
         order = (CentreTransfer.requested_at.desc(), CentreTransfer.id.desc())
     else:
-        order = (CentreTransfer.requested_at.asc(), CentreTransfer.id.asc())
+        order = _OLDEST_FIRST
     return list(session.scalars(select(CentreTransfer).where(*where).order_by(*order).limit(limit)))
 
 
-def incoming(session: Session, centre_id: int) -> list[CentreTransfer]:
-    """Sent to this centre, waiting for its answer: oldest first."""
-    return _listed(
-        session,
+_OLDEST_FIRST = (CentreTransfer.requested_at.asc(), CentreTransfer.id.asc())
+
+
+def _incoming_where(centre_id) -> tuple[ColumnElement[bool], ...]:
+    return (
         CentreTransfer.to_centre_id == centre_id,
         CentreTransfer.status == TransferStatus.PENDING,
     )
 
 
-def asked_of(session: Session, centre_id: int) -> list[CentreTransfer]:
-    """Other centres ask this centre to send them one of its records."""
-    return _listed(
-        session,
+def _asked_of_where(centre_id) -> tuple[ColumnElement[bool], ...]:
+    return (
         CentreTransfer.centre_id == centre_id,
         CentreTransfer.status == TransferStatus.ASKED,
+    )
+
+
+def incoming(session: Session, centre_id: int) -> list[CentreTransfer]:
+    """Sent to this centre, waiting for its answer: oldest first."""
+    return _listed(session, *_incoming_where(centre_id))
+
+
+def asked_of(session: Session, centre_id: int) -> list[CentreTransfer]:
+    """Other centres ask this centre to send them one of its records."""
+    return _listed(session, *_asked_of_where(centre_id))
+
+
+# Built once: every coordinator's home page asks, bound to its centre.
+@lru_cache(maxsize=1)
+def _awaiting_answer_query() -> Select:
+    centre_id = bindparam("awaiting_centre_id", type_=Integer)
+    return (
+        select(CentreTransfer)
+        .where(or_(and_(*_incoming_where(centre_id)), and_(*_asked_of_where(centre_id))))
+        .order_by(*_OLDEST_FIRST)
+    )
+
+
+def awaiting_answer(
+    session: Session, centre_id: int
+) -> tuple[list[CentreTransfer], list[CentreTransfer]]:
+    """incoming and asked_of, in one statement: what waits for this centre's answer."""
+    found = list(session.scalars(_awaiting_answer_query(), {"awaiting_centre_id": centre_id}))
+    return (
+        [t for t in found if t.status == TransferStatus.PENDING],
+        [t for t in found if t.status == TransferStatus.ASKED],
     )
 
 

@@ -4,7 +4,7 @@ A request's priority is the sum of the points of the rules that apply, and the
 queue shows those rules as the reason. Most rules depend on what the request
 says, so their sum is stored on the request (Intake.priority) when it arrives
 or changes; waiting time depends on the clock, so it is added when the queue
-is read (see waiting_points and waiting_points_sql). Ties go to the oldest.
+is read (see waiting_points and waiting_points_since). Ties go to the oldest.
 """
 
 from __future__ import annotations
@@ -117,15 +117,11 @@ def waiting_points(created_at: datetime, now: datetime, target: timedelta) -> Re
     return None
 
 
-def waiting_points_sql(now: datetime, target: timedelta):
-    """The same rule as an SQL expression, so the database can sort by it."""
-    return waiting_points_since(now - target, now - 2 * target)
-
-
 def waiting_points_since(overdue_since, long_overdue_since):
-    """waiting_points_sql from the two moments a request becomes overdue and
-    long overdue: values, or bound parameters, so that a statement built once
-    (core.intake.queue) serves every `now`."""
+    """waiting_points as an SQL expression, so the database can sort by it,
+    from the two moments a request becomes overdue (now - target) and long
+    overdue (now - 2 x target): values, or bound parameters, so that a
+    statement built once (core.intake.queue) serves every `now`."""
     waiting = Intake.first_contact_at.is_(None)
     return case(
         (and_(waiting, Intake.created_at <= long_overdue_since), LONG_OVERDUE),

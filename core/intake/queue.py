@@ -296,8 +296,12 @@ def load(
     if hidden is not None:
         query = query.where(Intake.id.not_in(hidden))
     params = _params(filters, staff_id, centre_id, now, target)
+
+    def rows_of(page: int):
+        return session.execute(query, {**params, "q_offset": (page - 1) * PAGE_SIZE}).all()
+
     page = filters.page
-    found = session.execute(query, {**params, "q_offset": (page - 1) * PAGE_SIZE}).all()
+    found = rows_of(page)
     if not found and page > 1:
         # Past the last page shows the last page: a bookmark of page 3 of a
         # queue that shrank, or a typed number.
@@ -306,11 +310,7 @@ def load(
             counted = counted.where(Intake.id.not_in(hidden))
         total = session.scalar(counted, params) or 0
         page = max(1, -(-total // PAGE_SIZE))
-        found = (
-            session.execute(query, {**params, "q_offset": (page - 1) * PAGE_SIZE}).all()
-            if total
-            else []
-        )
+        found = rows_of(page) if total else []
     total = found[0].total if found else 0
     rows = []
     for row in found:

@@ -83,6 +83,9 @@ def test_a_request_moves_to_the_centre_that_accepts_it(session):
     assert transfer.reason == REASON
     assert intake.centre_id == leuven.id, "it stays until the other centre accepts"
     assert transfers.incoming(session, mechelen.id) == [transfer]
+    # The coordinators' home page: both lists in one statement.
+    assert transfers.awaiting_answer(session, mechelen.id) == ([transfer], [])
+    assert transfers.awaiting_answer(session, leuven.id) == ([], [])
     assert transfers.offer_of(session, transfer) == transfers.Offer(
         kind="intake", door="contact", danger_now=False
     )
@@ -334,6 +337,7 @@ def test_asking_for_a_file_then_sending_and_accepting_it(session):
     with pytest.raises(RuleError):
         transfers.ask(session, mechelen, record, asker)
     assert transfers.asked_of(session, leuven.id) == [asked]
+    assert transfers.awaiting_answer(session, leuven.id) == ([], [asked])
     assert transfers.asked_by(session, mechelen.id) == [asked]
     assert transfers.sent_by(session, leuven.id) == []
     # The asking centre cannot take it before the holder sends it.
