@@ -5,16 +5,28 @@ without errors, has a <title>, <html lang dir>, no duplicate ids, and every
 POST form carries a CSRF token, and every form leaves checking to the app
 (novalidate): the browser's own tooltips speak the browser's language, not the
 person's, and bypass the error summary. Portal pages also need the quick exit.
+Each page links the style sheets its classes need: a class that a sheet in
+static/css styles must be styled by a sheet the page links (the portal's first
+pages load only site.css, for their weight).
 """
 
 from __future__ import annotations
 
 import re
 from collections import Counter
+from functools import cache
 from xml.etree.ElementTree import Element
 
 import html5lib
 from flask.testing import FlaskClient
+
+from core.infra.config import PROJECT_ROOT
+
+CSS_DIR = PROJECT_ROOT / "static" / "css"
+# print.css only changes a printout; its classes are styled on screen elsewhere.
+SCREEN_SHEETS = tuple(sorted(p.name for p in CSS_DIR.glob("*.css") if p.name != "print.css"))
+# /static/build/css/site.43cc7621.css (built) or /static/css/site.css (source)
+SHEET_HREF = re.compile(r"/static/(?:build/)?css/([\w-]+)(?:\.[0-9a-f]{8})?\.css$")
 
 
 class PageProblem(AssertionError):
@@ -27,6 +39,26 @@ def parse_html(body: str) -> Element:
         return parser.parse(body)
     except html5lib.html5parser.ParseError as exc:
         raise PageProblem(f"the page is not valid HTML: {exc}") from None
+
+
+@cache
+def classes_styled_by(sheet: str) -> frozenset[str]:
+    css = re.sub(r"/\*.*?\*/", "", (CSS_DIR / sheet).read_text(encoding="utf-8"), flags=re.S)
+    selectors = " ".join(re.findall(r"([^{}]+)\{", css))
+    return frozenset(re.findall(r"\.(-?[A-Za-z_][\w-]*)", selectors))
+
+
+def unstyled_classes(root: Element) -> list[str]:
+    """Classes of the page that some sheet styles but none of the page's sheets."""
+    linked = set()
+    for link in root.iter("link"):
+        match = SHEET_HREF.search(link.get("href") or "")
+        if "stylesheet" in (link.get("rel") or "").split() and match:
+            linked.add(f"{match[1]}.css")
+    used = {c for el in root.iter() for c in (el.get("class") or "").split()}
+    styled_somewhere = frozenset().union(*(classes_styled_by(s) for s in SCREEN_SHEETS))
+    styled_here = frozenset().union(*(classes_styled_by(s) for s in linked if s in SCREEN_SHEETS))
+    return sorted((used & styled_somewhere) - styled_here)
 
 
 def check_page(body: str, path: str) -> Element:
@@ -61,6 +93,8 @@ def check_page(body: str, path: str) -> Element:
         exits = [a for a in root.iter("a") if a.get("href") == "/exit"]
         if not exits:
             raise PageProblem(f"{path}: the portal page has no quick exit link to /exit")
+    if unstyled := unstyled_classes(root):
+        raise PageProblem(f"{path}: no linked style sheet styles the classes {unstyled}")
     return root
 
 

@@ -15,6 +15,12 @@ without the cache. What a person typed, a CSRF token or a one-time submission
 id is never inside a cached part: forms render those outside it, and a form
 that shows what someone typed (sent back with problems) passes `when=False`.
 
+White space between tags that holds a line break becomes one line break: the
+browser shows the same (a run of white space is one space to it), and the page
+weighs less (a first visit is budgeted, docs/performance.md). A <textarea> or
+<pre> keeps its white space; text between tags is never touched (Jinja escaped
+every < and > in it), so what someone typed stays as typed.
+
 The cache is per process and bounded (least recently used goes first); it
 holds markup built from the templates, the translations and the centre file's
 municipalities, nothing from a request. A template changed on disk is picked
@@ -23,6 +29,7 @@ up only in development (the cache is off with auto-reload).
 
 from __future__ import annotations
 
+import re
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from threading import Lock
@@ -35,6 +42,22 @@ EXTENSION = "fjc_fragments"
 # Names x languages x the few variants each: a few hundred at most; the bound
 # only guards against a key that would grow without end by mistake.
 CAPACITY = 1024
+
+
+# A <textarea> or <pre> as it is, or a line break with the white space around it
+# between two tags.
+_BETWEEN_TAGS = re.compile(r"(<(textarea|pre)\b.*?</\2>)|>[ \t\r\n]*\n[ \t\r\n]*<", re.S | re.I)
+
+
+def _one_line_break(match: re.Match) -> str:
+    return match[1] or ">\n<"
+
+
+def collapse_white_space(markup: Markup) -> Markup:
+    """The same markup with each run of white space between tags that holds a
+    line break made one line break (see above)."""
+    # Markup in, markup out: only white space between tags is taken away.
+    return Markup(_BETWEEN_TAGS.sub(_one_line_break, markup))  # noqa: S704
 
 
 class Fragments:
@@ -84,10 +107,13 @@ def rendered_once(
 ) -> Markup:
     """Jinja `{% call %}` target: the caller's markup from the cache (see above)."""
     # Off with auto-reload (development): an edited template shows at once.
+    # Rendered in full, it is collapsed as its copy is: the same bytes either way.
     if not when or current_app.jinja_env.auto_reload:
-        return caller()
+        return collapse_white_space(caller())
     key = (name, str(get_locale()), *(depends_on(value) for value in dependencies))
-    return current_app.extensions[EXTENSION].get_or_render(key, caller)
+    return current_app.extensions[EXTENSION].get_or_render(
+        key, lambda: collapse_white_space(caller())
+    )
 
 
 def init_app(app: Flask) -> None:

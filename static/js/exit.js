@@ -12,6 +12,9 @@
 //    into this document, because a POST navigation always adds an entry.
 //
 // ES5 on purpose (old phones); no inline script, the CSP forbids it.
+// Small on purpose too: every first visit loads this file (page weight,
+// docs/performance.md). Globals (location, history, setTimeout) are used bare
+// because the minifier cannot shorten them; local names it does shorten.
 (function () {
   "use strict";
 
@@ -20,13 +23,22 @@
   var ESCAPE_PRESSES = 2;
   var ESCAPE_WINDOW_MS = 2000;
 
+  var w = window;
   var doc = document;
   var button = doc.getElementById("quick-exit");
-  if (!button || !window.location || !window.location.replace) { return; }
+  if (!button || !w.location || !location.replace) { return; }
   var status = doc.getElementById("quick-exit-status");
-  var exitUrl = button.getAttribute("data-exit-url");
-  var beaconUrl = button.getAttribute("href");
+  var exitUrl = attribute(button, "data-exit-url");
+  var beaconUrl = attribute(button, "href");
   var leaving = false;
+
+  function attribute(element, name) {
+    return element.getAttribute(name);
+  }
+
+  function on(target, type, listener, capture) {
+    target.addEventListener(type, listener, capture);
+  }
 
   function leave() {
     if (leaving) { return; }
@@ -38,7 +50,7 @@
     try {
       if (navigator.sendBeacon) { navigator.sendBeacon(beaconUrl); }
     } catch (ignored) { /* leaving matters more than the beacon */ }
-    window.location.replace(exitUrl);
+    location.replace(exitUrl);
   }
 
   // If a browser kept this page anyway (back/forward cache), it holds no text.
@@ -64,54 +76,53 @@
     if (!status) { return; }
     // Empty first, so the same words twice in a row are announced twice.
     status.textContent = "";
-    window.setTimeout(function () { status.textContent = text || ""; }, 50);
+    setTimeout(function () { status.textContent = text || ""; }, 50);
   }
 
-  function message(name) {
-    return status ? status.getAttribute("data-" + name) : "";
+  function sayMessage(name) {
+    say(status ? attribute(status, "data-" + name) : "");
   }
 
-  function Counter(needed, windowMs, onCount, onExpire) {
-    this.needed = needed;
-    this.windowMs = windowMs;
-    this.onCount = onCount;
-    this.onExpire = onExpire;
-    this.count = 0;
-    this.timer = null;
+  // Counts presses within a window that starts at the first press; leaves at
+  // the `needed`-th, and says so when the window runs out first.
+  function counter(needed, windowMs, onCount, onExpire) {
+    var count = 0;
+    var timer = null;
+    function stop() {
+      if (timer) { clearTimeout(timer); }
+      timer = null;
+      count = 0;
+    }
+    return {
+      press: function () {
+        count += 1;
+        if (count >= needed) {
+          stop();
+          leave();
+          return;
+        }
+        if (count === 1) {
+          timer = setTimeout(function () {
+            stop();
+            onExpire();
+          }, windowMs);
+        }
+        onCount(needed - count);
+      },
+      reset: function () {
+        if (count > 0) {
+          stop();
+          say("");
+        }
+      }
+    };
   }
-  Counter.prototype.press = function () {
-    var self = this;
-    this.count += 1;
-    if (this.count >= this.needed) {
-      this.stop();
-      leave();
-      return;
-    }
-    if (this.count === 1) {
-      this.timer = window.setTimeout(function () {
-        self.stop();
-        self.onExpire();
-      }, this.windowMs);
-    }
-    this.onCount(this.needed - this.count);
-  };
-  Counter.prototype.stop = function () {
-    if (this.timer) { window.clearTimeout(this.timer); }
-    this.timer = null;
-    this.count = 0;
-  };
-  Counter.prototype.reset = function () {
-    if (this.count > 0) {
-      this.stop();
-      say("");
-    }
-  };
 
-  var shifts = new Counter(SHIFT_PRESSES, SHIFT_WINDOW_MS, function (left) {
-    say(message("shift-" + left));
-  }, function () { say(message("expired")); });
-  var escapes = new Counter(ESCAPE_PRESSES, ESCAPE_WINDOW_MS, function () {
-    say(message("escape-1"));
+  var shifts = counter(SHIFT_PRESSES, SHIFT_WINDOW_MS, function (left) {
+    sayMessage("shift-" + left);
+  }, function () { sayMessage("expired"); });
+  var escapes = counter(ESCAPE_PRESSES, ESCAPE_WINDOW_MS, function () {
+    sayMessage("escape-1");
   }, function () { say(""); });
 
   // A Shift counts when it is released without another key pressed meanwhile:
@@ -122,11 +133,8 @@
   function isShift(event) {
     return event.key === "Shift" || event.keyCode === 16;
   }
-  function isEscape(event) {
-    return event.key === "Escape" || event.key === "Esc" || event.keyCode === 27;
-  }
 
-  doc.addEventListener("keydown", function (event) {
+  on(doc, "keydown", function (event) {
     if (event.isComposing) { return; }
     if (isShift(event)) {
       if (!event.repeat) {
@@ -137,7 +145,7 @@
     }
     if (shiftHeld) { shiftUsedWithAnotherKey = true; }
     shifts.reset();
-    if (isEscape(event)) {
+    if (event.key === "Escape" || event.key === "Esc" || event.keyCode === 27) {
       // A dialog or widget that used this Escape to close itself keeps it.
       if (!event.defaultPrevented && !event.repeat) { escapes.press(); }
       return;
@@ -145,7 +153,7 @@
     escapes.reset();
   }, true);
 
-  doc.addEventListener("keyup", function (event) {
+  on(doc, "keyup", function (event) {
     if (!isShift(event)) { return; }
     var counts = shiftHeld && !shiftUsedWithAnotherKey && !event.isComposing;
     shiftHeld = false;
@@ -154,22 +162,21 @@
   }, true);
 
   // Switching windows while Shift is down loses the keyup; start clean.
-  window.addEventListener("blur", function () {
+  on(w, "blur", function () {
     shiftHeld = false;
   });
 
   // --- navigation inside the portal replaces the history entry -------------
 
   function sameOrigin(url) {
-    return url.protocol === window.location.protocol && url.host === window.location.host;
+    return url.protocol === location.protocol && url.host === location.host;
   }
 
   // Pages of the portal: everything on this origin except the staff side,
   // static files and the exit itself.
   function isPortalUrl(url) {
-    if (!sameOrigin(url)) { return false; }
     var path = url.pathname;
-    return !/^\/(staff|static)(\/|$)/.test(path) && path !== beaconUrl;
+    return sameOrigin(url) && !/^\/(staff|static)(\/|$)/.test(path) && path !== beaconUrl;
   }
 
   function parse(href) {
@@ -180,11 +187,17 @@
     return a;
   }
 
-  doc.addEventListener("click", function (event) {
+  // A form's target or a link's: another frame or window is what the person asked for.
+  function elsewhere(element) {
+    var target = attribute(element, "target");
+    return target && target !== "_self";
+  }
+
+  on(doc, "click", function (event) {
     if (event.defaultPrevented || event.button !== 0) { return; }
     var link = event.target;
     while (link && link.nodeName !== "A") { link = link.parentNode; }
-    if (!link || !link.getAttribute("href")) { return; }
+    if (!link || !attribute(link, "href")) { return; }
     if (link === button) {
       event.preventDefault();
       leave();
@@ -192,30 +205,25 @@
     }
     // New tab or window, a download, another frame: the person asked for that.
     if (event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) { return; }
-    if (link.hasAttribute("download")) { return; }
-    var target = link.getAttribute("target");
-    if (target && target !== "_self") { return; }
-    var url = parse(link.href);
-    if (!isPortalUrl(url)) { return; }
+    if (link.hasAttribute("download") || elsewhere(link)) { return; }
+    if (!isPortalUrl(parse(link.href))) { return; }
     event.preventDefault();
     // Also for "#main" and other anchors on this page: a same-page jump would
     // otherwise add an entry too.
-    window.location.replace(link.href);
+    location.replace(link.href);
   }, false);
 
   function formBody(form, submitter) {
-    var data = new window.FormData(form);
+    var data = new FormData(form);
     if (submitter && submitter.name && !submitter.disabled) {
       data.append(submitter.name, submitter.value || "");
     }
-    var enctype = (form.getAttribute("enctype") || "").toLowerCase();
-    if (enctype !== "multipart/form-data" && window.URLSearchParams) {
-      var params = new window.URLSearchParams();
-      var pairs = [];
+    var enctype = (attribute(form, "enctype") || "").toLowerCase();
+    if (enctype !== "multipart/form-data" && w.URLSearchParams) {
+      var params = new URLSearchParams();
       data.forEach(function (value, name) {
-        if (typeof value === "string") { pairs.push([name, value]); }
+        if (typeof value === "string") { params.append(name, value); }
       });
-      for (var i = 0; i < pairs.length; i += 1) { params.append(pairs[i][0], pairs[i][1]); }
       return params;
     }
     return data;
@@ -224,11 +232,11 @@
   // Shows the answer in this document, in place, under the answer's address.
   function showAnswer(url, html) {
     if (leaving) { return; }
-    if (url && sameOrigin(parse(url))) { window.history.replaceState(null, "", url); }
+    if (url && sameOrigin(parse(url))) { history.replaceState(null, "", url); }
     doc.open();
     doc.write(html);
     doc.close();
-    window.scrollTo(0, 0);
+    w.scrollTo(0, 0);
     // A new page was announced by the page load before; now move focus to
     // what changed: the list of problems, or else the heading.
     var target = doc.querySelector(".error-summary") || doc.querySelector("main h1");
@@ -240,44 +248,41 @@
 
   var sending = false;
 
-  doc.addEventListener("submit", function (event) {
+  on(doc, "submit", function (event) {
     if (event.defaultPrevented) { return; }
     var form = event.target;
-    var target = form.getAttribute("target");
-    if (target && target !== "_self") { return; }
+    if (elsewhere(form)) { return; }
     var submitter = event.submitter || null;
-    var action = (submitter && submitter.getAttribute("formaction")) || form.action;
-    var method = ((submitter && submitter.getAttribute("formmethod")) ||
-      form.getAttribute("method") || "get").toLowerCase();
+    var action = (submitter && attribute(submitter, "formaction")) || form.action;
+    var method = ((submitter && attribute(submitter, "formmethod")) ||
+      attribute(form, "method") || "get").toLowerCase();
     var url = parse(action);
     if (!isPortalUrl(url)) { return; }
 
     if (method === "get") {
-      if (!window.URLSearchParams) { return; }
+      if (!w.URLSearchParams) { return; }
       event.preventDefault();
       url.search = "?" + formBody(form, submitter).toString();
-      window.location.replace(url.href);
+      location.replace(url.href);
       return;
     }
-    if (method !== "post" || !window.fetch || !window.FormData) { return; }
+    if (method !== "post" || !w.fetch || !w.FormData) { return; }
     event.preventDefault();
     if (sending) { return; }  // a double tap sends once
     sending = true;
-    window.fetch(url.href, {
+    fetch(url.href, {
       method: "POST",
       body: formBody(form, submitter),
       credentials: "same-origin",
       redirect: "follow",
       cache: "no-store"
     }).then(function (response) {
-      var type = response.headers.get("Content-Type") || "";
-      if (type.indexOf("text/html") !== 0) {
-        window.location.replace(response.url || url.href);
+      function follow() { location.replace(response.url || url.href); }
+      if ((response.headers.get("Content-Type") || "").indexOf("text/html") !== 0) {
+        follow();
         return;
       }
-      response.text().then(function (html) { showAnswer(response.url, html); }, function () {
-        window.location.replace(response.url || url.href);
-      });
+      response.text().then(function (html) { showAnswer(response.url, html); }, follow);
     }, function () {
       // The request did not get through: let the browser try and show its
       // own error page, as without JavaScript.

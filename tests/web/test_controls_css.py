@@ -1,6 +1,7 @@
 """Every control is at least 44 px high (WCAG 2.5.5 target size), never wider
 than its column, and shows where the focus is: checked on static/css/site.css
-itself, with a small parser of its own (plain rules and @media blocks)."""
+and staff.css (the inputs only staff and partners get are styled there), with a
+small parser of its own (plain rules and @media blocks)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ import pytest
 from core.infra.config import PROJECT_ROOT
 
 SITE_CSS = PROJECT_ROOT / "static" / "css" / "site.css"
+STAFF_CSS = PROJECT_ROOT / "static" / "css" / "staff.css"
 ROOT_FONT_PX = 16  # 1rem in every browser unless the reader chose larger
 TARGET_PX = 44
 CONTROLS = (
@@ -80,7 +82,8 @@ def min_height(rule: Rule) -> str | None:
 
 @pytest.fixture(scope="module")
 def screen_rules() -> list[Rule]:
-    return [r for r in parse(SITE_CSS.read_text(encoding="utf-8")) if r.media != "print"]
+    rules = parse(SITE_CSS.read_text(encoding="utf-8") + STAFF_CSS.read_text(encoding="utf-8"))
+    return [r for r in rules if r.media != "print"]
 
 
 def test_the_parser_reads_rules_media_blocks_and_both_attribute_spellings():
@@ -138,3 +141,17 @@ def test_no_control_gets_a_fixed_width_that_could_overflow(screen_rules):
         if set(rule.selectors) & set(CONTROLS):
             width = rule.declarations.get("inline-size") or rule.declarations.get("width")
             assert width in (None, "100%", "auto"), (rule.selectors, width)
+
+
+@pytest.mark.parametrize(
+    "control",
+    ["select", "textarea", "button", ".button", 'input[type="text"]', 'input[type="tel"]'],
+)
+def test_the_portals_controls_are_styled_by_site_css_alone(control):
+    # The portal's pages link site.css only (their weight); staff.css is not there.
+    rules = [r for r in parse(SITE_CSS.read_text(encoding="utf-8")) if control in r.selectors]
+    assert any(min_height(rule) and to_px(min_height(rule)) >= TARGET_PX for rule in rules)
+    assert any(rule.declarations.get("padding") for rule in rules) or control in (
+        "button",
+        ".button",
+    )

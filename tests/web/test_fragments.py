@@ -6,8 +6,9 @@ import re
 
 import pytest
 from flask import g, render_template_string
+from markupsafe import Markup
 
-from web.fragments import EXTENSION
+from web.fragments import EXTENSION, collapse_white_space
 
 # Per request only: the CSRF token and the one-time submission id.
 TOKENS = re.compile(r'(name="(?:csrf_token|submission_id)" type="hidden" value=)"[^"]+"')
@@ -118,3 +119,15 @@ def test_a_lazy_label_stands_for_itself_with_its_variables():
     assert depends_on([one]) == depends_on(
         [lazy_gettext("Keep this under %(max)d characters.", max=100)]
     )
+
+
+def test_white_space_between_tags_becomes_one_line_break_and_typed_text_stays():
+    markup = Markup(
+        "<div>\n    <p>a  b</p>\n\n  <label>x</label> <input>\n"
+        "<textarea>\n  two\n\n  lines\n</textarea>\n  <pre>\n  kept\n</pre>\n</div>"
+    )
+    assert collapse_white_space(markup) == (
+        "<div>\n<p>a  b</p>\n<label>x</label> <input>\n"
+        "<textarea>\n  two\n\n  lines\n</textarea>\n<pre>\n  kept\n</pre>\n</div>"
+    )
+    assert isinstance(collapse_white_space(markup), Markup)
