@@ -77,3 +77,13 @@ def test_staff_pages_are_the_markup_the_templates_wrote(app, make_staff, waiting
     if waiting:
         assert "(2 waiting)" in _page(clients[0], "/staff/")
     assert "Cora &lt;&amp;&gt; &#39;x&#39;" in _page(clients[0], "/staff/")
+
+
+def test_the_queue_items_columns_are_its_fields_in_order():
+    from dataclasses import fields
+
+    from core.intake.queue import _ITEM_COLUMNS, _ITEM_FIELDS, QueueItem
+
+    names = [f.name for f in fields(QueueItem)]
+    assert names[-1] == "referral" and len(names) == _ITEM_FIELDS + 1
+    assert [c.key for c in _ITEM_COLUMNS[:_ITEM_FIELDS]] == names[:-1]
