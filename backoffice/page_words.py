@@ -19,6 +19,7 @@ from threading import Lock
 
 from babel.dates import TIMEDELTA_UNITS
 from flask_babel import format_timedelta, get_locale
+from markupsafe import Markup, escape
 
 # (id of the labels' table, language) -> (the table, {code: words}). Keeping the
 # table keeps its id from being reused by another object.
@@ -69,3 +70,39 @@ def waiting_words() -> Callable[[timedelta], str]:
         return found
 
     return words
+
+
+# (id of the labels' table, language) -> (the table, {code: escaped words}).
+_escaped: dict[tuple[int, str], tuple[Mapping[str, object], dict[str, Markup]]] = {}
+
+
+def escaped(labels: Mapping[str, object]) -> dict[str, Markup]:
+    """`labels` as `translated` gives them, already escaped (as the template
+    wrote them): escaped once per language instead of on each row."""
+    key = (id(labels), str(get_locale()))
+    found = _escaped.get(key)
+    if found is None:
+        found = (labels, {code: escape(words) for code, words in translated(labels).items()})
+        with _lock:
+            _escaped[key] = found
+    return found[1]
+
+
+def escaped_waiting_words() -> Callable[[timedelta], Markup]:
+    """waiting_words, escaped: the few ways a wait is written, escaped once."""
+    words = waiting_words()
+    language = str(get_locale())
+
+    def escaped_words(waited: timedelta) -> Markup:
+        key = ("escaped", *_wait_key(language, waited))
+        found = _escaped_waits.get(key)
+        if found is None:
+            found = escape(words(waited))
+            with _lock:
+                _escaped_waits[key] = found
+        return found
+
+    return escaped_words
+
+
+_escaped_waits: dict[tuple[str, str, str, int], Markup] = {}

@@ -5,9 +5,9 @@ The queue shows 50 rows of 8 cells; Jinja wrote them with about 150 calls,
 550 escapes and 900 attribute look-ups a page, most of the time the staff home
 page spent rendering. Here each row is one string of values escaped one by
 one (markupsafe.escape, as Jinja's autoescape does), and the words a row
-repeats are translated once a page. The markup is the template's, to the
-byte (tests/backoffice/test_queue_rows.py compares them): change both
-together.
+repeats are translated and escaped once (backoffice.page_words). The markup
+is the template's, to the byte (tests/backoffice/test_queue_rows.py compares
+them): change both together.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from datetime import datetime, timedelta
 from flask_babel import gettext
 from markupsafe import Markup, escape
 
-from backoffice.page_words import translated, waiting_words
+from backoffice.page_words import escaped, escaped_waiting_words
 from core.intake.queue import QueueRow
 from web.casefile.labels import KIND_LABELS, REASON_LABELS, STATUS_LABELS
 from web.i18n import LANGUAGE_NAMES, format_datetime
@@ -29,15 +29,16 @@ NO_VALUE = "–"
 
 @dataclass(frozen=True)
 class RowWords:
-    """What every row of a page writes the same way: translated once a page."""
+    """What every row of a page writes the same way: translated and escaped
+    once a page (the labels once per language)."""
 
     request_url: str
-    kind_labels: Mapping[str, str]
-    status_labels: Mapping[str, str]
-    reason_labels: Mapping[str, str]
-    language_names: Mapping[str, str]
-    holders: Mapping[int, str]
-    waiting_words: Callable[[timedelta], str]
+    kind_labels: Mapping[str, Markup]
+    status_labels: Mapping[str, Markup]
+    reason_labels: Mapping[str, Markup]
+    language_names: Mapping[str, Markup]
+    holders: Mapping[int | None, Markup]
+    waiting_words: Callable[[timedelta], Markup]
     callback_time: Callable[[datetime], str]
     call_back_at: Markup  # "Call back at %(when)s", translated, not yet formatted
     due_now: Markup
@@ -50,16 +51,21 @@ def _as_template_writes(translation: str) -> Markup:
     return Markup(translation) % {}  # noqa: S704 - a translation, as Jinja's _() takes it
 
 
+# The languages' own names, escaped once.
+_LANGUAGE_NAMES = {code: escape(name) for code, name in LANGUAGE_NAMES.items()}
+_NO_HOLDER = escape(NO_VALUE)
+
+
 def row_words(request_url: str, holders: Mapping[int, str]) -> RowWords:
     """The request's words for the rows (its language), and who holds them."""
     return RowWords(
         request_url=request_url,
-        kind_labels=translated(KIND_LABELS),
-        status_labels=translated(STATUS_LABELS),
-        reason_labels=translated(REASON_LABELS),
-        language_names=LANGUAGE_NAMES,
-        holders=holders,
-        waiting_words=waiting_words(),
+        kind_labels=escaped(KIND_LABELS),
+        status_labels=escaped(STATUS_LABELS),
+        reason_labels=escaped(REASON_LABELS),
+        language_names=_LANGUAGE_NAMES,
+        holders={staff_id: escape(name) for staff_id, name in holders.items()},
+        waiting_words=escaped_waiting_words(),
         callback_time=lambda at: format_datetime(at, "medium"),
         # Formatted per row, which escapes the time, as `_(..., when=...)` does.
         call_back_at=Markup(gettext("Call back at %(when)s")),  # noqa: S704 - as _() does
@@ -80,17 +86,19 @@ def _callback(row: QueueRow, words: RowWords) -> str:
 def _reasons(row: QueueRow, words: RowWords) -> str:
     if row.reasons:
         labels = words.reason_labels
-        items = "".join(f"<li>{escape(labels.get(r.code, ''))}</li>" for r in row.reasons)
+        items = "".join(f"<li>{labels.get(r.code, '')}</li>" for r in row.reasons)
         return f'<ul class="reasons">{items}</ul>'
     return "" if row.intake.callback_at else NO_VALUE
 
 
 def _row(row: QueueRow, words: RowWords, request_url: str) -> str:
     intake = row.intake
-    number = escape(intake.id)
+    number = int(intake.id)  # a number: nothing to escape
     overdue = f" <strong>{words.overdue}</strong>" if row.overdue else ""
-    holder = words.holders.get(intake.assigned_to_id, NO_VALUE)
-    language = words.language_names.get(intake.language, intake.language)
+    holder = words.holders.get(intake.assigned_to_id, _NO_HOLDER)
+    language = words.language_names.get(intake.language)
+    if language is None:
+        language = escape(intake.language)
     return (
         "\n    \n"
         f'    <tr class="{"overdue" if row.overdue or row.callback_due else ""}">\n'
@@ -98,12 +106,12 @@ def _row(row: QueueRow, words: RowWords, request_url: str) -> str:
         f"      <td>{_callback(row, words)}\n"
         f"        {_reasons(row, words)}\n"
         "      </td>\n"
-        f"      <td>{escape(words.waiting_words(row.waiting))}{overdue}</td>\n"
-        f"      <td>{escape(words.kind_labels.get(intake.kind, ''))}</td>\n"
-        f"      <td>{escape(words.status_labels.get(intake.status, ''))}</td>\n"
-        f"      <td>{escape(holder)}</td>\n"
+        f"      <td>{words.waiting_words(row.waiting)}{overdue}</td>\n"
+        f"      <td>{words.kind_labels.get(intake.kind, '')}</td>\n"
+        f"      <td>{words.status_labels.get(intake.status, '')}</td>\n"
+        f"      <td>{holder}</td>\n"
         f"      <td>{escape(intake.municipality_name or NO_VALUE)}</td>\n"
-        f"      <td>{escape(language)}</td>\n"
+        f"      <td>{language}</td>\n"
         "    </tr>\n  "
     )
 

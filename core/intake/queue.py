@@ -126,26 +126,19 @@ _ITEM_COLUMNS = (
 )
 
 
+# The row's first columns are QueueItem's fields, in its order (_ITEM_COLUMNS).
+_ITEM_FIELDS = len(_ITEM_COLUMNS) - 3
+
+
 def _item(row) -> QueueItem:
     referral = (
         ReferralUrgency(urgency=row.urgency, risk_concerns=row.risk_concerns)
         if row.referral_id is not None
         else None
     )
-    return QueueItem(
-        id=row.id,
-        kind=row.kind,
-        status=row.status,
-        language=row.language,
-        danger_now=row.danger_now,
-        children_involved=row.children_involved,
-        created_at=row.created_at,
-        first_contact_at=row.first_contact_at,
-        callback_at=row.callback_at,
-        assigned_to_id=row.assigned_to_id,
-        municipality_name=row.municipality_name,
-        referral=referral,
-    )
+    # Positional: the row's first columns are the item's fields, in order.
+    r = tuple(row)
+    return QueueItem(r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8], r[9], r[10], referral)
 
 
 @dataclass(frozen=True)

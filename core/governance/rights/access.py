@@ -26,9 +26,10 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 
+from sqlalchemy import Date, Select, bindparam, func, select
 from sqlalchemy import case as sql_case
-from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from core.governance import audit
@@ -505,16 +506,28 @@ class Due:
     overdue: int
 
 
+@lru_cache(maxsize=1)
+def _due_query() -> Select:
+    """due()'s statement, built once (coordinators' every home page runs it):
+    the centre and the day are bound parameters."""
+    past_deadline = sql_case(
+        (AccessRequest.deadline_on < bindparam("due_today", type_=Date), AccessRequest.id)
+    )
+    return select(
+        func.count(AccessRequest.id),
+        func.min(AccessRequest.deadline_on),
+        func.count(past_deadline),
+    ).where(
+        AccessRequest.centre_id == bindparam("due_centre_id"),
+        AccessRequest.status.in_(OPEN_STATUSES),
+    )
+
+
 def due(session: Session, centre_id: int, today: date) -> Due:
     """Counted from the index (centre, status, deadline): no row is read. One
     statement: the open ones and, of those, the ones past their deadline."""
-    past_deadline = sql_case((AccessRequest.deadline_on < today, AccessRequest.id))
     count, soonest, overdue = session.execute(
-        select(
-            func.count(AccessRequest.id),
-            func.min(AccessRequest.deadline_on),
-            func.count(past_deadline),
-        ).where(AccessRequest.centre_id == centre_id, AccessRequest.status.in_(OPEN_STATUSES))
+        _due_query(), {"due_centre_id": centre_id, "due_today": today}
     ).one()
     return Due(open=count or 0, next_deadline=soonest, overdue=overdue or 0)
 
