@@ -21,6 +21,7 @@ from wtforms.validators import DataRequired, Optional, ValidationError
 
 from core.casework.feedback import FREE_TEXT_MAX, NO_ANSWER, QUESTIONS
 from core.infra.ids import parse_id
+from core.intake import return_codes
 from core.intake.intakes import RISK_CONCERNS
 from core.intake.mailbox import MESSAGE_MAX
 from core.network.centres import MunicipalityOffer
@@ -339,12 +340,30 @@ class ReferralForm(SafeContactForm):
         return valid
 
 
+RETURN_CODE_MAX = 40
+
+
 class ReturnCodeForm(FlaskForm):
-    code = StringField(_l("Your return code"), filters=[clean_text], validators=[too_long(40)])
+    code = StringField(
+        _l("Your return code"), filters=[clean_text], validators=[too_long(RETURN_CODE_MAX)]
+    )
 
     def validate_code(self, field):
         if not filled(field):
             raise ValidationError(_l("Type the 16 digits of your return code."))
+
+    @staticmethod
+    def well_formed_code(formdata) -> str | None:
+        """The code field as the form would hand it on, when the form would
+        certainly accept it (16 digits, spaces and dashes aside, within the
+        length limit); else None, and only the form can say what is wrong.
+        Read without building the form: a code that opens a mailbox answers
+        with a redirect, and needs no form nor a new CSRF token. (The token
+        sent is checked for every POST before the view: web.security.csrf.)"""
+        cleaned = clean_text(formdata.get("code"))
+        if not isinstance(cleaned, str) or len(cleaned) > RETURN_CODE_MAX:
+            return None
+        return cleaned if return_codes.normalise(cleaned) is not None else None
 
 
 class AddInformationForm(FlaskForm):

@@ -9,12 +9,14 @@ from __future__ import annotations
 import secrets
 from datetime import timedelta
 
-from sqlalchemy import insert, select
+from sqlalchemy import String, bindparam, insert, select
 from sqlalchemy.orm import Session
 
 from core.infra import clock
 from core.infra.crypto import keyring
+from core.intake import return_codes
 from core.model import Intake, IntakeStatus, MailboxSession
+from core.model.base import UTCDateTime
 
 IDLE = timedelta(minutes=30)
 # However active: a mailbox left open on a shared phone ends within two hours.
@@ -41,6 +43,42 @@ def open_for(session: Session, intake_id: int) -> str:
         {"token_key": _key(token), "intake_id": intake_id, "opened_at": now, "last_used_at": now},
     )
     return token
+
+
+# Finding the request by its code and opening its mailbox, in one statement:
+# the row is written only when a request that is not erased has the code.
+_OPEN_BY_CODE = insert(MailboxSession).from_select(
+    ["token_key", "intake_id", "opened_at", "last_used_at"],
+    select(
+        bindparam("token_key", type_=String(64)),
+        Intake.id,
+        bindparam("now", type_=UTCDateTime()),
+        bindparam("now", type_=UTCDateTime()),
+    ).where(
+        Intake.return_code_key == bindparam("code_key"),
+        Intake.status != IntakeStatus.ERASED,
+    ),
+    # The row written, if any (the rowcount of an INSERT ... SELECT is -1
+    # through psycopg here).
+).returning(MailboxSession.id)
+
+
+def open_by_code(session: Session, typed_code: str) -> str | None:
+    """A new mailbox session of the request a typed code opens (as
+    core.intake.mailbox.opened_by_code finds it: an erased request opens
+    nothing, like a code that never existed), its token for the browser; None
+    when the code opens nothing. One round trip, not a lookup then an insert,
+    through the session's connection (the ORM has no object to track here)."""
+    code = return_codes.normalise(typed_code)
+    if code is None:
+        return None
+    token = secrets.token_urlsafe(32)
+    opened = session.connection().execute(
+        _OPEN_BY_CODE,
+        {"token_key": _key(token), "now": clock.now(), "code_key": return_codes.lookup_key(code)},
+    )
+    # return_code_key is unique: one row or none.
+    return token if opened.first() is not None else None
 
 
 def _row(session: Session, token: str | None) -> MailboxSession | None:

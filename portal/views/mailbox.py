@@ -8,7 +8,7 @@ copied cookie opens nothing afterwards.
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, session, url_for
+from flask import abort, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
@@ -18,7 +18,6 @@ from core.intake import mailbox_sessions
 from core.intake.mailbox import (
     add_requester_message,
     erase,
-    opened_by_code,
     replies_read,
     requester_status,
 )
@@ -37,10 +36,6 @@ MAILBOX_KEY = "mailbox"
 # person with a valid code out of her mailbox. 16 digits stay safe without it:
 # docs/privacy.md gives the arithmetic.
 CODE_LIMIT_PER_CLIENT = "10 per minute; 30 per hour"
-
-
-def _open_mailbox(intake_id: int) -> None:
-    session[MAILBOX_KEY] = mailbox_sessions.open_for(db.session, intake_id)
 
 
 def close_mailbox_session() -> None:
@@ -122,16 +117,32 @@ def return_visit():
     return render_template("portal/return.html", form=form, blank_form=blank)
 
 
+def _opened(typed_code: str):
+    """The redirect to her mailbox, opened on the server, when the code opens
+    one; else None."""
+    token = mailbox_sessions.open_by_code(db.session, typed_code)
+    if token is None:
+        return None
+    session[MAILBOX_KEY] = token
+    db.session.commit()
+    return redirect(url_for("portal.return_visit"), code=303)
+
+
 @bp.post("/<lang:lang>/return")
 @limiter.limit(CODE_LIMIT_PER_CLIENT)
 def open_mailbox():
+    # A well-formed code is tried before any form is built: the answer to one
+    # that opens her mailbox is a redirect, no page (building the form and a
+    # new CSRF token for it was a sixth of this request). The CSRF token sent
+    # was checked before the view, as for every POST (web.security.csrf).
+    code = None if request.files else ReturnCodeForm.well_formed_code(request.form)
+    if code is not None and (opened := _opened(code)):
+        return opened
     form = ReturnCodeForm()
     if form.validate_on_submit():
-        intake_id = opened_by_code(db.session, form.code.data or "")
-        if intake_id is not None:
-            _open_mailbox(intake_id)
-            db.session.commit()
-            return redirect(url_for("portal.return_visit"), code=303)
+        # A well-formed code was tried once, above: it opened nothing.
+        if code is None and (opened := _opened(form.code.data or "")):
+            return opened
         # The same words for a code that never existed and one that was deleted.
         form.code.errors = [
             _("We could not open a request with this code. Check the 16 digits and try again.")
