@@ -34,6 +34,7 @@ from cryptography.fernet import Fernet
 from bench.harness import on_each_backend
 from bench.load import seed_data
 from bench.serving import DOORS
+
 # database_cpu_s finds the connections by submit_time's application name.
 from bench.submit_time import APPLICATION_NAME, Visitor, database_cpu_s, watching
 
