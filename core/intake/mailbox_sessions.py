@@ -47,20 +47,24 @@ def open_for(session: Session, intake_id: int) -> str:
 
 # Finding the request by its code and opening its mailbox, in one statement:
 # the row is written only when a request that is not erased has the code.
-_OPEN_BY_CODE = insert(MailboxSession).from_select(
-    ["token_key", "intake_id", "opened_at", "last_used_at"],
-    select(
-        bindparam("token_key", type_=String(64)),
-        Intake.id,
-        bindparam("now", type_=UTCDateTime()),
-        bindparam("now", type_=UTCDateTime()),
-    ).where(
-        Intake.return_code_key == bindparam("code_key"),
-        Intake.status != IntakeStatus.ERASED,
-    ),
-    # The row written, if any (the rowcount of an INSERT ... SELECT is -1
-    # through psycopg here).
-).returning(MailboxSession.id)
+_OPEN_BY_CODE = (
+    insert(MailboxSession)
+    .from_select(
+        ["token_key", "intake_id", "opened_at", "last_used_at"],
+        select(
+            bindparam("token_key", type_=String(64)),
+            Intake.id,
+            bindparam("now", type_=UTCDateTime()),
+            bindparam("now", type_=UTCDateTime()),
+        ).where(
+            Intake.return_code_key == bindparam("code_key"),
+            Intake.status != IntakeStatus.ERASED,
+        ),
+        # The row written, if any (the rowcount of an INSERT ... SELECT is -1
+        # through psycopg here).
+    )
+    .returning(MailboxSession.id)
+)
 
 
 def open_by_code(session: Session, typed_code: str) -> str | None:
