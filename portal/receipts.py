@@ -136,6 +136,12 @@ def _fits_the_cookie() -> bool:
     return len(interface.get_cookie_name(current_app)) + len(value) <= COOKIE_MAX
 
 
+def sent_back_waiting() -> bool:
+    """Whether a form sent back with problems waits for its page (restore):
+    without one, a page shows its blank form and needs no form object."""
+    return _SENT_BACK in session
+
+
 def restore(form) -> bool:
     """Fill `form` with what was typed and its problems, if it was sent back
     to this page; True then. Either way they are gone afterwards: a reload,

@@ -16,6 +16,7 @@ from flask import request
 from flask_babel import get_locale, gettext
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup
 from wtforms import (
     Field,
@@ -243,7 +244,16 @@ def hidden_input(f: Field) -> Markup:
     return HIDDEN_INPUT % (f.id, f.name, f._value())
 
 
+def csrf_input() -> Markup:
+    """The CSRF token's hidden field of a form without a prefix, as
+    hidden_input(form.csrf_token) writes it, for a page that shows a blank
+    form from its shared copy and builds no form object (the same token:
+    flask-wtf's public generate_csrf, which the form's field calls too)."""
+    return HIDDEN_INPUT % ("csrf_token", "csrf_token", generate_csrf())
+
+
 def init_app(app) -> None:
     app.jinja_env.globals["summary_items"] = summary_items
     app.jinja_env.globals["hidden_input"] = hidden_input
+    app.jinja_env.globals["csrf_input"] = csrf_input
     app.before_request(_wtforms_catalogue_of_this_process)

@@ -111,6 +111,11 @@ def return_visit():
         form = AddInformationForm()
         receipts.restore(form)  # a message sent back with its problem, once
         return _mailbox_page(intake, form)
+    # A blank form is the copy rendered once per language (web/fragments.py):
+    # no form object, only its CSRF token (building the form was a tenth of
+    # this page). The template makes one if the copy is not there yet.
+    if not receipts.sent_back_waiting():
+        return render_template("portal/return.html", form=None, new_form=ReturnCodeForm)
     form = ReturnCodeForm()
     # A wrong code: what she typed and the problem, once; else a blank form.
     blank = not receipts.restore(form)
