@@ -254,3 +254,41 @@ def test_one_ipv6_network_counts_as_one_client(app):
         guesser.environ_base["REMOTE_ADDR"] = f"2001:db8:1:2::{n + 1:x}"
         statuses.append(guesser.submit("/en/return", {"code": f"{n:016d}"}).status_code)
     assert statuses[:10] == [200] * 10 and statuses[10] == 429
+
+
+RETURN_TOKEN = re.compile(r'(name="csrf_token" type="hidden" value=)"[^"]+"')
+
+
+@pytest.mark.parametrize("lang", ["nl", "fr", "ar", "uk"])
+def test_the_blank_form_without_a_form_object_is_the_page_rendered_with_one(app, client, lang):
+    """The blank GET builds no ReturnCodeForm (its token from generate_csrf,
+    the field from the shared copy); the page is the one the view wrote with
+    a form object, first visit (the copy made) and later ones alike."""
+    from flask import render_template
+
+    from portal.forms import ReturnCodeForm
+
+    pages = [client.get(f"/{lang}/return").get_data(as_text=True) for _ in range(2)]
+    with app.test_request_context(f"/{lang}/return"):
+        app.preprocess_request()
+        with_form = render_template("portal/return.html", form=ReturnCodeForm(), blank_form=False)
+    for page in pages:
+        assert RETURN_TOKEN.sub(r"\1TOKEN", page) == RETURN_TOKEN.sub(r"\1TOKEN", with_form)
+
+
+def test_a_well_formed_code_that_opens_nothing_writes_nothing(app, client):
+    """The lookup and the new mailbox session are one INSERT ... SELECT: a code
+    of no request, or of an erased one, opens nothing and leaves no row."""
+    from core.model import MailboxSession
+
+    code = _send(client, "question", {"question": "Is this safe?"})
+    with app.app_context():
+        before = db.session.scalar(select(func.count()).select_from(MailboxSession))
+    assert NOT_OPENED in _open(client, "0000 0000 0000 0000").get_data(as_text=True)
+    with app.app_context():
+        intake = db.session.scalars(select(Intake)).one()
+        intake.status = IntakeStatus.ERASED
+        db.session.commit()
+    assert NOT_OPENED in _open(client, code).get_data(as_text=True)
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(MailboxSession)) == before
