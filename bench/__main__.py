@@ -5,6 +5,7 @@ from bench import (
     load,
     page_weight,
     queue_time,
+    return_time,
     scale,
     server_time,
     staff_time,
@@ -20,6 +21,7 @@ if __name__ == "__main__":
     staff_time.main()
     stats_time.main()
     submit_time.main()
+    return_time.main()
     scale.main()
     exit_latency.main()
     load.main()

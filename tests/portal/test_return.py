@@ -292,3 +292,14 @@ def test_a_well_formed_code_that_opens_nothing_writes_nothing(app, client):
     assert NOT_OPENED in _open(client, code).get_data(as_text=True)
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(MailboxSession)) == before
+
+
+def test_a_valid_code_without_the_csrf_token_opens_nothing(client):
+    """A well-formed code is tried before any form is built: the token is
+    still checked first, for every POST (web.security.csrf)."""
+    code = _send(client, "question", {"question": "Q"})
+    client.get("/en/return")
+    assert client.post("/en/return", data={"code": code}).status_code == 400
+    assert client.post("/en/return", data={"code": code, "csrf_token": "x"}).status_code == 400
+    page = client.get("/en/return")
+    assert any(el.get("name") == "code" for el in page.page.iter("input"))
