@@ -28,23 +28,6 @@ def _key(token: str) -> str:
     return keyring().lookup_key(_PURPOSE, token)
 
 
-_INSERT = insert(MailboxSession)
-
-
-def open_for(session: Session, intake_id: int) -> str:
-    """A new mailbox session of the request; the token goes to the browser,
-    never stored."""
-    token = secrets.token_urlsafe(32)
-    now = clock.now()
-    # One INSERT, not an object for the unit of work to track and flush:
-    # nothing reads the row back in this request (a third of the return POST).
-    session.execute(
-        _INSERT,
-        {"token_key": _key(token), "intake_id": intake_id, "opened_at": now, "last_used_at": now},
-    )
-    return token
-
-
 # Finding the request by its code and opening its mailbox, in one statement:
 # the row is written only when a request that is not erased has the code.
 _OPEN_BY_CODE = (
@@ -60,9 +43,9 @@ _OPEN_BY_CODE = (
             Intake.return_code_key == bindparam("code_key"),
             Intake.status != IntakeStatus.ERASED,
         ),
-        # The row written, if any (the rowcount of an INSERT ... SELECT is -1
-        # through psycopg here).
     )
+    # The row written, if any: the rowcount of an INSERT ... SELECT is -1
+    # through psycopg.
     .returning(MailboxSession.id)
 )
 
@@ -70,9 +53,10 @@ _OPEN_BY_CODE = (
 def open_by_code(session: Session, typed_code: str) -> str | None:
     """A new mailbox session of the request a typed code opens (as
     core.intake.mailbox.opened_by_code finds it: an erased request opens
-    nothing, like a code that never existed), its token for the browser; None
-    when the code opens nothing. One round trip, not a lookup then an insert,
-    through the session's connection (the ORM has no object to track here)."""
+    nothing, like a code that never existed), its token for the browser
+    (only its keyed hash is stored); None when the code opens nothing.
+    One round trip, not a lookup then an insert, through the session's
+    connection (the ORM has no object to track here)."""
     code = return_codes.normalise(typed_code)
     if code is None:
         return None
