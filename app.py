@@ -25,7 +25,19 @@ from core.infra.config import PROJECT_ROOT, ConfigError, load_config
 from core.infra.crypto import configure_keyring
 from core.network import centre_keys
 from core.network.centres import NETWORK_EXTENSION, CentreFileError, load_centre_file
-from web import TEMPLATES_DIR, assets, forms, fragments, i18n, live, logs, security, sessions, urls
+from web import (
+    TEMPLATES_DIR,
+    assets,
+    forms,
+    fragments,
+    i18n,
+    live,
+    logs,
+    security,
+    sessions,
+    shared_pages,
+    urls,
+)
 from web.db import READ_METHODS, db
 
 __all__ = ["ConfigError", "create_app"]
@@ -78,6 +90,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     live.init_app(app)
     forms.init_app(app)
     fragments.init_app(app)
+    shared_pages.init_app(app)
     logs.init_app(app)
     cli.init_app(app)
     _behind_proxies(app)

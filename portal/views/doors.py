@@ -7,6 +7,8 @@ import secrets
 from collections.abc import Callable
 
 from flask import current_app, g, redirect, render_template, request, session, url_for
+from flask_wtf import FlaskForm
+from flask_wtf.csrf import generate_csrf
 
 from core.intake import return_codes
 from core.intake.intakes import AlreadySubmitted, ReferralDetails, SafeContact, Submission, submit
@@ -21,6 +23,7 @@ from portal.centre_text import centre_text
 from portal.forms import ContactForm, QuestionForm, ReferralForm, SafeContactForm, YoungForm
 from web.db import db
 from web.security import limiter
+from web.shared_pages import shared_page
 
 SUBMIT_LIMIT = "10 per minute; 60 per hour"
 # The forms this browser session loaded lately (core.intake.resend): only they
@@ -29,12 +32,11 @@ LOADED_FORMS = "loaded_forms"
 LOADED_FORMS_KEPT = 5
 
 
-def _safe_contact_form(form_class: type[SafeContactForm]) -> SafeContactForm:
+def _safe_contact_form(
+    form_class: type[SafeContactForm], municipalities: MunicipalityOffer
+) -> SafeContactForm:
     # Every municipality of the network: the answer routes the request.
-    return form_class(
-        languages=current_app.config["FJC_LANGUAGES"],
-        municipalities=MunicipalityOffer(db.session),
-    )
+    return form_class(languages=current_app.config["FJC_LANGUAGES"], municipalities=municipalities)
 
 
 def _safe_contact(form: SafeContactForm) -> SafeContact:
@@ -69,20 +71,40 @@ def _safe_contact_submission(form: SafeContactForm, kind: IntakeKind) -> dict:
     }
 
 
-def _handle(form, template: str, kind: IntakeKind, build: Callable[[], Submission]):
-    """The flow all doors share: show, validate, store once, show the code once."""
-    if request.method == "GET":
+def _form_page(template: str, make_form: Callable[[], FlaskForm], *dependencies):
+    """A door's GET. A form sent back with problems shows what she typed;
+    otherwise the blank form, with a new one-time submission id. The blank
+    page is the copy every visitor gets (web.shared_pages) with this visit's
+    CSRF token and submission id in it: its form is built only to render the
+    copy. `dependencies`: what else the form's markup shows (the list of
+    municipalities)."""
+    form = None
+    if receipts.sent_back_waiting():
+        form = make_form()
         # Sent back with problems (post, redirect, get): what she typed, and
         # its submission id, so a form sent again is still known.
         if receipts.restore(form):
             return render_template(template, form=form)
-        form.submission_id.data = secrets.token_urlsafe(16)
-        loaded = session.get(LOADED_FORMS, [])
-        session[LOADED_FORMS] = [*loaded, form.submission_id.data][-LOADED_FORMS_KEPT:]
-        if hasattr(form, "contact_language"):
-            form.contact_language.data = g.lang
+    submission_id = secrets.token_urlsafe(16)
+    loaded = session.get(LOADED_FORMS, [])
+    session[LOADED_FORMS] = [*loaded, submission_id][-LOADED_FORMS_KEPT:]
+
+    def render() -> str:
+        blank = form or make_form()
+        blank.submission_id.data = submission_id
+        if hasattr(blank, "contact_language"):
+            blank.contact_language.data = g.lang
         # Nothing of anyone's in its fields: their markup may be the shared copy.
-        return render_template(template, form=form, blank_form=True)
+        return render_template(template, form=blank, blank_form=True)
+
+    # The token the form's own field would show (flask-wtf keeps one a request).
+    tokens = {"csrf_token": generate_csrf(), "submission_id": submission_id}
+    return shared_page(template, render, *dependencies, tokens=tokens)
+
+
+def _handle(form, template: str, kind: IntakeKind, build: Callable[[], Submission]):
+    """The flow all doors share when a form is sent: validate, store once,
+    show the code once."""
     if not form.validate_on_submit():
         return receipts.send_back(form) or render_template(template, form=form)
     if form.is_bot():
@@ -166,7 +188,14 @@ def _sent_before(form, kind: IntakeKind):
 @bp.route("/<lang:lang>/contact", methods=["GET", "POST"])
 @limiter.limit(SUBMIT_LIMIT, methods=["POST"])
 def contact():
-    form = _safe_contact_form(ContactForm)
+    municipalities = MunicipalityOffer(db.session)
+    if request.method == "GET":
+        return _form_page(
+            "portal/contact.html",
+            lambda: _safe_contact_form(ContactForm, municipalities),
+            municipalities.listed(),
+        )
+    form = _safe_contact_form(ContactForm, municipalities)
     return _handle(
         form,
         "portal/contact.html",
@@ -209,13 +238,22 @@ def _young_submission(form: YoungForm) -> Submission:
 @bp.route("/<lang:lang>/young", methods=["GET", "POST"])
 @limiter.limit(SUBMIT_LIMIT, methods=["POST"])
 def young():
-    form = YoungForm(municipalities=MunicipalityOffer(db.session))
+    municipalities = MunicipalityOffer(db.session)
+    if request.method == "GET":
+        return _form_page(
+            "portal/young.html",
+            lambda: YoungForm(municipalities=municipalities),
+            municipalities.listed(),
+        )
+    form = YoungForm(municipalities=municipalities)
     return _handle(form, "portal/young.html", IntakeKind.YOUNG, lambda: _young_submission(form))
 
 
 @bp.route("/<lang:lang>/question", methods=["GET", "POST"])
 @limiter.limit(SUBMIT_LIMIT, methods=["POST"])
 def question():
+    if request.method == "GET":
+        return _form_page("portal/question.html", QuestionForm)
     form = QuestionForm()
     return _handle(
         form,
@@ -233,7 +271,14 @@ def question():
 @bp.route("/<lang:lang>/referral", methods=["GET", "POST"])
 @limiter.limit(SUBMIT_LIMIT, methods=["POST"])
 def referral():
-    form = _safe_contact_form(ReferralForm)
+    municipalities = MunicipalityOffer(db.session)
+    if request.method == "GET":
+        return _form_page(
+            "portal/referral.html",
+            lambda: _safe_contact_form(ReferralForm, municipalities),
+            municipalities.listed(),
+        )
+    form = _safe_contact_form(ReferralForm, municipalities)
     return _handle(
         form,
         "portal/referral.html",

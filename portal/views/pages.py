@@ -10,6 +10,7 @@ from portal.views.mailbox import close_mailbox_session
 from portal.views.talk import end_talk_session
 from web.i18n import DEFAULT_LANGUAGE
 from web.security import csrf, limiter
+from web.shared_pages import shared_page
 
 # Tells the browser to drop everything the portal left: cookies, cache, storage.
 CLEAR_SITE_DATA = '"cache", "cookies", "storage"'
@@ -52,9 +53,12 @@ def quick_exit():
 
 @bp.get("/<lang:lang>/")
 def home():
-    return render_template("portal/home.html")
+    # The same for every visitor in a language (web.shared_pages).
+    return shared_page("portal/home.html", lambda: render_template("portal/home.html"))
 
 
 @bp.get("/<lang:lang>/safety")
 def safety():
-    return render_template("portal/safety.html")
+    # The same for every visitor in a language at an address (it shows the
+    # address in full): web.shared_pages keys a copy by both.
+    return shared_page("portal/safety.html", lambda: render_template("portal/safety.html"))
