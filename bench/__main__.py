@@ -4,6 +4,7 @@ from bench import (
     exit_latency,
     load,
     page_weight,
+    portal_time,
     queue_time,
     return_time,
     scale,
@@ -17,6 +18,7 @@ from bench import (
 if __name__ == "__main__":
     page_weight.main()
     server_time.main()
+    portal_time.main()
     queue_time.main()
     staff_time.main()
     stats_time.main()
