@@ -23,7 +23,9 @@ address's copy never answers another), and holds only as long as the
 dependencies the view names compare equal (the list of municipalities, which
 the process replaces when it reads the list again; web/fragments.py's copies
 say the same of their own parts). Pages with what someone typed (a form sent
-back with problems) are never asked for here. Off with auto-reload
+back with problems) are never asked for here, nor a page whose template reads
+anything of the visitor (a session value, a flashed message): the first
+visitor's would be everyone's. Off with auto-reload
 (development), so an edited template shows at once; bounded like the
 fragments' cache.
 """
