@@ -17,9 +17,9 @@ one-time submission id are new on every visit, as before, and a copy holds no
 token of anyone: each value must occur exactly once in the page, or the page
 is not kept (rendered in full every time, as if nothing were shared).
 
-A copy is kept per page, language, endpoint and address (the root URL: a page
-may link to itself in full, and a client chooses its Host header, so one
-address's copy never answers another), and holds only as long as the
+A copy is kept per page, language, endpoint and address (scheme, host and
+root path: a page may link to itself in full, and a client chooses its Host
+header, so one address's copy never answers another), and holds only as long as the
 dependencies the view names compare equal (the list of municipalities, which
 the process replaces when it reads the list again; web/fragments.py's copies
 say the same of their own parts). Pages with what someone typed (a form sent
@@ -129,7 +129,16 @@ def shared_page(
     tokens = tokens or {}
     if current_app.jinja_env.auto_reload:
         return render()
-    key = (name, str(get_locale()), request.endpoint, request.root_url)
+    # The address as its parts: request.root_url builds the same from them,
+    # at three times the cost.
+    key = (
+        name,
+        str(get_locale()),
+        request.endpoint,
+        request.scheme,
+        request.host,
+        request.script_root,
+    )
     return current_app.extensions[EXTENSION].page(key, dependencies, tokens, render)
 
 
