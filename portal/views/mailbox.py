@@ -8,9 +8,19 @@ copied cookie opens nothing afterwards.
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, session, url_for
+from flask import (
+    abort,
+    flash,
+    get_flashed_messages,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_wtf.csrf import generate_csrf
 
 from core.casework import feedback, partner_access
 from core.casework.cases import case_of
@@ -29,6 +39,7 @@ from portal.forms import AddInformationForm, ConfirmForm, ReturnCodeForm
 from portal.views.talk import kept_transcript
 from web.db import db
 from web.security import limiter
+from web.shared_pages import shared_page
 
 MAILBOX_KEY = "mailbox"
 # Per client (an IPv4 address or an IPv6 /64, web.security.client_key). There is
@@ -111,11 +122,17 @@ def return_visit():
         form = AddInformationForm()
         receipts.restore(form)  # a message sent back with its problem, once
         return _mailbox_page(intake, form)
-    # A blank form is the copy rendered once per language (web/fragments.py):
-    # no form object, only its CSRF token (building the form was a tenth of
-    # this page). The template makes one if the copy is not there yet.
-    if not receipts.sent_back_waiting():
-        return render_template("portal/return.html", form=None, new_form=ReturnCodeForm)
+    # Nothing of hers waiting (a form sent back, a message such as "your
+    # request is deleted"): the blank page every visitor gets, copied with
+    # this visit's CSRF token (web.shared_pages), no form object. The
+    # template makes one when the copy is made. The messages read here are
+    # the ones the template shows (Flask keeps them for the request).
+    if not receipts.sent_back_waiting() and not get_flashed_messages():
+        return shared_page(
+            "portal/return.html",
+            lambda: render_template("portal/return.html", form=None, new_form=ReturnCodeForm),
+            tokens={"csrf_token": generate_csrf()},
+        )
     form = ReturnCodeForm()
     # A wrong code: what she typed and the problem, once; else a blank form.
     blank = not receipts.restore(form)

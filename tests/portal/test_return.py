@@ -303,3 +303,18 @@ def test_a_valid_code_without_the_csrf_token_opens_nothing(client):
     assert client.post("/en/return", data={"code": code, "csrf_token": "x"}).status_code == 400
     page = client.get("/en/return")
     assert any(el.get("name") == "code" for el in page.page.iter("input"))
+
+
+def test_the_message_after_closing_shows_once_and_to_her_alone(app, client):
+    """The blank return page is one copy for every visitor (web.shared_pages):
+    a page with a message for her is never that copy, nor copied to others."""
+    closed = "Your mailbox is closed on this device."
+    other = app.test_client()
+    assert closed not in other.get("/en/return").get_data(as_text=True)  # the copy is made
+    code = _send(client, "question", {"question": "Q"})
+    _open(client, code)
+    assert client.submit("/en/return/close", {}, form_page="/en/return").status_code == 303
+    assert closed in client.get("/en/return").get_data(as_text=True)
+    assert closed not in client.get("/en/return").get_data(as_text=True)
+    assert closed not in other.get("/en/return").get_data(as_text=True)
+    assert closed not in app.test_client().get("/en/return").get_data(as_text=True)
