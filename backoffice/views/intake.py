@@ -10,11 +10,12 @@ from backoffice.access import record_read, requires
 from backoffice.blueprint import bp
 from backoffice.forms.intake import AssignForm, AttemptForm, DecisionForm, ReplyForm
 from backoffice.handlers import Done, intake_change
-from backoffice.records import intake_or_404
+from backoffice.records import RequestPage, request_page_or_404
 from backoffice.talk_lines import ROUTE_LABELS, transcript
 from backoffice.transfer_page import intake_part
 from backoffice.views.queue import first_contact_target
 from core.casework.cases import case_of, hidden_intakes
+from core.governance.rights.restriction import intake_is_restricted
 from core.identity.permissions import Permission
 from core.infra import clock
 from core.intake import priority, triage
@@ -31,10 +32,17 @@ from web.db import db
 ONCE_RENDERED_FORMS = ("reply_form", "attempt_form", "decision_form")
 
 
-def render_intake(found: Intake, **forms):
+def render_intake(found: Intake, read: RequestPage | None = None, **forms):
     """The request's page, with any form that came back with an error (the
-    others as the page first shows them)."""
+    others as the page first shows them). `read`: the request with its case
+    file and restriction, when the route loaded them together."""
     session = db.session
+    if read is None:
+        read = RequestPage(found, case_of(session, found), intake_is_restricted(session, found))
+    # A restricted request finds no match (core.intake.triage.matches).
+    found_matches = (
+        [] if read.restricted else matches(session, found, hidden=hidden_intakes(g.staff))
+    )
     centre = working_centre()
     safe = SafeTimes.from_codes(found.safe_days, found.safe_times)
     now = clock.now()
@@ -75,32 +83,34 @@ def render_intake(found: Intake, **forms):
         any_time=safe.any_time,
         centre_timezone=centre.timezone,
         # A match in a file this member may not open is not theirs to see.
-        matches=matches(session, found, hidden=hidden_intakes(g.staff)),
+        matches=found_matches,
         attempts=session.scalars(
             select(ContactAttempt)
             .where(ContactAttempt.intake_id == found.id)
             .order_by(ContactAttempt.created_at.desc(), ContactAttempt.id.desc())
         ).all(),
-        linked=linked_ids(session, found),
+        # Only a listed match can be linked or shown as linked.
+        linked=linked_ids(session, found) if found_matches else set(),
         is_open=found.status in OPEN_STATUSES,
-        case=case_of(session, found),
+        case=read.case,
+        rights_restricted=read.restricted,
         conversation=conversation,
         conversation_lines=(
             transcript(session, conversation, reader_id=g.staff.id) if conversation else []
         ),
         route_labels=ROUTE_LABELS,
         # The other centres: known there, sending it there (coordinators).
-        **intake_part(found, forms),
+        **intake_part(found, forms, restricted=read.restricted),
     )
 
 
 @bp.get("/intakes/<int:intake_id>")
 @requires(Permission.VIEW_INTAKES)
 def intake(intake_id: int):
-    found = intake_or_404(intake_id)
+    read = request_page_or_404(intake_id)
     # Reading a request is recorded: who looked at which file, and when.
-    record_read("intake.viewed", target_type="intake", target_id=found.id)
-    return render_intake(found)
+    record_read("intake.viewed", target_type="intake", target_id=read.intake.id)
+    return render_intake(read.intake, read)
 
 
 def _not_erased(found: Intake):
