@@ -74,9 +74,7 @@ def request_page_or_404(intake_id: int) -> RequestPage:
     """intake_or_404 for the request's page: the same refusals (another
     centre's request 404, one in a file the member may not open 403), with
     the case file and the restriction the page shows read in the same query."""
-    row = (
-        db.session.execute(_request_page_query(), {"intake_id": intake_id}).unique().first()
-    )
+    row = db.session.execute(_request_page_query(), {"intake_id": intake_id}).unique().first()
     found = row[0] if row is not None else None
     if found is None or found.centre_id != g.centre.id:
         abort(404)

@@ -183,7 +183,11 @@ def intake_part(found: Intake, forms: dict, *, restricted: bool = False) -> dict
             if other is None:  # an inactive centre: not in the list
                 centre = session.get(Centre, waiting.to_centre_id)
                 other = centre.name if centre else None
-        part = {"transfer_form": form, "transfer_waiting": waiting, "transfer_waiting_centre": other}
+        part = {
+            "transfer_form": form,
+            "transfer_waiting": waiting,
+            "transfer_waiting_centre": other,
+        }
         # With no other active centre, nobody can be known at one.
         others_active = any(centre.id != found.centre_id for centre in centres)
     matching = matching_on() and others_active and not restricted

@@ -15,7 +15,7 @@ from wtforms import (
 from wtforms.validators import DataRequired
 from wtforms.widgets import DateInput
 
-from core.identity.staff import assignable
+from core.identity.staff import assignable_names
 from core.intake.queue import QueueFilters
 from core.intake.triage import available_channels
 from core.model import Intake, Municipality
@@ -167,7 +167,8 @@ class AssignForm(PanelForm):
 
     def prepare(self, found: Intake) -> None:
         self.staff_id.choices = [("", _("Nobody (back to the queue)"))] + [
-            (str(s.id), s.name) for s in assignable(db.session, found.centre_id)
+            (str(staff_id), name)
+            for staff_id, name in assignable_names(db.session, found.centre_id)
         ]
 
 
