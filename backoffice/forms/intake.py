@@ -133,10 +133,13 @@ class AttemptForm(PanelForm):
     def prepare(self, found: Intake) -> None:
         """Only the ways the request holds details for: an anonymous question
         offers the portal reply alone; a call needs a phone number."""
-        offered = {channel.value for channel in available_channels(found)}
-        self.channel.choices = [
-            (code, label) for code, label in CHANNEL_LABELS.items() if code in offered
-        ]
+        self.channel.choices = offered_channels(found)
+
+
+def offered_channels(found: Intake) -> list[tuple[str, str]]:
+    """The attempt form's ways (code, label), in the form's order."""
+    offered = {channel.value for channel in available_channels(found)}
+    return [(code, label) for code, label in CHANNEL_LABELS.items() if code in offered]
 
 
 class DecisionForm(PanelForm):
