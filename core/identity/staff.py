@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from datetime import datetime
 from functools import cache
 
-from sqlalchemy import Select, bindparam, select, update
+from sqlalchemy import BindParameter, Integer, Select, bindparam, select, update
 from sqlalchemy.orm import Session, defer
 
 from core.identity import passwords, throttle
@@ -75,7 +75,7 @@ def assignable_names(session: Session, centre_id: int) -> list[tuple[int, str]]:
 
 @cache
 def _assignable_names() -> Select:
-    centre = bindparam("c")
+    centre: BindParameter[int] = bindparam("c", type_=Integer)
     others = select(StaffCentre.staff_id).where(StaffCentre.centre_id == centre)
     return (
         select(Staff.id, Staff.name)
