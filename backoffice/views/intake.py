@@ -6,7 +6,7 @@ from collections.abc import Callable, Iterator
 
 from flask import abort, g, render_template, url_for
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from backoffice.access import record_read, requires
 from backoffice.blueprint import bp
@@ -62,6 +62,14 @@ class FirstShown:
         if self._form is None:
             self._form = self._make()
         return getattr(self._form, name)
+
+
+# The request's contact attempts, newest first: a statement built once.
+_ATTEMPTS = (
+    select(ContactAttempt)
+    .where(ContactAttempt.intake_id == bindparam("intake_id"))
+    .order_by(ContactAttempt.created_at.desc(), ContactAttempt.id.desc())
+)
 
 
 def _first_shown_attempt(found: Intake) -> AttemptForm:
@@ -132,11 +140,7 @@ def render_intake(found: Intake, read: RequestPage | None = None, **forms):
         centre_timezone=centre.timezone,
         # A match in a file this member may not open is not theirs to see.
         matches=found_matches,
-        attempts=session.scalars(
-            select(ContactAttempt)
-            .where(ContactAttempt.intake_id == found.id)
-            .order_by(ContactAttempt.created_at.desc(), ContactAttempt.id.desc())
-        ).all(),
+        attempts=session.scalars(_ATTEMPTS, {"intake_id": found.id}).all(),
         # Only a listed match can be linked or shown as linked.
         linked=linked_ids(session, found) if found_matches else set(),
         is_open=is_open,

@@ -15,7 +15,7 @@ from enum import StrEnum
 from functools import cache
 from typing import cast
 
-from sqlalchemy import CursorResult, Select, bindparam, or_, select, update
+from sqlalchemy import BindParameter, CursorResult, Integer, Select, bindparam, or_, select, update
 from sqlalchemy.orm import Session, load_only
 
 from core.governance import audit
@@ -362,19 +362,24 @@ def _matches_query(by_phone: bool, by_email: bool) -> Select:
             Intake.status != IntakeStatus.ERASED,
             Intake.id.not_in(restricted),
             # In the same query: whether this request is restricted itself.
-            bindparam("intake_id").not_in(restricted),
+            bindparam("intake_id", type_=Integer).not_in(restricted),
         )
         .order_by(Intake.created_at.desc())
     )
 
 
 def linked_ids(session: Session, intake: Intake) -> set[int]:
-    rows = session.execute(
-        select(IntakeLink.intake_id, IntakeLink.linked_intake_id).where(
-            or_(IntakeLink.intake_id == intake.id, IntakeLink.linked_intake_id == intake.id)
-        )
-    )
+    rows = session.execute(_linked_query(), {"intake_id": intake.id})
     return {other for pair in rows for other in pair if other != intake.id}
+
+
+@cache
+def _linked_query() -> Select:
+    # Asked on a request's page that lists look-alikes: built once per process.
+    me: BindParameter[int] = bindparam("intake_id", type_=Integer)
+    return select(IntakeLink.intake_id, IntakeLink.linked_intake_id).where(
+        or_(IntakeLink.intake_id == me, IntakeLink.linked_intake_id == me)
+    )
 
 
 def link(session: Session, intake: Intake, other: Intake, staff: Staff) -> None:
