@@ -4,15 +4,29 @@ for), 403 when the signed-in member may not open it."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from functools import cache
 from typing import TypeVar
 
 from flask import abort, flash, g, redirect, url_for
 from flask_babel import gettext as _
+from sqlalchemy import Select, bindparam, select
+from sqlalchemy.orm import joinedload
 
 from core.casework import cases
 from core.casework import people as people_rules
 from core.intake.intakes import get_intake
-from core.model import Case, CaseAction, CasePartner, CasePerson, CaseRelation, CaseStatus, Intake
+from core.model import (
+    Case,
+    CaseAction,
+    CaseIntake,
+    CasePartner,
+    CasePerson,
+    CaseRelation,
+    CaseStatus,
+    Intake,
+    restricted_intake_ids,
+)
 from web.db import db
 
 Row = TypeVar("Row", CasePartner, CaseAction, CaseRelation)
@@ -28,6 +42,46 @@ def intake_or_404(intake_id: int) -> Intake:
     if not cases.can_view_intake(g.staff, found, db.session):
         abort(403)
     return found
+
+
+@dataclass(frozen=True)
+class RequestPage:
+    """What the request's page reads before anything else, in one statement."""
+
+    intake: Intake
+    # Its case file, or None: who may open the request, and the page's link.
+    case: Case | None
+    # Under a restriction in force (GDPR art. 18), its own or its person's.
+    restricted: bool
+
+
+@cache
+def _request_page_query() -> Select:
+    """Built once per process, with a bind parameter: a statement, never its
+    rows, so a restriction or a case file made a moment ago is seen."""
+    restricted = Intake.id.in_(restricted_intake_ids()).label("restricted")
+    return (
+        select(Intake, Case, restricted)
+        .outerjoin(CaseIntake, CaseIntake.intake_id == Intake.id)
+        .outerjoin(Case, Case.id == CaseIntake.case_id)
+        # The page shows both, and the ways of contact read the referral.
+        .options(joinedload(Intake.referral), joinedload(Intake.messages))
+        .where(Intake.id == bindparam("intake_id"))
+    )
+
+
+def request_page_or_404(intake_id: int) -> RequestPage:
+    """intake_or_404 for the request's page: the same refusals (another
+    centre's request 404, one in a file the member may not open 403), with
+    the case file and the restriction the page shows read in the same query."""
+    row = db.session.execute(_request_page_query(), {"intake_id": intake_id}).unique().first()
+    found = row[0] if row is not None else None
+    if found is None or found.centre_id != g.centre.id:
+        abort(404)
+    case = row[1]
+    if not cases.can_view_request_in(g.staff, case, db.session):
+        abort(403)
+    return RequestPage(found, case, bool(row[2]))
 
 
 def case_or_404(case_id: int) -> Case:

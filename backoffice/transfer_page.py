@@ -12,18 +12,28 @@ keeps only its trace: kind, date, which centre, status."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cache
 
 from flask import current_app, g, url_for
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import Select, select
 
 from backoffice.forms.transfers import AnswerForm, SendAskedForm, TransferForm
 from core.casework import transfers
 from core.identity.permissions import Permission, role_allows
-from core.model import Case, CasePartner, Centre, CentreTransfer, Intake, TransferStatus
+from core.model import (
+    Case,
+    CasePartner,
+    Centre,
+    CentreTransfer,
+    Intake,
+    IntakeStatus,
+    TransferStatus,
+)
 from core.network.centres import NETWORK_EXTENSION
 from core.network.known_elsewhere import known_at
 from web.db import db
+from web.forms import choices
 
 TRANSFER_STATUS_LABELS = {
     TransferStatus.PENDING: _l("Waiting for an answer"),
@@ -140,12 +150,48 @@ def _sending_part(found: Intake | Case, forms: dict) -> dict:
     return {"transfer_form": form, "transfer_waiting": waiting, "transfer_waiting_centre": other}
 
 
-def intake_part(found: Intake, forms: dict) -> dict:
-    """The request page: send it, what is waiting, where the person is known."""
-    return {
-        **_sending_part(found, forms),
-        "known_elsewhere": known_at(db.session, found, matching=matching_on()),
-    }
+@cache
+def _active_centres_query() -> Select:
+    # Only what the list shows, by name (core.network.centres.active_centres).
+    return (
+        select(Centre.id, Centre.slug, Centre.name)
+        .where(Centre.active.is_(True))
+        .order_by(Centre.name)
+    )
+
+
+def intake_part(found: Intake, forms: dict, *, restricted: bool = False) -> dict:
+    """The request page: send it, what is waiting, where the person is known.
+    Only a member who may transfer sees the sending part (the template asks
+    the same permission), so only then is it built. `restricted`: the request
+    is under a restriction in force, so it is not compared (known_at would
+    find that itself, in a query of its own)."""
+    session = db.session
+    part: dict = {"transfer_form": None, "transfer_waiting": None, "transfer_waiting_centre": None}
+    others_active = True
+    if can_transfer() and found.status != IntakeStatus.ERASED:
+        centres = session.execute(_active_centres_query()).all()
+        form = forms.get("transfer_form") or TransferForm.blank()
+        form.to_centre.choices = [("", "–")] + choices(
+            (centre.slug, centre.name) for centre in centres if centre.id != found.centre_id
+        )
+        waiting = transfers.open_transfer(session, found)
+        names = {centre.id: centre.name for centre in centres}
+        other = None
+        if waiting is not None:
+            other = names.get(waiting.to_centre_id)
+            if other is None:  # an inactive centre: not in the list
+                centre = session.get(Centre, waiting.to_centre_id)
+                other = centre.name if centre else None
+        part = {
+            "transfer_form": form,
+            "transfer_waiting": waiting,
+            "transfer_waiting_centre": other,
+        }
+        # With no other active centre, nobody can be known at one.
+        others_active = any(centre.id != found.centre_id for centre in centres)
+    matching = matching_on() and others_active and not restricted
+    return {**part, "known_elsewhere": known_at(session, found, matching=matching)}
 
 
 def case_part(found: Case, forms: dict) -> dict:

@@ -15,7 +15,7 @@ from wtforms import (
 from wtforms.validators import DataRequired
 from wtforms.widgets import DateInput
 
-from core.identity.staff import assignable
+from core.identity.staff import assignable_names
 from core.intake.queue import QueueFilters
 from core.intake.triage import available_channels
 from core.model import Intake, Municipality
@@ -133,10 +133,13 @@ class AttemptForm(PanelForm):
     def prepare(self, found: Intake) -> None:
         """Only the ways the request holds details for: an anonymous question
         offers the portal reply alone; a call needs a phone number."""
-        offered = {channel.value for channel in available_channels(found)}
-        self.channel.choices = [
-            (code, label) for code, label in CHANNEL_LABELS.items() if code in offered
-        ]
+        self.channel.choices = offered_channels(found)
+
+
+def offered_channels(found: Intake) -> list[tuple[str, str]]:
+    """The attempt form's ways (code, label), in the form's order."""
+    offered = {channel.value for channel in available_channels(found)}
+    return [(code, label) for code, label in CHANNEL_LABELS.items() if code in offered]
 
 
 class DecisionForm(PanelForm):
@@ -167,7 +170,8 @@ class AssignForm(PanelForm):
 
     def prepare(self, found: Intake) -> None:
         self.staff_id.choices = [("", _("Nobody (back to the queue)"))] + [
-            (str(s.id), s.name) for s in assignable(db.session, found.centre_id)
+            (str(staff_id), name)
+            for staff_id, name in assignable_names(db.session, found.centre_id)
         ]
 
 

@@ -2,20 +2,29 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
+
 from flask import abort, g, render_template, url_for
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from backoffice.access import record_read, requires
 from backoffice.blueprint import bp
-from backoffice.forms.intake import AssignForm, AttemptForm, DecisionForm, ReplyForm
+from backoffice.forms.intake import (
+    AssignForm,
+    AttemptForm,
+    DecisionForm,
+    ReplyForm,
+    offered_channels,
+)
 from backoffice.handlers import Done, intake_change
-from backoffice.records import intake_or_404
+from backoffice.records import RequestPage, request_page_or_404
 from backoffice.talk_lines import ROUTE_LABELS, transcript
 from backoffice.transfer_page import intake_part
 from backoffice.views.queue import first_contact_target
 from core.casework.cases import case_of, hidden_intakes
-from core.identity.permissions import Permission
+from core.governance.rights.restriction import intake_is_restricted
+from core.identity.permissions import Permission, role_allows
 from core.infra import clock
 from core.intake import priority, triage
 from core.intake.mailbox import add_staff_reply
@@ -25,23 +34,78 @@ from core.model import ContactAttempt, Intake, IntakeKind, IntakeStatus, Staff
 from core.talk.conversations import conversation_of
 from web.casefile.centre import working_centre
 from web.db import db
+from web.forms import Form
 
 # The forms whose fields the page renders once (web.fragments) unless a
 # refused POST sent the form back, with what was typed and its problems.
 ONCE_RENDERED_FORMS = ("reply_form", "attempt_form", "decision_form")
 
 
-def render_intake(found: Intake, **forms):
+class FirstShown:
+    """A panel's form as the page first shows it, made only when its fields
+    are rendered: they render inside `rendered_once`, which asks for them the
+    first time per language (and ways offered) and copies them after. Until
+    then it answers as a blank form does to the error summary: no problems.
+    Its token is the page's `csrf_token()`, written by the template."""
+
+    rule_errors: tuple[str, ...] = ()
+
+    def __init__(self, make: Callable[[], Form]):
+        self._make = make
+        self._form: Form | None = None
+
+    def __iter__(self) -> Iterator:
+        # A blank form's fields carry no errors: nothing for the summary.
+        return iter(())
+
+    def __getattr__(self, name: str):
+        if self._form is None:
+            self._form = self._make()
+        return getattr(self._form, name)
+
+
+# The request's contact attempts, newest first: a statement built once.
+_ATTEMPTS = (
+    select(ContactAttempt)
+    .where(ContactAttempt.intake_id == bindparam("intake_id"))
+    .order_by(ContactAttempt.created_at.desc(), ContactAttempt.id.desc())
+)
+
+
+def _first_shown_attempt(found: Intake) -> AttemptForm:
+    form = AttemptForm.blank()
+    form.prepare(found)
+    return form
+
+
+def render_intake(found: Intake, read: RequestPage | None = None, **forms):
     """The request's page, with any form that came back with an error (the
-    others as the page first shows them)."""
+    others as the page first shows them). `read`: the request with its case
+    file and restriction, when the route loaded them together."""
     session = db.session
+    if read is None:
+        read = RequestPage(found, case_of(session, found), intake_is_restricted(session, found))
+    # A restricted request finds no match (core.intake.triage.matches).
+    found_matches = (
+        [] if read.restricted else matches(session, found, hidden=hidden_intakes(g.staff))
+    )
     centre = working_centre()
     safe = SafeTimes.from_codes(found.safe_days, found.safe_times)
     now = clock.now()
-    assign_form = forms.get("assign_form") or AssignForm.blank()
-    assign_form.prepare(found)
-    attempt_form = forms.get("attempt_form") or AttemptForm.blank()
-    attempt_form.prepare(found)
+    is_open = found.status in OPEN_STATUSES
+    # The assign list is shown only on an open request, to those who assign
+    # (the template asks the same): only then are the staff read.
+    assign_form = None
+    if "assign_form" in forms or (is_open and role_allows(g.staff.role, Permission.ASSIGN)):
+        assign_form = forms.get("assign_form") or AssignForm.blank()
+        assign_form.prepare(found)
+    attempt_form = forms.get("attempt_form")
+    if attempt_form is not None:
+        attempt_form.prepare(found)
+        channels = attempt_form.channel.choices
+    else:
+        channels = offered_channels(found)
+        attempt_form = FirstShown(lambda: _first_shown_attempt(found))
     reasons = priority.reasons_now(
         found, now, first_contact_target(), unread_messages=triage.has_unread(found)
     )
@@ -57,10 +121,10 @@ def render_intake(found: Intake, **forms):
         # The panels as first shown, not sent back with what someone typed:
         # their fields' markup is the same on every page (web.fragments).
         fresh_forms={name for name in ONCE_RENDERED_FORMS if name not in forms},
-        attempt_channels=tuple(code for code, _label in attempt_form.channel.choices),
-        reply_form=forms.get("reply_form") or ReplyForm.blank(),
+        attempt_channels=tuple(code for code, _label in channels),
+        reply_form=forms.get("reply_form") or FirstShown(ReplyForm.blank),
         attempt_form=attempt_form,
-        decision_form=forms.get("decision_form") or DecisionForm.blank(),
+        decision_form=forms.get("decision_form") or FirstShown(DecisionForm.blank),
         assign_form=assign_form,
         reasons=reasons,
         # Before anyone reaches out: which offered ways break her rules now.
@@ -75,32 +139,30 @@ def render_intake(found: Intake, **forms):
         any_time=safe.any_time,
         centre_timezone=centre.timezone,
         # A match in a file this member may not open is not theirs to see.
-        matches=matches(session, found, hidden=hidden_intakes(g.staff)),
-        attempts=session.scalars(
-            select(ContactAttempt)
-            .where(ContactAttempt.intake_id == found.id)
-            .order_by(ContactAttempt.created_at.desc(), ContactAttempt.id.desc())
-        ).all(),
-        linked=linked_ids(session, found),
-        is_open=found.status in OPEN_STATUSES,
-        case=case_of(session, found),
+        matches=found_matches,
+        attempts=session.scalars(_ATTEMPTS, {"intake_id": found.id}).all(),
+        # Only a listed match can be linked or shown as linked.
+        linked=linked_ids(session, found) if found_matches else set(),
+        is_open=is_open,
+        case=read.case,
+        rights_restricted=read.restricted,
         conversation=conversation,
         conversation_lines=(
             transcript(session, conversation, reader_id=g.staff.id) if conversation else []
         ),
         route_labels=ROUTE_LABELS,
         # The other centres: known there, sending it there (coordinators).
-        **intake_part(found, forms),
+        **intake_part(found, forms, restricted=read.restricted),
     )
 
 
 @bp.get("/intakes/<int:intake_id>")
 @requires(Permission.VIEW_INTAKES)
 def intake(intake_id: int):
-    found = intake_or_404(intake_id)
+    read = request_page_or_404(intake_id)
     # Reading a request is recorded: who looked at which file, and when.
-    record_read("intake.viewed", target_type="intake", target_id=found.id)
-    return render_intake(found)
+    record_read("intake.viewed", target_type="intake", target_id=read.intake.id)
+    return render_intake(read.intake, read)
 
 
 def _not_erased(found: Intake):

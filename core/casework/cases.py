@@ -116,7 +116,12 @@ def can_view_intake(staff: Staff, intake: Intake, session: Session) -> bool:
     """A request that belongs to a case file is the file's: only those who may
     open the file may open the request (its story, contact details, mailbox).
     A request without a file is the triage team's, as the role says."""
-    case = case_of(session, intake)
+    return can_view_request_in(staff, case_of(session, intake), session)
+
+
+def can_view_request_in(staff: Staff, case: Case | None, session: Session) -> bool:
+    """can_view_intake for a request whose case file (or None) is already
+    loaded: the request page reads both in one statement."""
     return case is None or can_view(staff, case, session)
 
 

@@ -26,7 +26,7 @@ timeline and in the audit trail, and the kernel's layers keep core.network
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 from typing import cast
 
 from sqlalchemy import (
@@ -127,8 +127,19 @@ def _of_record(record: Record):
 
 def open_transfer(session: Session, record: Record) -> CentreTransfer | None:
     """The transfer of this request or file still waiting for an answer."""
+    if isinstance(record, Intake):
+        return session.scalar(_open_transfer_of_intake(), {"intake_id": record.id})
     return session.scalar(
         select(CentreTransfer).where(_of_record(record), CentreTransfer.status.in_(OPEN_STATUSES))
+    )
+
+
+@cache
+def _open_transfer_of_intake() -> Select:
+    # Asked on every request's page a coordinator opens: built once per process.
+    return select(CentreTransfer).where(
+        CentreTransfer.intake_id == bindparam("intake_id"),
+        CentreTransfer.status.in_(OPEN_STATUSES),
     )
 
 

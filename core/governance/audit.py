@@ -19,6 +19,9 @@ from core.model import AuditEvent, Case, Intake, Staff
 GENESIS_HASH = "0" * 64
 # Any fixed number: it names the lock that serialises chain appends on PostgreSQL.
 _PG_AUDIT_LOCK = 0x464A43
+# The chain's newest hash: every event asks it, so the statement is built once.
+_LAST_HASH = select(AuditEvent.hash).order_by(AuditEvent.id.desc()).limit(1)
+_PG_LOCK = text("SELECT pg_advisory_xact_lock(:key)")
 
 
 def _payload(prev_hash: str, event: AuditEvent) -> bytes:
@@ -91,11 +94,9 @@ def record(
         centre_id = _centre_of_target(session, target_type, target_id)
     if session.get_bind().dialect.name == "postgresql":
         # Two transactions must not both chain onto the same last event.
-        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _PG_AUDIT_LOCK})
+        session.execute(_PG_LOCK, {"key": _PG_AUDIT_LOCK})
     # On SQLite the write transaction (BEGIN IMMEDIATE) already serialises this.
-    last = session.execute(
-        select(AuditEvent.hash).order_by(AuditEvent.id.desc()).limit(1)
-    ).scalar_one_or_none()
+    last = session.execute(_LAST_HASH).scalar_one_or_none()
     prev_hash = last or GENESIS_HASH
     event = AuditEvent(
         created_at=clock.now(),

@@ -14,8 +14,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import cache
 
-from sqlalchemy import select
+from sqlalchemy import Select, bindparam, select
 from sqlalchemy.orm import Session
 
 from core.governance import audit
@@ -59,8 +60,14 @@ def active_case_hold(session: Session, case_id: int) -> CaseHold | None:
 
 
 def active_intake_hold(session: Session, intake_id: int) -> IntakeHold | None:
-    return session.scalar(
-        select(IntakeHold).where(IntakeHold.intake_id == intake_id, IntakeHold.lifted_at.is_(None))
+    return session.scalar(_active_intake_hold(), {"intake_id": intake_id})
+
+
+@cache
+def _active_intake_hold() -> Select:
+    # Asked on every request's page a coordinator opens: built once per process.
+    return select(IntakeHold).where(
+        IntakeHold.intake_id == bindparam("intake_id"), IntakeHold.lifted_at.is_(None)
     )
 
 

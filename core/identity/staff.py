@@ -7,8 +7,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime
+from functools import cache
 
-from sqlalchemy import select, update
+from sqlalchemy import BindParameter, Integer, Select, bindparam, select, update
 from sqlalchemy.orm import Session, defer
 
 from core.identity import passwords, throttle
@@ -63,6 +64,27 @@ def assignable(session: Session, centre_id: int) -> list[Staff]:
             )
             .order_by(Staff.name, Staff.id)
         )
+    )
+
+
+def assignable_names(session: Session, centre_id: int) -> list[tuple[int, str]]:
+    """`assignable` as the list shows it, (id, name): only those two columns,
+    in a statement built once per process (the centre a bind parameter)."""
+    return [(row.id, row.name) for row in session.execute(_assignable_names(), {"c": centre_id})]
+
+
+@cache
+def _assignable_names() -> Select:
+    centre: BindParameter[int] = bindparam("c", type_=Integer)
+    others = select(StaffCentre.staff_id).where(StaffCentre.centre_id == centre)
+    return (
+        select(Staff.id, Staff.name)
+        .where(
+            Staff.is_active.is_(True),
+            Staff.role.in_((Role.COORDINATOR, Role.CASE_DIRECTOR)),
+            (Staff.centre_id == centre) | Staff.id.in_(others),
+        )
+        .order_by(Staff.name, Staff.id)
     )
 
 

@@ -12,9 +12,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
+from functools import cache
 from typing import cast
 
-from sqlalchemy import CursorResult, Select, literal, or_, select, update
+from sqlalchemy import BindParameter, CursorResult, Integer, Select, bindparam, or_, select, update
 from sqlalchemy.orm import Session, load_only
 
 from core.governance import audit
@@ -323,42 +324,62 @@ def matches(session: Session, intake: Intake, hidden: Select | None = None) -> l
     there (core.network.known_elsewhere). Only the number, date and door of
     each are read: a page lists them, and their personal fields stay
     encrypted (read on access, as another request's own page would)."""
-    conditions = []
-    if intake.phone_index:
-        conditions.append(Intake.phone_index == intake.phone_index)
-    if intake.email_index:
-        conditions.append(Intake.email_index == intake.email_index)
-    if not conditions:
+    by_phone, by_email = bool(intake.phone_index), bool(intake.email_index)
+    if not (by_phone or by_email):
         return []
+    query = _matches_query(by_phone, by_email)
+    if hidden is not None:
+        query = query.where(Intake.id.not_in(hidden))
+    values = {
+        "centre_id": intake.centre_id,
+        "intake_id": intake.id,
+        "phone_index": intake.phone_index,
+        "email_index": intake.email_index,
+    }
+    return list(session.scalars(query, values))
+
+
+@cache
+def _matches_query(by_phone: bool, by_email: bool) -> Select:
+    """The statement of `matches`, built once per process for each pair of
+    indexes a request can hold: the values are bind parameters, so no row is
+    kept between requests."""
+    conditions = []
+    if by_phone:
+        conditions.append(Intake.phone_index == bindparam("phone_index"))
+    if by_email:
+        conditions.append(Intake.email_index == bindparam("email_index"))
     # A restricted request (GDPR art. 18) is stored, not used: it finds no
     # match and is found by none (core.governance.rights.restriction).
     restricted = restricted_intake_ids()
-    query = (
+    return (
         select(Intake)
         .options(load_only(Intake.id, Intake.created_at, Intake.kind))
         .where(
-            Intake.centre_id == intake.centre_id,
+            Intake.centre_id == bindparam("centre_id"),
             or_(*conditions),
-            Intake.id != intake.id,
+            Intake.id != bindparam("intake_id"),
             Intake.status != IntakeStatus.ERASED,
             Intake.id.not_in(restricted),
             # In the same query: whether this request is restricted itself.
-            literal(intake.id).not_in(restricted),
+            bindparam("intake_id", type_=Integer).not_in(restricted),
         )
         .order_by(Intake.created_at.desc())
     )
-    if hidden is not None:
-        query = query.where(Intake.id.not_in(hidden))
-    return list(session.scalars(query))
 
 
 def linked_ids(session: Session, intake: Intake) -> set[int]:
-    rows = session.execute(
-        select(IntakeLink.intake_id, IntakeLink.linked_intake_id).where(
-            or_(IntakeLink.intake_id == intake.id, IntakeLink.linked_intake_id == intake.id)
-        )
-    )
+    rows = session.execute(_linked_query(), {"intake_id": intake.id})
     return {other for pair in rows for other in pair if other != intake.id}
+
+
+@cache
+def _linked_query() -> Select:
+    # Asked on a request's page that lists look-alikes: built once per process.
+    me: BindParameter[int] = bindparam("intake_id", type_=Integer)
+    return select(IntakeLink.intake_id, IntakeLink.linked_intake_id).where(
+        or_(IntakeLink.intake_id == me, IntakeLink.linked_intake_id == me)
+    )
 
 
 def link(session: Session, intake: Intake, other: Intake, staff: Staff) -> None:
