@@ -81,9 +81,18 @@ def _same_rules(one: str, other: str) -> bool:
         # The build writes 0.5rem as .5rem.
         return "".join(re.sub(r"(?<![\w.#-])0\.(\d)", r".\1", text or "").split())
 
+    def physical(name):
+        # ... and inline-size as width, block-size as height (the horizontal
+        # writing of every page).
+        return re.sub(
+            r"^((?:min-|max-)?)(inline|block)-size$",
+            lambda m: m[1] + {"inline": "width", "block": "height"}[m[2]],
+            name,
+        )
+
     def key(css):
         return [
-            (r.selectors, bare(r.media), {k: bare(v) for k, v in r.declarations.items()})
+            (r.selectors, bare(r.media), {physical(k): bare(v) for k, v in r.declarations.items()})
             for r in parse(css)
         ]
 
