@@ -21,12 +21,14 @@ weighs less (a first visit is budgeted, docs/performance.md). A <textarea> or
 <pre> keeps its white space; text between tags is never touched (Jinja escaped
 every < and > in it), so what someone typed stays as typed.
 
-Start tags are written as short as HTML allows, for the same reason, with the
-same elements and attributes in the parsed page (minimal_markup): a value
-without white space, quotes, `=`, `<`, `>` or a backtick needs no quotes, an
-empty one is the attribute's name alone, `type="text"` is what an <input> is
-without one (and a text field's value="" what it is without a value), and an
-</option> followed by another option or the list's end is implied.
+In a shared copy, start tags are written as short as HTML allows, for the
+same reason, with the same elements and attributes in the parsed page
+(minimal_markup): a value without white space, quotes, `=`, `<`, `>` or a
+backtick needs no quotes, an empty one is the attribute's name alone,
+`type="text"` is what an <input> is without one (and a text field's value=""
+what it is without a value), and an </option> followed by another option or
+the list's end is implied. A part that is not shared keeps its tags as
+written (see rendered_once).
 
 The cache is per process and bounded (least recently used goes first); it
 holds markup built from the templates, the translations and the centre file's
@@ -172,9 +174,14 @@ def rendered_once(
     name: str, *dependencies, when: bool = True, caller: Callable[[], Markup]
 ) -> Markup:
     """Jinja `{% call %}` target: the caller's markup from the cache (see above)."""
+    # Not shared (what someone typed): white space only, since shortening the
+    # tags costs about 0.8 ms of a core for a whole form, which a shared copy
+    # pays once; such a page is not a first visit, whose weight is budgeted.
+    if not when:
+        return collapse_white_space(caller())
     # Off with auto-reload (development): an edited template shows at once.
-    # Rendered in full, it is collapsed as its copy is: the same bytes either way.
-    if not when or current_app.jinja_env.auto_reload:
+    # Rendered in full, it is written as its copy is: the same bytes either way.
+    if current_app.jinja_env.auto_reload:
         return compact(caller())
     key = (name, str(get_locale()), *(depends_on(value) for value in dependencies))
     return current_app.extensions[EXTENSION].get_or_render(key, lambda: compact(caller()))

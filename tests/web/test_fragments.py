@@ -156,7 +156,8 @@ def _tree(body: str) -> list:
 @pytest.mark.parametrize("lang", ["nl", "ar", "ru"])
 def test_shorter_tags_give_the_same_elements_and_attributes(app, client, lang, monkeypatch):
     """The page with minimal_markup parses to the same document as without it,
-    for every portal page, a blank form and one sent back with what she typed."""
+    for every portal page, a blank form and one sent back with what she typed
+    (its fields are not shared, and written as they were)."""
     typed = {"name": 'Ann "A" <b> `x` a=b', "story": "Line <one>\n\n  two", "phone": "x"}
 
     def pages() -> list[str]:
