@@ -42,16 +42,57 @@ HASH_LENGTH = 8  # hex digits of the content's SHA-256: 32 bits among a dozen fi
 GZIP_LEVEL = 9
 
 
-# rcssmin keeps what it need not touch; two safe shortenings more, since every
-# first visit loads site.css: "0.5rem" -> ".5rem" and [type="text"] -> [type=text]
-# (an identifier needs no quotes).
+# rcssmin keeps what it need not touch; three safe shortenings more, since every
+# first visit loads site.css: "0.5rem" -> ".5rem", [type="text"] -> [type=text]
+# (an identifier needs no quotes), and the logical sizes as the physical ones
+# they are in the horizontal writing of every page (inline-size is width,
+# block-size height, in right-to-left too; a phone older than the logical names
+# knows these). Margins, paddings, borders and insets stay logical: those are
+# what mirror in right-to-left.
 _LEADING_ZERO = re.compile(r"(?<![\w.#-])0\.(\d)")
 _QUOTED_IDENTIFIER = re.compile(r'\[([a-z][\w-]*)="([a-z][\w-]*)"\]')
+_LOGICAL_SIZE = re.compile(r"(?<![\w-])((?:min-|max-)?)(inline|block)-size:")
+_PHYSICAL = {"inline": "width", "block": "height"}
 
 
-def _minify_css(text: str) -> str:
+def _physical_size(match: re.Match) -> str:
+    return f"{match[1]}{_PHYSICAL[match[2]]}:"
+
+
+# The colours are named once, in site.css's :root (--ink: #1d1d1b), and used
+# as var(--ink) in every sheet. A name that no other rule or sheet sets has that
+# one value on every element, so the build writes the value where it is used
+# (site.css: 114 bytes); the :root rule stays for anything else that reads it,
+# and var(--x, fallback) stays as written.
+COLOURS_SHEET = Path("css") / "site.css"
+_ROOT_RULE = re.compile(r":root\s*\{([^}]*)\}")
+_CUSTOM_PROPERTY = re.compile(r"(--[\w-]+)\s*:\s*([^;}]+?)\s*(?:;|$)")
+_VAR = re.compile(r"var\((--[\w-]+)\)")
+
+
+def custom_properties(static_dir: Path = STATIC_DIR) -> dict[str, str]:
+    """site.css's :root custom properties that no other rule or sheet sets."""
+    root = _ROOT_RULE.search((static_dir / COLOURS_SHEET).read_text(encoding="utf-8"))
+    if root is None:
+        return {}
+    values = dict(_CUSTOM_PROPERTY.findall(root[1]))
+    set_where = [
+        name
+        for sheet in sorted(static_dir.glob("css/*.css"))
+        for name, _ in _CUSTOM_PROPERTY.findall(
+            re.sub(r"/\*.*?\*/", "", sheet.read_text("utf-8"), flags=re.S)
+        )
+    ]
+    return {name: value for name, value in values.items() if set_where.count(name) == 1}
+
+
+def _minify_css(text: str, properties: dict[str, str] | None = None) -> str:
     text = rcssmin.cssmin(text)
-    return _QUOTED_IDENTIFIER.sub(r"[\1=\2]", _LEADING_ZERO.sub(r".\1", text))
+    text = _QUOTED_IDENTIFIER.sub(r"[\1=\2]", _LEADING_ZERO.sub(r".\1", text))
+    text = _LOGICAL_SIZE.sub(_physical_size, text)
+    if properties:
+        text = _VAR.sub(lambda m: properties.get(m[1], m[0]), text)
+    return text
 
 
 def _minify_js(text: str) -> str:
@@ -59,14 +100,18 @@ def _minify_js(text: str) -> str:
     # white space alone removed, 4.7 KB so); globals and properties keep their
     # names, so the page's ids, data-* texts and DOM calls stay as written.
     # tests/browser run the built files.
-    return minify_print(es5(text), obfuscate=True, obfuscate_globals=False)
+    # drop_semi: no `;` before a `}` (exit.js 74 bytes).
+    return minify_print(es5(text), obfuscate=True, obfuscate_globals=False, drop_semi=True)
 
 
 MINIFIERS: dict[str, Callable[[str], str]] = {".css": _minify_css, ".js": _minify_js}
 
 
-def built_bytes(source: Path) -> bytes:
-    """The bytes to send for `source`: minified CSS and JS, other files as they are."""
+def built_bytes(source: Path, properties: dict[str, str] | None = None) -> bytes:
+    """The bytes to send for `source`: minified CSS (with `properties`, the
+    custom properties to write as their values) and JS, other files as they are."""
+    if source.suffix == ".css":
+        return _minify_css(source.read_text(encoding="utf-8"), properties).encode("utf-8")
     minify = MINIFIERS.get(source.suffix)
     if minify is None:
         return source.read_bytes()
@@ -131,9 +176,10 @@ def build(static_dir: Path = STATIC_DIR, build_dir: Path | None = None) -> dict:
     build_dir = build_dir or static_dir / BUILD_DIRNAME
     before = _read_manifest(build_dir)
     assets: dict[str, dict[str, object]] = {}
+    properties = custom_properties(static_dir) if (static_dir / COLOURS_SHEET).is_file() else {}
     for source in sources(static_dir):
         relative = source.relative_to(static_dir).as_posix()
-        content = built_bytes(source)
+        content = built_bytes(source, properties)
         name = hashed_name(relative, content)
         _write_if_changed(build_dir / name, content)
         compressed = gzipped(content)

@@ -14,94 +14,97 @@
 // ES5 on purpose (old phones); no inline script, the CSP forbids it.
 // Small on purpose too: every first visit loads this file (page weight,
 // docs/performance.md). Globals (location, history, setTimeout) are used bare
-// because the minifier cannot shorten them; local names it does shorten.
+// because the minifier cannot shorten them; local names it does shorten. It
+// keeps what it is given otherwise, so: one `var` per scope, a guard's
+// `return` without braces, `==` where both sides are strings or numbers, and
+// the flags start undefined (false to every test of them).
 (function () {
   "use strict";
 
-  var SHIFT_PRESSES = 3;
-  var SHIFT_WINDOW_MS = 5000;
-  var ESCAPE_PRESSES = 2;
-  var ESCAPE_WINDOW_MS = 2000;
-
-  var w = window;
-  var doc = document;
-  var button = doc.getElementById("quick-exit");
-  if (!button || !w.location || !location.replace) { return; }
-  var status = doc.getElementById("quick-exit-status");
-  var exitUrl = attribute(button, "data-exit-url");
-  var beaconUrl = attribute(button, "href");
-  var leaving = false;
+  var w = window,
+    doc = document,
+    button = doc.getElementById("quick-exit");
+  if (!button || !w.location || !location.replace) return;
+  var status = doc.getElementById("quick-exit-status"),
+    exitUrl = attribute(button, "data-exit-url"),
+    beaconUrl = attribute(button, "href"),
+    leaving,
+    sending,
+    // A Shift counts when it is released without another key pressed
+    // meanwhile: Shift+A types a capital and must not count.
+    shiftHeld,
+    shiftUsedWithAnotherKey,
+    // Shift 3 times within 5 s, Escape twice within 2 s.
+    shifts = counter(3, 5000, function (left) {
+      sayMessage("shift-" + left);
+    }, function () { sayMessage("expired"); }),
+    escapes = counter(2, 2000, function () {
+      sayMessage("escape-1");
+    }, function () { say(""); });
 
   function attribute(element, name) {
     return element.getAttribute(name);
   }
 
+  // Without `capture`, in the bubbling phase.
   function on(target, type, listener, capture) {
     target.addEventListener(type, listener, capture);
   }
 
   function leave() {
-    if (leaving) { return; }
+    if (leaving) return;
     leaving = true;
     // Hide first: whatever happens next, nobody sees the page any more.
     doc.documentElement.className += " quick-exit-leaving";
-    if (doc.body) { doc.body.style.display = "none"; }
+    if (doc.body) doc.body.style.display = "none";
     clearTypedText();
     try {
-      if (navigator.sendBeacon) { navigator.sendBeacon(beaconUrl); }
+      if (navigator.sendBeacon) navigator.sendBeacon(beaconUrl);
     } catch (ignored) { /* leaving matters more than the beacon */ }
     location.replace(exitUrl);
   }
 
   // If a browser kept this page anyway (back/forward cache), it holds no text.
   function clearTypedText() {
-    var fields = doc.querySelectorAll("input, textarea, select");
-    for (var i = 0; i < fields.length; i += 1) {
-      var field = fields[i];
-      var type = (field.type || "").toLowerCase();
-      if (type === "hidden" || type === "submit" || type === "button") { continue; }
-      if (type === "checkbox" || type === "radio") {
-        field.checked = false;
-      } else if (field.tagName === "SELECT") {
-        field.selectedIndex = -1;
-      } else {
-        field.value = "";
-      }
+    var fields = doc.querySelectorAll("input,textarea,select"), i, field, type;
+    for (i = 0; i < fields.length; i++) {
+      field = fields[i];
+      type = (field.type || "").toLowerCase();
+      if (type == "checkbox" || type == "radio") field.checked = false;
+      else if (field.tagName == "SELECT") field.selectedIndex = -1;
+      else if (!/^(hidden|submit|button)$/.test(type)) field.value = "";
     }
   }
 
   // --- the shortcuts ------------------------------------------------------
 
   function say(text) {
-    if (!status) { return; }
+    if (!status) return;
     // Empty first, so the same words twice in a row are announced twice.
     status.textContent = "";
     setTimeout(function () { status.textContent = text || ""; }, 50);
   }
 
   function sayMessage(name) {
-    say(status ? attribute(status, "data-" + name) : "");
+    say(status && attribute(status, "data-" + name));
   }
 
   // Counts presses within a window that starts at the first press; leaves at
   // the `needed`-th, and says so when the window runs out first.
   function counter(needed, windowMs, onCount, onExpire) {
-    var count = 0;
-    var timer = null;
+    var count = 0, timer = 0;
     function stop() {
-      if (timer) { clearTimeout(timer); }
-      timer = null;
-      count = 0;
+      clearTimeout(timer);
+      timer = count = 0;
     }
     return {
       press: function () {
-        count += 1;
-        if (count >= needed) {
+        if (++count >= needed) {
           stop();
           leave();
           return;
         }
-        if (count === 1) {
+        if (count == 1) {
           timer = setTimeout(function () {
             stop();
             onExpire();
@@ -110,7 +113,7 @@
         onCount(needed - count);
       },
       reset: function () {
-        if (count > 0) {
+        if (count) {
           stop();
           say("");
         }
@@ -118,24 +121,12 @@
     };
   }
 
-  var shifts = counter(SHIFT_PRESSES, SHIFT_WINDOW_MS, function (left) {
-    sayMessage("shift-" + left);
-  }, function () { sayMessage("expired"); });
-  var escapes = counter(ESCAPE_PRESSES, ESCAPE_WINDOW_MS, function () {
-    sayMessage("escape-1");
-  }, function () { say(""); });
-
-  // A Shift counts when it is released without another key pressed meanwhile:
-  // Shift+A types a capital and must not count.
-  var shiftHeld = false;
-  var shiftUsedWithAnotherKey = false;
-
   function isShift(event) {
-    return event.key === "Shift" || event.keyCode === 16;
+    return event.key == "Shift" || event.keyCode == 16;
   }
 
   on(doc, "keydown", function (event) {
-    if (event.isComposing) { return; }
+    if (event.isComposing) return;
     if (isShift(event)) {
       if (!event.repeat) {
         shiftHeld = true;
@@ -143,22 +134,21 @@
       }
       return;
     }
-    if (shiftHeld) { shiftUsedWithAnotherKey = true; }
+    if (shiftHeld) shiftUsedWithAnotherKey = true;
     shifts.reset();
-    if (event.key === "Escape" || event.key === "Esc" || event.keyCode === 27) {
+    if (event.key == "Escape" || event.key == "Esc" || event.keyCode == 27) {
       // A dialog or widget that used this Escape to close itself keeps it.
-      if (!event.defaultPrevented && !event.repeat) { escapes.press(); }
+      if (!event.defaultPrevented && !event.repeat) escapes.press();
       return;
     }
     escapes.reset();
   }, true);
 
   on(doc, "keyup", function (event) {
-    if (!isShift(event)) { return; }
+    if (!isShift(event)) return;
     var counts = shiftHeld && !shiftUsedWithAnotherKey && !event.isComposing;
-    shiftHeld = false;
-    shiftUsedWithAnotherKey = false;
-    if (counts) { shifts.press(); }
+    shiftHeld = shiftUsedWithAnotherKey = false;
+    if (counts) shifts.press();
   }, true);
 
   // Switching windows while Shift is down loses the keyup; start clean.
@@ -169,60 +159,59 @@
   // --- navigation inside the portal replaces the history entry -------------
 
   function sameOrigin(url) {
-    return url.protocol === location.protocol && url.host === location.host;
+    return url.protocol == location.protocol && url.host == location.host;
   }
 
   // Pages of the portal: everything on this origin except the staff side,
   // static files and the exit itself.
   function isPortalUrl(url) {
     var path = url.pathname;
-    return sameOrigin(url) && !/^\/(staff|static)(\/|$)/.test(path) && path !== beaconUrl;
+    return sameOrigin(url) && !/^\/(staff|static)(\/|$)/.test(path) && path != beaconUrl;
   }
 
   function parse(href) {
     var a = doc.createElement("a");
     a.href = href;
     // Old IE leaves the leading slash out of pathname.
-    if (a.pathname && a.pathname.charAt(0) !== "/") { a.pathname = "/" + a.pathname; }
+    if (a.pathname && a.pathname.charAt(0) != "/") a.pathname = "/" + a.pathname;
     return a;
   }
 
   // A form's target or a link's: another frame or window is what the person asked for.
   function elsewhere(element) {
     var target = attribute(element, "target");
-    return target && target !== "_self";
+    return target && target != "_self";
   }
 
   on(doc, "click", function (event) {
-    if (event.defaultPrevented || event.button !== 0) { return; }
+    if (event.defaultPrevented || event.button != 0) return;
     var link = event.target;
-    while (link && link.nodeName !== "A") { link = link.parentNode; }
-    if (!link || !attribute(link, "href")) { return; }
-    if (link === button) {
+    while (link && link.nodeName != "A") link = link.parentNode;
+    if (!link || !attribute(link, "href")) return;
+    if (link == button) {
       event.preventDefault();
       leave();
       return;
     }
     // New tab or window, a download, another frame: the person asked for that.
-    if (event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) { return; }
-    if (link.hasAttribute("download") || elsewhere(link)) { return; }
-    if (!isPortalUrl(parse(link.href))) { return; }
+    if (event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return;
+    if (link.hasAttribute("download") || elsewhere(link)) return;
+    if (!isPortalUrl(parse(link.href))) return;
     event.preventDefault();
     // Also for "#main" and other anchors on this page: a same-page jump would
     // otherwise add an entry too.
     location.replace(link.href);
-  }, false);
+  });
 
   function formBody(form, submitter) {
-    var data = new FormData(form);
+    var data = new FormData(form), params;
     if (submitter && submitter.name && !submitter.disabled) {
       data.append(submitter.name, submitter.value || "");
     }
-    var enctype = (attribute(form, "enctype") || "").toLowerCase();
-    if (enctype !== "multipart/form-data" && w.URLSearchParams) {
-      var params = new URLSearchParams();
+    if ((attribute(form, "enctype") || "").toLowerCase() != "multipart/form-data" && w.URLSearchParams) {
+      params = new URLSearchParams();
       data.forEach(function (value, name) {
-        if (typeof value === "string") { params.append(name, value); }
+        if (typeof value == "string") params.append(name, value);
       });
       return params;
     }
@@ -231,8 +220,8 @@
 
   // Shows the answer in this document, in place, under the answer's address.
   function showAnswer(url, html) {
-    if (leaving) { return; }
-    if (url && sameOrigin(parse(url))) { history.replaceState(null, "", url); }
+    if (leaving) return;
+    if (url && sameOrigin(parse(url))) history.replaceState(null, "", url);
     doc.open();
     doc.write(html);
     doc.close();
@@ -241,44 +230,41 @@
     // what changed: the list of problems, or else the heading.
     var target = doc.querySelector(".error-summary") || doc.querySelector("main h1");
     if (target) {
-      if (!target.hasAttribute("tabindex")) { target.setAttribute("tabindex", "-1"); }
+      if (!target.hasAttribute("tabindex")) target.setAttribute("tabindex", "-1");
       target.focus();
     }
   }
 
-  var sending = false;
-
   on(doc, "submit", function (event) {
-    if (event.defaultPrevented) { return; }
-    var form = event.target;
-    if (elsewhere(form)) { return; }
-    var submitter = event.submitter || null;
-    var action = (submitter && attribute(submitter, "formaction")) || form.action;
-    var method = ((submitter && attribute(submitter, "formmethod")) ||
-      attribute(form, "method") || "get").toLowerCase();
-    var url = parse(action);
-    if (!isPortalUrl(url)) { return; }
+    if (event.defaultPrevented) return;
+    var form = event.target,
+      submitter = event.submitter,
+      action = (submitter && attribute(submitter, "formaction")) || form.action,
+      method = ((submitter && attribute(submitter, "formmethod")) ||
+        attribute(form, "method") || "get").toLowerCase(),
+      url = parse(action);
+    if (elsewhere(form) || !isPortalUrl(url)) return;
 
-    if (method === "get") {
-      if (!w.URLSearchParams) { return; }
+    if (method == "get") {
+      if (!w.URLSearchParams) return;
       event.preventDefault();
       url.search = "?" + formBody(form, submitter).toString();
       location.replace(url.href);
       return;
     }
-    if (method !== "post" || !w.fetch || !w.FormData) { return; }
+    if (method != "post" || !w.fetch || !w.FormData) return;
     event.preventDefault();
-    if (sending) { return; }  // a double tap sends once
+    if (sending) return;  // a double tap sends once
     sending = true;
+    // fetch follows redirects by default: the answer is the page they lead to.
     fetch(url.href, {
       method: "POST",
       body: formBody(form, submitter),
       credentials: "same-origin",
-      redirect: "follow",
       cache: "no-store"
     }).then(function (response) {
       function follow() { location.replace(response.url || url.href); }
-      if ((response.headers.get("Content-Type") || "").indexOf("text/html") !== 0) {
+      if (!/^text\/html/.test(response.headers.get("Content-Type"))) {
         follow();
         return;
       }
@@ -287,7 +273,7 @@
       // The request did not get through: let the browser try and show its
       // own error page, as without JavaScript.
       sending = false;
-      if (!leaving) { form.submit(); }
+      if (!leaving) form.submit();
     });
-  }, false);
+  });
 }());

@@ -285,11 +285,24 @@ def test_municipality_names_and_emergency_numbers_are_the_same_in_every_language
     assert "Mechelen" in seen["nl"][0] and "112" in seen["nl"][1]
 
 
-def test_the_language_menu_lists_every_language_in_its_own_name(client):
-    page = client.get("/ar/safety").page
+@pytest.mark.parametrize("page_language", ["ar", "ru"])
+def test_the_language_menu_lists_every_language_in_its_own_name(client, page_language):
+    page = client.get(f"/{page_language}/safety").page
     menu = page.find(".//nav[@class='languages']")
-    links = {a.get("hreflang"): (a.get("href"), a.text, a.get("dir")) for a in menu.iter("a")}
+    # Each link's direction: its own dir, or else the page's, which it inherits
+    # (the menu writes dir only where the two differ).
+    links = {
+        a.get("hreflang"): (a.get("href"), a.text, a.get("lang"), a.get("dir") or page.get("dir"))
+        for a in menu.iter("a")
+    }
     assert links == {
-        code: (f"/{code}/safety", LANGUAGE_NAMES[code], "rtl" if code in RTL_LANGUAGES else "ltr")
+        code: (
+            f"/{code}/safety",
+            LANGUAGE_NAMES[code],
+            code,
+            "rtl" if code in RTL_LANGUAGES else "ltr",
+        )
         for code in DEFAULT_LANGUAGES
     }
+    page_dir = page.get("dir")
+    assert all(a.get("dir") != page_dir for a in menu.iter("a"))

@@ -81,9 +81,24 @@ def _same_rules(one: str, other: str) -> bool:
         # The build writes 0.5rem as .5rem.
         return "".join(re.sub(r"(?<![\w.#-])0\.(\d)", r".\1", text or "").split())
 
+    def physical(name):
+        # ... and inline-size as width, block-size as height (the horizontal
+        # writing of every page).
+        return re.sub(
+            r"^((?:min-|max-)?)(inline|block)-size$",
+            lambda m: m[1] + {"inline": "width", "block": "height"}[m[2]],
+            name,
+        )
+
+    colours = asset_build.custom_properties()
+
+    def value(text):
+        # ... and var(--ink) as the colour site.css's :root gives it.
+        return bare(re.sub(r"var\((--[\w-]+)\)", lambda m: colours.get(m[1], m[0]), text))
+
     def key(css):
         return [
-            (r.selectors, bare(r.media), {k: bare(v) for k, v in r.declarations.items()})
+            (r.selectors, bare(r.media), {physical(k): value(v) for k, v in r.declarations.items()})
             for r in parse(css)
         ]
 
@@ -168,6 +183,25 @@ def test_a_source_under_its_own_name_is_revalidated_each_time(client):
     assert response.status_code == 200
     assert response.headers["Cache-Control"] == "no-cache"
     assert response.get_data() == (STATIC / "css" / "site.css").read_bytes()
+
+
+def test_a_colour_named_once_is_written_as_its_value_and_one_set_twice_is_not(tmp_path):
+    static = tmp_path / "static"
+    (static / "css").mkdir(parents=True)
+    (static / "css" / "site.css").write_text(
+        ":root { --ink: #111; --line: #222; }\nb { color: var(--ink); border-color: var(--line); }"
+    )
+    (static / "css" / "a.css").write_text(
+        ".x { --line: red; color: var(--ink, #000); border-color: var(--line); }"
+    )
+    built = {
+        k: (static / v["file"]).read_text() for k, v in asset_build.build(static)["assets"].items()
+    }
+    assert (
+        built["css/site.css"]
+        == ":root{--ink:#111;--line:#222}b{color:#111;border-color:var(--line)}"
+    )
+    assert built["css/a.css"] == ".x{--line:red;color:var(--ink,#000);border-color:var(--line)}"
 
 
 def test_a_changed_source_gets_a_new_name_and_an_unchanged_one_keeps_its_own(tmp_path):
