@@ -289,9 +289,15 @@ def load(
     if hidden is not None:
         query = query.where(Intake.id.not_in(hidden))
     params = _params(filters, staff_id, centre_id, now, target)
+    # Columns, not objects: run on the session's connection (its transaction),
+    # which spares the ORM's handling of each of the 50 rows (about a third
+    # of the statement's time on SQLite). What the session holds unflushed is
+    # flushed first, as its own execute would.
+    session.flush()
+    connection = session.connection()
 
     def rows_of(page: int):
-        return session.execute(query, {**params, "q_offset": (page - 1) * PAGE_SIZE}).all()
+        return connection.execute(query, {**params, "q_offset": (page - 1) * PAGE_SIZE}).all()
 
     page = filters.page
     found = rows_of(page)
@@ -301,7 +307,7 @@ def load(
         counted = _count_query(shape)
         if hidden is not None:
             counted = counted.where(Intake.id.not_in(hidden))
-        total = session.scalar(counted, params) or 0
+        total = connection.scalar(counted, params) or 0
         page = max(1, -(-total // PAGE_SIZE))
         found = rows_of(page) if total else []
     total = found[0].total if found else 0
