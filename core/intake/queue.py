@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import lru_cache
 
-from sqlalchemy import Integer, Select, and_, bindparam, case, exists, func, select
+from sqlalchemy import Integer, Select, and_, bindparam, case, exists, func, literal, select
 from sqlalchemy.orm import Session
 
 from core.infra.ids import parse_id
@@ -209,7 +209,10 @@ def _filtered(query, shape: _Shape):
     elif shape.status == "one":
         query = query.where(Intake.status == bindparam("q_status"))
     else:
-        query = query.where(Intake.status.in_(OPEN_STATUSES))
+        # One bound value per status, not one list parameter: a list is
+        # expanded into the statement's text on every execution.
+        open_statuses = (literal(status, Intake.status.type) for status in OPEN_STATUSES)
+        query = query.where(Intake.status.in_(open_statuses))
     if shape.kind:
         query = query.where(Intake.kind == bindparam("q_kind"))
     if shape.municipality:
