@@ -9,10 +9,10 @@ from sqlalchemy import select, update
 from core.infra.config import PROJECT_ROOT
 from core.model import Centre, Municipality
 from core.network.centres import (
+    LISTED_FOR,
     CentreFileError,
     centre_for,
     default_centre,
-    LISTED_FOR,
     ensure_centres,
     listed_municipalities,
     load_centre_file,
