@@ -27,10 +27,11 @@ _translated: dict[tuple[int, str], tuple[Mapping[str, object], dict[str, str]]] 
 _lock = Lock()
 
 
-def translated(labels: Mapping[str, object]) -> dict[str, str]:
-    """`labels` ({code: lazy string}) in the request's language, as plain text
-    (which the template escapes, as it did the lazy string)."""
-    key = (id(labels), str(get_locale()))
+def translated(labels: Mapping[str, object], language: str | None = None) -> dict[str, str]:
+    """`labels` ({code: lazy string}) in the request's language (`language`,
+    when the caller found it already), as plain text (which the template
+    escapes, as it did the lazy string)."""
+    key = (id(labels), language or str(get_locale()))
     found = _translated.get(key)
     if found is None:
         found = (labels, {code: str(words) for code, words in labels.items()})
@@ -55,10 +56,10 @@ def _wait_key(language: str, waited: timedelta) -> tuple[str, str, int]:
     return language, "second", 1 if seconds > 0 else 0
 
 
-def waiting_words() -> Callable[[timedelta], str]:
+def waiting_words(language: str | None = None) -> Callable[[timedelta], str]:
     """What the `timedeltaformat` filter writes for a wait ("3 days"), in the
     request's language, from a table instead of babel's patterns on each row."""
-    language = str(get_locale())
+    language = language or str(get_locale())
 
     def words(waited: timedelta) -> str:
         key = _wait_key(language, waited)
@@ -76,22 +77,24 @@ def waiting_words() -> Callable[[timedelta], str]:
 _escaped: dict[tuple[int, str], tuple[Mapping[str, object], dict[str, Markup]]] = {}
 
 
-def escaped(labels: Mapping[str, object]) -> dict[str, Markup]:
+def escaped(labels: Mapping[str, object], language: str | None = None) -> dict[str, Markup]:
     """`labels` as `translated` gives them, already escaped (as the template
     wrote them): escaped once per language instead of on each row."""
-    key = (id(labels), str(get_locale()))
+    language = language or str(get_locale())
+    key = (id(labels), language)
     found = _escaped.get(key)
     if found is None:
-        found = (labels, {code: escape(words) for code, words in translated(labels).items()})
+        words = translated(labels, language)
+        found = (labels, {code: escape(text) for code, text in words.items()})
         with _lock:
             _escaped[key] = found
     return found[1]
 
 
-def escaped_waiting_words() -> Callable[[timedelta], Markup]:
+def escaped_waiting_words(language: str | None = None) -> Callable[[timedelta], Markup]:
     """waiting_words, escaped: the few ways a wait is written, escaped once."""
-    words = waiting_words()
-    language = str(get_locale())
+    language = language or str(get_locale())
+    words = waiting_words(language)
 
     def escaped_words(waited: timedelta) -> Markup:
         key = ("escaped", *_wait_key(language, waited))

@@ -16,7 +16,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from flask_babel import gettext
+from flask_babel import get_locale, gettext
 from markupsafe import Markup, escape
 
 from backoffice.page_words import escaped, escaped_waiting_words
@@ -56,21 +56,40 @@ _LANGUAGE_NAMES = {code: escape(name) for code, name in LANGUAGE_NAMES.items()}
 _NO_HOLDER = escape(NO_VALUE)
 
 
+# Language -> the three words of the rows, as Jinja's `_()` wrote them.
+_ROW_WORDS: dict[str, tuple[Markup, Markup, Markup]] = {}
+
+
+def _words_in(language: str) -> tuple[Markup, Markup, Markup]:
+    found = _ROW_WORDS.get(language)
+    if found is None:
+        found = (
+            # Formatted per row, which escapes the time, as `_(..., when=...)` does.
+            Markup(gettext("Call back at %(when)s")),  # noqa: S704 - as _() does
+            _as_template_writes(gettext("due now")),
+            _as_template_writes(gettext("overdue")),
+        )
+        _ROW_WORDS[language] = found
+    return found
+
+
 def row_words(request_url: str, holders: Mapping[int, str]) -> RowWords:
-    """The request's words for the rows (its language), and who holds them."""
+    """The request's words for the rows (its language, found once), and who
+    holds them."""
+    language = str(get_locale())
+    call_back_at, due_now, overdue = _words_in(language)
     return RowWords(
         request_url=request_url,
-        kind_labels=escaped(KIND_LABELS),
-        status_labels=escaped(STATUS_LABELS),
-        reason_labels=escaped(REASON_LABELS),
+        kind_labels=escaped(KIND_LABELS, language),
+        status_labels=escaped(STATUS_LABELS, language),
+        reason_labels=escaped(REASON_LABELS, language),
         language_names=_LANGUAGE_NAMES,
         holders={staff_id: escape(name) for staff_id, name in holders.items()},
-        waiting_words=escaped_waiting_words(),
+        waiting_words=escaped_waiting_words(language),
         callback_time=lambda at: format_datetime(at, "medium"),
-        # Formatted per row, which escapes the time, as `_(..., when=...)` does.
-        call_back_at=Markup(gettext("Call back at %(when)s")),  # noqa: S704 - as _() does
-        due_now=_as_template_writes(gettext("due now")),
-        overdue=_as_template_writes(gettext("overdue")),
+        call_back_at=call_back_at,
+        due_now=due_now,
+        overdue=overdue,
     )
 
 

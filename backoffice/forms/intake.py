@@ -18,7 +18,7 @@ from wtforms.widgets import DateInput
 from core.identity.staff import assignable_names
 from core.intake.queue import QueueFilters
 from core.intake.triage import available_channels
-from core.model import Intake, Municipality
+from core.model import Intake
 from web.casefile.labels import (
     ATTEMPT_OUTCOME_LABELS,
     CHANNEL_LABELS,
@@ -54,7 +54,7 @@ class QueueFilterForm(Form):
         *,
         statuses: list[str],
         kinds: list[str],
-        municipalities: list[Municipality],
+        municipalities: list[tuple[int, str]],
         languages: list[str],
     ) -> QueueFilterForm:
         form = cls.blank(
@@ -72,7 +72,7 @@ class QueueFilterForm(Form):
         form.kind.choices = [("", _("All doors")), *((k, KIND_LABELS[k]) for k in kinds)]
         form.municipality.choices = [
             ("", _("All municipalities")),
-            *((str(m.id), m.name) for m in municipalities),
+            *((str(municipality_id), name) for municipality_id, name in municipalities),
         ]
         form.assigned.choices = [
             ("", _("Anyone or nobody")),

@@ -31,7 +31,7 @@ from core.model import (
     IntakeKind,
     IntakeStatus,
 )
-from core.network.centres import active_municipalities
+from core.network.centres import listed_municipalities
 from web.casefile.centre import centre_today, working_centre
 from web.casefile.labels import KIND_LABELS
 from web.db import db
@@ -80,7 +80,8 @@ def queue():
         target=first_contact_target(),
         hidden=cases.hidden_intakes(g.staff),
     )
-    municipalities = active_municipalities(session, working_centre())
+    # The filter's choices, kept a few seconds (names of places, nothing personal).
+    municipalities = listed_municipalities(session, g.centre.id)
     languages = current_app.config["FJC_LANGUAGES"]
 
     def filter_form() -> QueueFilterForm:
@@ -105,7 +106,7 @@ def queue():
             filters.municipality_id,
             filters.assigned,
             filters.language,
-            tuple((m.id, m.name) for m in municipalities),
+            tuple(municipalities),
             tuple(languages),
         ),
         queue_rows=rows_markup(

@@ -194,7 +194,12 @@ def _talk_waiting():
         centre = g.get("centre")
         if centre is None:
             return 0
-        return db.session.scalar(_waiting_query(), {"talk_centre_id": centre.id}) or 0
+        # A count, not objects: on the session's connection (its transaction),
+        # without the ORM's handling of a result (every staff page asks);
+        # flushed first, as the session's own execute would.
+        session = db.session
+        session.flush()
+        return session.connection().scalar(_waiting_query(), {"talk_centre_id": centre.id}) or 0
 
     return {"talk_waiting": talk_waiting}
 

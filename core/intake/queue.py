@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import lru_cache
 
-from sqlalchemy import Integer, Select, and_, bindparam, case, exists, func, select
+from sqlalchemy import Integer, Select, and_, bindparam, case, exists, func, literal, select
 from sqlalchemy.orm import Session
 
 from core.infra.ids import parse_id
@@ -209,7 +209,10 @@ def _filtered(query, shape: _Shape):
     elif shape.status == "one":
         query = query.where(Intake.status == bindparam("q_status"))
     else:
-        query = query.where(Intake.status.in_(OPEN_STATUSES))
+        # One bound value per status, not one list parameter: a list is
+        # expanded into the statement's text on every execution.
+        open_statuses = (literal(status, Intake.status.type) for status in OPEN_STATUSES)
+        query = query.where(Intake.status.in_(open_statuses))
     if shape.kind:
         query = query.where(Intake.kind == bindparam("q_kind"))
     if shape.municipality:
@@ -289,9 +292,15 @@ def load(
     if hidden is not None:
         query = query.where(Intake.id.not_in(hidden))
     params = _params(filters, staff_id, centre_id, now, target)
+    # Columns, not objects: run on the session's connection (its transaction),
+    # which spares the ORM's handling of each of the 50 rows (about a third
+    # of the statement's time on SQLite). What the session holds unflushed is
+    # flushed first, as its own execute would.
+    session.flush()
+    connection = session.connection()
 
     def rows_of(page: int):
-        return session.execute(query, {**params, "q_offset": (page - 1) * PAGE_SIZE}).all()
+        return connection.execute(query, {**params, "q_offset": (page - 1) * PAGE_SIZE}).all()
 
     page = filters.page
     found = rows_of(page)
@@ -301,7 +310,7 @@ def load(
         counted = _count_query(shape)
         if hidden is not None:
             counted = counted.where(Intake.id.not_in(hidden))
-        total = session.scalar(counted, params) or 0
+        total = connection.scalar(counted, params) or 0
         page = max(1, -(-total // PAGE_SIZE))
         found = rows_of(page) if total else []
     total = found[0].total if found else 0

@@ -321,8 +321,9 @@ def active_municipalities(session: Session, centre: Centre | None = None) -> lis
 
 # How long a process shows the municipality list it read (MunicipalityOffer).
 LISTED_FOR = timedelta(seconds=10)
-# Database URL -> (when read, the (id, name) rows): names of places, nothing personal.
-_LISTED: dict[str, tuple[datetime, list[tuple[int, str]]]] = {}
+# Database URL (and, for one centre's list, the centre's id) -> (when read,
+# the (id, name) rows): names of places, nothing personal.
+_LISTED: dict[str | tuple[str, int], tuple[datetime, list[tuple[int, str]]]] = {}
 _MUNICIPALITIES_CHANGED = "fjc_municipalities_changed"
 
 
@@ -340,6 +341,36 @@ def _forget_the_listed_municipalities(session: Session) -> None:
     # visible, is not kept afterwards.
     if session.info.pop(_MUNICIPALITIES_CHANGED, False):
         _LISTED.clear()
+
+
+@lru_cache(maxsize=1)
+def _centre_municipality_names() -> Select:
+    return (
+        select(Municipality.id, Municipality.name)
+        .where(
+            Municipality.active.is_(True),
+            Municipality.centre_id == bindparam("listed_centre_id", type_=Integer),
+        )
+        .order_by(Municipality.position)
+    )
+
+
+def listed_municipalities(session: Session, centre_id: int) -> list[tuple[int, str]]:
+    """One centre's active municipalities (id, name) in its own order, as the
+    staff queue's filter offers them: kept per process for LISTED_FOR, as
+    MunicipalityOffer keeps the network's (see there why), and dropped at once
+    when this process changes a municipality. Only a filter's choices: a
+    municipality chosen is a condition of the queue's statement, never looked
+    up in this list."""
+    key = (str(session.get_bind().engine.url), centre_id)
+    at = clock.now()
+    kept = _LISTED.get(key)
+    if kept is not None and timedelta(0) <= at - kept[0] < LISTED_FOR:
+        return kept[1]
+    rows = session.execute(_centre_municipality_names(), {"listed_centre_id": centre_id})
+    listed = [(row.id, row.name) for row in rows]
+    _LISTED[key] = (at, listed)
+    return listed
 
 
 class MunicipalityOffer:

@@ -4,15 +4,17 @@ municipality that routes a request to its centre."""
 import json
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from core.infra.config import PROJECT_ROOT
 from core.model import Centre, Municipality
 from core.network.centres import (
+    LISTED_FOR,
     CentreFileError,
     centre_for,
     default_centre,
     ensure_centres,
+    listed_municipalities,
     load_centre_file,
     parse_network,
 )
@@ -115,6 +117,41 @@ def test_a_centre_that_left_the_file_keeps_its_rows_and_takes_no_requests(app_fa
         assert not session.get(Municipality, herent.id).active
         # A request naming a municipality that left goes to the default centre.
         assert centre_for(session, herent.id).slug == "mechelen"
+
+
+def test_a_centre_s_municipalities_are_kept_a_few_seconds_and_dropped_when_changed(
+    app_factory, clock
+):
+    app = app_factory(FJC_CENTRE_FILE=str(EXAMPLE))
+    with app.app_context(), db.writing() as session:
+        mechelen = default_centre(session)
+        first = listed_municipalities(session, mechelen.id)
+        rows = session.scalars(
+            select(Municipality)
+            .where(Municipality.centre_id == mechelen.id, Municipality.active)
+            .order_by(Municipality.position)
+        ).all()
+        assert first == [(m.id, m.name) for m in rows]
+        leuven = session.scalar(select(Centre).where(Centre.slug == "leuven"))
+        assert all(name != "Herent" for _id, name in first)
+        assert "Herent" in [name for _id, name in listed_municipalities(session, leuven.id)]
+        lier = next(m for m in rows if m.name == "Lier")
+        lier.active = False
+        session.flush()
+        # Not yet committed: the list read is kept (another process's change
+        # would not show either) ...
+        assert listed_municipalities(session, mechelen.id) == first
+    # ... and dropped with this process's commit.
+    with app.app_context():
+        shown = listed_municipalities(db.session, mechelen.id)
+        assert "Lier" not in [name for _id, name in shown]
+    # A change of another process (not seen here) shows within LISTED_FOR.
+    with app.app_context(), db.writing() as session:
+        session.execute(update(Municipality).where(Municipality.id == lier.id).values(active=True))
+    with app.app_context():
+        assert listed_municipalities(db.session, mechelen.id) == shown
+        clock.advance(seconds=LISTED_FOR.total_seconds())
+        assert listed_municipalities(db.session, mechelen.id) == first
 
 
 def test_the_one_centre_of_an_older_release_becomes_the_default_centre(app_factory):
