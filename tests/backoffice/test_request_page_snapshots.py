@@ -20,6 +20,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from markupsafe import Markup
 from sqlalchemy import select
 
 from core.casework import cases, transfers
@@ -47,6 +48,7 @@ from tests.conftest import TEST_PASSWORD, make_test_app
 from tests.core.network.network_setup import NETWORK_FILE, centre
 from tests.pages import CheckingClient
 from web.db import db
+from web.fragments import minimal_markup
 
 SNAPSHOTS = Path(__file__).parent / "snapshots" / "request_page"
 WRITE = os.environ.get("FJC_WRITE_SNAPSHOTS") == "1"
@@ -246,6 +248,13 @@ def _part(page: str) -> str:
     return "\n".join(PART.findall(page)) + "\n"
 
 
+def _as_shared(page: str) -> str:
+    """The page with every start tag as the shared parts write it (short,
+    web.fragments.minimal_markup): a snapshot from before that change still
+    compares, and any other difference (an element, a word, a value) shows."""
+    return str(minimal_markup(Markup(page)))  # noqa: S704 (our own page)
+
+
 def test_the_request_page_is_the_stored_markup(own_app, clock):
     made = _build(own_app, clock)
     with own_app.app_context():
@@ -272,6 +281,6 @@ def test_the_request_page_is_the_stored_markup(own_app, clock):
             path = SNAPSHOTS / f"{state}-{viewer}.html"
             if WRITE:
                 path.write_bytes(pages[0].encode())
-            elif path.read_bytes() != pages[0].encode():
+            elif _as_shared(path.read_bytes().decode()) != _as_shared(pages[0]):
                 differ.append(path.name)
     assert not differ, f"pages that are not their snapshot: {differ}"

@@ -3,11 +3,13 @@
 import re
 
 import pytest
+from markupsafe import Markup
 from sqlalchemy import func, select
 
 from core.model import Intake, IntakeStatus, Message, MessageDirection
 from tests.conftest import TEST_PASSWORD
 from web.db import db
+from web.fragments import minimal_markup
 from web.security import limiter
 
 CODE = re.compile(r"\b(\d{4} \d{4} \d{4} \d{4})\b")
@@ -272,8 +274,14 @@ def test_the_blank_form_without_a_form_object_is_the_page_rendered_with_one(app,
     with app.test_request_context(f"/{lang}/return"):
         app.preprocess_request()
         with_form = render_template("portal/return.html", form=ReturnCodeForm(), blank_form=False)
+
+    # The blank field is a shared part, its start tags written short
+    # (web.fragments.minimal_markup): both pages compared as it writes them.
+    def compared(page: str) -> str:
+        return str(minimal_markup(Markup(RETURN_TOKEN.sub(r"\1TOKEN", page))))  # noqa: S704
+
     for page in pages:
-        assert RETURN_TOKEN.sub(r"\1TOKEN", page) == RETURN_TOKEN.sub(r"\1TOKEN", with_form)
+        assert compared(page) == compared(with_form)
 
 
 def test_a_well_formed_code_that_opens_nothing_writes_nothing(app, client):

@@ -9,7 +9,7 @@ import pytest
 from flask import g, render_template_string
 from markupsafe import Markup
 
-from web import fragments
+from web import fragments, shared_pages
 from web.fragments import EXTENSION, collapse_white_space, minimal_markup
 
 # Per request only: the CSRF token and the one-time submission id.
@@ -162,6 +162,8 @@ def test_shorter_tags_give_the_same_elements_and_attributes(app, client, lang, m
 
     def pages() -> list[str]:
         app.extensions[EXTENSION] = type(app.extensions[EXTENSION])()
+        # Whole pages are shared too (web.shared_pages): made again as well.
+        app.extensions[shared_pages.EXTENSION] = shared_pages.SharedPages()
         bodies = [client.get(f"/{lang}/{page}").get_data(as_text=True) for page in PORTAL_PAGES]
         sent_back = client.submit(f"/{lang}/contact", typed).get_data(as_text=True)
         return [_without_tokens(body) for body in [*bodies, sent_back]]
