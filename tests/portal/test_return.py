@@ -326,3 +326,34 @@ def test_the_message_after_closing_shows_once_and_to_her_alone(app, client):
     assert closed not in client.get("/en/return").get_data(as_text=True)
     assert closed not in other.get("/en/return").get_data(as_text=True)
     assert closed not in app.test_client().get("/en/return").get_data(as_text=True)
+
+
+def test_only_opening_a_mailbox_commits_without_waiting_for_the_disk(app, client):
+    """On PostgreSQL the mailbox session's commit does not wait for the disk
+    (a sign-in: lost in a crash, she types her code again); what she sends,
+    and a code that opens nothing, commit as before."""
+    from sqlalchemy import event
+
+    seen: list[str] = []
+
+    def note(_conn, _cursor, statement, *_args):
+        seen.append(statement)
+
+    with app.app_context():
+        engine = db.get_engine()
+    event.listen(engine, "before_cursor_execute", note)
+    try:
+        code = _send(client, "question", {"question": "Q"})
+        sending = list(seen)
+        assert NOT_OPENED in _open(client, "0000 0000 0000 0000").get_data(as_text=True)
+        wrong = seen[len(sending) :]
+        opened_at = len(seen)
+        assert _open(client, code).status_code == 303
+        opening = seen[opened_at:]
+    finally:
+        event.remove(engine, "before_cursor_execute", note)
+    deferred = "SET LOCAL synchronous_commit TO OFF"
+    on_postgresql = engine.dialect.name == "postgresql"
+    assert opening.count(deferred) == (1 if on_postgresql else 0)
+    assert deferred not in sending and deferred not in wrong
+    assert "Close my mailbox on this device" in client.get("/en/return").get_data(as_text=True)
