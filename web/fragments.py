@@ -76,6 +76,8 @@ _ATTRIBUTE = re.compile(r'\s+([\w:.-]+)(?:="([^"]*)")?')
 # Characters that end an unquoted value or make it a parse error (HTML 5,
 # "attribute value (unquoted) state"); `/` last would join a self-closing `/>`.
 _NEEDS_QUOTES = re.compile(r"[\s\"'=<>`]")
+# The inputs whose value is what someone types: without a value they are empty.
+_TYPED_KINDS = frozenset({"text", "email", "tel", "search", "url", "password", "number"})
 _IMPLIED_OPTION_END = re.compile(r"</option>(?=<option\b|<optgroup\b|</select>)", re.I)
 
 
@@ -92,12 +94,13 @@ def _short_start_tag(match: re.Match) -> str:
     found = [(name, value) for name, value in _ATTRIBUTE.findall(attributes)]
     if tag.lower() == "input":
         kind = next((value.lower() for name, value in found if name == "type"), "text")
-        # An empty value is a text field's value without one (not a checkbox's: "on").
+        # An empty value is a text field's value without one (not a
+        # checkbox's, "on", nor a button's, its default label).
         found = [
             (name, value)
             for name, value in found
             if not (name == "type" and value.lower() == "text")
-            and not (name == "value" and value == "" and kind not in ("checkbox", "radio"))
+            and not (name == "value" and value == "" and kind in _TYPED_KINDS)
         ]
     written = "".join(
         _short_attribute(name, value, bool(slash) and i == len(found) - 1)

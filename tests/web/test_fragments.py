@@ -197,4 +197,7 @@ def test_start_tags_are_written_as_short_as_html_allows():
     assert minimal_markup(kept) == (
         '<textarea id=t>\n<b class="x"> a="b" </textarea><pre title=p>  x</pre>'
     )
+    # A button's empty value is its label: kept (as the bare name, the same).
+    buttons = Markup('<input type="submit" value=""><input type="email" value="">')
+    assert minimal_markup(buttons) == "<input type=submit value><input type=email>"
     assert isinstance(minimal_markup(markup), Markup)
