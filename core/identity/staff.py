@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from datetime import datetime
 from functools import cache
 
-from sqlalchemy import BindParameter, Integer, Select, bindparam, select, update
+from sqlalchemy import BindParameter, Integer, Select, and_, bindparam, select, update
 from sqlalchemy.orm import Session, defer
 
 from core.identity import passwords, throttle
@@ -43,10 +43,19 @@ def names_of(session: Session, ids: Iterable[int | None]) -> dict[int, str]:
     return {staff_id: name for staff_id, name in rows}
 
 
-def of_centre(centre_id: int):
+def of_centre(centre_id: int | BindParameter[int]):
     """SQL: the staff who work for this centre (home centre or a membership)."""
     others = select(StaffCentre.staff_id).where(StaffCentre.centre_id == centre_id)
     return (Staff.centre_id == centre_id) | Staff.id.in_(others)
+
+
+def _can_be_assigned(centre_id: int | BindParameter[int]):
+    """SQL: the centre's active accounts that see requests."""
+    return and_(
+        Staff.is_active.is_(True),
+        Staff.role.in_((Role.COORDINATOR, Role.CASE_DIRECTOR)),
+        of_centre(centre_id),
+    )
 
 
 def assignable(session: Session, centre_id: int) -> list[Staff]:
@@ -57,11 +66,7 @@ def assignable(session: Session, centre_id: int) -> list[Staff]:
         session.scalars(
             select(Staff)
             .options(defer(Staff.totp_secret))
-            .where(
-                Staff.is_active.is_(True),
-                Staff.role.in_((Role.COORDINATOR, Role.CASE_DIRECTOR)),
-                of_centre(centre_id),
-            )
+            .where(_can_be_assigned(centre_id))
             .order_by(Staff.name, Staff.id)
         )
     )
@@ -76,15 +81,8 @@ def assignable_names(session: Session, centre_id: int) -> list[tuple[int, str]]:
 @cache
 def _assignable_names() -> Select:
     centre: BindParameter[int] = bindparam("c", type_=Integer)
-    others = select(StaffCentre.staff_id).where(StaffCentre.centre_id == centre)
     return (
-        select(Staff.id, Staff.name)
-        .where(
-            Staff.is_active.is_(True),
-            Staff.role.in_((Role.COORDINATOR, Role.CASE_DIRECTOR)),
-            (Staff.centre_id == centre) | Staff.id.in_(others),
-        )
-        .order_by(Staff.name, Staff.id)
+        select(Staff.id, Staff.name).where(_can_be_assigned(centre)).order_by(Staff.name, Staff.id)
     )
 
 
