@@ -22,11 +22,8 @@ from __future__ import annotations
 import cProfile
 import itertools
 import pstats
-import statistics
 import sys
-import time
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 
 from cryptography.fernet import Fernet
@@ -35,27 +32,10 @@ from bench.harness import on_each_backend
 from bench.load import seed_data
 from bench.serving import DOORS
 
-# database_cpu_s finds the connections by submit_time's application name.
-from bench.submit_time import APPLICATION_NAME, Visitor, database_cpu_s, watching
+# measure's database CPU finds the connections by submit_time's application name.
+from bench.submit_time import APPLICATION_NAME, Visitor, _maybe, _settings, measure
 
 REPEAT = 300
-
-
-def _settings(database_url: str, data_key: str, workdir: Path) -> dict:
-    """bench.serving.production_env as overrides (the keys bench.load seeds with)."""
-    return {
-        "FJC_ENV": "production",
-        "FJC_DATABASE_URL": database_url,
-        "SECRET_KEY": "return-time-secret-key-of-this-benchmark",
-        "FJC_DATA_KEYS": [data_key],
-        "FJC_INDEX_KEY": "test-index-key",
-        "FJC_AUDIT_KEY": ["return-time-audit-key-of-this-benchmark-long-enough"],
-        "FJC_PUBLIC_URL": "https://fjc.example",
-        "FJC_PROXY_COUNT": 1,
-        "FJC_EXIT_URL": "https://exit.example/",
-        "RATELIMIT_ENABLED": False,
-        "INSTANCE_DIR": str(workdir),
-    }
 
 
 def requests(app, codes: list[str]) -> list[tuple[str, Callable[[], None]]]:
@@ -80,52 +60,6 @@ def requests(app, codes: list[str]) -> list[tuple[str, Callable[[], None]]]:
     return [("GET /nl/return", return_get), ("POST /nl/return (code)", return_post)]
 
 
-@dataclass(frozen=True)
-class Result:
-    label: str
-    median_ms: float
-    p90_ms: float
-    cpu_ms: float
-    database_cpu_ms: float | None
-    statements: float
-
-
-def measure(app, codes: list[str], repeat: int = REPEAT) -> list[Result]:
-    from web.db import db
-
-    with app.app_context():
-        engine = db.get_engine()
-    results = []
-    for label, send in requests(app, codes):
-        send()  # warm: first-request work is not what this measures
-        wall, cpu = [], []
-        database_before = database_cpu_s(engine)
-        with watching(engine) as watch:
-            for _ in range(repeat):
-                started, started_cpu = time.perf_counter(), time.process_time()
-                send()
-                cpu.append((time.process_time() - started_cpu) * 1000)
-                wall.append((time.perf_counter() - started) * 1000)
-        database_after = database_cpu_s(engine)
-        database_ms = (
-            (database_after - database_before) * 1000 / repeat
-            if database_before is not None and database_after is not None
-            else None
-        )
-        wall.sort()
-        results.append(
-            Result(
-                label,
-                statistics.median(wall),
-                wall[int(len(wall) * 0.9) - 1],
-                statistics.median(cpu),
-                database_ms,
-                watch.statements / repeat,
-            )
-        )
-    return results
-
-
 def profile(app, codes: list[str], repeat: int = REPEAT, top: int = 40) -> None:
     for label, send in requests(app, codes):
         send()
@@ -140,10 +74,6 @@ def profile(app, codes: list[str], repeat: int = REPEAT, top: int = 40) -> None:
         stats.sort_stats("tottime").print_stats(top)
 
 
-def _maybe(value: float | None) -> str:
-    return "-" if value is None else f"{value:.2f}"
-
-
 def run_backend(name: str, database_url: str, workdir: Path, *, with_profile: bool) -> None:
     from app import create_app
     from web.db import db
@@ -152,7 +82,7 @@ def run_backend(name: str, database_url: str, workdir: Path, *, with_profile: bo
     codes, _ids, _recovery = seed_data(app)
     print(f"\nreturn visits on {name}, in-process, median and p90 of {REPEAT} requests")
     print(f"  {'request':<26}{'median ms':>10}{'p90 ms':>8}{'CPU ms':>8}{'DB CPU':>8}{'SQL':>6}")
-    results = measure(app, codes)
+    results = measure(app, requests(app, codes), REPEAT)
     for r in results:
         print(
             f"  {r.label:<26}{r.median_ms:>10.2f}{r.p90_ms:>8.2f}{r.cpu_ms:>8.2f}"

@@ -206,13 +206,15 @@ class Result:
     open_ms: float  # median time from the first statement to the commit
 
 
-def measure(app, codes: list[str], repeat: int = REPEAT) -> list[Result]:
+def measure(app, sends: list[tuple[str, Callable[[], None]]], repeat: int = REPEAT) -> list[Result]:
+    """Each (label, one request) of `sends` (as `requests` gives them),
+    `repeat` times."""
     from web.db import db
 
     with app.app_context():
         engine = db.get_engine()
     results = []
-    for label, send in requests(app, codes):
+    for label, send in sends:
         send()  # warm: first-request work is not what this measures
         samples, cpu = [], []
         database_before = database_cpu_s(engine)
@@ -274,7 +276,7 @@ def run_backend(name: str, database_url: str, workdir: Path, *, with_profile: bo
         f"  {'request':<26}{'median ms':>10}{'p90 ms':>8}{'CPU ms':>8}{'DB CPU':>8}"
         f"{'SQL':>6}{'open ms':>9}"
     )
-    results = measure(app, codes)
+    results = measure(app, requests(app, codes))
     for r in results:
         print(
             f"  {r.label:<26}{r.median_ms:>10.2f}{r.p90_ms:>8.2f}{r.cpu_ms:>8.2f}"

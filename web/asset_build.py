@@ -22,7 +22,6 @@ import hashlib
 import json
 import os
 import re
-from collections.abc import Callable
 from pathlib import Path
 
 import rcssmin
@@ -104,18 +103,14 @@ def _minify_js(text: str) -> str:
     return minify_print(es5(text), obfuscate=True, obfuscate_globals=False, drop_semi=True)
 
 
-MINIFIERS: dict[str, Callable[[str], str]] = {".css": _minify_css, ".js": _minify_js}
-
-
 def built_bytes(source: Path, properties: dict[str, str] | None = None) -> bytes:
     """The bytes to send for `source`: minified CSS (with `properties`, the
     custom properties to write as their values) and JS, other files as they are."""
     if source.suffix == ".css":
         return _minify_css(source.read_text(encoding="utf-8"), properties).encode("utf-8")
-    minify = MINIFIERS.get(source.suffix)
-    if minify is None:
-        return source.read_bytes()
-    return minify(source.read_text(encoding="utf-8")).encode("utf-8")
+    if source.suffix == ".js":
+        return _minify_js(source.read_text(encoding="utf-8")).encode("utf-8")
+    return source.read_bytes()
 
 
 def hashed_name(relative: str, content: bytes) -> str:
