@@ -8,6 +8,11 @@ memory after a burst of simultaneous sign-ins (argon2id).
 Runs on SQLite, and on PostgreSQL too when FJC_TEST_DATABASE_URL (default: the
 test database on 127.0.0.1) answers. Rate limits are off (FJC_RATELIMIT_ENABLED=
 false): all the load comes from one address. `python -m bench.load`.
+
+FJC_BENCH_SECONDS sets the duration of each scenario; FJC_BENCH_ONLY (words,
+comma-separated, e.g. "doors,return") runs only the scenarios whose label
+holds one of them, and FJC_BENCH_BACKENDS ("SQLite", "PostgreSQL") only
+those backends: for comparing two versions of one part.
 """
 
 from __future__ import annotations
@@ -34,6 +39,8 @@ from bench.serving import (
 )
 
 DURATION_S = int(os.environ.get("FJC_BENCH_SECONDS", "10"))
+ONLY = [word for word in os.environ.get("FJC_BENCH_ONLY", "").split(",") if word]
+BACKENDS = [word for word in os.environ.get("FJC_BENCH_BACKENDS", "").split(",") if word]
 CONNECTIONS = 16
 VISITORS = 32
 RETURNING = 100  # requests made beforehand, whose codes the return visits use
@@ -374,9 +381,13 @@ def _run_backend(name: str, database_url: str, workdir: Path, workers: int) -> N
         )
         _print_row("minimal Flask (ceiling)", ceiling, None, ceiling_peak)
         for label, entries in _scenarios(server.port, codes, ids, recovery):
+            if ONLY and not any(word in label for word in ONLY):
+                continue
             figures = _wrk(server.port, entries, workdir)
             verdict = _verdict(name, label, figures["rps"], ceiling["rps"])
             _print_row(label, figures, ceiling["rps"], _worker_peaks(server), verdict)
+        if ONLY:
+            return
         peak = _login_burst(server)
         print(
             f"  {2 * workers} sign-ins at once (argon2id, 64 MiB each, at most one per worker): "
@@ -397,7 +408,10 @@ def main() -> None:
     workers = 2 * (os.cpu_count() or 1) + 1  # gunicorn.conf.py's default
     workdir = Path(tempfile.mkdtemp(prefix="fjc-load-"))
     try:
-        _run_backend("SQLite", f"sqlite:///{workdir / 'load.sqlite3'}", workdir, workers)
+        if not BACKENDS or "SQLite" in BACKENDS:
+            _run_backend("SQLite", f"sqlite:///{workdir / 'load.sqlite3'}", workdir, workers)
+        if BACKENDS and "PostgreSQL" not in BACKENDS:
+            return
         with postgres_schema("load") as url:
             if url is not None:
                 _run_backend("PostgreSQL", url, workdir, workers)

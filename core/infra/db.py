@@ -6,7 +6,9 @@ a second writer wait instead of failing, and a write transaction starts with
 BEGIN IMMEDIATE, so it takes the write lock before it reads. (A deferred
 transaction that reads first and writes later can fail at once, whatever the
 timeout, because its snapshot is stale.) Reads (GET, HEAD) use deferred
-transactions so pages never wait on writers.
+transactions so pages never wait on writers. Writers to a database file take
+turns at a lock the kernel hands on (core/infra/sqlite_writer.py), instead of
+SQLite's sleeping busy handler.
 """
 
 from __future__ import annotations
@@ -18,6 +20,8 @@ from pathlib import Path
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
+
+from core.infra import sqlite_writer
 
 SQLITE_BUSY_TIMEOUT_MS = 15_000
 BEGIN_IMMEDIATE_OPTION = "fjc_begin_immediate"
@@ -41,6 +45,9 @@ def _configure_sqlite(engine: Engine) -> None:
     @event.listens_for(engine, "begin")
     def _on_begin(connection):
         if connection.get_execution_options().get(BEGIN_IMMEDIATE_OPTION):
+            dbapi_connection = connection.connection.dbapi_connection
+            if isinstance(dbapi_connection, sqlite_writer.TakingTurns):
+                dbapi_connection.take_write_turn()
             connection.exec_driver_sql("BEGIN IMMEDIATE")
         else:
             connection.exec_driver_sql("BEGIN")
@@ -51,11 +58,13 @@ def make_engine(url: str, *, pool_size: int = 5) -> Engine:
     # would otherwise quote the values of the failed statement.
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
+        timeout_s = SQLITE_BUSY_TIMEOUT_MS / 1000
+        connect_args: dict[str, object] = {"timeout": timeout_s}
         if parsed.database and parsed.database != ":memory:":
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(
-            url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}, hide_parameters=True
-        )
+            lock_path = sqlite_writer.lock_path_of(parsed.database)
+            connect_args["factory"] = sqlite_writer.connection_class(lock_path, timeout_s)
+        engine = create_engine(url, connect_args=connect_args, hide_parameters=True)
         _configure_sqlite(engine)
         return engine
     return create_engine(
