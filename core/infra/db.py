@@ -13,11 +13,12 @@ SQLite's sleeping busy handler.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, exc
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -25,6 +26,7 @@ from core.infra import sqlite_writer
 
 SQLITE_BUSY_TIMEOUT_MS = 15_000
 BEGIN_IMMEDIATE_OPTION = "fjc_begin_immediate"
+PING_AFTER_IDLE_S = 1.0
 
 
 def _configure_sqlite(engine: Engine) -> None:
@@ -67,9 +69,40 @@ def make_engine(url: str, *, pool_size: int = 5) -> Engine:
         engine = create_engine(url, connect_args=connect_args, hide_parameters=True)
         _configure_sqlite(engine)
         return engine
-    return create_engine(
-        url, pool_pre_ping=True, pool_size=pool_size, max_overflow=10, hide_parameters=True
-    )
+    engine = create_engine(url, pool_size=pool_size, max_overflow=10, hide_parameters=True)
+    _ping_when_idle(engine)
+    return engine
+
+
+def _ping_when_idle(engine: Engine) -> None:
+    """Test a pooled connection before use only when it has lain idle for a
+    while: one that came back a moment ago is as good as the last answer it
+    carried. SQLAlchemy's pool_pre_ping asks on every checkout, a round trip
+    per request (about 130 µs of this process's CPU and 0.4 ms of waiting,
+    docs/performance.md). A connection broken while in use fails its request
+    (the calm error page) and SQLAlchemy then drops the whole pool; one that
+    broke while idle (the database restarted at night) is replaced here,
+    unseen."""
+
+    @event.listens_for(engine, "checkin")
+    def _on_checkin(_dbapi_connection, record):
+        record.info["checked_in_at"] = time.monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def _on_checkout(dbapi_connection, record, _proxy):
+        checked_in_at = record.info.get("checked_in_at")
+        if checked_in_at is not None and time.monotonic() - checked_in_at < PING_AFTER_IDLE_S:
+            return
+        try:
+            cursor = dbapi_connection.cursor()
+            try:
+                cursor.execute("SELECT 1")
+            finally:
+                cursor.close()
+            dbapi_connection.rollback()
+        except engine.dialect.loaded_dbapi.Error as error:
+            # The pool discards this connection and checks out another.
+            raise exc.DisconnectionError() from error
 
 
 class Sessions:
