@@ -48,7 +48,7 @@ def test_a_session_runs_out_at_most_a_minute_early(client, signed_in, clock):
     assert client.get("/staff/").status_code == 200  # not written: under a minute on
     clock.advance(minutes=29, seconds=2)
     response = client.get("/staff/")
-    assert response.status_code == 302, "29 minutes after the last request, 30 after the one written"
+    assert response.status_code == 302, "29 min after the last request, 30 after the written one"
 
 
 def test_twelve_hours_after_sign_in_the_session_ends_even_when_busy(client, signed_in, clock):

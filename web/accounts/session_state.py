@@ -22,7 +22,6 @@ from web.accounts.face import Face
 from web.db import db
 from web.i18n import STAFF_LANGUAGE_KEY
 
-
 # How far "seen" must have moved before it is written again. Rewriting it on
 # every request changed the session, so every signed-in answer re-signed the
 # cookie and sent it (Set-Cookie). With the step, the stored time lags the last
