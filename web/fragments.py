@@ -40,17 +40,20 @@ from __future__ import annotations
 
 import re
 from collections import OrderedDict
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Mapping
+from dataclasses import dataclass
 from threading import Lock
+from typing import Any, TypeVar
 
-from flask import Flask, current_app
+from flask import Flask, current_app, g
 from flask_babel import get_locale
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 EXTENSION = "fjc_fragments"
 # Names x languages x the few variants each: a few hundred at most; the bound
 # only guards against a key that would grow without end by mistake.
 CAPACITY = 1024
+Kept = TypeVar("Kept")
 
 
 # A <textarea> or <pre> as it is, or a line break with the white space around it
@@ -134,12 +137,18 @@ def compact(markup: Markup) -> Markup:
 class Fragments:
     def __init__(self, capacity: int = CAPACITY):
         self.capacity = capacity
-        self._markup: OrderedDict[Hashable, Markup] = OrderedDict()
+        # Markup, or a part cut around its holes (rendered_around).
+        self._markup: OrderedDict[Hashable, Any] = OrderedDict()
         # gthread workers (the live server) render side by side.
         self._lock = Lock()
         self.renders = 0
 
-    def get_or_render(self, key: Hashable, render: Callable[[], Markup]) -> Markup:
+    def get_or_render(
+        self,
+        key: Hashable,
+        render: Callable[[], Kept],
+        keep: Callable[[Kept], bool] = lambda _rendered: True,
+    ) -> Kept:
         with self._lock:
             found = self._markup.get(key)
             if found is not None:
@@ -149,6 +158,8 @@ class Fragments:
         markup = render()
         with self._lock:
             self.renders += 1
+            if not keep(markup):
+                return markup
             self._markup[key] = markup
             if len(self._markup) > self.capacity:
                 self._markup.popitem(last=False)
@@ -190,6 +201,79 @@ def rendered_once(
     return current_app.extensions[EXTENSION].get_or_render(key, lambda: compact(caller()))
 
 
+# Where a hole's value goes in a part rendered once. A NUL cannot come from a
+# template's text or an escaped value; the space keeps an attribute's value
+# quoted when the part is written short (a path or a name may hold a space).
+_HOLE = "\x00fjc hole {}\x00"
+_HOLE_RE = re.compile("\x00fjc hole ([^\x00]+)\x00")
+
+
+@dataclass(frozen=True)
+class _Holed:
+    """A part cut around its holes: text, then (hole's name, text) pairs."""
+
+    first: str
+    rest: tuple[tuple[str, str], ...]
+    # False when the part held this request's CSRF token: never kept.
+    shareable: bool
+
+    def fill(self, values: Mapping[str, object]) -> Markup:
+        # Each value is escaped here, as Jinja would have escaped it in place
+        # (Markup, such as a translated count, stays as it is).
+        parts = [self.first]
+        for name, text in self.rest:
+            parts.append(str(escape(values[name])))
+            parts.append(text)
+        return Markup("".join(parts))  # noqa: S704
+
+
+def _csrf_token_of_this_request() -> str | None:
+    return g.get(current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token"))
+
+
+def _cut_around_holes(markup: Markup) -> _Holed:
+    pieces = _HOLE_RE.split(str(compact(markup)))
+    token = _csrf_token_of_this_request()
+    return _Holed(
+        first=pieces[0],
+        rest=tuple(zip(pieces[1::2], pieces[2::2], strict=True)),
+        shareable=not (token and any(token in piece for piece in pieces[::2])),
+    )
+
+
+def rendered_around(
+    name: str,
+    *dependencies,
+    holes: Mapping[str, object],
+    caller: Callable[[Callable[[str], Markup]], Markup],
+) -> Markup:
+    """Jinja `{% call(hole) rendered_around(name, ..., holes={...}) %}`: like
+    rendered_once, for a part that is the same for everyone but for a few
+    values of the request (its CSRF token, its address, a member's name):
+    the part writes `{{ hole("csrf_token") }}` where such a value goes, is
+    rendered once with a mark in each hole, and each request fills the holes
+    with its own values (escaped). So no value of a request is ever in the
+    copy; a part that holds this request's CSRF token anyway (written without
+    a hole) is not kept, and renders in full every time."""
+
+    def hole(hole_name: str) -> Markup:
+        if hole_name not in holes:
+            raise KeyError(f"{name}: no value for the hole {hole_name!r}")
+        return Markup(_HOLE.format(hole_name))  # noqa: S704
+
+    def render() -> _Holed:
+        return _cut_around_holes(caller(hole))
+
+    # Off with auto-reload (development): rendered each time, the same bytes.
+    if current_app.jinja_env.auto_reload:
+        return render().fill(holes)
+    key = ("holed", name, str(get_locale()), *(depends_on(value) for value in dependencies))
+    fragments: Fragments = current_app.extensions[EXTENSION]
+    found = fragments.get_or_render(key, render, keep=lambda holed: holed.shareable)
+    return found.fill(holes)
+
+
 def init_app(app: Flask) -> None:
     app.extensions[EXTENSION] = Fragments()
     app.jinja_env.globals["rendered_once"] = rendered_once
+    app.jinja_env.globals["rendered_around"] = rendered_around

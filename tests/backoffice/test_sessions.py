@@ -23,6 +23,34 @@ def test_thirty_minutes_without_a_request_end_the_session(client, signed_in, clo
     assert "You were signed out because the session ran out." in page
 
 
+def test_requests_within_a_minute_leave_the_cookie_as_it_was(client, signed_in, clock):
+    signed_in("coordinator")
+    client.get("/staff/")  # the first page after sign-in keeps its new CSRF secret
+    clock.advance(seconds=30)
+    assert "Set-Cookie" not in client.get("/staff/").headers, "nothing moved: nothing to sign"
+    clock.advance(seconds=31)
+    assert "Set-Cookie" in client.get("/staff/").headers, "a minute on: the idle clock moves"
+
+
+def test_the_idle_clock_lags_by_less_than_a_minute_never_more(client, signed_in, clock):
+    signed_in("coordinator")
+    clock.advance(seconds=59)
+    assert client.get("/staff/").status_code == 200  # not written: under a minute on
+    clock.advance(minutes=28, seconds=59)
+    assert client.get("/staff/").status_code == 200, "29 minutes 58 seconds after it was written"
+    clock.advance(minutes=30, seconds=1)
+    assert client.get("/staff/").status_code == 302, "30 minutes after the last request"
+
+
+def test_a_session_runs_out_at_most_a_minute_early(client, signed_in, clock):
+    signed_in("coordinator")
+    clock.advance(seconds=59)
+    assert client.get("/staff/").status_code == 200  # not written: under a minute on
+    clock.advance(minutes=29, seconds=2)
+    response = client.get("/staff/")
+    assert response.status_code == 302, "29 min after the last request, 30 after the written one"
+
+
 def test_twelve_hours_after_sign_in_the_session_ends_even_when_busy(client, signed_in, clock):
     signed_in("coordinator")
     statuses = []

@@ -12,12 +12,14 @@ import re
 import shutil
 
 import pytest
+from flask import url_for
 
 from core.infra.migrations import upgrade
 from core.network.centres import NETWORK_EXTENSION, ensure_centres
 from tests.conftest import make_test_app
 from tests.web.test_controls_css import parse
 from web import asset_build
+from web.assets import static_url
 from web.db import db
 
 STATIC = asset_build.STATIC_DIR
@@ -321,3 +323,11 @@ def test_the_contact_page_loads_its_css_and_js_within_the_budget(client):
         packed = sum(len(_get(client, u, GZIP).get_data()) for u in linked)
         assert plain <= PORTAL_ASSETS_BUDGET, (path, plain)
         assert packed <= PORTAL_ASSETS_GZIP_BUDGET, (path, packed)
+
+
+def test_a_kept_static_address_is_url_for_s_own_per_mount_point(app):
+    for root in ("", "/fjc", ""):
+        with app.test_request_context("/staff/login", base_url=f"http://localhost{root}"):
+            for name in ("css/site.css", "img/favicon.svg", "css/not-built.css"):
+                assert static_url(name) == url_for("static", filename=name)
+                assert static_url(name).startswith(f"{root}/static/")

@@ -201,3 +201,46 @@ def test_start_tags_are_written_as_short_as_html_allows():
     buttons = Markup('<input type="submit" value=""><input type="email" value="">')
     assert minimal_markup(buttons) == "<input type=submit value><input type=email>"
     assert isinstance(minimal_markup(markup), Markup)
+
+
+HOLED = (
+    '{% call(hole) rendered_around("holed", holes={"token": token, "path": path}) %}'
+    '<form action="/x"><input type="hidden" name="t" value="{{ hole("token") }}">'
+    '<input type="hidden" name="next" value="{{ hole("path") }}"><p>{{ _("Send") }}</p>'
+    "</form>{% endcall %}"
+)
+
+
+def test_a_part_with_holes_is_rendered_once_and_filled_per_request(app):
+    visits = [("t1", "/nl/a b"), ("t2", '/nl/"<&>')]
+    with app.test_request_context("/nl/"):
+        pages = [render_template_string(HOLED, token=t, path=p) for t, p in visits]
+    assert app.extensions[EXTENSION].renders == 1
+    assert pages[0] == (
+        '<form action=/x><input type=hidden name=t value="t1">'
+        '<input type=hidden name=next value="/nl/a b"><p>Versturen</p></form>'
+    )
+    # Escaped as Jinja escapes a value, the quotes kept around it.
+    assert 'value="/nl/&#34;&lt;&amp;&gt;"' in pages[1] and 'value="t2"' in pages[1]
+    copies = [str(copy) for copy in app.extensions[EXTENSION]._markup.values()]
+    assert not any(value in copy for copy in copies for value in ("t1", "t2", "a b", "&lt;"))
+
+
+def test_a_part_that_writes_the_csrf_token_itself_is_never_kept(app):
+    template = (
+        '{% call(hole) rendered_around("leaky", holes={"path": request.path}) %}'
+        '<input name="csrf_token" value="{{ csrf_token() }}">{{ hole("path") }}{% endcall %}'
+    )
+    for _ in range(2):
+        with app.test_request_context("/nl/"):
+            assert g.get("csrf_token") is None
+            page = render_template_string(template)
+            assert g.csrf_token in page
+    assert app.extensions[EXTENSION].renders == 2, "rendered in full each time"
+    assert not app.extensions[EXTENSION]._markup
+
+
+def test_a_hole_without_a_value_is_an_error(app):
+    template = '{% call(hole) rendered_around("typo", holes={}) %}{{ hole("nmae") }}{% endcall %}'
+    with app.test_request_context("/nl/"), pytest.raises(KeyError, match="nmae"):
+        render_template_string(template)

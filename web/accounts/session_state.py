@@ -1,14 +1,15 @@
 """Who is signed in on this face, kept in the face's own cookie (web.sessions)
 and checked against the server-side session row on every request.
 
-A session ends when idle for 30 minutes, 12 hours after sign-in, when ended
+A session ends when idle for 30 minutes (at most a minute sooner: SEEN_STEP),
+12 hours after sign-in, when ended
 on the server (sign-out, sign out everywhere), or when the account outlives
 it (deactivated, password changed, second factor reset). An account of the
 other face is never signed in here, whatever the cookie says."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from flask import current_app, flash, session
 from flask_babel import gettext as _
@@ -20,6 +21,13 @@ from core.model import Staff
 from web.accounts.face import Face
 from web.db import db
 from web.i18n import STAFF_LANGUAGE_KEY
+
+# How far "seen" must have moved before it is written again. Rewriting it on
+# every request changed the session, so every signed-in answer re-signed the
+# cookie and sent it (Set-Cookie). With the step, the stored time lags the last
+# request by less than SEEN_STEP: a session runs out between IDLE_TIMEOUT -
+# SEEN_STEP and IDLE_TIMEOUT after its last request, never later.
+SEEN_STEP = timedelta(minutes=1)
 
 
 def _stamp(at: datetime) -> int:
@@ -106,5 +114,6 @@ def signed_in(face: Face) -> staff_sessions.SignedIn | None:
         fresh_session()
         flash(_("You were signed out because the session ran out. Please sign in again."))
         return None
-    session["seen"] = _stamp(at)
+    if at - seen >= SEEN_STEP:
+        session["seen"] = _stamp(at)
     return found
