@@ -142,11 +142,11 @@ def return_visit():
 def _opened(typed_code: str):
     """The redirect to her mailbox, opened on the server, when the code opens
     one; else None."""
-    token = mailbox_sessions.open_by_code(db.session, typed_code)
+    with db.single_statement() as connection:
+        token = mailbox_sessions.open_by_code(connection, typed_code)
     if token is None:
         return None
     session[MAILBOX_KEY] = token
-    db.session.commit()
     return redirect(url_for("portal.return_visit"), code=303)
 
 
