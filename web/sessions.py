@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from flask import has_request_context, request
 from flask.sessions import SecureCookieSessionInterface
-from itsdangerous import URLSafeTimedSerializer
+
+from web.signing import KeptSigningSerializer
 
 # The back office's and the partners' URL prefixes (contracts: DESIGN.md).
 STAFF_PREFIX = "/staff"
@@ -46,7 +47,7 @@ def _face() -> str:
 
 class PerFaceSessionInterface(SecureCookieSessionInterface):
     def __init__(self) -> None:
-        self._serializers: dict[tuple[str, tuple], URLSafeTimedSerializer] = {}
+        self._serializers: dict[tuple[str, tuple], KeptSigningSerializer] = {}
 
     def get_cookie_name(self, app) -> str:
         name = app.config["SESSION_COOKIE_NAME"]
@@ -60,11 +61,12 @@ class PerFaceSessionInterface(SecureCookieSessionInterface):
             return None
         keys = (*(app.config.get("SECRET_KEY_FALLBACKS") or []), app.secret_key)
         face = _face()
-        # Made once per face and keys (twice per request before): a
-        # serializer holds no state of a request, so threads may share it.
+        # Made once per face and keys (twice per request before), its
+        # signer and derived key too (web/signing.py): they hold no state of
+        # a request, so threads may share them.
         found = self._serializers.get((face, keys))
         if found is None:
-            found = URLSafeTimedSerializer(
+            found = KeptSigningSerializer(
                 list(keys),
                 salt=f"fjc-{face}-session",
                 serializer=self.serializer,

@@ -9,7 +9,7 @@ from __future__ import annotations
 import secrets
 from datetime import timedelta
 
-from sqlalchemy import String, bindparam, insert, select
+from sqlalchemy import String, bindparam, insert, select, text
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
@@ -31,60 +31,71 @@ def _key(token: str) -> str:
 
 # Finding the request by its code and opening its mailbox, in one statement:
 # the row is written only when a request that is not erased has the code.
-_OPEN_BY_CODE = (
-    insert(MailboxSession)
-    .from_select(
-        ["token_key", "intake_id", "opened_at", "last_used_at"],
-        select(
-            bindparam("token_key", type_=String(64)),
-            Intake.id,
-            bindparam("now", type_=UTCDateTime()),
-            bindparam("now", type_=UTCDateTime()),
-        ).where(
-            Intake.return_code_key == bindparam("code_key"),
-            Intake.status != IntakeStatus.ERASED,
-        ),
+def _open_by_code(*also):
+    return (
+        insert(MailboxSession)
+        .from_select(
+            ["token_key", "intake_id", "opened_at", "last_used_at"],
+            select(
+                bindparam("token_key", type_=String(64)),
+                Intake.id,
+                bindparam("now", type_=UTCDateTime()),
+                bindparam("now", type_=UTCDateTime()),
+            ).where(
+                Intake.return_code_key == bindparam("code_key"),
+                Intake.status != IntakeStatus.ERASED,
+                *also,
+            ),
+        )
+        # The row written, if any: the rowcount of an INSERT ... SELECT is -1
+        # through psycopg.
+        .returning(MailboxSession.id)
     )
-    # The row written, if any: the rowcount of an INSERT ... SELECT is -1
-    # through psycopg.
-    .returning(MailboxSession.id)
+
+
+_OPEN_BY_CODE = _open_by_code()
+# PostgreSQL: the same statement, whose transaction's commit does not wait
+# for its WAL to reach the disk once it writes the row (the wait was most of
+# the return POST's time). A mailbox session is a sign-in, not something she
+# sent: if the database crashed within a moment of the commit (at most 3 x
+# wal_writer_delay, 600 ms by default), the row would be gone whole, never in
+# part, and she would type her code again. Everything she sends is committed
+# as before, each commit waiting for the disk.
+#
+# set_config(..., true) is SET LOCAL as a function: for this transaction
+# only, so it can ride in the statement, and the statement can be a whole
+# transaction of its own (autocommit: no BEGIN and COMMIT round trips; SET
+# LOCAL outside a transaction block does nothing). A row is written only
+# when every condition holds, so only after the setting is made; a code that
+# opens nothing writes nothing and has nothing to wait for (the tests show
+# both: tests/core/intake/test_mailbox_sessions.py).
+_OPEN_BY_CODE_WITHOUT_WAITING = _open_by_code(
+    text("set_config('synchronous_commit', 'off', true) IS NOT NULL")
 )
 
 
-def open_by_code(session: Session, typed_code: str) -> str | None:
+def open_by_code(connection: Connection, typed_code: str) -> str | None:
     """A new mailbox session of the request a typed code opens (as
     core.intake.mailbox.opened_by_code finds it: an erased request opens
     nothing, like a code that never existed), its token for the browser
     (only its keyed hash is stored); None when the code opens nothing.
-    One round trip, not a lookup then an insert, through the session's
-    connection (the ORM has no object to track here)."""
+
+    One statement, not a lookup then an insert, on a plain connection (the
+    ORM has no object to track here): the caller commits it, or runs it in
+    autocommit as a transaction of its own (web.db.Database.single_statement)."""
     code = return_codes.normalise(typed_code)
     if code is None:
         return None
     token = secrets.token_urlsafe(32)
-    connection = session.connection()
+    statement = (
+        _OPEN_BY_CODE_WITHOUT_WAITING if connection.dialect.name == "postgresql" else _OPEN_BY_CODE
+    )
     opened = connection.execute(
-        _OPEN_BY_CODE,
+        statement,
         {"token_key": _key(token), "now": clock.now(), "code_key": return_codes.lookup_key(code)},
     )
     # return_code_key is unique: one row or none.
-    if opened.first() is None:
-        return None
-    if connection.dialect.name == "postgresql":
-        _commit_without_waiting_for_the_disk(connection)
-    return token
-
-
-def _commit_without_waiting_for_the_disk(connection: Connection) -> None:
-    """PostgreSQL: this transaction's commit does not wait for its WAL to
-    reach the disk (the wait was most of the return POST's time).
-
-    A mailbox session is a sign-in, not something she sent: if the database
-    crashed within a moment of the commit (at most 3 x wal_writer_delay, 600
-    ms by default), the row would be gone whole, never in part, and she
-    would type her code again. Everything she sent is committed as before,
-    each commit waiting for the disk. LOCAL: for this transaction only."""
-    connection.exec_driver_sql("SET LOCAL synchronous_commit TO OFF")
+    return token if opened.first() is not None else None
 
 
 def _row(session: Session, token: str | None) -> MailboxSession | None:

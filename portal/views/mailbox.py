@@ -20,7 +20,6 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_wtf.csrf import generate_csrf
 
 from core.casework import feedback, partner_access
 from core.casework.cases import case_of
@@ -37,6 +36,7 @@ from portal.blueprint import bp
 from portal.centre_text import centre_text
 from portal.forms import AddInformationForm, ConfirmForm, ReturnCodeForm
 from portal.views.talk import kept_transcript
+from web.csrf import generate_csrf
 from web.db import db
 from web.security import limiter
 from web.shared_pages import shared_page
@@ -142,11 +142,11 @@ def return_visit():
 def _opened(typed_code: str):
     """The redirect to her mailbox, opened on the server, when the code opens
     one; else None."""
-    token = mailbox_sessions.open_by_code(db.session, typed_code)
+    with db.single_statement() as connection:
+        token = mailbox_sessions.open_by_code(connection, typed_code)
     if token is None:
         return None
     session[MAILBOX_KEY] = token
-    db.session.commit()
     return redirect(url_for("portal.return_visit"), code=303)
 
 
