@@ -16,6 +16,7 @@ from flask import request
 from flask_babel import get_locale, gettext
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup
 from wtforms import (
     Field,
@@ -32,7 +33,6 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from core.infra import phones
 from core.rules import WHOLE, RuleError
-from web.csrf import generate_csrf
 
 # (field, code) -> the message a person reads.
 Messages = Callable[[str, str], str]
@@ -247,8 +247,8 @@ def hidden_input(f: Field) -> Markup:
 def csrf_input() -> Markup:
     """The CSRF token's hidden field of a form without a prefix, as
     hidden_input(form.csrf_token) writes it, for a page that shows a blank
-    form from its shared copy and builds no form object (the same token
-    the form's field shows: web.csrf keeps it in flask-wtf's place)."""
+    form from its shared copy and builds no form object (the same token:
+    flask-wtf's public generate_csrf, which the form's field calls too)."""
     return HIDDEN_INPUT % ("csrf_token", "csrf_token", generate_csrf())
 
 

@@ -8,14 +8,12 @@ from cryptography.fernet import InvalidToken
 from flask import Flask, current_app, render_template, request
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
-from flask_wtf.csrf import CSRFError
+from flask_wtf.csrf import CSRFError, CSRFProtect
 from sqlalchemy.exc import InterfaceError, OperationalError
 
 from core.infra import clock, health
-from web.csrf import CsrfProtect
 
-# flask-wtf's check, with its serializer made once (web/csrf.py).
-csrf = CsrfProtect()
+csrf = CSRFProtect()
 # An IPv6 client gets a whole /64 from its provider: counted per address, one
 # person could take 2^64 fresh counters. IPv4 addresses count one by one.
 IPV6_PREFIX = 64

@@ -9,8 +9,7 @@ from __future__ import annotations
 
 from flask import has_request_context, request
 from flask.sessions import SecureCookieSessionInterface
-
-from web.signing import KeptSigningSerializer
+from itsdangerous import URLSafeTimedSerializer
 
 # The back office's and the partners' URL prefixes (contracts: DESIGN.md).
 STAFF_PREFIX = "/staff"
@@ -47,7 +46,7 @@ def _face() -> str:
 
 class PerFaceSessionInterface(SecureCookieSessionInterface):
     def __init__(self) -> None:
-        self._serializers: dict[tuple[str, tuple], KeptSigningSerializer] = {}
+        self._serializers: dict[tuple[str, tuple], URLSafeTimedSerializer] = {}
 
     def get_cookie_name(self, app) -> str:
         name = app.config["SESSION_COOKIE_NAME"]
@@ -61,12 +60,11 @@ class PerFaceSessionInterface(SecureCookieSessionInterface):
             return None
         keys = (*(app.config.get("SECRET_KEY_FALLBACKS") or []), app.secret_key)
         face = _face()
-        # Made once per face and keys (twice per request before), its
-        # signer and derived key too (web/signing.py): they hold no state of
-        # a request, so threads may share them.
+        # Made once per face and keys (twice per request before): a
+        # serializer holds no state of a request, so threads may share it.
         found = self._serializers.get((face, keys))
         if found is None:
-            found = KeptSigningSerializer(
+            found = URLSafeTimedSerializer(
                 list(keys),
                 salt=f"fjc-{face}-session",
                 serializer=self.serializer,

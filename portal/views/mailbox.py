@@ -20,6 +20,7 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_wtf.csrf import generate_csrf
 
 from core.casework import feedback, partner_access
 from core.casework.cases import case_of
@@ -36,7 +37,6 @@ from portal.blueprint import bp
 from portal.centre_text import centre_text
 from portal.forms import AddInformationForm, ConfirmForm, ReturnCodeForm
 from portal.views.talk import kept_transcript
-from web.csrf import generate_csrf
 from web.db import db
 from web.security import limiter
 from web.shared_pages import shared_page
