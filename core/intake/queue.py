@@ -295,9 +295,13 @@ def _page_query(shape: _Shape, along: tuple[Label, ...] = ()) -> Select:
     )
 
 
-@lru_cache(maxsize=128)
-def _count_query(shape: _Shape) -> Select:
-    return _filtered(select(func.count(Intake.id)), shape)
+def _on_last_page(query: Select, shape: _Shape, hidden: Select | None) -> Select:
+    """`query` at the offset of its last page (the first when it has no row)."""
+    counted = _filtered(select(func.count(Intake.id)), shape)
+    if hidden is not None:
+        counted = counted.where(Intake.id.not_in(hidden))
+    # (n - 1) // size is 0 for n = 0 on both backends (-1 / 50 is 0 in SQL).
+    return query.offset((counted.scalar_subquery() - 1) // PAGE_SIZE * PAGE_SIZE)
 
 
 def load(
@@ -335,13 +339,10 @@ def load(
     found = rows_of(page)
     if not found and page > 1:
         # Past the last page shows the last page: a bookmark of page 3 of a
-        # queue that shrank, or a typed number.
-        counted = _count_query(shape)
-        if hidden is not None:
-            counted = counted.where(Intake.id.not_in(hidden))
-        total = connection.scalar(counted, params) or 0
-        page = max(1, -(-total // PAGE_SIZE))
-        found = rows_of(page) if total else []
+        # queue that shrank, or a typed number. One more statement, whose
+        # offset is the last page's (counted in it), not a count and another.
+        found = connection.execute(_on_last_page(query, shape, hidden), params).all()
+        page = max(1, -(-found[0].total // PAGE_SIZE)) if found else 1
     return QueuePage(
         rows=_rows(found, now, target),
         total=found[0].total if found else 0,
