@@ -12,7 +12,18 @@ from dataclasses import dataclass
 from datetime import date, tzinfo
 from functools import lru_cache
 
-from sqlalchemy import BindParameter, Date, Integer, Label, Select, bindparam, func, or_, select
+from sqlalchemy import (
+    BindParameter,
+    Date,
+    Integer,
+    Label,
+    Select,
+    bindparam,
+    func,
+    literal,
+    or_,
+    select,
+)
 from sqlalchemy import case as sql_case
 from sqlalchemy.orm import Session, aliased
 
@@ -269,8 +280,12 @@ def actions_of(session: Session, case: Case) -> list[CaseAction]:
 
 
 def _overdue_condition(today: date | BindParameter[date]):
+    # One bound value per status, not one list parameter, which SQLAlchemy
+    # would expand into the text of the statement (the home page's queue
+    # with it) on every execution.
+    active = (literal(status, CaseAction.status.type) for status in ACTIVE_STATUSES)
     return (
-        CaseAction.status.in_(ACTIVE_STATUSES),
+        CaseAction.status.in_(active),
         CaseAction.due_on.is_not(None),
         CaseAction.due_on < today,
         Case.status == CaseStatus.OPEN,

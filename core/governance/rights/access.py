@@ -29,7 +29,7 @@ from datetime import date
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import Date, Label, Select, bindparam, func, select
+from sqlalchemy import Date, Label, Select, bindparam, func, literal, select
 from sqlalchemy import case as sql_case
 from sqlalchemy.orm import Session
 
@@ -522,9 +522,13 @@ def _due_values() -> tuple:
 
 
 def _open_of_centre(query: Select) -> Select:
+    # One bound value per status, not one list parameter, which SQLAlchemy
+    # would expand into the text of the statement (the home page's queue
+    # with it) on every execution.
+    statuses = (literal(status, AccessRequest.status.type) for status in OPEN_STATUSES)
     return query.where(
         AccessRequest.centre_id == bindparam("due_centre_id"),
-        AccessRequest.status.in_(OPEN_STATUSES),
+        AccessRequest.status.in_(statuses),
     )
 
 
