@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from collections.abc import Mapping
+from datetime import date, timedelta
+from typing import Any
 
 from flask import (
     current_app,
@@ -19,9 +21,10 @@ from backoffice.blueprint import bp
 from backoffice.forms.intake import QueueFilterForm
 from backoffice.page_words import translated
 from backoffice.queue_rows import row_words, rows_markup
-from backoffice.transfer_page import answer_lists
-from backoffice.views.rights import access_due_on_home
-from core.casework import actions, cases
+from backoffice.transfer_page import answer_lists, can_transfer
+from backoffice.views.rights import can_see_rights
+from core.casework import actions, cases, transfers
+from core.governance.rights import access
 from core.identity.permissions import Permission
 from core.identity.staff import names_of
 from core.infra import clock
@@ -43,18 +46,56 @@ def first_contact_target() -> timedelta:
     return timedelta(hours=hours or current_app.config["FJC_FIRST_CONTACT_TARGET_HOURS"])
 
 
-def overdue_on_home() -> dict:
+def counted_along(today: date) -> triage_queue.Along:
+    """What the home page counts besides the queue, for the roles that see
+    it, selected with the queue's rows: one round trip instead of three a
+    page (overdue actions, transfers waiting for an answer, access requests
+    due). Their lists are read only when there is something to list."""
+    staff, centre_id = g.staff, g.centre.id
+    columns: list = []
+    params: dict[str, object] = {}
+    overdue = actions.overdue_total_along(staff, today, centre_id=centre_id)
+    if overdue is not None:
+        columns.append(overdue[0])
+        params.update(overdue[1])
+    if can_transfer():
+        waiting, waiting_params = transfers.awaiting_answer_along(centre_id)
+        columns.append(waiting)
+        params.update(waiting_params)
+    if can_see_rights():
+        due_columns, due_params = access.due_along(centre_id, today)
+        columns.extend(due_columns)
+        params.update(due_params)
+    return triage_queue.Along(tuple(columns), params)
+
+
+def overdue_on_home(counted: Mapping[str, Any], today: date) -> dict:
     """The signed-in staff member's most pressing overdue actions for the home
-    page, and how many there are in all."""
-    today = centre_today()
-    centre_id = g.centre.id
-    shown = actions.overdue_for(
-        db.session, g.staff, today, centre_id=centre_id, limit=actions.HOME_LIMIT
-    )
-    total = (
-        actions.count_overdue_for(db.session, g.staff, today, centre_id=centre_id) if shown else 0
+    page, and how many there are in all (counted with the queue)."""
+    total = counted.get("overdue_total") or 0
+    shown = (
+        actions.overdue_for(
+            db.session, g.staff, today, centre_id=g.centre.id, limit=actions.HOME_LIMIT
+        )
+        if total
+        else []
     )
     return {"overdue_actions": shown, "overdue_total": total}
+
+
+def transfers_on_home(counted: Mapping[str, Any]) -> dict:
+    """For coordinators: the transfers waiting for this centre's answer, read
+    only when the queue's statement found some."""
+    return answer_lists() if counted.get("transfers_waiting") else {}
+
+
+def access_due_on_home(counted: Mapping[str, Any]) -> dict:
+    """For coordinators: the access requests waiting for an answer (counted
+    with the queue), as rights/_due.html shows them."""
+    if not can_see_rights():
+        return {}
+    due = access.due_of(counted)
+    return {"access_due": due} if due.open else {}
 
 
 def request_url_prefix() -> str:
@@ -71,6 +112,7 @@ def request_url_prefix() -> str:
 def queue():
     filters = triage_queue.QueueFilters.from_args(request.args)
     session = db.session
+    today = centre_today()
     page = triage_queue.load(
         session,
         filters,
@@ -79,6 +121,7 @@ def queue():
         now=clock.now(),
         target=first_contact_target(),
         hidden=cases.hidden_intakes(g.staff),
+        along=counted_along(today),
     )
     # The filter's choices, kept a few seconds (names of places, nothing personal).
     municipalities = listed_municipalities(session, g.centre.id)
@@ -120,9 +163,9 @@ def queue():
         page_args={k: v for k, v in request.args.items() if k != "page"},
         # The transfers' door (transfer_answers.html): translated once per language.
         kind_labels=translated(KIND_LABELS),
-        **overdue_on_home(),
+        **overdue_on_home(page.along, today),
         # Coordinators: what other centres sent here or ask of this centre.
-        **answer_lists(),
+        **transfers_on_home(page.along),
         # Coordinators: access requests and their one-month deadline (issue 25).
-        **access_due_on_home(),
+        **access_due_on_home(page.along),
     )

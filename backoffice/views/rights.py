@@ -140,15 +140,6 @@ def can_see_rights() -> bool:
     return staff is not None and role_allows(staff.role, Permission.DATA_SUBJECT_RIGHTS)
 
 
-def access_due_on_home() -> dict:
-    """For the home page of coordinators: how many access requests wait for
-    an answer, the soonest deadline and how many are past it."""
-    if not can_see_rights():
-        return {}
-    due = access.due(db.session, g.centre.id, centre_today())
-    return {"access_due": due} if due.open else {}
-
-
 # --- The index ----------------------------------------------------------------
 
 

@@ -12,7 +12,18 @@ from dataclasses import dataclass
 from datetime import date, tzinfo
 from functools import lru_cache
 
-from sqlalchemy import BindParameter, Date, Integer, Select, bindparam, func, or_, select
+from sqlalchemy import (
+    BindParameter,
+    Date,
+    Integer,
+    Label,
+    Select,
+    bindparam,
+    func,
+    literal,
+    or_,
+    select,
+)
 from sqlalchemy import case as sql_case
 from sqlalchemy.orm import Session, aliased
 
@@ -269,8 +280,12 @@ def actions_of(session: Session, case: Case) -> list[CaseAction]:
 
 
 def _overdue_condition(today: date | BindParameter[date]):
+    # One bound value per status, not one list parameter, which SQLAlchemy
+    # would expand into the text of the statement (the home page's queue
+    # with it) on every execution.
+    active = (literal(status, CaseAction.status.type) for status in ACTIVE_STATUSES)
     return (
-        CaseAction.status.in_(ACTIVE_STATUSES),
+        CaseAction.status.in_(active),
         CaseAction.due_on.is_not(None),
         CaseAction.due_on < today,
         Case.status == CaseStatus.OPEN,
@@ -344,7 +359,7 @@ def overdue_for(
     if staff.role not in (Role.COORDINATOR, Role.CASE_DIRECTOR):
         return []
     query = _overdue_query(staff.role == Role.CASE_DIRECTOR, limit)
-    rows = session.execute(query, {"staff_id": staff.id, "centre_id": centre_id, "today": today})
+    rows = session.execute(query, _overdue_params(staff, today, centre_id))
     return [
         OverdueAction(
             action=action,
@@ -357,20 +372,28 @@ def overdue_for(
     ]
 
 
-def count_overdue_for(session: Session, staff: Staff, today: date, *, centre_id: int) -> int:
-    """How many overdue actions `staff` may see in all."""
+def overdue_total_along(
+    staff: Staff, today: date, *, centre_id: int
+) -> tuple[Label[int], dict[str, object]] | None:
+    """How many overdue actions `staff` may see in all, as a scalar subquery
+    labelled "overdue_total" with its parameters, for a statement that
+    selects it along with other rows (the home page's queue); None for a
+    role that sees no overdue actions (overdue_for lists none for them)."""
     if staff.role not in (Role.COORDINATOR, Role.CASE_DIRECTOR):
-        return 0
-    query = _count_overdue_query(staff.role == Role.CASE_DIRECTOR)
-    return (
-        session.scalar(query, {"staff_id": staff.id, "centre_id": centre_id, "today": today}) or 0
-    )
+        return None
+    column = _overdue_total_column(staff.role == Role.CASE_DIRECTOR)
+    return column, _overdue_params(staff, today, centre_id)
 
 
-# Built once per role, like _overdue_query: the home page counts when it lists.
+def _overdue_params(staff: Staff, today: date, centre_id: int) -> dict[str, object]:
+    return {"staff_id": staff.id, "centre_id": centre_id, "today": today}
+
+
+# Built once per role, like _overdue_query; a statement that selects it is
+# cached by its identity (core.intake.queue.Along).
 @lru_cache(maxsize=2)
-def _count_overdue_query(director: bool) -> Select:
-    return _visible(
+def _overdue_total_column(director: bool) -> Label[int]:
+    counted = _visible(
         select(func.count(CaseAction.id))
         .join(Case, Case.id == CaseAction.case_id)
         .where(*_overdue_condition(bindparam("today", type_=Date))),
@@ -378,6 +401,7 @@ def _count_overdue_query(director: bool) -> Select:
         staff_id=bindparam("staff_id", type_=Integer),
         centre_id=bindparam("centre_id", type_=Integer),
     )
+    return counted.scalar_subquery().label("overdue_total")
 
 
 def count_overdue(session: Session, today: date, *, centre_id: int) -> int:

@@ -34,10 +34,12 @@ from sqlalchemy import (
     CursorResult,
     Delete,
     Integer,
+    Label,
     Select,
     and_,
     bindparam,
     delete,
+    exists,
     func,
     or_,
     select,
@@ -518,15 +520,30 @@ def asked_of(session: Session, centre_id: int) -> list[CentreTransfer]:
     return _listed(session, *_asked_of_where(centre_id))
 
 
+def _awaiting_answer_where() -> ColumnElement[bool]:
+    """incoming or asked_of, bound to the centre ("awaiting_centre_id")."""
+    centre_id = bindparam("awaiting_centre_id", type_=Integer)
+    return or_(and_(*_incoming_where(centre_id)), and_(*_asked_of_where(centre_id)))
+
+
 # Built once: every coordinator's home page asks, bound to its centre.
 @lru_cache(maxsize=1)
 def _awaiting_answer_query() -> Select:
-    centre_id = bindparam("awaiting_centre_id", type_=Integer)
-    return (
-        select(CentreTransfer)
-        .where(or_(and_(*_incoming_where(centre_id)), and_(*_asked_of_where(centre_id))))
-        .order_by(*_OLDEST_FIRST)
-    )
+    return select(CentreTransfer).where(_awaiting_answer_where()).order_by(*_OLDEST_FIRST)
+
+
+def awaiting_answer_along(centre_id: int) -> tuple[Label[bool], dict[str, object]]:
+    """Whether anything waits for this centre's answer (awaiting_answer is not
+    empty), as a scalar subquery labelled "transfers_waiting" with its
+    parameters, for a statement that selects it along with other rows (the
+    home page's queue): the lists are read only when it is true."""
+    return _awaiting_answer_flag(), {"awaiting_centre_id": centre_id}
+
+
+# Built once: a statement that selects it is cached by its identity.
+@lru_cache(maxsize=1)
+def _awaiting_answer_flag() -> Label[bool]:
+    return exists().where(_awaiting_answer_where()).label("transfers_waiting")
 
 
 def awaiting_answer(

@@ -191,3 +191,21 @@ def test_timedelta_words_of_the_queue_are_babels(app):
                 for wait in waits:
                     assert words(wait) == format_timedelta(wait), (language, wait)
                     assert words(-wait) == format_timedelta(-wait), (language, wait)
+
+
+def test_a_page_past_the_last_counts_only_what_a_director_may_open(app, make_staff):
+    """A full page of requests Bram may open and one in Ann's case file: the
+    last page is the first (counted with the same rule), not an empty second."""
+    from core.model import Staff
+    from tests.factories import case_from_request
+
+    ann = make_staff("case_director", name="Ann")
+    with app.app_context(), db.writing() as session:
+        case_from_request(session, session.get(Staff, ann[0]))
+        visible = [_send(session, n) for n in range(queue.PAGE_SIZE)]
+    bram = staff_client(app, make_staff("case_director", name="Bram"))
+    page = bram.get("/staff/?status=all&page=3")
+    assert sorted(_queue_ids(page.page)) == sorted(visible)
+    words = " ".join(page.get_data(as_text=True).split())
+    assert f"{queue.PAGE_SIZE} requests, most urgent first." in words
+    assert "Previous page" not in words and "Next page" not in words

@@ -27,8 +27,9 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
+from typing import Any
 
-from sqlalchemy import Date, Select, bindparam, func, select
+from sqlalchemy import Date, Label, Select, bindparam, func, literal, select
 from sqlalchemy import case as sql_case
 from sqlalchemy.orm import Session
 
@@ -506,29 +507,57 @@ class Due:
     overdue: int
 
 
-@lru_cache(maxsize=1)
-def _due_query() -> Select:
-    """due()'s statement, built once (coordinators' every home page runs it):
-    the centre and the day are bound parameters."""
+def _due_values() -> tuple:
+    """What the home page counts of the open access requests (Due), the day
+    a bound parameter; counted from the index (centre, status, deadline): no
+    row is read."""
     past_deadline = sql_case(
         (AccessRequest.deadline_on < bindparam("due_today", type_=Date), AccessRequest.id)
     )
-    return select(
+    return (
         func.count(AccessRequest.id),
         func.min(AccessRequest.deadline_on),
         func.count(past_deadline),
-    ).where(
-        AccessRequest.centre_id == bindparam("due_centre_id"),
-        AccessRequest.status.in_(OPEN_STATUSES),
     )
 
 
-def due(session: Session, centre_id: int, today: date) -> Due:
-    """Counted from the index (centre, status, deadline): no row is read. One
-    statement: the open ones and, of those, the ones past their deadline."""
-    count, soonest, overdue = session.execute(
-        _due_query(), {"due_centre_id": centre_id, "due_today": today}
-    ).one()
+def _open_of_centre(query: Select) -> Select:
+    # One bound value per status, not one list parameter, which SQLAlchemy
+    # would expand into the text of the statement (the home page's queue
+    # with it) on every execution.
+    statuses = (literal(status, AccessRequest.status.type) for status in OPEN_STATUSES)
+    return query.where(
+        AccessRequest.centre_id == bindparam("due_centre_id"),
+        AccessRequest.status.in_(statuses),
+    )
+
+
+# The labels of due_along's columns, in Due's order.
+_DUE_LABELS = ("access_due_open", "access_due_next", "access_due_overdue")
+
+
+# Built once: a statement that selects them is cached by their identity.
+@lru_cache(maxsize=1)
+def _due_columns() -> tuple[Label, ...]:
+    return tuple(
+        _open_of_centre(select(value)).scalar_subquery().label(label)
+        for value, label in zip(_due_values(), _DUE_LABELS, strict=True)
+    )
+
+
+def _due_params(centre_id: int, today: date) -> dict[str, object]:
+    return {"due_centre_id": centre_id, "due_today": today}
+
+
+def due_along(centre_id: int, today: date) -> tuple[tuple[Label, ...], dict[str, object]]:
+    """The centre's Due as three scalar subqueries, with their parameters, for a
+    statement that selects them along with other rows (the home page's
+    queue); due_of reads them back."""
+    return _due_columns(), _due_params(centre_id, today)
+
+
+def due_of(values: Mapping[str, Any]) -> Due:
+    count, soonest, overdue = (values[label] for label in _DUE_LABELS)
     return Due(open=count or 0, next_deadline=soonest, overdue=overdue or 0)
 
 
