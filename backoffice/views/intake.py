@@ -89,7 +89,9 @@ def _first_shown_attempt(found: Intake) -> AttemptForm:
 def render_intake(found: Intake, read: RequestPage | None = None, **forms):
     """The request's page, with any form that came back with an error (the
     others as the page first shows them). `read`: the request with its case
-    file and restriction, when the route loaded them together."""
+    file, restriction, hold and transfer, when the route loaded them together
+    (a page sent back after a POST reads them here and asks for a hold and a
+    transfer as it renders)."""
     session = db.session
     if read is None:
         read = RequestPage(found, case_of(session, found), intake_is_restricted(session, found))
@@ -159,8 +161,9 @@ def render_intake(found: Intake, read: RequestPage | None = None, **forms):
             transcript(session, conversation, reader_id=g.staff.id) if conversation else []
         ),
         route_labels=ROUTE_LABELS,
+        hold_in_force=read.held,
         # The other centres: known there, sending it there (coordinators).
-        **intake_part(found, forms, restricted=read.restricted),
+        **intake_part(found, forms, restricted=read.restricted, waiting=read.transfer_waiting),
     )
 
 
