@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+from typing import cast
 
-from sqlalchemy import func, insert, select, text
+from sqlalchemy import Table, func, insert, select, text
 from sqlalchemy.orm import Session
 
 from core.infra import clock
@@ -130,9 +131,10 @@ def append(
     session.connection().execute(_INSERT, {name: getattr(event, name) for name in _COLUMNS})
 
 
-# The columns `append` writes: all but the id the database gives.
-_COLUMNS = tuple(column.key for column in AuditEvent.__table__.columns if column.key != "id")
-_INSERT = insert(AuditEvent.__table__)
+# The table `append` writes to, and its columns but the id the database gives.
+_TABLE = cast(Table, AuditEvent.__table__)
+_COLUMNS = tuple(column.key for column in _TABLE.columns if column.key != "id")
+_INSERT = insert(_TABLE)
 
 
 def _chained(
