@@ -52,9 +52,11 @@ def record_read(
     detail: str | None = None,
 ) -> None:
     """Audit that the signed-in staff member read something. A GET has no write
-    transaction of its own (reads do not lock SQLite), so this opens one."""
+    transaction of its own (reads do not lock SQLite), so this opens one,
+    which writes the event alone (audit.append) and commits before the page
+    is sent."""
     with db.writing() as writer:
-        audit.record(
+        audit.append(
             writer,
             action,
             actor_id=g.staff.id,

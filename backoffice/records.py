@@ -13,7 +13,7 @@ from flask_babel import gettext as _
 from sqlalchemy import Select, bindparam, select
 from sqlalchemy.orm import joinedload
 
-from core.casework import cases
+from core.casework import cases, transfers
 from core.casework import people as people_rules
 from core.intake.intakes import get_intake
 from core.model import (
@@ -24,7 +24,9 @@ from core.model import (
     CasePerson,
     CaseRelation,
     CaseStatus,
+    CentreTransfer,
     Intake,
+    IntakeHold,
     restricted_intake_ids,
 )
 from web.db import db
@@ -53,6 +55,11 @@ class RequestPage:
     case: Case | None
     # Under a restriction in force (GDPR art. 18), its own or its person's.
     restricted: bool
+    # Whether a legal hold is in force and a transfer waits for an answer:
+    # only then does the page read the hold or the transfer (None: not asked,
+    # the page reads them as before).
+    held: bool | None = None
+    transfer_waiting: bool | None = None
 
 
 @cache
@@ -60,8 +67,26 @@ def _request_page_query() -> Select:
     """Built once per process, with a bind parameter: a statement, never its
     rows, so a restriction or a case file made a moment ago is seen."""
     restricted = Intake.id.in_(restricted_intake_ids()).label("restricted")
+    # The conditions of core.governance.retention_holds.active_intake_hold and
+    # core.casework.transfers.open_transfer, as yes or no: the page shows
+    # either one only when there is one (most requests have neither).
+    held = (
+        select(IntakeHold.id)
+        .where(IntakeHold.intake_id == Intake.id, IntakeHold.lifted_at.is_(None))
+        .exists()
+        .label("held")
+    )
+    waiting = (
+        select(CentreTransfer.id)
+        .where(
+            CentreTransfer.intake_id == Intake.id,
+            CentreTransfer.status.in_(transfers.OPEN_STATUSES),
+        )
+        .exists()
+        .label("transfer_waiting")
+    )
     return (
-        select(Intake, Case, restricted)
+        select(Intake, Case, restricted, held, waiting)
         .outerjoin(CaseIntake, CaseIntake.intake_id == Intake.id)
         .outerjoin(Case, Case.id == CaseIntake.case_id)
         # The page shows both, and the ways of contact read the referral.
@@ -73,7 +98,8 @@ def _request_page_query() -> Select:
 def request_page_or_404(intake_id: int) -> RequestPage:
     """intake_or_404 for the request's page: the same refusals (another
     centre's request 404, one in a file the member may not open 403), with
-    the case file and the restriction the page shows read in the same query."""
+    the case file, the restriction and whether a hold or a transfer is there
+    read in the same query."""
     row = db.session.execute(_request_page_query(), {"intake_id": intake_id}).unique().first()
     found = row[0] if row is not None else None
     if found is None or found.centre_id != g.centre.id:
@@ -81,7 +107,7 @@ def request_page_or_404(intake_id: int) -> RequestPage:
     case = row[1]
     if not cases.can_view_request_in(g.staff, case, db.session):
         abort(403)
-    return RequestPage(found, case, bool(row[2]))
+    return RequestPage(found, case, bool(row[2]), held=bool(row[3]), transfer_waiting=bool(row[4]))
 
 
 def case_or_404(case_id: int) -> Case:

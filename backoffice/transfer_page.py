@@ -160,12 +160,15 @@ def _active_centres_query() -> Select:
     )
 
 
-def intake_part(found: Intake, forms: dict, *, restricted: bool = False) -> dict:
+def intake_part(
+    found: Intake, forms: dict, *, restricted: bool = False, waiting: bool | None = None
+) -> dict:
     """The request page: send it, what is waiting, where the person is known.
     Only a member who may transfer sees the sending part (the template asks
     the same permission), so only then is it built. `restricted`: the request
     is under a restriction in force, so it is not compared (known_at would
-    find that itself, in a query of its own)."""
+    find that itself, in a query of its own). `waiting`: whether a transfer
+    waits for an answer, when the page read that already (False: none to read)."""
     session = db.session
     part: dict = {"transfer_form": None, "transfer_waiting": None, "transfer_waiting_centre": None}
     others_active = True
@@ -175,17 +178,17 @@ def intake_part(found: Intake, forms: dict, *, restricted: bool = False) -> dict
         form.to_centre.choices = [("", "–")] + choices(
             (centre.slug, centre.name) for centre in centres if centre.id != found.centre_id
         )
-        waiting = transfers.open_transfer(session, found)
+        open_one = transfers.open_transfer(session, found) if waiting is not False else None
         names = {centre.id: centre.name for centre in centres}
         other = None
-        if waiting is not None:
-            other = names.get(waiting.to_centre_id)
+        if open_one is not None:
+            other = names.get(open_one.to_centre_id)
             if other is None:  # an inactive centre: not in the list
-                centre = session.get(Centre, waiting.to_centre_id)
+                centre = session.get(Centre, open_one.to_centre_id)
                 other = centre.name if centre else None
         part = {
             "transfer_form": form,
-            "transfer_waiting": waiting,
+            "transfer_waiting": open_one,
             "transfer_waiting_centre": other,
         }
         # With no other active centre, nobody can be known at one.

@@ -29,7 +29,7 @@ from core.infra import clock
 from core.intake import priority, triage
 from core.intake.mailbox import add_staff_reply
 from core.intake.safe_window import SafeTimes, channel_allowed, is_safe_now, next_safe_start
-from core.intake.triage import OPEN_STATUSES, linked_ids, matches
+from core.intake.triage import OPEN_STATUSES, match_rows
 from core.model import ContactAttempt, Intake, IntakeKind, IntakeStatus, Staff
 from core.talk.conversations import conversation_of
 from web.casefile.centre import working_centre
@@ -64,9 +64,17 @@ class FirstShown:
         return getattr(self._form, name)
 
 
-# The request's contact attempts, newest first: a statement built once.
+# The request's contact attempts, newest first: a statement built once, of
+# the columns the page shows, run on the session's connection (no ORM objects).
 _ATTEMPTS = (
-    select(ContactAttempt)
+    select(
+        ContactAttempt.created_at,
+        ContactAttempt.channel,
+        ContactAttempt.outcome,
+        ContactAttempt.outside_safe_time,
+        ContactAttempt.channel_not_allowed,
+        ContactAttempt.note,
+    )
     .where(ContactAttempt.intake_id == bindparam("intake_id"))
     .order_by(ContactAttempt.created_at.desc(), ContactAttempt.id.desc())
 )
@@ -81,13 +89,15 @@ def _first_shown_attempt(found: Intake) -> AttemptForm:
 def render_intake(found: Intake, read: RequestPage | None = None, **forms):
     """The request's page, with any form that came back with an error (the
     others as the page first shows them). `read`: the request with its case
-    file and restriction, when the route loaded them together."""
+    file, restriction, hold and transfer, when the route loaded them together
+    (a page sent back after a POST reads them here and asks for a hold and a
+    transfer as it renders)."""
     session = db.session
     if read is None:
         read = RequestPage(found, case_of(session, found), intake_is_restricted(session, found))
     # A restricted request finds no match (core.intake.triage.matches).
     found_matches = (
-        [] if read.restricted else matches(session, found, hidden=hidden_intakes(g.staff))
+        [] if read.restricted else match_rows(session, found, hidden=hidden_intakes(g.staff))
     )
     centre = working_centre()
     safe = SafeTimes.from_codes(found.safe_days, found.safe_times)
@@ -140,9 +150,9 @@ def render_intake(found: Intake, read: RequestPage | None = None, **forms):
         centre_timezone=centre.timezone,
         # A match in a file this member may not open is not theirs to see.
         matches=found_matches,
-        attempts=session.scalars(_ATTEMPTS, {"intake_id": found.id}).all(),
+        attempts=session.connection().execute(_ATTEMPTS, {"intake_id": found.id}).all(),
         # Only a listed match can be linked or shown as linked.
-        linked=linked_ids(session, found) if found_matches else set(),
+        linked={other.id for other in found_matches if other.linked},
         is_open=is_open,
         case=read.case,
         rights_restricted=read.restricted,
@@ -151,8 +161,9 @@ def render_intake(found: Intake, read: RequestPage | None = None, **forms):
             transcript(session, conversation, reader_id=g.staff.id) if conversation else []
         ),
         route_labels=ROUTE_LABELS,
+        hold_in_force=read.held,
         # The other centres: known there, sending it there (coordinators).
-        **intake_part(found, forms, restricted=read.restricted),
+        **intake_part(found, forms, restricted=read.restricted, waiting=read.transfer_waiting),
     )
 
 

@@ -188,14 +188,15 @@ def legal_hold_section(found: Case, forms: dict) -> dict:
 
 
 @bp.app_template_global()
-def legal_hold_of_request(intake: Intake, case: Case | None) -> dict:
+def legal_hold_of_request(intake: Intake, case: Case | None, held: bool | None = None) -> dict:
     """The request page's "Legal hold" part (the page has no sections): the
     hold in force and who placed it, for those who may see holds. `case` is
     the request's case file as the page found it (render_intake), not asked
-    again."""
+    again; `held`, whether a hold is in force, when the page read that too
+    (backoffice.records.request_page_or_404): without one nothing is asked."""
     if g.get("staff") is None or not _may_hold() or intake.status == "erased":
         return {"shown": False}
-    hold = retention_holds.active_intake_hold(db.session, intake.id)
+    hold = retention_holds.active_intake_hold(db.session, intake.id) if held is not False else None
     if hold is None and case is not None:
         # The file keeps its requests: its page is where a hold is placed.
         return {"shown": False}

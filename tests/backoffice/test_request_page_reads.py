@@ -2,10 +2,15 @@
 lists (number, date, door); its forms, as first shown, come from markup made
 once, and a form sent back with problems shows what was typed, on that page only."""
 
-from sqlalchemy import select, text
+from contextlib import contextmanager
+from datetime import timedelta
 
+from sqlalchemy import event, select, text
+
+from core.governance import retention_holds
+from core.infra import clock
 from core.intake.intakes import SafeContact, Submission, submit
-from core.model import AuditEvent, IntakeKind
+from core.model import AuditEvent, Intake, IntakeKind, Staff
 from tests.backoffice.helpers import (
     staff_client,
 )
@@ -97,3 +102,51 @@ def test_what_was_typed_in_a_refused_form_stays_on_that_answer_only(app, make_st
         assert "Tried twice" not in body and "Not sure yet" not in body
         assert "Type a reply first." not in body and "Choose what happened." not in body
         assert "checked" not in body.split('id="attempt-rules"')[1].split("</form>")[0]
+
+
+@contextmanager
+def _statements(app):
+    with app.app_context():
+        engine = db.get_engine()
+    seen: list[str] = []
+
+    def remember(_conn, _cursor, statement, *_args):
+        seen.append(" ".join(statement.split()))
+
+    event.listen(engine, "before_cursor_execute", remember)
+    try:
+        yield seen
+    finally:
+        event.remove(engine, "before_cursor_execute", remember)
+
+
+def test_a_hold_or_a_transfer_is_read_only_when_the_request_has_one(app, make_staff):
+    """The request's own statement says whether a legal hold is in force and a
+    transfer waits; without them the page asks neither table on its own."""
+    with app.app_context(), db.writing() as session:
+        plain = _send(session, email="p@example.be")
+        kept = _send(session, email="k@example.be")
+    staff_id, email = make_staff("coordinator")
+    coordinator = staff_client(app, (staff_id, email))
+
+    def own_reads(seen: list[str], table: str) -> list[str]:
+        return [s for s in seen if s.startswith(f"SELECT {table}.")]
+
+    with _statements(app) as seen:
+        page = coordinator.get(f"/staff/intakes/{plain}").get_data(as_text=True)
+    assert "Place a legal hold on this request" in page
+    assert not own_reads(seen, "intake_holds") and not own_reads(seen, "centre_transfers")
+
+    with app.app_context(), db.writing() as session:
+        retention_holds.place(
+            session,
+            session.get(Intake, kept),
+            session.get(Staff, staff_id),
+            reason="Court case.",
+            review_on=clock.now().date() + timedelta(days=90),
+            today=clock.now().date(),
+        )
+    with _statements(app) as seen:
+        page = coordinator.get(f"/staff/intakes/{kept}").get_data(as_text=True)
+    assert "A legal hold keeps this request" in page and "Court case." in page
+    assert len(own_reads(seen, "intake_holds")) == 1

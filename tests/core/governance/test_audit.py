@@ -243,3 +243,23 @@ def test_an_event_is_of_its_target_s_centre_and_moving_it_to_another_is_detected
         with db.writing() as session:
             problems = audit.verify(session)
     assert len(problems) == 1 and f"event {event.id}: its content was changed" in problems[0]
+
+
+def test_an_appended_event_is_chained_like_a_recorded_one(app):
+    """audit.append (a read's audit) writes the row record() would: chained
+    onto the newest event, keyed, with its centre, and verified with them."""
+    with app.app_context():
+        with db.writing() as session:
+            audit.record(session, "staff.login", actor_id=1)
+        with db.writing() as session:
+            audit.append(
+                session, "intake.viewed", actor_id=1, target_type="intake", target_id=9, centre_id=3
+            )
+        with db.writing() as session:
+            audit.record(session, "staff.logout", actor_id=1)
+        with db.writing() as session:
+            events = session.scalars(select(AuditEvent).order_by(AuditEvent.id)).all()
+            assert [e.action for e in events] == ["staff.login", "intake.viewed", "staff.logout"]
+            assert events[1].prev_hash == events[0].hash and events[2].prev_hash == events[1].hash
+            assert (events[1].target_id, events[1].centre_id) == (9, 3)
+            assert audit.verify(session) == []
