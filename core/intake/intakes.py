@@ -18,7 +18,7 @@ from core.infra.blind_index import email_index, phone_index
 from core.infra.crypto import encrypting_for, keyring
 from core.intake import priority, return_codes
 from core.model import Intake, IntakeKind, IntakeStatus, Referral
-from core.network.centres import centre_for
+from core.network.centres import centre_route
 
 SUBMISSION_PURPOSE = "submission"
 
@@ -240,7 +240,7 @@ def store(session: Session, data: Submission) -> tuple[Stored, str]:
     # the request points at), as the ORM's flush of the request would.
     session.flush()
     # Her municipality's centre (for a referral: the client's), else the default one.
-    centre = centre_for(session, data.municipality_id)
+    centre = centre_route(session, data.municipality_id)
     row["centre_id"] = centre.id
     insert_intake, insert_referral = _inserts()
     connection = session.connection()
