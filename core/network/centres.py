@@ -305,7 +305,7 @@ class Route:
 
 
 @lru_cache(maxsize=1)
-def _route_statement() -> Select:
+def route_statement() -> Select:
     # centre_for's choices in its order, as one statement of two columns:
     # the municipality's active centre, else the default centre, else (a
     # database migrated before the network knew a default) the first active.
@@ -327,10 +327,11 @@ def _route_statement() -> Select:
 
 def centre_route(session: Session, municipality_id: int | None) -> Route:
     """centre_for's centre as its id and slug, in one statement and no
-    object: what a door needs to store a request."""
+    object: what a door needs to store a request (route_statement, its
+    parameter `route_municipality_id`)."""
     row = (
         session.connection()
-        .execute(_route_statement(), {"route_municipality_id": municipality_id})
+        .execute(route_statement(), {"route_municipality_id": municipality_id})
         .first()
     )
     if row is None:
