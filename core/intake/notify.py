@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from core.infra import mail
-from core.model import Intake
+from core.intake.intakes import Stored
 
 SUBJECT = "FJC: urgent request waiting"
 BODY = (
@@ -22,13 +22,12 @@ BODY = (
 )
 
 
-def is_urgent(intake: Intake) -> bool:
-    referral = intake.referral
-    return bool(intake.danger_now or (referral is not None and referral.urgency == "today"))
+def is_urgent(request: Stored) -> bool:
+    return bool(request.danger_now or request.referral_urgency == "today")
 
 
-def notify_team_if_urgent(config: Mapping[str, Any], intake: Intake) -> bool:
+def notify_team_if_urgent(config: Mapping[str, Any], request: Stored) -> bool:
     """Send the notice when configured and the request is urgent; True if sent."""
-    if not is_urgent(intake):
+    if not is_urgent(request):
         return False
     return mail.send(config, config.get("FJC_TEAM_EMAIL") or [], SUBJECT, BODY)

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from sqlalchemy import Integer, Select, bindparam, event, select
+from sqlalchemy import Integer, Select, bindparam, event, literal, select, union_all
 from sqlalchemy.orm import Session
 
 from core.infra import clock
@@ -293,6 +293,50 @@ def centre_for(session: Session, municipality_id: int | None) -> Centre:
             if centre is not None and centre.active:
                 return centre
     return default_centre(session)
+
+
+@dataclass(frozen=True)
+class Route:
+    """The centre a new request goes to: its id, and its slug (whose keys
+    encrypt what is written, FJC_DATA_KEYS_<SLUG>)."""
+
+    id: int
+    slug: str
+
+
+@lru_cache(maxsize=1)
+def route_statement() -> Select:
+    # centre_for's choices in its order, as one statement of two columns:
+    # the municipality's active centre, else the default centre, else (a
+    # database migrated before the network knew a default) the first active.
+    municipality_id = bindparam("route_municipality_id", type_=Integer)
+    chosen = (
+        select(Centre.id, Centre.slug, literal(0).label("choice"))
+        .join(Municipality, Municipality.centre_id == Centre.id)
+        .where(
+            Municipality.id == municipality_id,
+            Municipality.active.is_(True),
+            Centre.active.is_(True),
+        )
+    )
+    default = select(Centre.id, Centre.slug, literal(1)).where(Centre.is_default.is_(True))
+    first_active = select(Centre.id, Centre.slug, literal(2)).where(Centre.active.is_(True))
+    choices = union_all(chosen, default, first_active).subquery()
+    return select(choices.c.id, choices.c.slug).order_by(choices.c.choice, choices.c.id).limit(1)
+
+
+def centre_route(session: Session, municipality_id: int | None) -> Route:
+    """centre_for's centre as its id and slug, in one statement and no
+    object: what a door needs to store a request (route_statement, its
+    parameter `route_municipality_id`)."""
+    row = (
+        session.connection()
+        .execute(route_statement(), {"route_municipality_id": municipality_id})
+        .first()
+    )
+    if row is None:
+        raise CentreMissing("no centre in the database: run `flask --app wsgi migrate`")
+    return Route(row.id, row.slug)
 
 
 # Built once: the staff home page asks on every request.

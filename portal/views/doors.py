@@ -11,7 +11,7 @@ from flask_wtf import FlaskForm
 from flask_wtf.csrf import generate_csrf
 
 from core.intake import return_codes
-from core.intake.intakes import AlreadySubmitted, ReferralDetails, SafeContact, Submission, submit
+from core.intake.intakes import AlreadySubmitted, ReferralDetails, SafeContact, Submission, store
 from core.intake.notify import notify_team_if_urgent
 from core.intake.resend import WINDOW as RESEND_WINDOW
 from core.intake.resend import give_code_again
@@ -114,12 +114,12 @@ def _handle(form, template: str, kind: IntakeKind, build: Callable[[], Submissio
         return _to_receipt(kind, False, return_codes.generate(), None, centre_id)
     data = build()
     try:
-        intake, code = submit(db.session, data)
+        stored, code = store(db.session, data)
         db.session.commit()
     except AlreadySubmitted:
         return _sent_before(form, kind)
-    notify_team_if_urgent(current_app.config, intake)
-    return _to_receipt(kind, data.danger_now, code, data.submission_id, intake.centre_id)
+    notify_team_if_urgent(current_app.config, stored)
+    return _to_receipt(kind, data.danger_now, code, data.submission_id, stored.centre_id)
 
 
 def _to_receipt(

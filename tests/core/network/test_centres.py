@@ -11,7 +11,10 @@ from core.model import Centre, Municipality
 from core.network.centres import (
     LISTED_FOR,
     CentreFileError,
+    CentreMissing,
+    Route,
     centre_for,
+    centre_route,
     default_centre,
     ensure_centres,
     listed_municipalities,
@@ -181,3 +184,48 @@ def test_the_old_one_centre_file_still_updates_the_one_centre(app_factory, tmp_p
         assert default_centre(session).id == kept
         assert default_centre(session).name == "Veilig Huis"
         ensure_centres(session, load_centre_file())  # leave the suite's centre as it was
+
+
+def test_the_route_of_a_new_request_is_the_centre_centre_for_chooses(app_factory):
+    # centre_route is centre_for in one statement (the doors store with it):
+    # the municipality's active centre, else the default one, else the first
+    # active centre of a database that knows no default.
+    app = app_factory(FJC_CENTRE_FILE=str(EXAMPLE))
+    with app.app_context(), db.writing() as session:
+        ids = [m.id for m in session.scalars(select(Municipality))]
+
+        def agree():
+            for municipality_id in [*ids, None, max(ids) + 1]:
+                centre = centre_for(session, municipality_id)
+                assert centre_route(session, municipality_id) == Route(centre.id, centre.slug)
+
+        agree()
+        leuven = session.scalar(select(Centre).where(Centre.slug == "leuven"))
+        herent = session.scalar(select(Municipality).where(Municipality.name == "Herent"))
+        assert centre_route(session, herent.id).slug == "leuven"
+        # A centre that takes no requests, then a municipality that left the file.
+        session.execute(update(Centre).where(Centre.id == leuven.id).values(active=False))
+        session.expire_all()
+        agree()
+        assert centre_route(session, herent.id).slug == "mechelen"
+        session.execute(update(Centre).values(active=True))
+        session.execute(
+            update(Municipality).where(Municipality.id == herent.id).values(active=False)
+        )
+        session.expire_all()
+        agree()
+        assert centre_route(session, herent.id).slug == "mechelen"
+        # No default centre: the first active one.
+        session.execute(update(Centre).values(is_default=False))
+        session.expire_all()
+        agree()
+        first = min(c.id for c in session.scalars(select(Centre).where(Centre.active)))
+        assert centre_route(session, None).id == first
+        # No centre that takes requests, and none by default: none at all.
+        session.execute(update(Centre).values(active=False))
+        session.expire_all()
+        with pytest.raises(CentreMissing):
+            centre_route(session, None)
+        with pytest.raises(CentreMissing):
+            centre_for(session, None)
+        session.rollback()
