@@ -14,7 +14,7 @@ from flask import Flask, current_app, g, has_request_context, request
 from sqlalchemy import Connection, Engine
 from sqlalchemy.orm import Session
 
-from core.infra.db import Sessions, make_engine, write_transaction
+from core.infra.db import Sessions, commit_if_only_read, make_engine, write_transaction
 
 READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 AUTOCOMMIT_EXTENSION = "fjc_db_autocommit"
@@ -56,6 +56,7 @@ class Database:
         session = self._bound().session(writing=False)
         try:
             yield session
+            commit_if_only_read(session)
         finally:
             session.close()
 
@@ -94,6 +95,7 @@ class Database:
         if session is None:
             return
         try:
+            commit_if_only_read(session)
             session.close()
         except Exception:  # noqa: BLE001 - the answer is already made
             # A connection that died mid-request fails on its rollback here,

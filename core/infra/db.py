@@ -18,7 +18,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from sqlalchemy import Engine, create_engine, event, exc
+from sqlalchemy import Connection, Engine, create_engine, event, exc
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -27,6 +27,11 @@ from core.infra import sqlite_writer
 SQLITE_BUSY_TIMEOUT_MS = 15_000
 BEGIN_IMMEDIATE_OPTION = "fjc_begin_immediate"
 PING_AFTER_IDLE_S = 1.0
+# Kept in the pooled connection's info: whether its transaction has run
+# anything but SELECT since it began (_end_reads_with_commit).
+ONLY_READ = "fjc_only_read"
+# Kept in a session's info: the connection its transaction runs on.
+SESSION_CONNECTION = "fjc_connection"
 
 
 def _configure_sqlite(engine: Engine) -> None:
@@ -71,7 +76,24 @@ def make_engine(url: str, *, pool_size: int = 5) -> Engine:
         return engine
     engine = create_engine(url, pool_size=pool_size, max_overflow=10, hide_parameters=True)
     _ping_when_idle(engine)
+    if engine.dialect.driver == "psycopg":
+        _track_reads(engine)
     return engine
+
+
+def _track_reads(engine: Engine) -> None:
+    """Note on each connection whether its transaction has only read, for
+    commit_if_only_read. Any statement that does not start with SELECT counts
+    as a write (a WITH may hold an INSERT; SET, SHOW and the rest are rare)."""
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection):
+        connection.info[ONLY_READ] = True
+
+    @event.listens_for(engine, "before_cursor_execute")
+    def _on_execute(connection, _cursor, statement, _parameters, _context, _executemany):
+        if connection.info.get(ONLY_READ) and statement.lstrip()[:6].upper() != "SELECT":
+            connection.info[ONLY_READ] = False
 
 
 def _ping_when_idle(engine: Engine) -> None:
@@ -99,7 +121,9 @@ def _ping_when_idle(engine: Engine) -> None:
                 cursor.execute("SELECT 1")
             finally:
                 cursor.close()
-            dbapi_connection.rollback()
+            # COMMIT, not ROLLBACK: the same for a SELECT, and psycopg forgets
+            # its prepared statements at every ROLLBACK (commit_if_only_read).
+            dbapi_connection.commit()
         except engine.dialect.loaded_dbapi.Error as error:
             # The pool discards this connection and checks out another.
             raise exc.DisconnectionError() from error
@@ -116,8 +140,43 @@ class Sessions:
             bind=engine.execution_options(**{BEGIN_IMMEDIATE_OPTION: True}), expire_on_commit=False
         )
 
+        if engine.dialect.driver == "psycopg":
+            for maker in (self._reader, self._writer):
+                event.listen(maker, "after_begin", _remember_connection)
+
     def session(self, *, writing: bool) -> Session:
         return (self._writer if writing else self._reader)()
+
+
+def _remember_connection(session: Session, _transaction, connection: Connection) -> None:
+    session.info[SESSION_CONNECTION] = connection
+
+
+def commit_if_only_read(session: Session) -> None:
+    """End the session's transaction with COMMIT when it has run only SELECTs,
+    before the session is closed (which would end it with ROLLBACK).
+
+    For a transaction that only read, COMMIT and ROLLBACK do the same: nothing
+    was written, and locks and SET LOCAL end with either. But psycopg forgets
+    every prepared statement at a ROLLBACK, so with every read request ending
+    in one, no statement ever reached its fifth run on a connection, and
+    PostgreSQL parsed and planned each statement of every page again
+    (docs/performance.md). The COMMIT is sent on the driver's connection: the
+    ORM's commit would flush objects a request added and did not mean to keep,
+    and SQLAlchemy's rollback at close then finds nothing to end. A transaction
+    that wrote, or failed, is left to that rollback as before."""
+    connection = session.info.pop(SESSION_CONNECTION, None)
+    if connection is None or connection.closed or not connection.in_transaction():
+        return
+    if not connection.info.get(ONLY_READ):
+        return
+    dbapi_connection = connection.connection.dbapi_connection
+    if dbapi_connection is None:
+        return
+    from psycopg.pq import TransactionStatus  # only installed with the postgres extra
+
+    if dbapi_connection.info.transaction_status == TransactionStatus.INTRANS:
+        dbapi_connection.commit()
 
 
 @contextmanager
