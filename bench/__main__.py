@@ -6,6 +6,7 @@ from bench import (
     page_weight,
     portal_time,
     queue_time,
+    read_commit_time,
     return_time,
     scale,
     server_time,
@@ -21,6 +22,7 @@ if __name__ == "__main__":
     portal_time.main()
     queue_time.main()
     staff_time.main()
+    read_commit_time.main()
     stats_time.main()
     submit_time.main()
     return_time.main()
