@@ -25,6 +25,7 @@ from core.model import (
     CaseRelation,
     CaseStatus,
     CentreTransfer,
+    ContactAttempt,
     Intake,
     IntakeHold,
     restricted_intake_ids,
@@ -60,6 +61,9 @@ class RequestPage:
     # the page reads them as before).
     held: bool | None = None
     transfer_waiting: bool | None = None
+    # Whether anyone tried to reach the person yet: only then are the
+    # attempts read (None: not asked, the page reads them).
+    attempted: bool | None = None
 
 
 @cache
@@ -85,8 +89,14 @@ def _request_page_query() -> Select:
         .exists()
         .label("transfer_waiting")
     )
+    attempted = (
+        select(ContactAttempt.id)
+        .where(ContactAttempt.intake_id == Intake.id)
+        .exists()
+        .label("attempted")
+    )
     return (
-        select(Intake, Case, restricted, held, waiting)
+        select(Intake, Case, restricted, held, waiting, attempted)
         .outerjoin(CaseIntake, CaseIntake.intake_id == Intake.id)
         .outerjoin(Case, Case.id == CaseIntake.case_id)
         # The page shows both, and the ways of contact read the referral.
@@ -98,8 +108,8 @@ def _request_page_query() -> Select:
 def request_page_or_404(intake_id: int) -> RequestPage:
     """intake_or_404 for the request's page: the same refusals (another
     centre's request 404, one in a file the member may not open 403), with
-    the case file, the restriction and whether a hold or a transfer is there
-    read in the same query."""
+    the case file, the restriction and whether a hold, a transfer or a
+    contact attempt is there read in the same query."""
     row = db.session.execute(_request_page_query(), {"intake_id": intake_id}).unique().first()
     found = row[0] if row is not None else None
     if found is None or found.centre_id != g.centre.id:
@@ -107,7 +117,14 @@ def request_page_or_404(intake_id: int) -> RequestPage:
     case = row[1]
     if not cases.can_view_request_in(g.staff, case, db.session):
         abort(403)
-    return RequestPage(found, case, bool(row[2]), held=bool(row[3]), transfer_waiting=bool(row[4]))
+    return RequestPage(
+        found,
+        case,
+        bool(row[2]),
+        held=bool(row[3]),
+        transfer_waiting=bool(row[4]),
+        attempted=bool(row[5]),
+    )
 
 
 def case_or_404(case_id: int) -> Case:

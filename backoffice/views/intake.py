@@ -89,9 +89,9 @@ def _first_shown_attempt(found: Intake) -> AttemptForm:
 def render_intake(found: Intake, read: RequestPage | None = None, **forms):
     """The request's page, with any form that came back with an error (the
     others as the page first shows them). `read`: the request with its case
-    file, restriction, hold and transfer, when the route loaded them together
-    (a page sent back after a POST reads them here and asks for a hold and a
-    transfer as it renders)."""
+    file, restriction, hold, transfer and whether it has contact attempts,
+    when the route loaded them together (a page sent back after a POST reads
+    them here and asks for a hold, a transfer and the attempts as it renders)."""
     session = db.session
     if read is None:
         read = RequestPage(found, case_of(session, found), intake_is_restricted(session, found))
@@ -150,7 +150,13 @@ def render_intake(found: Intake, read: RequestPage | None = None, **forms):
         centre_timezone=centre.timezone,
         # A match in a file this member may not open is not theirs to see.
         matches=found_matches,
-        attempts=session.connection().execute(_ATTEMPTS, {"intake_id": found.id}).all(),
+        # Read only when the request's own statement found one (most open
+        # requests have none yet), or when it was not asked.
+        attempts=(
+            session.connection().execute(_ATTEMPTS, {"intake_id": found.id}).all()
+            if read.attempted is not False
+            else []
+        ),
         # Only a listed match can be linked or shown as linked.
         linked={other.id for other in found_matches if other.linked},
         is_open=is_open,

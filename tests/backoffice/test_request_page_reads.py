@@ -9,7 +9,10 @@ from sqlalchemy import event, select, text
 
 from core.governance import retention_holds
 from core.infra import clock
+from core.intake import triage
 from core.intake.intakes import SafeContact, Submission, submit
+from core.intake.safe_window import Channel
+from core.intake.triage import AttemptOutcome
 from core.model import AuditEvent, Intake, IntakeKind, Staff
 from tests.backoffice.helpers import (
     staff_client,
@@ -150,3 +153,36 @@ def test_a_hold_or_a_transfer_is_read_only_when_the_request_has_one(app, make_st
         page = coordinator.get(f"/staff/intakes/{kept}").get_data(as_text=True)
     assert "A legal hold keeps this request" in page and "Court case." in page
     assert len(own_reads(seen, "intake_holds")) == 1
+
+
+def test_contact_attempts_are_read_only_when_the_request_has_one(app, make_staff):
+    """The request's own statement says whether anyone tried to reach the
+    person; without an attempt the page asks that table nothing more."""
+    with app.app_context(), db.writing() as session:
+        tried = _send(session, email="t@example.be")
+    staff_id, email = make_staff("coordinator")
+    coordinator = staff_client(app, (staff_id, email))
+
+    def attempt_reads(seen: list[str]) -> list[str]:
+        return [s for s in seen if s.startswith("SELECT contact_attempts.")]
+
+    with _statements(app) as seen:
+        page = coordinator.get(f"/staff/intakes/{tried}").get_data(as_text=True)
+    assert "No contact attempts yet." in page
+    assert not attempt_reads(seen)
+
+    with app.app_context(), db.writing() as session:
+        triage.record_attempt(
+            session,
+            session.get(Intake, tried),
+            session.get(Staff, staff_id),
+            channel=Channel.EMAIL,
+            outcome=AttemptOutcome.NO_ANSWER,
+            note="Nobody wrote back.",
+            timezone="Europe/Brussels",
+        )
+    with _statements(app) as seen:
+        page = coordinator.get(f"/staff/intakes/{tried}").get_data(as_text=True)
+    assert "No contact attempts yet." not in page and "Nobody wrote back." in page
+    assert len(attempt_reads(seen)) == 1
+
