@@ -11,10 +11,10 @@ from sqlalchemy import bindparam, select
 from backoffice.access import record_read, requires
 from backoffice.blueprint import bp
 from backoffice.forms.intake import (
-    AssignForm,
     AttemptForm,
     DecisionForm,
     ReplyForm,
+    first_shown_assign_field,
     offered_channels,
 )
 from backoffice.handlers import Done, intake_change
@@ -104,11 +104,14 @@ def render_intake(found: Intake, read: RequestPage | None = None, **forms):
     now = clock.now()
     is_open = found.status in OPEN_STATUSES
     # The assign list is shown only on an open request, to those who assign
-    # (the template asks the same): only then are the staff read.
-    assign_form = None
-    if "assign_form" in forms or (is_open and role_allows(g.staff.role, Permission.ASSIGN)):
-        assign_form = forms.get("assign_form") or AssignForm.blank()
+    # (the template asks the same): only then are the staff read. As first
+    # shown it is written without the form; one sent back goes through it.
+    assign_form = forms.get("assign_form")
+    assign_field = None
+    if assign_form is not None:
         assign_form.prepare(found)
+    elif is_open and role_allows(g.staff.role, Permission.ASSIGN):
+        assign_field = first_shown_assign_field(found)
     attempt_form = forms.get("attempt_form")
     if attempt_form is not None:
         attempt_form.prepare(found)
@@ -136,6 +139,7 @@ def render_intake(found: Intake, read: RequestPage | None = None, **forms):
         attempt_form=attempt_form,
         decision_form=forms.get("decision_form") or FirstShown(DecisionForm.blank),
         assign_form=assign_form,
+        assign_field=assign_field,
         reasons=reasons,
         # Before anyone reaches out: which offered ways break her rules now.
         not_allowed=[
