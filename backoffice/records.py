@@ -24,6 +24,7 @@ from core.model import (
     CasePerson,
     CaseRelation,
     CaseStatus,
+    Centre,
     CentreTransfer,
     ContactAttempt,
     Intake,
@@ -64,6 +65,9 @@ class RequestPage:
     # Whether anyone tried to reach the person yet: only then are the
     # attempts read (None: not asked, the page reads them).
     attempted: bool | None = None
+    # Whether the network has another active centre: only then are the
+    # centres read for the transfer list (None: not asked, they are read).
+    others_active: bool | None = None
 
 
 @cache
@@ -95,8 +99,14 @@ def _request_page_query() -> Select:
         .exists()
         .label("attempted")
     )
+    others = (
+        select(Centre.id)
+        .where(Centre.active.is_(True), Centre.id != Intake.centre_id)
+        .exists()
+        .label("others_active")
+    )
     return (
-        select(Intake, Case, restricted, held, waiting, attempted)
+        select(Intake, Case, restricted, held, waiting, attempted, others)
         .outerjoin(CaseIntake, CaseIntake.intake_id == Intake.id)
         .outerjoin(Case, Case.id == CaseIntake.case_id)
         # The page shows both, and the ways of contact read the referral.
@@ -108,8 +118,8 @@ def _request_page_query() -> Select:
 def request_page_or_404(intake_id: int) -> RequestPage:
     """intake_or_404 for the request's page: the same refusals (another
     centre's request 404, one in a file the member may not open 403), with
-    the case file, the restriction and whether a hold, a transfer or a
-    contact attempt is there read in the same query."""
+    the case file, the restriction and whether a hold, a transfer, a
+    contact attempt or another active centre is there read in the same query."""
     row = db.session.execute(_request_page_query(), {"intake_id": intake_id}).unique().first()
     found = row[0] if row is not None else None
     if found is None or found.centre_id != g.centre.id:
@@ -124,6 +134,7 @@ def request_page_or_404(intake_id: int) -> RequestPage:
         held=bool(row[3]),
         transfer_waiting=bool(row[4]),
         attempted=bool(row[5]),
+        others_active=bool(row[6]),
     )
 
 

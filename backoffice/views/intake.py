@@ -173,7 +173,13 @@ def render_intake(found: Intake, read: RequestPage | None = None, **forms):
         route_labels=ROUTE_LABELS,
         hold_in_force=read.held,
         # The other centres: known there, sending it there (coordinators).
-        **intake_part(found, forms, restricted=read.restricted, waiting=read.transfer_waiting),
+        **intake_part(
+            found,
+            forms,
+            restricted=read.restricted,
+            waiting=read.transfer_waiting,
+            others=read.others_active,
+        ),
     )
 
 

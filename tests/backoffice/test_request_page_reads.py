@@ -5,7 +5,7 @@ once, and a form sent back with problems shows what was typed, on that page only
 from contextlib import contextmanager
 from datetime import timedelta
 
-from sqlalchemy import event, select, text
+from sqlalchemy import event, func, select, text
 
 from core.governance import retention_holds
 from core.infra import clock
@@ -13,7 +13,7 @@ from core.intake import triage
 from core.intake.intakes import SafeContact, Submission, submit
 from core.intake.safe_window import Channel
 from core.intake.triage import AttemptOutcome
-from core.model import AuditEvent, Intake, IntakeKind, Staff
+from core.model import AuditEvent, Centre, Intake, IntakeKind, Staff
 from tests.backoffice.helpers import (
     staff_client,
 )
@@ -186,3 +186,17 @@ def test_contact_attempts_are_read_only_when_the_request_has_one(app, make_staff
     assert "No contact attempts yet." not in page and "Nobody wrote back." in page
     assert len(attempt_reads(seen)) == 1
 
+
+def test_a_centre_with_no_other_centre_reads_no_centres_and_offers_no_transfer(app, make_staff):
+    """The request's own statement says whether another centre is active; a
+    centre of its own reads no list of centres, and the page says there is
+    none to send to, with no transfer form."""
+    with app.app_context(), db.writing() as session:
+        shown = _send(session, email="s@example.be")
+        assert session.scalar(select(func.count()).select_from(Centre)) == 1
+    coordinator = staff_client(app, make_staff("coordinator"))
+    with _statements(app) as seen:
+        page = coordinator.get(f"/staff/intakes/{shown}").get_data(as_text=True)
+    assert "There is no other centre in this network." in page
+    assert 'name="to_centre"' not in page
+    assert not [s for s in seen if s.startswith("SELECT centres.id, centres.slug")]
