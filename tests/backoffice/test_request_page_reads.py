@@ -5,18 +5,25 @@ once, and a form sent back with problems shows what was typed, on that page only
 from contextlib import contextmanager
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import event, func, select, text
 
 from core.governance import retention_holds
+from core.identity.staff import create_staff
 from core.infra import clock
+from core.infra.db import make_engine
+from core.infra.migrations import upgrade
 from core.intake import triage
 from core.intake.intakes import SafeContact, Submission, submit
 from core.intake.safe_window import Channel
 from core.intake.triage import AttemptOutcome
 from core.model import AuditEvent, Centre, Intake, IntakeKind, Staff
+from core.network.centres import NETWORK_EXTENSION, ensure_centres
 from tests.backoffice.helpers import (
     staff_client,
 )
+from tests.conftest import TEST_PASSWORD, make_test_app
+from tests.pages import CheckingClient
 from web.db import db
 
 
@@ -187,15 +194,40 @@ def test_contact_attempts_are_read_only_when_the_request_has_one(app, make_staff
     assert len(attempt_reads(seen)) == 1
 
 
-def test_a_centre_with_no_other_centre_reads_no_centres_and_offers_no_transfer(app, make_staff):
+@pytest.fixture
+def lone_app(backend, tmp_path):
+    """An app of one centre on a database of its own (the shared test database
+    keeps the centres other tests' networks made)."""
+    url = backend.new_database_url()
+    engine = make_engine(url)
+    upgrade(engine)
+    engine.dispose()
+    app = make_test_app(url, tmp_path)
+    app.test_client_class = CheckingClient
+    with app.app_context(), db.writing() as session:
+        ensure_centres(session, app.extensions[NETWORK_EXTENSION])
+    yield app
+    with app.app_context():
+        db.get_engine().dispose()
+
+
+def test_a_centre_with_no_other_centre_reads_no_centres_and_offers_no_transfer(lone_app):
     """The request's own statement says whether another centre is active; a
     centre of its own reads no list of centres, and the page says there is
     none to send to, with no transfer form."""
-    with app.app_context(), db.writing() as session:
+    with lone_app.app_context(), db.writing() as session:
         shown = _send(session, email="s@example.be")
         assert session.scalar(select(func.count()).select_from(Centre)) == 1
-    coordinator = staff_client(app, make_staff("coordinator"))
-    with _statements(app) as seen:
+        staff = create_staff(
+            session,
+            email="lone@fjc.example",
+            name="Lone Coordinator",
+            role="coordinator",
+            password=TEST_PASSWORD,
+        )
+        staff_id = staff.id
+    coordinator = staff_client(lone_app, (staff_id, "lone@fjc.example"))
+    with _statements(lone_app) as seen:
         page = coordinator.get(f"/staff/intakes/{shown}").get_data(as_text=True)
     assert "There is no other centre in this network." in page
     assert 'name="to_centre"' not in page
