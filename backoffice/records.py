@@ -24,7 +24,9 @@ from core.model import (
     CasePerson,
     CaseRelation,
     CaseStatus,
+    Centre,
     CentreTransfer,
+    ContactAttempt,
     Intake,
     IntakeHold,
     restricted_intake_ids,
@@ -60,6 +62,12 @@ class RequestPage:
     # the page reads them as before).
     held: bool | None = None
     transfer_waiting: bool | None = None
+    # Whether anyone tried to reach the person yet: only then are the
+    # attempts read (None: not asked, the page reads them).
+    attempted: bool | None = None
+    # Whether the network has another active centre: only then are the
+    # centres read for the transfer list (None: not asked, they are read).
+    others_active: bool | None = None
 
 
 @cache
@@ -85,8 +93,20 @@ def _request_page_query() -> Select:
         .exists()
         .label("transfer_waiting")
     )
+    attempted = (
+        select(ContactAttempt.id)
+        .where(ContactAttempt.intake_id == Intake.id)
+        .exists()
+        .label("attempted")
+    )
+    others = (
+        select(Centre.id)
+        .where(Centre.active.is_(True), Centre.id != Intake.centre_id)
+        .exists()
+        .label("others_active")
+    )
     return (
-        select(Intake, Case, restricted, held, waiting)
+        select(Intake, Case, restricted, held, waiting, attempted, others)
         .outerjoin(CaseIntake, CaseIntake.intake_id == Intake.id)
         .outerjoin(Case, Case.id == CaseIntake.case_id)
         # The page shows both, and the ways of contact read the referral.
@@ -98,8 +118,8 @@ def _request_page_query() -> Select:
 def request_page_or_404(intake_id: int) -> RequestPage:
     """intake_or_404 for the request's page: the same refusals (another
     centre's request 404, one in a file the member may not open 403), with
-    the case file, the restriction and whether a hold or a transfer is there
-    read in the same query."""
+    the case file, the restriction and whether a hold, a transfer, a
+    contact attempt or another active centre is there read in the same query."""
     row = db.session.execute(_request_page_query(), {"intake_id": intake_id}).unique().first()
     found = row[0] if row is not None else None
     if found is None or found.centre_id != g.centre.id:
@@ -107,7 +127,15 @@ def request_page_or_404(intake_id: int) -> RequestPage:
     case = row[1]
     if not cases.can_view_request_in(g.staff, case, db.session):
         abort(403)
-    return RequestPage(found, case, bool(row[2]), held=bool(row[3]), transfer_waiting=bool(row[4]))
+    return RequestPage(
+        found,
+        case,
+        bool(row[2]),
+        held=bool(row[3]),
+        transfer_waiting=bool(row[4]),
+        attempted=bool(row[5]),
+        others_active=bool(row[6]),
+    )
 
 
 def case_or_404(case_id: int) -> Case:

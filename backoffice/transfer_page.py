@@ -161,23 +161,35 @@ def _active_centres_query() -> Select:
 
 
 def intake_part(
-    found: Intake, forms: dict, *, restricted: bool = False, waiting: bool | None = None
+    found: Intake,
+    forms: dict,
+    *,
+    restricted: bool = False,
+    waiting: bool | None = None,
+    others: bool | None = None,
 ) -> dict:
     """The request page: send it, what is waiting, where the person is known.
     Only a member who may transfer sees the sending part (the template asks
     the same permission), so only then is it built. `restricted`: the request
     is under a restriction in force, so it is not compared (known_at would
     find that itself, in a query of its own). `waiting`: whether a transfer
-    waits for an answer, when the page read that already (False: none to read)."""
+    waits for an answer, when the page read that already (False: none to read).
+    `others`: whether another centre is active, likewise: with none (a centre
+    of its own) the centres are not read and no transfer form is built, the
+    page says there is no other centre (transfer_send.html)."""
     session = db.session
     part: dict = {"transfer_form": None, "transfer_waiting": None, "transfer_waiting_centre": None}
-    others_active = True
+    others_active = others is not False
     if can_transfer() and found.status != IntakeStatus.ERASED:
-        centres = session.execute(_active_centres_query()).all()
-        form = forms.get("transfer_form") or TransferForm.blank()
-        form.to_centre.choices = [("", "–")] + choices(
+        centres = session.execute(_active_centres_query()).all() if others is not False else []
+        offered = choices(
             (centre.slug, centre.name) for centre in centres if centre.id != found.centre_id
         )
+        form = forms.get("transfer_form")
+        if form is None and offered:
+            form = TransferForm.blank()
+        if form is not None:
+            form.to_centre.choices = [("", "–")] + offered
         open_one = transfers.open_transfer(session, found) if waiting is not False else None
         names = {centre.id: centre.name for centre in centres}
         other = None

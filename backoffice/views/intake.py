@@ -5,16 +5,18 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 
 from flask import abort, g, render_template, url_for
+from flask_babel import get_translations
 from flask_babel import gettext as _
+from markupsafe import Markup
 from sqlalchemy import bindparam, select
 
 from backoffice.access import record_read, requires
 from backoffice.blueprint import bp
 from backoffice.forms.intake import (
-    AssignForm,
     AttemptForm,
     DecisionForm,
     ReplyForm,
+    first_shown_assign_field,
     offered_channels,
 )
 from backoffice.handlers import Done, intake_change
@@ -86,12 +88,28 @@ def _first_shown_attempt(found: Intake) -> AttemptForm:
     return form
 
 
+def _page_gettext() -> Callable[..., Markup]:
+    """`_()` for the page's own part (intake.html sets it over Jinja's for
+    its content block and the parts that block includes): what Jinja's
+    newstyle gettext writes with autoescape, the translation as markup,
+    always formatted, from the request's catalogue found once a page. Jinja's
+    own goes through its alias, three context calls and the catalogue's
+    look-up in flask-babel's context for every word (about 45 a page)."""
+    ugettext = get_translations().ugettext
+
+    def gettext(string: str, **variables) -> Markup:
+        # A translation is markup to Jinja too; the variables are escaped by %.
+        return Markup(ugettext(string)) % variables  # noqa: S704
+
+    return gettext
+
+
 def render_intake(found: Intake, read: RequestPage | None = None, **forms):
     """The request's page, with any form that came back with an error (the
     others as the page first shows them). `read`: the request with its case
-    file, restriction, hold and transfer, when the route loaded them together
-    (a page sent back after a POST reads them here and asks for a hold and a
-    transfer as it renders)."""
+    file, restriction, hold, transfer and whether it has contact attempts,
+    when the route loaded them together (a page sent back after a POST reads
+    them here and asks for a hold, a transfer and the attempts as it renders)."""
     session = db.session
     if read is None:
         read = RequestPage(found, case_of(session, found), intake_is_restricted(session, found))
@@ -104,11 +122,14 @@ def render_intake(found: Intake, read: RequestPage | None = None, **forms):
     now = clock.now()
     is_open = found.status in OPEN_STATUSES
     # The assign list is shown only on an open request, to those who assign
-    # (the template asks the same): only then are the staff read.
-    assign_form = None
-    if "assign_form" in forms or (is_open and role_allows(g.staff.role, Permission.ASSIGN)):
-        assign_form = forms.get("assign_form") or AssignForm.blank()
+    # (the template asks the same): only then are the staff read. As first
+    # shown it is written without the form; one sent back goes through it.
+    assign_form = forms.get("assign_form")
+    assign_field = None
+    if assign_form is not None:
         assign_form.prepare(found)
+    elif is_open and role_allows(g.staff.role, Permission.ASSIGN):
+        assign_field = first_shown_assign_field(found)
     attempt_form = forms.get("attempt_form")
     if attempt_form is not None:
         attempt_form.prepare(found)
@@ -127,6 +148,7 @@ def render_intake(found: Intake, read: RequestPage | None = None, **forms):
     )
     return render_template(
         "backoffice/intake.html",
+        page_gettext=_page_gettext(),
         intake=found,
         # The panels as first shown, not sent back with what someone typed:
         # their fields' markup is the same on every page (web.fragments).
@@ -136,6 +158,7 @@ def render_intake(found: Intake, read: RequestPage | None = None, **forms):
         attempt_form=attempt_form,
         decision_form=forms.get("decision_form") or FirstShown(DecisionForm.blank),
         assign_form=assign_form,
+        assign_field=assign_field,
         reasons=reasons,
         # Before anyone reaches out: which offered ways break her rules now.
         not_allowed=[
@@ -150,7 +173,13 @@ def render_intake(found: Intake, read: RequestPage | None = None, **forms):
         centre_timezone=centre.timezone,
         # A match in a file this member may not open is not theirs to see.
         matches=found_matches,
-        attempts=session.connection().execute(_ATTEMPTS, {"intake_id": found.id}).all(),
+        # Read only when the request's own statement found one (most open
+        # requests have none yet), or when it was not asked.
+        attempts=(
+            session.connection().execute(_ATTEMPTS, {"intake_id": found.id}).all()
+            if read.attempted is not False
+            else []
+        ),
         # Only a listed match can be linked or shown as linked.
         linked={other.id for other in found_matches if other.linked},
         is_open=is_open,
@@ -163,7 +192,13 @@ def render_intake(found: Intake, read: RequestPage | None = None, **forms):
         route_labels=ROUTE_LABELS,
         hold_in_force=read.held,
         # The other centres: known there, sending it there (coordinators).
-        **intake_part(found, forms, restricted=read.restricted, waiting=read.transfer_waiting),
+        **intake_part(
+            found,
+            forms,
+            restricted=read.restricted,
+            waiting=read.transfer_waiting,
+            others=read.others_active,
+        ),
     )
 
 

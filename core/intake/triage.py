@@ -427,7 +427,12 @@ def _match_conditions(by_phone: bool, by_email: bool) -> list:
     # match and is found by none (core.governance.rights.restriction).
     restricted = restricted_intake_ids()
     return [
-        Intake.centre_id == bindparam("centre_id"),
+        # `+ 0`: the blind index finds the one or two look-alikes. Without
+        # table statistics (a database migrated while empty, the benches)
+        # SQLite preferred the centre's index and read every request of the
+        # centre: 0.5 ms of 2,100 requests on the request's page, 0.004 ms
+        # by the blind index. PostgreSQL's own statistics pick that anyway.
+        Intake.centre_id + 0 == bindparam("centre_id"),
         or_(*conditions),
         Intake.id != bindparam("intake_id"),
         Intake.status != IntakeStatus.ERASED,

@@ -5,15 +5,25 @@ once, and a form sent back with problems shows what was typed, on that page only
 from contextlib import contextmanager
 from datetime import timedelta
 
-from sqlalchemy import event, select, text
+import pytest
+from sqlalchemy import event, func, select, text
 
 from core.governance import retention_holds
+from core.identity.staff import create_staff
 from core.infra import clock
+from core.infra.db import make_engine
+from core.infra.migrations import upgrade
+from core.intake import triage
 from core.intake.intakes import SafeContact, Submission, submit
-from core.model import AuditEvent, Intake, IntakeKind, Staff
+from core.intake.safe_window import Channel
+from core.intake.triage import AttemptOutcome
+from core.model import AuditEvent, Centre, Intake, IntakeKind, Staff
+from core.network.centres import NETWORK_EXTENSION, ensure_centres
 from tests.backoffice.helpers import (
     staff_client,
 )
+from tests.conftest import TEST_PASSWORD, make_test_app
+from tests.pages import CheckingClient
 from web.db import db
 
 
@@ -150,3 +160,75 @@ def test_a_hold_or_a_transfer_is_read_only_when_the_request_has_one(app, make_st
         page = coordinator.get(f"/staff/intakes/{kept}").get_data(as_text=True)
     assert "A legal hold keeps this request" in page and "Court case." in page
     assert len(own_reads(seen, "intake_holds")) == 1
+
+
+def test_contact_attempts_are_read_only_when_the_request_has_one(app, make_staff):
+    """The request's own statement says whether anyone tried to reach the
+    person; without an attempt the page asks that table nothing more."""
+    with app.app_context(), db.writing() as session:
+        tried = _send(session, email="t@example.be")
+    staff_id, email = make_staff("coordinator")
+    coordinator = staff_client(app, (staff_id, email))
+
+    def attempt_reads(seen: list[str]) -> list[str]:
+        return [s for s in seen if s.startswith("SELECT contact_attempts.")]
+
+    with _statements(app) as seen:
+        page = coordinator.get(f"/staff/intakes/{tried}").get_data(as_text=True)
+    assert "No contact attempts yet." in page
+    assert not attempt_reads(seen)
+
+    with app.app_context(), db.writing() as session:
+        triage.record_attempt(
+            session,
+            session.get(Intake, tried),
+            session.get(Staff, staff_id),
+            channel=Channel.EMAIL,
+            outcome=AttemptOutcome.NO_ANSWER,
+            note="Nobody wrote back.",
+            timezone="Europe/Brussels",
+        )
+    with _statements(app) as seen:
+        page = coordinator.get(f"/staff/intakes/{tried}").get_data(as_text=True)
+    assert "No contact attempts yet." not in page and "Nobody wrote back." in page
+    assert len(attempt_reads(seen)) == 1
+
+
+@pytest.fixture
+def lone_app(backend, tmp_path):
+    """An app of one centre on a database of its own (the shared test database
+    keeps the centres other tests' networks made)."""
+    url = backend.new_database_url()
+    engine = make_engine(url)
+    upgrade(engine)
+    engine.dispose()
+    app = make_test_app(url, tmp_path)
+    app.test_client_class = CheckingClient
+    with app.app_context(), db.writing() as session:
+        ensure_centres(session, app.extensions[NETWORK_EXTENSION])
+    yield app
+    with app.app_context():
+        db.get_engine().dispose()
+
+
+def test_a_centre_with_no_other_centre_reads_no_centres_and_offers_no_transfer(lone_app):
+    """The request's own statement says whether another centre is active; a
+    centre of its own reads no list of centres, and the page says there is
+    none to send to, with no transfer form."""
+    with lone_app.app_context(), db.writing() as session:
+        shown = _send(session, email="s@example.be")
+        assert session.scalar(select(func.count()).select_from(Centre)) == 1
+        staff = create_staff(
+            session,
+            email="lone@fjc.example",
+            name="Lone Coordinator",
+            role="coordinator",
+            password=TEST_PASSWORD,
+        )
+        staff_id = staff.id
+    coordinator = staff_client(lone_app, (staff_id, "lone@fjc.example"))
+    with _statements(lone_app) as seen:
+        page = coordinator.get(f"/staff/intakes/{shown}").get_data(as_text=True)
+    assert "There is no other centre in this network." in page
+    assert 'name="to_centre"' not in page
+    assert not [s for s in seen if s.startswith("SELECT centres.id, centres.slug")]
