@@ -38,6 +38,7 @@ FACE = Face(
     partner=False,
     landing=_landing,
     second_factor_required=_second_factor_required,
+    counts_waiting=True,
 )
 
 

@@ -35,15 +35,14 @@ from core.intake.triage import OPEN_STATUSES
 from core.model import (
     Centre,
     Conversation,
-    ConversationKind,
     ConversationMessage,
-    ConversationStatus,
     Intake,
     IntakeKind,
     Sender,
     Staff,
 )
 from core.talk import availability, conversations, hours, waiting
+from web.accounts.session_state import waiting_to_talk
 from web.db import db
 from web.live import Event, Look, announce, centre_channel, conversation_channel, stream
 
@@ -194,6 +193,10 @@ def _talk_waiting():
         centre = g.get("centre")
         if centre is None:
             return 0
+        # Counted with the sign-in check when nothing changed since.
+        counted = waiting_to_talk(centre.id)
+        if counted is not None:
+            return counted
         # A count, not objects: on the session's connection (its transaction),
         # without the ORM's handling of a result (every staff page asks);
         # flushed first, as the session's own execute would.
@@ -207,11 +210,7 @@ def _talk_waiting():
 @lru_cache(maxsize=1)
 def _waiting_query() -> Select:
     """talk_waiting's statement, built once: every staff page's menu runs it."""
-    return select(func.count(Conversation.id)).where(
-        Conversation.centre_id == bindparam("talk_centre_id"),
-        Conversation.status == ConversationStatus.WAITING,
-        Conversation.kind == ConversationKind.LIVE,
-    )
+    return waiting.waiting_now(bindparam("talk_centre_id"))
 
 
 @bp.get("/talk")

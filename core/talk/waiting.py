@@ -32,6 +32,17 @@ class Place:
     minutes: int
 
 
+def waiting_now(centre_id):
+    """How many wait to talk at the centre `centre_id` (a value or a column:
+    the back office's menu counts it for every page, in the sign-in check's
+    statement, core.identity.staff_sessions): one indexed count."""
+    return select(func.count(Conversation.id)).where(
+        Conversation.centre_id == centre_id,
+        Conversation.status == ConversationStatus.WAITING,
+        Conversation.kind == ConversationKind.LIVE,
+    )
+
+
 def waiting(session: Session, centre_id: int) -> list[Conversation]:
     """Oldest first: whoever waited longest is helped first."""
     return list(

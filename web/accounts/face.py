@@ -22,6 +22,9 @@ class Face:
     landing: Callable[[Staff], str]
     # Whether accounts must have a second factor (config -> bool).
     second_factor_required: Callable[[Mapping[str, Any]], bool]
+    # Whether its menu says how many wait to talk: counted in the sign-in
+    # check's own statement (web.accounts.session_state.waiting_to_talk).
+    counts_waiting: bool = False
 
     def url(self, endpoint: str, **values) -> str:
         return url_for(f"{self.blueprint}.{endpoint}", **values)

@@ -9,17 +9,20 @@ other face is never signed in here, whatever the cookie says."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from flask import current_app, flash, session
+from flask import current_app, flash, g, request, session
 from flask_babel import gettext as _
+from sqlalchemy import event
+from sqlalchemy.orm import Session
 
 from core.identity import staff_sessions, two_factor
 from core.identity.organisations import is_partner
 from core.infra import clock
 from core.model import Staff
 from web.accounts.face import Face
-from web.db import db
+from web.db import READ_METHODS, db
 from web.i18n import STAFF_LANGUAGE_KEY
 
 # How far "seen" must have moved before it is written again. Rewriting it on
@@ -96,7 +99,11 @@ def signed_in(face: Face) -> staff_sessions.SignedIn | None:
     if staff_id is None:
         return None
     # One query on every request: the account, its live session, its centres.
-    found = staff_sessions.find_signed_in(db.session, token, staff_id) if token else None
+    found = (
+        staff_sessions.find_signed_in(db.session, token, staff_id, with_waiting=face.counts_waiting)
+        if token
+        else None
+    )
     at = clock.now()
     if (
         found is None
@@ -116,4 +123,46 @@ def signed_in(face: Face) -> staff_sessions.SignedIn | None:
         return None
     if at - seen >= SEEN_STEP:
         session["seen"] = _stamp(at)
+    if found.waiting is not None:
+        g.waiting_at_sign_in = _Waiting(found.waiting, db.session.get_transaction())
     return found
+
+
+@dataclass(frozen=True)
+class _Waiting:
+    """How many waited to talk per centre, read with the sign-in check, and
+    the transaction that read it."""
+
+    by_centre: dict[int, int]
+    transaction: object
+
+
+# A flush writes in the request's transaction: what the sign-in check counted
+# may no longer be what a count would find now.
+FLUSHED = "fjc_flushed"
+
+
+@event.listens_for(Session, "after_flush")
+def _note_flush(session: Session, _context) -> None:
+    session.info[FLUSHED] = True
+
+
+def waiting_to_talk(centre_id: int) -> int | None:
+    """How many wait to talk at the centre as the sign-in check counted them,
+    when a count now would find the same: a page that reads (GET, HEAD) in the
+    very transaction that counted, which has written nothing since. None
+    otherwise (count again): a page that committed (the talk page, after
+    ending conversations) or wrote, or one that wants to write (POST)."""
+    seen = g.get("waiting_at_sign_in")
+    if seen is None or request.method not in READ_METHODS:
+        return None
+    session = db.session
+    if (
+        session.get_transaction() is not seen.transaction
+        or session.info.get(FLUSHED)
+        or session.new
+        or session.dirty
+        or session.deleted
+    ):
+        return None
+    return seen.by_centre.get(centre_id)

@@ -55,3 +55,45 @@ def test_an_ended_session_or_another_accounts_token_finds_nobody(app, make_staff
         assert staff_sessions.find_signed_in(session, "not a token", first_id) is None
         staff_sessions.end(session, token, clock.now())
         assert staff_sessions.find_signed_in(session, token, first_id) is None
+
+
+def test_the_account_is_the_sessions_own_object_as_the_orm_loads_it(app, make_staff):
+    """Made from the row's columns (not by the ORM's loading): in the session,
+    a change to it written like any other, the TOTP secret and the
+    relationships read when first used."""
+    staff_id, _ = make_staff("coordinator")
+    with app.app_context(), db.writing() as session:
+        staff = session.get(Staff, staff_id)
+        staff.totp_secret = "JBSWY3DPEHPK3PXP"
+        token = staff_sessions.start(session, staff, clock.now())
+    with app.app_context(), db.writing() as session:
+        found = staff_sessions.find_signed_in(session, token, staff_id)
+        assert found is not None and found.waiting is None
+        assert found.staff in session and found.staff not in session.dirty
+        assert found.staff.totp_secret == "JBSWY3DPEHPK3PXP"
+        assert found.staff.centre is found.centres[0]
+        found.staff.name = "Renamed"
+    with app.app_context(), db.writing() as session:
+        assert session.get(Staff, staff_id).name == "Renamed"
+
+
+def test_with_waiting_it_counts_who_waits_to_talk_at_each_centre(network):
+    from core.talk import conversations
+
+    with network.app_context(), db.writing() as session:
+        home, other = list(session.scalars(select(Centre).order_by(Centre.id)))[:2]
+        staff = create_staff(
+            session,
+            email="talk@fjc.example",
+            name="Talk",
+            role="coordinator",
+            password=TEST_PASSWORD,
+            centre_id=home.id,
+        )
+        add_member(session, staff, other)
+        conversations.start(session, centre_id=other.id, language="nl")
+        conversations.start(session, centre_id=other.id, language="fr")
+        token = staff_sessions.start(session, staff, clock.now())
+        found = staff_sessions.find_signed_in(session, token, staff.id, with_waiting=True)
+        assert found is not None
+        assert found.waiting == {home.id: 0, other.id: 2}
