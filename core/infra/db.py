@@ -136,9 +136,10 @@ class Sessions:
         self.engine = engine
         # On PostgreSQL the option is ignored; MVCC row locks do the work there.
         self._reader = sessionmaker(bind=engine, expire_on_commit=False)
-        self._writer = sessionmaker(
-            bind=engine.execution_options(**{BEGIN_IMMEDIATE_OPTION: True}), expire_on_commit=False
-        )
+        # The engine of write transactions (BEGIN IMMEDIATE on SQLite), for a
+        # session or a plain connection (web.db.Database.single_statement).
+        self.writer_engine = engine.execution_options(**{BEGIN_IMMEDIATE_OPTION: True})
+        self._writer = sessionmaker(bind=self.writer_engine, expire_on_commit=False)
 
         if engine.dialect.driver == "psycopg":
             for maker in (self._reader, self._writer):
