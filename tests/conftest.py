@@ -185,6 +185,23 @@ def make_test_app(database_url: str, tmp_path, **overrides):
     return app
 
 
+def app_on_own_database(backend, tmp_path, **overrides) -> Iterator:
+    """An app on a new, migrated database of its own with its centre file's
+    centres (the shared test database keeps the centres other tests made);
+    for a fixture to yield from."""
+    url = backend.new_database_url()
+    engine = make_engine(url)
+    upgrade(engine)
+    engine.dispose()
+    app = make_test_app(url, tmp_path, **overrides)
+    app.test_client_class = CheckingClient
+    with app.app_context(), db.writing() as session:
+        ensure_centres(session, app.extensions[NETWORK_EXTENSION])
+    yield app
+    with app.app_context():
+        db.get_engine().dispose()
+
+
 @pytest.fixture
 def app_factory(database_url, tmp_path):
     """Apps on this run's database with settings of the test's own; the data

@@ -11,19 +11,15 @@ from sqlalchemy import event, func, select, text
 from core.governance import retention_holds
 from core.identity.staff import create_staff
 from core.infra import clock
-from core.infra.db import make_engine
-from core.infra.migrations import upgrade
 from core.intake import triage
 from core.intake.intakes import SafeContact, Submission, submit
 from core.intake.safe_window import Channel
 from core.intake.triage import AttemptOutcome
 from core.model import AuditEvent, Centre, Intake, IntakeKind, Staff
-from core.network.centres import NETWORK_EXTENSION, ensure_centres
 from tests.backoffice.helpers import (
     staff_client,
 )
-from tests.conftest import TEST_PASSWORD, make_test_app
-from tests.pages import CheckingClient
+from tests.conftest import TEST_PASSWORD, app_on_own_database
 from web.db import db
 
 
@@ -198,17 +194,7 @@ def test_contact_attempts_are_read_only_when_the_request_has_one(app, make_staff
 def lone_app(backend, tmp_path):
     """An app of one centre on a database of its own (the shared test database
     keeps the centres other tests' networks made)."""
-    url = backend.new_database_url()
-    engine = make_engine(url)
-    upgrade(engine)
-    engine.dispose()
-    app = make_test_app(url, tmp_path)
-    app.test_client_class = CheckingClient
-    with app.app_context(), db.writing() as session:
-        ensure_centres(session, app.extensions[NETWORK_EXTENSION])
-    yield app
-    with app.app_context():
-        db.get_engine().dispose()
+    yield from app_on_own_database(backend, tmp_path)
 
 
 def test_a_centre_with_no_other_centre_reads_no_centres_and_offers_no_transfer(lone_app):

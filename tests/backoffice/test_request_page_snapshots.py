@@ -27,8 +27,6 @@ from core.casework import cases, transfers
 from core.governance import retention_holds
 from core.governance.rights import restriction
 from core.identity.staff import create_staff
-from core.infra.db import make_engine
-from core.infra.migrations import upgrade
 from core.intake import triage
 from core.intake.intakes import ReferralDetails, SafeContact, Submission, submit
 from core.intake.mailbox import add_requester_message, add_staff_reply, erase
@@ -42,11 +40,9 @@ from core.model import (
     Staff,
     TriageOutcome,
 )
-from core.network.centres import NETWORK_EXTENSION, ensure_centres
 from tests.backoffice.helpers import staff_client
-from tests.conftest import TEST_PASSWORD, make_test_app
+from tests.conftest import TEST_PASSWORD, app_on_own_database
 from tests.core.network.network_setup import NETWORK_FILE, centre
-from tests.pages import CheckingClient
 from web.db import db
 from web.fragments import minimal_markup
 
@@ -64,17 +60,7 @@ VIEWERS = ("coordinator", "holder", "other_director")
 def own_app(backend, tmp_path):
     """An app of the three-centre network on a database of its own: the
     snapshot's ids start at 1 on every run."""
-    url = backend.new_database_url()
-    engine = make_engine(url)
-    upgrade(engine)
-    engine.dispose()
-    app = make_test_app(url, tmp_path, FJC_CENTRE_FILE=NETWORK_FILE)
-    app.test_client_class = CheckingClient
-    with app.app_context(), db.writing() as session:
-        ensure_centres(session, app.extensions[NETWORK_EXTENSION])
-    yield app
-    with app.app_context():
-        db.get_engine().dispose()
+    yield from app_on_own_database(backend, tmp_path, FJC_CENTRE_FILE=NETWORK_FILE)
 
 
 def _staff(session, slug: str, role: str, name: str) -> Staff:
