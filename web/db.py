@@ -17,7 +17,6 @@ from sqlalchemy.orm import Session
 from core.infra.db import Sessions, commit_if_only_read, make_engine, write_transaction
 
 READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
-AUTOCOMMIT_EXTENSION = "fjc_db_autocommit"
 
 
 class Database:
@@ -28,9 +27,6 @@ class Database:
             app.config["FJC_DATABASE_URL"], pool_size=app.config.get("FJC_DATABASE_POOL_SIZE", 5)
         )
         app.extensions["fjc_db"] = Sessions(engine)
-        # The same pool; a connection in autocommit while single_statement lends it.
-        autocommit = engine.execution_options(isolation_level="AUTOCOMMIT")
-        app.extensions[AUTOCOMMIT_EXTENSION] = autocommit
         app.teardown_appcontext(self._remove_session)
 
     @staticmethod
@@ -81,7 +77,7 @@ class Database:
         second connection would wait for it."""
         bound = self._bound()
         if bound.engine.dialect.name == "postgresql":
-            with current_app.extensions[AUTOCOMMIT_EXTENSION].connect() as connection:
+            with bound.autocommit_engine.connect() as connection:
                 yield connection
             return
         if "db_session" in g:

@@ -28,7 +28,7 @@ SQLITE_BUSY_TIMEOUT_MS = 15_000
 BEGIN_IMMEDIATE_OPTION = "fjc_begin_immediate"
 PING_AFTER_IDLE_S = 1.0
 # Kept in the pooled connection's info: whether its transaction has run
-# anything but SELECT since it began (_end_reads_with_commit).
+# anything but SELECT since it began (commit_if_only_read).
 ONLY_READ = "fjc_only_read"
 # Kept in a session's info: the connection its transaction runs on.
 SESSION_CONNECTION = "fjc_connection"
@@ -137,8 +137,11 @@ class Sessions:
         # On PostgreSQL the option is ignored; MVCC row locks do the work there.
         self._reader = sessionmaker(bind=engine, expire_on_commit=False)
         # The engine of write transactions (BEGIN IMMEDIATE on SQLite), for a
-        # session or a plain connection (web.db.Database.single_statement).
+        # session or a plain connection; and the same pool's connections in
+        # autocommit, a statement being a transaction of its own
+        # (web.db.Database.single_statement).
         self.writer_engine = engine.execution_options(**{BEGIN_IMMEDIATE_OPTION: True})
+        self.autocommit_engine = engine.execution_options(isolation_level="AUTOCOMMIT")
         self._writer = sessionmaker(bind=self.writer_engine, expire_on_commit=False)
 
         if engine.dialect.driver == "psycopg":
