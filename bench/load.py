@@ -1,9 +1,12 @@
 """Load: wrk (Debian's package) replays recorded journeys against gunicorn with
 the production settings (gunicorn.conf.py, FJC_ENV=production behind one
-proxy), then the same for a minimal Flask app served the same way: the ceiling
-of this machine. Prints requests per second, p50/p95/p99 latency, the ratio to
-the ceiling and the peak resident memory of a worker (VmHWM), and the peak
-memory after a burst of simultaneous sign-ins (argon2id).
+proxy), taking turns with a minimal Flask app served the same way: the ceiling
+of this machine. Each scenario runs in FJC_BENCH_ROUNDS slices (3), each right
+after a slice of the ceiling as long. Prints requests per second and p50/p95/
+p99 latency (medians of the slices), the ratio to the ceiling (the median of
+the slices' ratios, and their lowest and highest), the peak resident memory of
+a worker (VmHWM), and the peak memory after a burst of simultaneous sign-ins
+(argon2id).
 
 Runs on SQLite, and on PostgreSQL too when FJC_TEST_DATABASE_URL (default: the
 test database on 127.0.0.1) answers. Rate limits are off (FJC_RATELIMIT_ENABLED=
@@ -21,6 +24,7 @@ import os
 import re
 import secrets
 import shutil
+import statistics
 import subprocess
 import tempfile
 from concurrent.futures import ThreadPoolExecutor
@@ -39,6 +43,11 @@ from bench.serving import (
 )
 
 DURATION_S = int(os.environ.get("FJC_BENCH_SECONDS", "10"))
+# Each scenario's time is cut into this many slices, each right after a slice
+# of the ceiling of the same length: the machine's speed drifts within a run
+# (its ceiling moved 5,800 -> 7,200 a second in one session), and a ratio of
+# two figures measured a minute apart took that drift for the app's.
+ROUNDS = max(1, int(os.environ.get("FJC_BENCH_ROUNDS", "3")))
 ONLY = [word for word in os.environ.get("FJC_BENCH_ONLY", "").split(",") if word]
 BACKENDS = [word for word in os.environ.get("FJC_BENCH_BACKENDS", "").split(",") if word]
 CONNECTIONS = 16
@@ -49,6 +58,9 @@ PASSWORD = "bench password that is long enough"  # noqa: S105 - a throwaway benc
 
 LUA = r"""
 local entries = {ENTRIES}
+-- Each wrk run counts from 1 again: the run's own prefix keeps its
+-- submission ids apart from an earlier slice's (a repeated id is a replay).
+local run = "{RUN}"
 local i = 0
 local n = 0
 local made = 0
@@ -61,7 +73,7 @@ function request()
   n = n + 1
   local e = entries[i]
   local body = e[4]
-  if body ~= nil then body = body:gsub("__SID__", "t" .. tid .. "-" .. n) end
+  if body ~= nil then body = body:gsub("__SID__", run .. "t" .. tid .. "-" .. n) end
   return wrk.format(e[1], e[2], e[3], body)
 end
 function done(summary, latency, requests)
@@ -87,7 +99,8 @@ def _script(entries: list[tuple[str, str, dict[str, str], str | None]]) -> str:
         rendered.append(
             f"{{{_lua_string(method)}, {_lua_string(path)}, {{{header_lua}}}, {body_lua}}}"
         )
-    return LUA.replace("{ENTRIES}", "{" + ",\n".join(rendered) + "}")
+    entries_lua = "{" + ",\n".join(rendered) + "}"
+    return LUA.replace("{RUN}", secrets.token_hex(4)).replace("{ENTRIES}", entries_lua)
 
 
 def _headers(browser: Browser, path: str | None = None) -> dict[str, str]:
@@ -108,7 +121,7 @@ def _form(fields: dict[str, str]) -> str:
     return urlencode(fields)
 
 
-def _wrk(port: int, entries, workdir: Path) -> dict[str, float]:
+def _wrk(port: int, entries, workdir: Path, seconds: int = DURATION_S) -> dict[str, float]:
     script = workdir / f"s{secrets.token_hex(4)}.lua"
     script.write_text(_script(entries), encoding="utf-8")
     result = subprocess.run(  # noqa: S603 - fixed arguments
@@ -116,7 +129,7 @@ def _wrk(port: int, entries, workdir: Path) -> dict[str, float]:
             shutil.which("wrk") or "wrk",
             "-t1",
             f"-c{CONNECTIONS}",
-            f"-d{DURATION_S}s",
+            f"-d{seconds}s",
             "--timeout",
             "10s",
             "-s",
@@ -125,7 +138,7 @@ def _wrk(port: int, entries, workdir: Path) -> dict[str, float]:
         ],
         capture_output=True,
         text=True,
-        timeout=DURATION_S + 60,
+        timeout=seconds + 60,
         check=True,
     )
     found = re.search(r"FJC-RESULT (\S+) (\S+) (\S+) (\S+) (\S+) (\S+) (\S+)", result.stdout)
@@ -332,24 +345,52 @@ DOOR_TARGETS = {"SQLite": 300, "PostgreSQL": 400}
 DOORS_LABEL = "the three doors (POST)"
 
 
-def _verdict(backend: str, label: str, rps: float, ceiling: float) -> str:
+def _verdict(backend: str, label: str, rps: float, ratio: float) -> str:
     if label in SHARE_TARGETS:
         target = SHARE_TARGETS[label]
-        met = rps / ceiling >= target
-        return f"{'meets' if met else 'misses'} >= {target:.0%} of the ceiling"
+        return f"{'meets' if ratio >= target else 'misses'} >= {target:.0%} of the ceiling"
     if label == DOORS_LABEL:
         target = DOOR_TARGETS[backend]
         return f"{'meets' if rps >= target else 'misses'} >= {target}/s"
     return ""
 
 
-def _print_row(label: str, figures: dict[str, float], ceiling: float | None, peaks, verdict=""):
-    ratio = f"{figures['rps'] / ceiling:>6.0%}" if ceiling else "     -"
+def _median_figures(slices: list[dict[str, float]]) -> dict[str, float]:
+    """The slices' medians; errors added up."""
+    merged = {key: statistics.median(s[key] for s in slices) for key in slices[0]}
+    merged["errors"] = sum(s["errors"] for s in slices)
+    return merged
+
+
+def _paired(app_port: int, entries, ceiling_port: int, workdir: Path):
+    """ROUNDS slices of the ceiling, each followed by a slice of the scenario
+    as long: the scenario's figures (medians of its slices), the ratio of
+    each slice to the ceiling's slice just before it, and the ceiling's slices."""
+    seconds = max(1, round(DURATION_S / ROUNDS))
+    ceilings, slices = [], []
+    for _ in range(ROUNDS):
+        ceilings.append(_wrk(ceiling_port, CEILING_ENTRIES, workdir, seconds))
+        slices.append(_wrk(app_port, entries, workdir, seconds))
+    ratios = [s["rps"] / c["rps"] for s, c in zip(slices, ceilings, strict=True)]
+    return _median_figures(slices), ratios, ceilings
+
+
+CEILING_ENTRIES = [("GET", "/", {}, None)]
+
+
+def _print_row(
+    label: str, figures: dict[str, float], ratios: list[float] | None, peaks, verdict=""
+):
+    if ratios:
+        ratio = f"{statistics.median(ratios):>7.1%}"
+        spread = f"{min(ratios) * 100:>4.0f}-{max(ratios) * 100:<3.0f}"
+    else:
+        ratio, spread = "      -", "        "
     low, high = peaks
     print(
         f"  {label:<26}{figures['rps']:>8.0f}{figures['p50']:>8.1f}{figures['p95']:>8.1f}"
-        f"{figures['p99']:>8.1f}{int(figures['errors']):>7}{ratio}"
-        f"{low:>6.0f}-{high:<5.0f} {verdict}"
+        f"{figures['p99']:>8.1f}{int(figures['errors']):>7}{ratio}{spread}"
+        f"{low:>6.0f}-{high:<6.0f} {verdict}"
     )
 
 
@@ -358,34 +399,42 @@ def _run_backend(name: str, database_url: str, workdir: Path, workers: int) -> N
     codes, ids, recovery = _seed(database_url, data_key, workdir)
     env = production_env(database_url, data_key, redis_url=None)
     env["FJC_RATELIMIT_ENABLED"] = "false"
+    # Both served at once, taking turns: the idle one only waits in accept().
     ceiling_server = Server(
         {"FJC_ENV": "production"},
         workers=workers,
         app="bench.minimal_app:app",
         log_path=workdir / "minimal.log",
     )
+    server = None
     try:
-        ceiling = _wrk(ceiling_server.port, [("GET", "/", {}, None)], workdir)
-        ceiling_peak = _worker_peaks(ceiling_server)
-    finally:
-        ceiling_server.stop()
-    server = Server(env, workers=workers, log_path=workdir / f"{name}.log")
-    try:
+        server = Server(env, workers=workers, log_path=workdir / f"{name}.log")
         print(
-            f"\nload on {name}: wrk, {DURATION_S} s per scenario, {CONNECTIONS} connections, "
+            f"\nload on {name}: wrk, {DURATION_S} s per scenario in {ROUNDS} slices, each "
+            f"after as long of the ceiling, {CONNECTIONS} connections, "
             f"{workers} gunicorn sync workers, production settings"
         )
         print(
             f"  {'scenario':<26}{'req/s':>8}{'p50 ms':>8}{'p95 ms':>8}{'p99 ms':>8}"
-            f"{'errors':>7}{'ratio':>6} {'peak RSS MiB':<12}target"
+            f"{'errors':>7}{'ratio':>7}{'slices':>8} {'peak RSS MiB':<13}target"
         )
-        _print_row("minimal Flask (ceiling)", ceiling, None, ceiling_peak)
+        all_ceilings = []
         for label, entries in _scenarios(server.port, codes, ids, recovery):
             if ONLY and not any(word in label for word in ONLY):
                 continue
-            figures = _wrk(server.port, entries, workdir)
-            verdict = _verdict(name, label, figures["rps"], ceiling["rps"])
-            _print_row(label, figures, ceiling["rps"], _worker_peaks(server), verdict)
+            figures, ratios, ceilings = _paired(server.port, entries, ceiling_server.port, workdir)
+            all_ceilings += ceilings
+            ratio = statistics.median(ratios)
+            verdict = _verdict(name, label, figures["rps"], ratio)
+            _print_row(label, figures, ratios, _worker_peaks(server), verdict)
+        if all_ceilings:
+            _print_row(
+                "minimal Flask (ceiling)",
+                _median_figures(all_ceilings),
+                None,
+                _worker_peaks(ceiling_server),
+                f"median of its {len(all_ceilings)} slices",
+            )
         if ONLY:
             return
         peak = _login_burst(server)
@@ -395,7 +444,9 @@ def _run_backend(name: str, database_url: str, workdir: Path, workers: int) -> N
             f"{peak * workers:.0f} MiB"
         )
     finally:
-        server.stop()
+        if server is not None:
+            server.stop()
+        ceiling_server.stop()
 
 
 def main() -> None:
