@@ -362,6 +362,9 @@ def _median_figures(slices: list[dict[str, float]]) -> dict[str, float]:
     return merged
 
 
+CEILING_ENTRIES = [("GET", "/", {}, None)]
+
+
 def _paired(app_port: int, entries, ceiling_port: int, workdir: Path):
     """ROUNDS slices of the ceiling, each followed by a slice of the scenario
     as long: the scenario's figures (medians of its slices), the ratio of
@@ -373,9 +376,6 @@ def _paired(app_port: int, entries, ceiling_port: int, workdir: Path):
         slices.append(_wrk(app_port, entries, workdir, seconds))
     ratios = [s["rps"] / c["rps"] for s, c in zip(slices, ceilings, strict=True)]
     return _median_figures(slices), ratios, ceilings
-
-
-CEILING_ENTRIES = [("GET", "/", {}, None)]
 
 
 def _print_row(
