@@ -236,9 +236,17 @@ def _filtered(query, shape: _Shape):
     elif shape.status == "one":
         query = query.where(Intake.status == bindparam("q_status"))
     else:
-        # One bound value per status, not one list parameter: a list is
+        # The statuses written into the statement's text, not bound: they
+        # are the code's constants, and PostgreSQL plans a prepared statement
+        # once for any values of its parameters. With the statuses unknown
+        # it expected most of the centre's requests to be open and chose a
+        # plan that reads them all (0.50 ms, against 0.24 for the plan that
+        # knows them), so it planned the statement again on every run
+        # instead (0.45 ms each). Not one list parameter either: a list is
         # expanded into the statement's text on every execution.
-        open_statuses = (literal(status, Intake.status.type) for status in OPEN_STATUSES)
+        open_statuses = (
+            literal(status, Intake.status.type, literal_execute=True) for status in OPEN_STATUSES
+        )
         query = query.where(Intake.status.in_(open_statuses))
     if shape.kind:
         query = query.where(Intake.kind == bindparam("q_kind"))
