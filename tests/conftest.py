@@ -68,6 +68,8 @@ def pytest_collection_modifyitems(config, items):
         # A test of something only PostgreSQL has runs in the postgresql run only.
         if item.get_closest_marker("postgres_only") and "[sqlite" in item.nodeid:
             item.add_marker(pytest.mark.skip(reason="PostgreSQL only"))
+        if item.get_closest_marker("sqlite_only") and "[postgresql" in item.nodeid:
+            item.add_marker(pytest.mark.skip(reason="SQLite only"))
 
 
 def pg_base_url() -> str:

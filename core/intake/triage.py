@@ -54,12 +54,12 @@ from core.model import (
     TriageOutcome,
     restricted_intake_ids,
 )
+from core.model.intake import OPEN_STATUSES
 from core.network.centres import is_member
 from core.rules import WHOLE, RuleError
 
 # Who may be given a request: the roles that read requests.
 ASSIGNABLE_ROLES = frozenset({Role.COORDINATOR, Role.CASE_DIRECTOR})
-OPEN_STATUSES = (IntakeStatus.NEW, IntakeStatus.IN_PROGRESS, IntakeStatus.CONTACT_ATTEMPTED)
 # Track 2 and 3 go on in a joint case file; the others end the request here.
 CLOSING_OUTCOMES = frozenset(
     {

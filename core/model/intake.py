@@ -13,6 +13,7 @@ from sqlalchemy import (
     Integer,
     String,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from sqlalchemy.sql.expression import false
@@ -44,6 +45,14 @@ class IntakeStatus(StrEnum):
     ERASED = "erased"
 
 
+# The statuses of a request that still waits for the team: the queue's.
+OPEN_STATUSES = (IntakeStatus.NEW, IntakeStatus.IN_PROGRESS, IntakeStatus.CONTACT_ATTEMPTED)
+# The same as SQL, for the index of open requests below; the queue's statement
+# writes its condition with the same words (core/intake/queue.py), which
+# SQLite needs to see that the index applies.
+_OPEN_SQL = text("status IN (" + ", ".join(f"'{status}'" for status in OPEN_STATUSES) + ")")
+
+
 class MessageDirection(StrEnum):
     FROM_REQUESTER = "from_requester"
     FROM_STAFF = "from_staff"
@@ -56,7 +65,16 @@ class Intake(Base):
     # The queue of one centre: its open requests among the network's years of
     # closed ones (bench/scale.py). Leads with the centre, so it also serves
     # every other "this centre's requests".
-    __table_args__ = (Index("ix_intakes_centre_id_status", "centre_id", "status"),)
+    # ix_intakes_open: the open requests only, per centre. Without it, SQLite's
+    # statistics (ANALYZE, at every `migrate`) say only that a centre's
+    # requests have two statuses or so, a thousand rows each; the few open
+    # ones among years of closed ones look like most of them, and SQLite read
+    # every request of the centre for the queue (0.38 ms for 2,100 requests,
+    # against 0.25). Its own statistics count the open requests.
+    __table_args__ = (
+        Index("ix_intakes_centre_id_status", "centre_id", "status"),
+        Index("ix_intakes_open", "centre_id", sqlite_where=_OPEN_SQL, postgresql_where=_OPEN_SQL),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     centre_id: Mapped[int] = mapped_column(ForeignKey("centres.id"))
