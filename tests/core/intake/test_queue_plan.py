@@ -42,7 +42,7 @@ def _requests(centre_id: int, status: IntakeStatus, count: int) -> list[dict]:
     ]
 
 
-def _a_centre_in_use(app) -> int:
+def _a_centre_in_use() -> int:
     """A centre with 600 closed requests and 30 open ones, and statistics."""
     with db.writing() as session:
         centre_id = default_centre(session).id
@@ -70,7 +70,7 @@ def _queue(session, centre_id: int):
 @pytest.mark.sqlite_only
 def test_sqlite_finds_the_open_requests_by_an_index_not_by_reading_them_all(app):
     with app.app_context():
-        centre_id = _a_centre_in_use(app)
+        centre_id = _a_centre_in_use()
         with db.get_engine().connect() as connection:
             statements = []
             event.listen(
@@ -95,7 +95,7 @@ def test_sqlite_finds_the_open_requests_by_an_index_not_by_reading_them_all(app)
 @pytest.mark.postgres_only
 def test_postgresql_plans_the_queue_once_and_not_on_every_page(app):
     with app.app_context():
-        centre_id = _a_centre_in_use(app)
+        centre_id = _a_centre_in_use()
         with db.get_engine().connect() as connection:
             session = Session(bind=connection)
             for _ in range(RUNS):
