@@ -23,7 +23,6 @@ from sqlalchemy import (
     case,
     exists,
     func,
-    literal,
     select,
 )
 from sqlalchemy.orm import Session
@@ -40,6 +39,7 @@ from core.model import (
     Municipality,
     Referral,
 )
+from core.model.intake import OPEN_STATUS_LITERALS
 
 PAGE_SIZE = 50
 ASSIGNED_CHOICES = ("me", "unassigned")
@@ -236,18 +236,15 @@ def _filtered(query, shape: _Shape):
     elif shape.status == "one":
         query = query.where(Intake.status == bindparam("q_status"))
     else:
-        # The statuses written into the statement's text, not bound: they
-        # are the code's constants, and PostgreSQL plans a prepared statement
-        # once for any values of its parameters. With the statuses unknown
-        # it expected most of the centre's requests to be open and chose a
-        # plan that reads them all (0.50 ms, against 0.24 for the plan that
-        # knows them), so it planned the statement again on every run
-        # instead (0.45 ms each). Not one list parameter either: a list is
-        # expanded into the statement's text on every execution.
-        open_statuses = (
-            literal(status, Intake.status.type, literal_execute=True) for status in OPEN_STATUSES
-        )
-        query = query.where(Intake.status.in_(open_statuses))
+        # The statuses written into the statement's text, not bound (and not
+        # one list parameter, which is expanded into the text on every
+        # execution): PostgreSQL plans a prepared statement once for any
+        # values of its parameters. With the statuses unknown it expected
+        # most of the centre's requests to be open and chose a plan that
+        # reads them all (0.50 ms, against 0.24 for the plan that knows
+        # them), so it planned the statement again on every run instead
+        # (0.45 ms each). Their words are the index ix_intakes_open's.
+        query = query.where(Intake.status.in_(OPEN_STATUS_LITERALS))
     if shape.kind:
         query = query.where(Intake.kind == bindparam("q_kind"))
     if shape.municipality:

@@ -13,7 +13,8 @@ from sqlalchemy import (
     Integer,
     String,
     UniqueConstraint,
-    text,
+    column,
+    literal_column,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from sqlalchemy.sql.expression import false
@@ -47,10 +48,12 @@ class IntakeStatus(StrEnum):
 
 # The statuses of a request that still waits for the team: the queue's.
 OPEN_STATUSES = (IntakeStatus.NEW, IntakeStatus.IN_PROGRESS, IntakeStatus.CONTACT_ATTEMPTED)
-# The same as SQL, for the index of open requests below; the queue's statement
-# writes its condition with the same words (core/intake/queue.py), which
-# SQLite needs to see that the index applies.
-_OPEN_SQL = text("status IN (" + ", ".join(f"'{status}'" for status in OPEN_STATUSES) + ")")
+# The same as SQL literals, written into a statement's text when it is compiled
+# (once; never bound): for the index of open requests below and the queue's
+# statement (core/intake/queue.py), whose condition SQLite must find written
+# as the index's to see that the index applies. They are the code's constants.
+OPEN_STATUS_LITERALS = tuple(literal_column(f"'{status}'", String()) for status in OPEN_STATUSES)
+_OPEN_SQL = column("status").in_(OPEN_STATUS_LITERALS)
 
 
 class MessageDirection(StrEnum):
